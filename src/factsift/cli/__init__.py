@@ -1,0 +1,115 @@
+"""The ``factsift`` command line: a thin layer over :func:`factsift.analyse`.
+
+Each concern adds its own subcommands: a module listed in ``COMMAND_MODULES`` exposes
+``register(commands: Commands)``; modules that do not exist yet are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from factsift import __version__
+from factsift.errors import FactsiftError
+
+Handler = Callable[[argparse.Namespace], int]
+
+#: Modules that add subcommands, each with ``register(commands)``.
+COMMAND_MODULES = (
+    "factsift.cli.check",
+    "factsift.sources.cli",
+    "factsift.claims.cli",
+    "factsift.factchecks.cli",
+    "factsift.signals.cli",
+    "factsift.scoring.cli",
+    "factsift.web.cli",
+    "factsift.batch.cli",
+)
+
+
+@dataclass
+class Commands:
+    """Where command modules add their subcommands (``train`` holds the ``factsift train X`` ones)."""
+
+    subparsers: Any
+    train: Any
+
+    def add(self, name: str, handler: Handler, **kwargs: Any) -> argparse.ArgumentParser:
+        """Add ``factsift NAME`` handled by ``handler(args) -> exit code``."""
+        parser: argparse.ArgumentParser = self.subparsers.add_parser(name, **kwargs)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    def add_training(self, name: str, handler: Handler, **kwargs: Any) -> argparse.ArgumentParser:
+        """Add ``factsift train NAME``."""
+        parser: argparse.ArgumentParser = self.train.add_parser(name, **kwargs)
+        parser.set_defaults(handler=handler)
+        return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every available subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="factsift", description="Offline news credibility analyser: evidence first, verdict second."
+    )
+    parser.add_argument("--version", action="version", version=f"factsift {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    train_parser = subparsers.add_parser("train", help="retrain a shipped model on your own data")
+    train = train_parser.add_subparsers(dest="model", metavar="MODEL")
+    train_parser.set_defaults(handler=lambda args: _usage(train_parser))
+    commands = Commands(subparsers=subparsers, train=train)
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and module_name.startswith(exc.name):
+                continue
+            raise
+        module.register(commands)
+    return parser
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def fail(message: str) -> int:
+    """Print one clear error line on stderr and return exit code 2."""
+    print(f"factsift: error: {message}", file=sys.stderr)
+    return 2
+
+
+def existing_file(value: str) -> Path:
+    """argparse type for a path that must exist."""
+    path = Path(value)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such file: {value}")
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``factsift`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        return _usage(parser)
+    try:
+        return handler(args)
+    except FactsiftError as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        return fail("interrupted")
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,53 @@
+"""``factsift check SOURCE``: analyse one article and print its report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from factsift.cli import Commands
+from factsift.cli.render import print_report
+from factsift.pipeline import analyse
+
+
+def add_analysis_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that runs the pipeline (check, batch, serve)."""
+    parser.add_argument("--as", dest="as_kind", choices=["html", "text"], help="treat the input as HTML or text")
+    parser.add_argument("--allow-private", action="store_true", help="allow fetching private/loopback addresses")
+    parser.add_argument(
+        "--ratings", type=Path, help="your own outlet ratings (CSV or JSON), merged over the shipped table"
+    )
+    parser.add_argument("--db", type=Path, help="fact-check store (default: $FACTSIFT_DB or the user data dir)")
+    parser.add_argument("--fast", action="store_true", help="skip the slowest steps (extractor fallbacks, embeddings)")
+
+
+def analysis_options(args: argparse.Namespace) -> dict[str, object]:
+    """The ``analyse()`` keyword options given on the command line."""
+    options: dict[str, object] = {"as_kind": args.as_kind, "allow_private": args.allow_private, "fast": args.fast}
+    if args.ratings is not None:
+        options["ratings"] = args.ratings
+    if args.db is not None:
+        options["db"] = args.db
+    return options
+
+
+def run_check(args: argparse.Namespace) -> int:
+    report = analyse(args.source, **analysis_options(args))  # type: ignore[arg-type]
+    if args.format == "json":
+        sys.stdout.write(report.to_json() + "\n")
+    else:
+        print_report(report)
+    return 0
+
+
+def register(commands: Commands) -> None:
+    parser = commands.add(
+        "check",
+        run_check,
+        help="analyse one article (URL, HTML or text file, or - for stdin)",
+        description="Analyse one news article and print its evidence report.",
+    )
+    parser.add_argument("source", help="a URL, a path to an .html/.txt file, or - to read stdin")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    add_analysis_options(parser)

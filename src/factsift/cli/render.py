@@ -1,0 +1,100 @@
+"""The human-readable terminal report (rich).
+
+The article header is drawn here; each concern draws its own section: a module in
+``SECTION_MODULES`` exposes ``render(report) -> rich renderable | None``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from factsift.model import Report
+
+#: Section renderers, top to bottom; missing modules are skipped.
+SECTION_MODULES = (
+    "factsift.scoring.render",
+    "factsift.sources.render",
+    "factsift.claims.render",
+    "factsift.factchecks.render",
+    "factsift.signals.render",
+)
+
+
+def _shorten(text: str, width: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def article_header(report: Report) -> Panel:
+    """Headline, outlet, author, date and size of the cleaned article."""
+    article = report.article
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    outlet = article.outlet
+    outlet_text = " · ".join(x for x in (outlet.name, outlet.domain) if x) or "unknown"
+    if outlet.found_in:
+        outlet_text += f"  (from the {outlet.found_in})"
+    words = len(article.text.split())
+    rows = [
+        ("Outlet", outlet_text),
+        ("Author", article.author or "not given"),
+        ("Published", article.published or "not given"),
+        ("Language", article.language or "unknown"),
+        ("Body", f"{words} words, {len(article.sentences)} sentences"),
+    ]
+    if report.input.url:
+        rows.append(("URL", report.input.url))
+    for label, value in rows:
+        table.add_row(label, Text(value))  # Text(): page content is never rich markup
+    title = Text(article.title or "(no headline found)", style="bold")
+    return Panel(Group(title, Text(""), table), title="Article", title_align="left")
+
+
+def removed_section(report: Report) -> Panel | None:
+    """What the cleaner took out of the page, by kind."""
+    removed = report.article.removed
+    if not removed:
+        return None
+    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+    table.add_column("kind")
+    table.add_column("removed text")
+    for piece in removed:
+        table.add_row(piece.kind, Text(_shorten(piece.text)))
+    return Panel(table, title=f"Removed page furniture ({len(removed)})", title_align="left")
+
+
+def _sections(report: Report) -> list[Any]:
+    parts: list[Any] = []
+    for module_name in SECTION_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and module_name.startswith(exc.name):
+                continue
+            raise
+        part = module.render(report)
+        if part is not None:
+            parts.append(part)
+    return parts
+
+
+def print_report(report: Report, console: Console | None = None) -> None:
+    """Print the whole report for a person reading a terminal."""
+    console = console or Console()
+    console.print(article_header(report))
+    removed = removed_section(report)
+    if removed is not None:
+        console.print(removed)
+    for part in _sections(report):
+        console.print(part)
+    for error in report.errors:
+        console.print(Text(f"stage {error.stage} failed: {error.message}", style="yellow"))
+    timings = ", ".join(f"{name} {ms:.0f} ms" for name, ms in report.timings_ms.items())
+    console.print(Text(f"Stages: {timings}", style="dim"))

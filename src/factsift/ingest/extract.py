@@ -1,0 +1,53 @@
+"""Extract the article from an HTML page with trafilatura, then clean what it leaves."""
+
+from __future__ import annotations
+
+import re
+
+import trafilatura
+from trafilatura.settings import Document
+
+from factsift.errors import InputError
+from factsift.ingest.furniture import CleanedText, clean_text
+from factsift.ingest.language import detect_language
+from factsift.ingest.outlet import host_of
+from factsift.model import Article, Outlet
+
+_HTML_LANG = re.compile(r"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
+
+
+def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> tuple[Article, CleanedText]:
+    """Article metadata and cleaned body from an HTML page (``url`` helps resolve the outlet)."""
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            no_fallback=fast,
+        )
+    except (ValueError, TypeError) as exc:  # lxml rejects some malformed documents
+        raise InputError(f"cannot parse the HTML page: {exc}") from exc
+    if not isinstance(doc, Document) or not (doc.text or "").strip():
+        raise InputError("no article text found in the HTML page")
+    cleaned = clean_text(doc.text or "", title=doc.title, find_header=False)
+    if not cleaned.text.strip():
+        raise InputError("no article text left in the HTML page after removing page furniture")
+    lang_match = _HTML_LANG.search(html[:5000])
+    language = (lang_match.group(1).lower() if lang_match else None) or doc.language
+    domain = host_of(url) or (doc.hostname.lower().removeprefix("www.") if doc.hostname else None)
+    article = Article(
+        text=cleaned.text,
+        title=doc.title or cleaned.title,
+        outlet=Outlet(
+            name=doc.sitename or None,
+            domain=domain,
+            found_in="url" if url else ("html" if domain or doc.sitename else None),
+        ),
+        author=doc.author or None,
+        published=doc.date or None,
+        language=language or detect_language(cleaned.text),
+        removed=cleaned.removed,
+    )
+    return article, cleaned

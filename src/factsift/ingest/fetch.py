@@ -1,0 +1,124 @@
+"""Fetch a web page safely: bounded in size and time, and never into a private network.
+
+factsift runs as a server too, so a URL from a stranger must not turn it into a proxy
+into the host's network.  Every redirect hop is checked again.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from factsift.errors import FetchRefused, InputError
+
+MAX_REDIRECTS = 5
+ALLOWED_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+
+
+@dataclass
+class FetchedPage:
+    """The bytes of a fetched page and what the server said about them."""
+
+    url: str
+    body: bytes
+    content_type: str
+    charset: str | None
+
+
+def _address_is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def check_host(host: str, port: int, *, allow_private: bool) -> None:
+    """Refuse hosts that resolve to private, loopback, link-local, multicast or reserved addresses."""
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise InputError(f"cannot resolve host {host!r}: {exc.strerror}") from exc
+    for info in infos:
+        address = str(info[4][0])
+        if not _address_is_public(address):
+            raise FetchRefused(
+                f"refusing to fetch {host!r}: it resolves to the non-public address {address} "
+                "(use --allow-private to allow this)"
+            )
+
+
+def validate_url(url: str) -> tuple[str, int]:
+    """Check a URL's scheme and host; return (host, port)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise InputError(f"malformed URL {url!r}: {exc}") from exc
+    if parts.scheme not in {"http", "https"}:
+        raise FetchRefused(f"only http and https URLs can be fetched, not {parts.scheme or 'none'!r}")
+    if not parts.hostname:
+        raise InputError(f"malformed URL {url!r}: no host")
+    return parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
+def _content_type(response: httpx.Response) -> tuple[str, str | None]:
+    raw = response.headers.get("content-type", "")
+    media = raw.split(";", 1)[0].strip().lower()
+    charset = None
+    for part in raw.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip("\"'") or None
+    return media, charset
+
+
+def fetch(
+    url: str,
+    *,
+    allow_private: bool = False,
+    timeout: float = 15.0,
+    max_bytes: int = 5 * 1024 * 1024,
+    user_agent: str = "factsift",
+) -> FetchedPage:
+    """Fetch ``url`` with timeouts, at most 5 redirects, at most ``max_bytes`` read, HTML/text only."""
+    deadline = time.monotonic() + timeout
+    current = url
+    limits = httpx.Timeout(timeout, connect=min(timeout, 5.0))
+    headers = {"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.8"}
+    with httpx.Client(follow_redirects=False, timeout=limits, headers=headers) as client:
+        for _hop in range(MAX_REDIRECTS + 1):
+            host, port = validate_url(current)
+            check_host(host, port, allow_private=allow_private)
+            try:
+                with client.stream("GET", current) as response:
+                    if response.is_redirect:
+                        location = response.headers.get("location")
+                        if not location:
+                            raise InputError(f"{current} redirects without a Location header")
+                        current = urljoin(current, location)
+                        continue
+                    if response.status_code >= 400:
+                        raise InputError(f"{current} answered HTTP {response.status_code} {response.reason_phrase}")
+                    media, charset = _content_type(response)
+                    if media and media not in ALLOWED_TYPES:
+                        raise FetchRefused(f"{current} is {media}, not an HTML or text page")
+                    body = bytearray()
+                    for chunk in response.iter_bytes():
+                        body.extend(chunk)
+                        if len(body) > max_bytes:
+                            raise FetchRefused(f"{current} is larger than the {max_bytes // (1024 * 1024)} MB limit")
+                        if time.monotonic() > deadline:
+                            raise InputError(f"fetching {current} took longer than {timeout:g} s")
+                    return FetchedPage(url=current, body=bytes(body), content_type=media, charset=charset)
+            except httpx.TimeoutException as exc:
+                raise InputError(f"fetching {current} timed out") from exc
+            except httpx.HTTPError as exc:
+                raise InputError(f"cannot fetch {current}: {exc}") from exc
+    raise InputError(f"{url} redirected more than {MAX_REDIRECTS} times")

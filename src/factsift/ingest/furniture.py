@@ -1,0 +1,334 @@
+"""Remove page furniture from article text and say exactly what was removed.
+
+Extractors leave, and raw scraped text is full of, things that are not the article: a leading
+site-name line, section labels, unrendered WordPress shortcodes, share and follow lines,
+comment forms, newsletter boxes, related-post lists and footers.  ``clean_text`` removes them,
+finds the headline, byline and date when plain text carries them, and lists every removed
+piece with its kind so nothing disappears silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from factsift.model import Removed
+
+# [caption ...]...[/caption] and similar paired shortcodes whose content is also furniture
+_PAIRED_SHORTCODE = re.compile(
+    r"\[(caption|gallery|embed|video|audio|playlist|wp_caption)\b[^\]]*\].*?\[/\1\]", re.I | re.S
+)
+_KNOWN_SHORTCODES = (
+    "caption|gallery|embed|video|audio|playlist|contact-form-7|contact-form|gravityform|wpforms|"
+    "ditty_news_ticker|ditty|news_ticker|ticker|adsense|ad|ads|adrotate|sharethis|shareaholic|"
+    "ssba|addtoany|social_warfare|mashshare|tweetthis|related_posts|jetpack_subscription_form|"
+    "mc4wp_form|newsletter|vc_row|vc_column|vc_column_text|et_pb_section|et_pb_row|fusion_builder|"
+    "su_button|button|quote|pullquote|youtube|vimeo|twitter|instagram|facebook|soundcloud|iframe"
+)
+# [name attr=...], [/name], or a bare [known_name]
+_SHORTCODE = re.compile(
+    r"\[/?[A-Za-z][\w-]*\s+[^\[\]\n]*=[^\[\]\n]*\]"
+    r"|\[/[A-Za-z][\w-]*\]"
+    rf"|\[(?:{_KNOWN_SHORTCODES})\]"
+    r"|\[[A-Za-z]+_[\w-]*\]",
+    re.I,
+)
+
+_SOCIAL_PHRASE = (
+    r"(?:follow(?:\s+us)?\s+on\s+(?:facebook|twitter|x|instagram|youtube|linkedin|telegram|gab|"
+    r"parler|truth\s+social|pinterest|tiktok)"
+    r"|share\s+(?:this|on\s+\w+|via\s+\w+)(?:\s+(?:story|article|post))?:?"
+    r"|click\s+to\s+(?:share|email|print)[^.\n]{0,40}"
+    r"|\d[\d,.]*\s*k?\s*shares?"
+    r"|tweet(?:\s+this)?|pin\s+it|email\s+this|print\s+this|like\s+this:?|loading\.\.\.|"
+    r"whatsapp|reddit|flipboard|telegram|(?:share|like|tweet)\s+on\s+\w+|facebook|twitter|linkedin|"
+    r"pinterest|email|print|share)"
+)
+_SOCIAL_LINE = re.compile(rf"^(?:\W*{_SOCIAL_PHRASE}\W*)+$", re.I)
+_COMMENTS_START = re.compile(
+    r"^(?:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|add\s+a\s+comment|\d*\s*comments?:?|"
+    r"join\s+the\s+discussion|comments\s+are\s+closed\.?|you\s+must\s+be\s+logged\s+in\s+to\s+post"
+    r"\s+a\s+comment\.?|post\s+navigation|disqus.*)\W*$",
+    re.I,
+)
+_COMMENT_FORM = re.compile(
+    r"your\s+email\s+address\s+will\s+not\s+be\s+published|required\s+fields\s+are\s+marked|"
+    r"notify\s+me\s+of\s+(?:follow-up|new)\s+(?:comments|posts)|save\s+my\s+name,\s+email",
+    re.I,
+)
+_NEWSLETTER = re.compile(
+    r"^(?:.{0,40}\b(?:sign\s+up|subscribe)\b.{0,40}\b(?:newsletter|inbox|email|updates|alerts)\b.{0,60}"
+    r"|enter\s+your\s+e-?mail.{0,60}|get\s+(?:the\s+)?(?:latest|our).{0,40}\b(?:inbox|newsletter)\b.{0,40}"
+    r"|subscribe(?:\s+now)?!?|newsletter)$",
+    re.I,
+)
+_RELATED_START = re.compile(
+    r"^(?:related(?:\s+(?:posts|articles|stories|news|coverage))?|you\s+(?:may|might)\s+also\s+like|"
+    r"recommended(?:\s+for\s+you)?|more\s+from\s+.{1,40}|read\s+next|trending(?:\s+now)?|"
+    r"popular\s+(?:posts|stories)|more\s+stories|also\s+read|read\s+more)\s*:?$",
+    re.I,
+)
+_FOOTER = re.compile(
+    r"^(?:(?:copyright\s+)?(?:©|\(c\)|copyright)\s*(?:\d{4})?.{0,80}|all\s+rights\s+reserved\.?.{0,40}|"
+    r"privacy\s+policy.{0,60}|terms\s+(?:of\s+(?:service|use)|and\s+conditions).{0,60}|"
+    r"powered\s+by\s+wordpress.{0,40}|back\s+to\s+top|skip\s+to\s+content|advertisement|"
+    r"sponsored(?:\s+content)?|cookie\s+(?:policy|settings).{0,60}|about\s+us\s*\|.*|contact\s+us\s*\|.*)$",
+    re.I,
+)
+_SECTION_WORDS = {
+    "featured",
+    "politics",
+    "news",
+    "world",
+    "us",
+    "u.s.",
+    "national",
+    "breaking",
+    "opinion",
+    "business",
+    "tech",
+    "technology",
+    "science",
+    "health",
+    "sports",
+    "entertainment",
+    "video",
+    "exclusive",
+    "latest",
+    "top",
+    "stories",
+    "home",
+    "local",
+    "media",
+    "culture",
+    "economy",
+    "military",
+    "security",
+    "elections",
+    "election",
+    "analysis",
+    "commentary",
+    "investigations",
+    "trending",
+    "middle",
+    "east",
+    "europe",
+    "asia",
+    "africa",
+    "americas",
+    "uk",
+    "lifestyle",
+    "&",
+    "and",
+    "blog",
+    "headlines",
+    "crime",
+    "immigration",
+    "education",
+    "environment",
+    "climate",
+}
+_BYLINE = re.compile(r"^(?:by|written\s+by|posted\s+by|author:?)\s+(.{2,80}?)\s*$", re.I)
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DATE_PATTERNS = (
+    re.compile(rf"\b((?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\b", re.I),
+    re.compile(rf"\b(\d{{1,2}}\s+(?:{_MONTHS})\.?,?\s+\d{{4}})\b", re.I),
+    re.compile(r"\b(\d{4}-\d{2}-\d{2})\b"),
+)
+_DATELINE = re.compile(
+    rf"^(?:(?:posted|published|updated|last\s+updated)(?:\s+on)?:?\s+)?"
+    rf"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?,?\s+)?"
+    rf"(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+(?:{_MONTHS})\.?,?\s+\d{{4}}|"
+    rf"\d{{4}}-\d{{2}}-\d{{2}})(?:\s*(?:at\s+)?\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{{2,4}})?)?"
+    rf"(?:\s+by\s+.{{2,60}})?\s*$",
+    re.I,
+)
+_WS = re.compile(r"[ \t\u00a0\u2009\u202f\u200b\ufeff]+")
+_PARAGRAPH_END = re.compile(r"[.!?…:;\"”’')\]]$")
+
+
+@dataclass
+class CleanedText:
+    """The cleaned body text and what the cleaner learned and removed on the way."""
+
+    text: str
+    removed: list[Removed] = field(default_factory=list)
+    title: str | None = None
+    site_name: str | None = None
+    author: str | None = None
+    published: str | None = None
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _is_paragraph(line: str) -> bool:
+    """A line that reads as body prose rather than a label, headline or button."""
+    words = _words(line)
+    return words >= 25 or (words >= 8 and bool(_PARAGRAPH_END.search(line)))
+
+
+def parse_date(text: str) -> str | None:
+    """The first calendar date in ``text`` as ISO 8601 (YYYY-MM-DD), or None."""
+    for pattern in _DATE_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        raw = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", match.group(1).replace(".", "").replace(",", ""))
+        raw = re.sub(r"\s+", " ", raw).strip()
+        for fmt in ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d"):
+            try:
+                return datetime.strptime(raw.replace("Sept ", "Sep "), fmt).date().isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def _furniture_kind(line: str) -> str | None:
+    if _SOCIAL_LINE.match(line):
+        return "social"
+    if _COMMENT_FORM.search(line) and _words(line) <= 30:
+        return "comment-form"
+    if _NEWSLETTER.match(line) and _words(line) <= 25:
+        return "newsletter"
+    if _FOOTER.match(line) and _words(line) <= 20:
+        return "footer"
+    return None
+
+
+def _is_section_label(line: str) -> bool:
+    words = line.lower().replace("|", " ").replace("/", " ").replace("»", " ").split()
+    return bool(words) and len(words) <= 5 and all(w.strip(",:-–") in _SECTION_WORDS for w in words)
+
+
+def _same_text(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        return re.sub(r"\W+", " ", s).strip().casefold()
+
+    return norm(a) == norm(b)
+
+
+def remove_shortcodes(text: str, removed: list[Removed]) -> str:
+    """Strip unrendered WordPress-style shortcodes, recording each one."""
+
+    def record(match: re.Match[str]) -> str:
+        piece = match.group(0)
+        kind = "ticker" if "ticker" in piece.lower() else "shortcode"
+        removed.append(Removed(kind=kind, text=piece))
+        return ""
+
+    text = _PAIRED_SHORTCODE.sub(record, text)
+    return _SHORTCODE.sub(record, text)
+
+
+def _split_header(lines: list[str]) -> int:
+    """Index of the first body paragraph: lines before it form the page header zone."""
+    for index, line in enumerate(lines):
+        if _is_paragraph(line) and not _furniture_kind(line):
+            return index
+    return len(lines)
+
+
+def clean_text(text: str, *, title: str | None = None, find_header: bool = True) -> CleanedText:
+    """Clean article text of page furniture.
+
+    ``title`` is the headline when already known (from HTML metadata); a line repeating it is
+    dropped.  With ``find_header`` (plain-text input) the leading lines are read for the
+    site name, section labels, headline, byline and date.
+    """
+    removed: list[Removed] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = remove_shortcodes(text, removed)
+    lines = [_WS.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    result = CleanedText(text="", removed=removed, title=title)
+
+    body_start = _split_header(lines)
+    header, body = lines[:body_start], lines[body_start:]
+    kept_header: list[str] = []
+    if find_header and header:
+        kept_header = _read_header(header, result)
+    else:
+        for line in header:
+            if title and _same_text(line, title):
+                continue
+            kind = _furniture_kind(line) or ("section-label" if _is_section_label(line) else None)
+            if kind:
+                removed.append(Removed(kind=kind, text=line))
+            else:
+                kept_header.append(line)
+
+    kept: list[str] = list(kept_header)
+    index = 0
+    while index < len(body):
+        line = body[index]
+        if _COMMENTS_START.match(line) or (_COMMENT_FORM.search(line) and _words(line) <= 30):
+            rest = "\n".join(body[index:])
+            removed.append(Removed(kind="comments", text=rest))
+            break
+        if _RELATED_START.match(line):
+            block = [line]
+            index += 1
+            while index < len(body) and not _is_paragraph(body[index]):
+                block.append(body[index])
+                index += 1
+            removed.append(Removed(kind="related", text="\n".join(block)))
+            continue
+        kind = _furniture_kind(line)
+        if kind:
+            removed.append(Removed(kind=kind, text=line))
+        elif title and not kept and _same_text(line, title):
+            pass
+        else:
+            kept.append(line)
+        index += 1
+
+    result.text = "\n\n".join(kept)
+    return result
+
+
+def _read_header(header: list[str], result: CleanedText) -> list[str]:
+    """Pick the site name, section labels, headline, byline and date out of the header zone."""
+    removed = result.removed
+    candidates = [
+        (i, line)
+        for i, line in enumerate(header)
+        if _words(line) >= 4 and not _furniture_kind(line) and not _BYLINE.match(line) and not _DATELINE.match(line)
+    ]
+    headline_index: int | None = None
+    if result.title:
+        headline_index = next((i for i, line in enumerate(header) if _same_text(line, result.title)), None)
+    elif candidates:
+        headline_index = max(candidates, key=lambda item: (_words(item[1]), -item[0]))[0]
+        result.title = header[headline_index]
+    kept: list[str] = []
+    for i, line in enumerate(header):
+        if i == headline_index:
+            continue
+        kind = _furniture_kind(line)
+        byline = _BYLINE.match(line)
+        if kind:
+            removed.append(Removed(kind=kind, text=line))
+        elif byline:
+            result.author = result.author or byline.group(1).strip()
+            result.published = result.published or parse_date(line)
+            removed.append(Removed(kind="byline", text=line))
+        elif _DATELINE.match(line):
+            result.published = result.published or parse_date(line)
+            removed.append(Removed(kind="dateline", text=line))
+        elif _is_section_label(line):
+            removed.append(Removed(kind="section-label", text=line))
+        elif headline_index is not None and i < headline_index and _words(line) <= 5:
+            if result.site_name is None and i == 0:
+                result.site_name = line
+                removed.append(Removed(kind="site-name", text=line))
+            else:
+                removed.append(Removed(kind="section-label", text=line))
+        else:
+            kept.append(line)
+    return kept

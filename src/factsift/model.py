@@ -1,0 +1,214 @@
+"""The report data model: one typed ``Report`` that every pipeline stage fills in.
+
+Every span anywhere in the report is a character range into ``article.text`` unless its
+``field`` says ``"title"`` (headline signals point into the headline).
+The JSON form is versioned (``SCHEMA_ID``) and described by ``schema/report.schema.json``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA_ID = "factsift.report/1"
+
+InputKind = Literal["url", "html", "text"]
+
+
+@dataclass
+class InputInfo:
+    """What the user gave: its kind, the URL if any, and the file path if any."""
+
+    kind: InputKind
+    url: str | None = None
+    path: str | None = None
+
+
+@dataclass
+class Outlet:
+    """Who published the article; ``found_in`` says where ingest learned it."""
+
+    name: str | None = None
+    domain: str | None = None
+    found_in: Literal["url", "html", "text"] | None = None
+
+
+@dataclass
+class Sentence:
+    """One sentence of ``article.text``: ``text == article.text[start:end]``."""
+
+    id: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Removed:
+    """A piece of page furniture taken out of the body, kept so nothing disappears silently."""
+
+    kind: str
+    text: str
+
+
+@dataclass
+class Article:
+    """The cleaned article: metadata plus the body text all spans point into."""
+
+    text: str
+    title: str | None = None
+    outlet: Outlet = field(default_factory=Outlet)
+    author: str | None = None
+    published: str | None = None
+    language: str | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+
+
+@dataclass
+class Span:
+    """A character range ``[start, end)`` into ``article.text`` (or the title when ``field='title'``)."""
+
+    start: int
+    end: int
+    text: str
+    field: Literal["text", "title"] = "text"
+    note: str | None = None
+
+
+@dataclass
+class Rater:
+    """One rating set's value for an outlet, on that rater's own scale."""
+
+    name: str
+    value: float | str | None
+    scale: str
+
+
+@dataclass
+class SourceRating:
+    """What independent raters say about the outlet (SIFT: Investigate the source)."""
+
+    domain: str | None
+    name: str | None
+    score: float | None
+    label: Literal["reliable", "mixed", "unreliable", "unrated"]
+    percentile: float | None = None
+    raters: list[Rater] = field(default_factory=list)
+    provenance: list[str] = field(default_factory=list)
+    matched_by: str | None = None
+    table: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Claim:
+    """A sentence that states something checkable, with how much it deserves checking."""
+
+    sentence_id: int
+    text: str
+    span: Span
+    checkworthiness: float
+    kind: Literal["quantity", "event", "attribution", "comparison", "other"] = "other"
+    entities: list[str] = field(default_factory=list)
+    standalone: str | None = None
+
+
+@dataclass
+class FactCheckMatch:
+    """A known fact-check (ClaimReview) that matches one of the article's claims."""
+
+    claim_index: int
+    score: float
+    claim_reviewed: str
+    verdict: str
+    rating_text: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    date: str | None = None
+    claimant: str | None = None
+    review_id: str | None = None
+    before_article: bool | None = None
+
+
+@dataclass
+class Signal:
+    """A warning sign in the writing: evidence with its spans, never a verdict by itself."""
+
+    name: str
+    score: float
+    explanation: str
+    spans: list[Span] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass
+class Contribution:
+    """How much one piece of evidence moved the risk score (``effect`` in probability points)."""
+
+    evidence: str
+    value: Any
+    effect: float
+
+
+@dataclass
+class RiskModelInfo:
+    name: str
+    trained_on: str
+    version: str
+
+
+@dataclass
+class Risk:
+    """A calibrated probability that the article is misinformation, with its breakdown."""
+
+    score: float
+    label: Literal["low", "elevated", "high"]
+    contributions: list[Contribution] = field(default_factory=list)
+    model: RiskModelInfo | None = None
+    caveats: list[str] = field(default_factory=list)
+    summary: str | None = None
+
+
+@dataclass
+class StageError:
+    """A stage that failed: the report is still produced without that stage's section."""
+
+    stage: str
+    message: str
+
+
+@dataclass
+class Report:
+    """Everything factsift found about one article; the pipeline passes it from stage to stage."""
+
+    input: InputInfo
+    article: Article
+    source: SourceRating | None = None
+    claims: list[Claim] = field(default_factory=list)
+    factchecks: list[FactCheckMatch] = field(default_factory=list)
+    signals: list[Signal] = field(default_factory=list)
+    risk: Risk | None = None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    stages: list[str] = field(default_factory=list)
+    errors: list[StageError] = field(default_factory=list)
+    schema: str = SCHEMA_ID
+    version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-ready data, in the shape ``report.schema.json`` describes."""
+        data = dataclasses.asdict(self)
+        ordered = {"schema": data.pop("schema"), "version": data.pop("version")}
+        ordered.update(data)
+        return ordered
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The report as a JSON string (UTF-8 text, non-ASCII kept as is)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def signal(self, name: str) -> Signal | None:
+        """The signal called ``name``, if that signal ran."""
+        return next((s for s in self.signals if s.name == name), None)

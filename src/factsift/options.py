@@ -1,0 +1,40 @@
+"""Options that steer one analysis; ``analyse(**options)`` builds one of these."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FETCH_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class Options:
+    """Settings for one analysis.  Unknown names are an error, so typos never pass silently."""
+
+    as_kind: Literal["html", "text"] | None = None
+    allow_private: bool = False
+    fetch_timeout: float = 15.0
+    max_fetch_bytes: int = MAX_FETCH_BYTES
+    max_file_bytes: int = MAX_FILE_BYTES
+    user_agent: str = (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36 factsift/0.1"
+    )
+    stages: list[str] | None = None
+    ratings: Path | None = None
+    db: Path | None = None
+    embeddings: bool | str = True
+    fast: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_kwargs(cls, **kwargs: Any) -> Options:
+        """Build options from keyword arguments, rejecting names that do not exist."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(kwargs) - names)
+        if unknown:
+            raise TypeError(f"unknown option(s): {', '.join(unknown)}")
+        return cls(**kwargs)
