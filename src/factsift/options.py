@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -38,3 +39,12 @@ class Options:
         if unknown:
             raise TypeError(f"unknown option(s): {', '.join(unknown)}")
         return cls(**kwargs)
+
+
+def default_db_path() -> Path:
+    """The SQLite store (fact-checks and saved analyses): ``$FACTSIFT_DB``, else the user data dir."""
+    configured = os.environ.get("FACTSIFT_DB")
+    if configured:
+        return Path(configured).expanduser()
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "factsift" / "factsift.db"
