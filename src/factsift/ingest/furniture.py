@@ -137,7 +137,7 @@ _MONTHS = (
 _DATE_PATTERNS = (
     re.compile(rf"\b((?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\b", re.I),
     re.compile(rf"\b(\d{{1,2}}\s+(?:{_MONTHS})\.?,?\s+\d{{4}})\b", re.I),
-    re.compile(r"\b(\d{4}-\d{2}-\d{2})\b"),
+    re.compile(r"\b(\d{4}-\d{2}-\d{2})(?!\d)"),
 )
 _DATELINE = re.compile(
     rf"^(?:(?:posted|published|updated|last\s+updated)(?:\s+on)?:?\s+)?"
@@ -201,6 +201,15 @@ def _furniture_kind(line: str) -> str | None:
     return None
 
 
+def _header_furniture_kind(line: str) -> str | None:
+    """Furniture kinds in the header zone, where comment and related headings cut nothing."""
+    if _COMMENTS_START.match(line):
+        return "comments"
+    if _RELATED_START.match(line):
+        return "related"
+    return _furniture_kind(line)
+
+
 def _is_section_label(line: str) -> bool:
     words = line.lower().replace("|", " ").replace("/", " ").replace("»", " ").split()
     return bool(words) and len(words) <= 5 and all(w.strip(",:-–") in _SECTION_WORDS for w in words)
@@ -257,7 +266,7 @@ def clean_text(text: str, *, title: str | None = None, find_header: bool = True)
         for line in header:
             if title and _same_text(line, title):
                 continue
-            kind = _furniture_kind(line) or ("section-label" if _is_section_label(line) else None)
+            kind = _header_furniture_kind(line) or ("section-label" if _is_section_label(line) else None)
             if kind:
                 removed.append(Removed(kind=kind, text=line))
             else:
@@ -310,7 +319,7 @@ def _read_header(header: list[str], result: CleanedText) -> list[str]:
     for i, line in enumerate(header):
         if i == headline_index:
             continue
-        kind = _furniture_kind(line)
+        kind = _header_furniture_kind(line)
         byline = _BYLINE.match(line)
         if kind:
             removed.append(Removed(kind=kind, text=line))

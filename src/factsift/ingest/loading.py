@@ -65,6 +65,16 @@ def _control_ratio(text: str) -> float:
     return bad / len(sample)
 
 
+def _detect_encoding(data: bytes) -> str | None:
+    """charset-normalizer's guess; among equally clean guesses prefer windows-1252, the web's default."""
+    matches = list(from_bytes(data[:200_000]))
+    if not matches:
+        return None
+    cleanest = min(match.chaos for match in matches)
+    tied = [match.encoding for match in matches if match.chaos <= cleanest + 0.01]
+    return "cp1252" if "cp1252" in tied else tied[0]
+
+
 def decode_bytes(data: bytes, *, declared: str | None = None) -> str:
     """Decode page bytes: BOM, then the declared charset, then UTF-8, then detection.
 
@@ -96,10 +106,10 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> str:
             continue
         if _control_ratio(text) < 0.01:
             return text
-    best = from_bytes(data[:200_000]).best()
-    if best is not None and best.encoding:
+    detected = _detect_encoding(data)
+    if detected:
         try:
-            text = data.decode(best.encoding)
+            text = data.decode(detected)
         except (UnicodeDecodeError, LookupError):
             text = ""
         if text and _control_ratio(text) < 0.01:
