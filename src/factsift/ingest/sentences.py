@@ -29,6 +29,7 @@ SENTENCE_STARTERS = frozenset(
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
+_LAST_TOKEN = re.compile(r"(\S+)$")
 _NEXT = re.compile(r"\s*([\"'“‘(\[]?)(\S*)")
 
 
@@ -45,8 +46,8 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
         return False
     if not mark.startswith(".") or mark.startswith(".."):
         return True
-    before = text[: match.start()]
-    token_match = re.search(r"(\S+)$", before)
+    before = text[max(0, match.start() - 64) : match.start()]
+    token_match = _LAST_TOKEN.search(before)
     token = token_match.group(1).lstrip("\"'“‘([") if token_match else ""
     if not token:
         return True
