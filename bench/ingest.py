@@ -56,7 +56,7 @@ def page(rng: random.Random, target_kb: int) -> str:
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>{title} - Harbour Gazette</title><meta property='og:site_name' content='Harbour Gazette'>",
         f"<meta name='author' content='{rng.choice(NAMES)}'>",
-        "<meta property='article:published_time' content='2023-05-0{}T10:00:00Z'>".format(rng.randint(1, 9)),
+        f"<meta property='article:published_time' content='2023-05-0{rng.randint(1, 9)}T10:00:00Z'>",
         "<style>" + "".join(f".c{i}{{margin:{i}px;padding:{i % 7}px}}" for i in range(200)) + "</style>",
         "</head><body>",
         f"<header><div class='site-title'>Harbour Gazette</div><nav><ul>{nav}</ul></nav></header>",
