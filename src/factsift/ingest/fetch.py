@@ -54,6 +54,16 @@ def check_host(host: str, port: int, *, allow_private: bool) -> None:
             )
 
 
+def _check_peer(response: httpx.Response, host: str, *, allow_private: bool) -> None:
+    """Check the address actually connected to, so DNS that changes after the check cannot slip through."""
+    if allow_private:
+        return
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if peer and not _address_is_public(str(peer[0])):
+        raise FetchRefused(f"refusing to read from {host!r}: it connected to the non-public address {peer[0]}")
+
+
 def validate_url(url: str) -> tuple[str, int]:
     """Check a URL's scheme and host; return (host, port)."""
     try:
@@ -98,6 +108,7 @@ def fetch(
             check_host(host, port, allow_private=allow_private)
             try:
                 with client.stream("GET", current) as response:
+                    _check_peer(response, host, allow_private=allow_private)
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:
