@@ -19,6 +19,7 @@ from factsift.errors import InputError
 
 #: Leading labels that name a mobile/AMP/www edition of the same site, not a different outlet.
 _EDITION_LABEL = re.compile(r"^(?:www\d*|m|mobile|amp)$")
+_WWW = re.compile(r"^www\d*$")
 _LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _AMP_CACHE_PATH = re.compile(r"^/(?:[a-z]/)*(?:s/)?([^/?#]+)(/[^?#]*)?")
@@ -49,15 +50,15 @@ def _extractor() -> tldextract.TLDExtract:
 def registrable_domain(host: str) -> str | None:
     """The registrable domain of a lower-case ASCII host (``news.bbc.co.uk`` → ``bbc.co.uk``), if any.
 
-    A host that is itself a public suffix run by one publisher (``nhs.uk``) is its own registrable
-    domain, and so is its ``www.`` form; a host with no known public suffix has none.
+    A host that is itself a multi-label public suffix run by one publisher (``nhs.uk``) is its own
+    registrable domain, and so is its ``www.`` form; a host with no known public suffix has none.
     """
     result = _extractor().extract_str(host)
     if not result.suffix:
         return None
     if not result.domain:
         return result.suffix if "." in result.suffix else None
-    if not result.subdomain and "." in result.suffix and _EDITION_LABEL.match(result.domain):
+    if not result.subdomain and "." in result.suffix and _WWW.match(result.domain):
         return result.suffix
     return f"{result.domain}.{result.suffix}"
 
@@ -108,6 +109,7 @@ def parse_host(text: str, *, _depth: int = 0) -> Host:
     try:
         parts = urlsplit(text)
         raw_host = parts.hostname
+        _ = parts.port  # raises ValueError for a port that is not a number in 0-65535
     except ValueError as exc:
         raise MalformedDomain(f"not a valid URL: {original!r}") from exc
     if raw_host is None:

@@ -7,7 +7,7 @@ Labels come from the score with fixed, documented thresholds (``RELIABLE_AT``,
 from __future__ import annotations
 
 from factsift.model import Rater, SourceRating
-from factsift.sources.domains import Host, parse_host, parent_hosts
+from factsift.sources.domains import Host, parent_hosts, parse_host
 from factsift.sources.table import (
     IFFY_RATER,
     IFFY_SCALE,

@@ -12,13 +12,16 @@ from factsift.sources.domains import MalformedDomain, parse_host, registrable_do
 from factsift.sources.keys import name_key, table_key
 from factsift.sources.table import SHIPPED, RatingsTable
 
-_MIN_KEY = 3
+_MIN_KEY = 2
+#: "The X" is also indexed as "X" only when "X" is this long (so "The Daily" does not claim "daily").
+_MIN_STRIPPED = 6
 
 
 def _variants(name: str) -> set[str]:
+    """Index keys for a name: itself, and without a leading "The" when what is left is long enough."""
     key = name_key(name)
     keys = {key}
-    if key.startswith("the") and len(key) > 3 + _MIN_KEY:
+    if key.startswith("the") and len(key) - 3 >= _MIN_STRIPPED:
         keys.add(key[3:])
     return {k for k in keys if len(k) >= _MIN_KEY}
 
@@ -74,9 +77,4 @@ def domain_for_name(table: RatingsTable, name: str) -> str | None:
             key = ""
         if key in table.entries:
             return key
-    index = name_index(table)
-    for key in sorted(_variants(stripped), key=len, reverse=True):
-        domain = index.get(key)
-        if domain is not None:
-            return domain or None
-    return None
+    return name_index(table).get(name_key(stripped)) or None

@@ -93,7 +93,7 @@ def _read_outlets(path: Path) -> tuple[dict[str, str], dict[str, str], dict[str,
         if domain.startswith("_"):
             continue
         names[domain] = info["name"]
-        alt_names[domain] = [info["name"], *info.get("names", [])]
+        alt_names[domain] = list(info.get("names", []))
         for alias in info.get("aliases", []):
             aliases[alias] = domain
     return aliases, names, alt_names
@@ -131,7 +131,8 @@ def shipped_table() -> RatingsTable:
     )
 
 
-def _user_rows(path: Path) -> list[dict[str, Any]]:
+def _user_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The rows of a user's ratings file, each with where it is (for error messages)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -150,12 +151,14 @@ def _user_rows(path: Path) -> list[dict[str, Any]]:
                 f"ratings file {path}: expected a list of objects with domain, score, label, note "
                 "(or {domain: {score, label, note}})"
             )
-        return cast(list[dict[str, Any]], data)
-    reader = csv.DictReader(io.StringIO(text))
+        return [(f"entry {number}", cast(dict[str, Any], item)) for number, item in enumerate(data, start=1)]
+    # Lines starting with "#" are comments; blanking them keeps the line numbers right.
+    lines = ["" if line.lstrip().startswith("#") else line for line in text.splitlines(keepends=True)]
+    reader = csv.DictReader(io.StringIO("".join(lines)))
     fields = [name.strip().lower() for name in reader.fieldnames or []]
     if "domain" not in fields:
         raise InputError(f"ratings file {path}: the CSV needs a header row with a 'domain' column")
-    return [{(k or "").strip().lower(): v for k, v in row.items()} for row in reader]
+    return [(f"line {reader.line_num}", {(k or "").strip().lower(): v for k, v in row.items()}) for row in reader]
 
 
 def _score(value: Any, where: str) -> float | None:
@@ -181,8 +184,8 @@ def parse_user_ratings(path: Path, shipped: Mapping[str, Entry]) -> dict[str, En
     """A user's ratings file as table rows; every bad row is an ``InputError`` naming its line."""
     table = f"user:{path}"
     entries: dict[str, Entry] = {}
-    for number, row in enumerate(_user_rows(path), start=2 if path.suffix.lower() != ".json" else 1):
-        where = f"ratings file {path}, {'row' if path.suffix.lower() == '.json' else 'line'} {number}"
+    for position, row in _user_rows(path):
+        where = f"ratings file {path}, {position}"
         domain = _text(row.get("domain"))
         if domain is None:
             raise InputError(f"{where}: no domain")
@@ -201,7 +204,7 @@ def parse_user_ratings(path: Path, shipped: Mapping[str, Entry]) -> dict[str, En
         entries[key] = Entry(
             domain=key,
             score=score,
-            label=cast(Label | None, label),
+            label=label,
             name=_text(row.get("name")),
             note=_text(row.get("note")),
             table=table,
