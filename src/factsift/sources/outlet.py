@@ -22,12 +22,10 @@ def rate(domain_or_url: str, ratings: Path | None = None) -> SourceRating:
 def _rate_name(table: RatingsTable, name: str, found_in: str | None) -> SourceRating:
     domain = domain_for_name(table, name)
     if domain is None:
-        return lookup.unrated(
-            table, None, name, f"no rated outlet is known by the name {name!r} (found in the {found_in or 'article'})"
-        )
+        return lookup.unrated(table, None, name, f"no rated outlet is known by the name {name!r}")
     entry = table.entries[domain]
     rating = lookup.rating_from_entry(table, entry, "text" if found_in == "text" else "name", None, name)
-    where = "the article text" if found_in == "text" else f"the {found_in or 'article'}"
+    where = {"text": "the article text", "html": "the page metadata"}.get(found_in or "", "the article")
     matched = f"matched by the outlet name {name!r} found in {where}; no URL was given, so confirm the publisher"
     rating.note = f"{matched}; {rating.note}" if rating.note else matched
     return rating
