@@ -111,6 +111,7 @@ def test_public_suffix_lookup_makes_no_network_call_and_writes_no_cache(
     monkeypatch.setenv("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "https://publicsuffix.org/list/public_suffix_list.dat")
     domains._extractor.cache_clear()
     domains.registrable_domain.cache_clear()
+    domains._outlet_host.cache_clear()
     try:
         assert parse_host("https://news.example.co.uk/x").registrable == "example.co.uk"
         assert parse_host("blog.example.com.au").registrable == "example.com.au"
@@ -119,6 +120,7 @@ def test_public_suffix_lookup_makes_no_network_call_and_writes_no_cache(
     finally:
         domains._extractor.cache_clear()
         domains.registrable_domain.cache_clear()
+        domains._outlet_host.cache_clear()
     assert list(tmp_path.iterdir()) == []
 
 

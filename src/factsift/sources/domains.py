@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import tldextract
@@ -20,7 +20,14 @@ from factsift.errors import InputError
 #: Leading labels that name a mobile/AMP/www edition of the same site, not a different outlet.
 _EDITION_LABEL = re.compile(r"^(?:www\d*|m|mobile|amp)$")
 _WWW = re.compile(r"^www\d*$")
-_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
+_LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
+_HOSTNAME = re.compile(rf"^(?:{_LABEL}\.)+{_LABEL}$")
+_SPACE = re.compile(r"\s")
+_FAST_URL = re.compile(
+    r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>[A-Za-z0-9_.-]+)(?::(?P<port>[0-9]{1,5}))?"
+    r"(?P<path>/[^?#\s]*)?(?:[?#]\S*)?$"
+)
+_AMP_SEGMENTS = frozenset({"amp", "amp.html"})
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _AMP_CACHE_PATH = re.compile(r"^/(?:[a-z]/)*(?:s/)?([^/?#]+)(/[^?#]*)?")
 #: How many leading path segments can name an outlet on a shared host (``youtube.com/channel``).
@@ -31,8 +38,7 @@ class MalformedDomain(InputError):
     """The input does not name a public domain (empty, bad characters, IP address, no suffix)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Host:
+class Host(NamedTuple):
     """A normalised outlet address: the host without edition labels, its registrable domain, path."""
 
     host: str
@@ -63,21 +69,55 @@ def registrable_domain(host: str) -> str | None:
     return f"{result.domain}.{result.suffix}"
 
 
-def _ascii_host(raw: str, original: str) -> str:
+@functools.lru_cache(maxsize=65536)
+def _outlet_host(raw: str) -> tuple[str, str] | str:
+    """``(host without edition labels, registrable domain)`` for a raw host, or why it names no outlet."""
     host = raw.strip().rstrip(".").lower()
-    if not host:
-        raise MalformedDomain(f"not a domain name or URL: {original!r}")
     if not host.isascii():
         try:
             host = host.encode("idna").decode("ascii")
-        except UnicodeError as exc:
-            raise MalformedDomain(f"not a valid domain name: {original!r}") from exc
+        except UnicodeError:
+            return "not a valid domain name"
+    if len(host) > 253 or not _HOSTNAME.match(host):
+        return "not a valid domain name"
+    if host.rsplit(".", 1)[-1].isdigit():
+        return "an IP address names no outlet"
+    registrable = registrable_domain(host)
+    if registrable is None:
+        return "not a public domain name (no known public suffix)"
     labels = host.split(".")
-    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels) or len(host) > 253:
-        raise MalformedDomain(f"not a valid domain name: {original!r}")
-    if labels[-1].isdigit():
-        raise MalformedDomain(f"an IP address names no outlet: {original!r}")
-    return host
+    keep = registrable.count(".") + 1
+    while len(labels) > keep and _EDITION_LABEL.match(labels[0]):
+        labels.pop(0)
+    return ".".join(labels), registrable
+
+
+def _split(text: str, original: str) -> tuple[str, str]:
+    """``(raw host, path)`` of a URL or ``host/path``; plain ASCII inputs skip ``urlsplit``."""
+    fast = _FAST_URL.match(text)
+    if fast is not None:
+        scheme, host, port, path = fast.group("scheme", "host", "port", "path")
+        if scheme is not None and scheme.lower() not in ("http", "https"):
+            raise MalformedDomain(f"only http(s) URLs name an outlet: {original!r}")
+        if port is not None and int(port) > 65535:
+            raise MalformedDomain(f"not a valid URL: {original!r}")
+        return host, path or ""
+    if _SPACE.search(text):
+        raise MalformedDomain(f"not a domain name or URL: {original!r}")
+    if _SCHEME.match(text):
+        if text.split(":", 1)[0].lower() not in ("http", "https"):
+            raise MalformedDomain(f"only http(s) URLs name an outlet: {original!r}")
+    else:
+        text = "http://" + text.lstrip("/")
+    try:
+        parts = urlsplit(text)
+        raw_host = parts.hostname
+        _ = parts.port  # raises ValueError for a port that is not a number in 0-65535
+    except ValueError as exc:
+        raise MalformedDomain(f"not a valid URL: {original!r}") from exc
+    if not raw_host:
+        raise MalformedDomain(f"not a domain name or URL: {original!r}")
+    return raw_host, parts.path
 
 
 def _unwrap_amp(host: str, path: str) -> str | None:
@@ -98,41 +138,25 @@ def parse_host(text: str, *, _depth: int = 0) -> Host:
     """
     original = text
     text = text.strip()
-    if not text or any(ch.isspace() for ch in text):
+    if not text:
         raise MalformedDomain(f"not a domain name or URL: {original!r}")
-    if _SCHEME.match(text):
-        scheme = text.split(":", 1)[0].lower()
-        if scheme not in ("http", "https"):
-            raise MalformedDomain(f"only http(s) URLs name an outlet: {original!r}")
-    else:
-        text = "http://" + text.lstrip("/")
-    try:
-        parts = urlsplit(text)
-        raw_host = parts.hostname
-        _ = parts.port  # raises ValueError for a port that is not a number in 0-65535
-    except ValueError as exc:
-        raise MalformedDomain(f"not a valid URL: {original!r}") from exc
-    if raw_host is None:
-        raise MalformedDomain(f"not a domain name or URL: {original!r}")
-    host = _ascii_host(raw_host, original)
-    if _depth == 0:
-        inner = _unwrap_amp(host, parts.path)
+    raw_host, path = _split(text, original)
+    outlet = _outlet_host(raw_host)
+    if isinstance(outlet, str):
+        raise MalformedDomain(f"{outlet}: {original!r}")
+    host, registrable = outlet
+    if _depth == 0 and path.startswith("/"):
+        inner = _unwrap_amp(host, path)
         if inner is not None:
             try:
                 return parse_host(inner, _depth=1)
             except MalformedDomain:
                 pass
-    registrable = registrable_domain(host)
-    if registrable is None:
-        raise MalformedDomain(f"not a public domain name (no known public suffix): {original!r}")
-    labels = host.split(".")
-    keep = registrable.count(".") + 1
-    while len(labels) > keep and _EDITION_LABEL.match(labels[0]):
-        labels.pop(0)
-    segments = tuple(
-        segment for segment in parts.path.lower().split("/") if segment and segment not in ("amp", "amp.html")
-    )
-    return Host(host=".".join(labels), registrable=registrable, path=segments[:MAX_PATH_SEGMENTS])
+    segments: tuple[str, ...] = ()
+    if len(path) > 1:
+        pieces = path.lower().split("/", MAX_PATH_SEGMENTS + 3)[1 : MAX_PATH_SEGMENTS + 3]
+        segments = tuple(piece for piece in pieces if piece and piece not in _AMP_SEGMENTS)[:MAX_PATH_SEGMENTS]
+    return Host(host, registrable, segments)
 
 
 def parent_hosts(host: Host) -> list[str]:

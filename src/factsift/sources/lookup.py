@@ -7,7 +7,7 @@ Labels come from the score with fixed, documented thresholds (``RELIABLE_AT``,
 from __future__ import annotations
 
 from factsift.model import Rater, SourceRating
-from factsift.sources.domains import Host, parent_hosts, parse_host
+from factsift.sources.domains import Host, parse_host
 from factsift.sources.table import (
     IFFY_RATER,
     IFFY_SCALE,
@@ -46,7 +46,9 @@ def find_entry(table: RatingsTable, host: Host) -> tuple[Entry, str, str | None]
             entry = entries.get("/".join((host.host, *host.path[:depth])))
             if entry is not None:
                 return entry, "path", None
-    for candidate in parent_hosts(host):
+    labels = host.host.split(".")
+    for start in range(len(labels) - host.registrable.count(".")):
+        candidate = ".".join(labels[start:]) if start else host.host
         entry = entries.get(candidate)
         if entry is not None and entry.table != SHIPPED:
             return entry, "domain", None
