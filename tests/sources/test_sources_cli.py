@@ -15,6 +15,7 @@ from rich.console import Console
 import factsift
 from factsift.cli import main
 from factsift.schema import report_schema
+from factsift.sources import rate
 from factsift.sources.build import RATINGS_FILE, build
 from factsift.sources.render import render, render_rating
 from factsift.sources.table import read_shipped
@@ -113,7 +114,7 @@ def test_page_text_is_never_rich_markup(tmp_path: Path) -> None:
     ratings = tmp_path / "desk.csv"
     ratings.write_text('domain,score,name,note\nodd.example.com,0.5,[bold]Odd[/x],"[red]note[/red]"\n', "utf-8")
     report = factsift.analyse(text=TEXT, ratings=ratings)
-    report.source = factsift.sources.rate("odd.example.com", ratings)
+    report.source = rate("odd.example.com", ratings)
     console = Console(file=io.StringIO(), width=200, color_system=None)
     console.print(render(report))
     out = console.file.getvalue()  # type: ignore[attr-defined]
@@ -123,7 +124,7 @@ def test_page_text_is_never_rich_markup(tmp_path: Path) -> None:
 def test_render_is_none_without_a_source() -> None:
     report = factsift.analyse(text=TEXT, stages=[])
     assert report.source is None and render(report) is None
-    assert render_rating(factsift.sources.rate("example-unknown-news.com")) is not None
+    assert render_rating(rate("example-unknown-news.com")) is not None
 
 
 def test_build_keeps_only_domain_and_pc1_and_marks_iffy(tmp_path: Path) -> None:
