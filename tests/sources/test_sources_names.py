@@ -99,3 +99,11 @@ def test_url_beats_name() -> None:
     )
     rating = rate_outlet(report, shipped_table())
     assert (rating.domain, rating.matched_by) == ("nytimes.com", "domain")
+
+
+def test_overriding_a_rating_keeps_the_outlet_findable_by_its_listed_name(tmp_path: Path) -> None:
+    path = tmp_path / "ours.csv"
+    path.write_text("domain,label\nae911truth.org,mixed\n", encoding="utf-8")
+    table = ratings_table(path)
+    assert domain_for_name(table, "Architects & Engineers for 9/11 Truth") == "ae911truth.org"
+    assert rate_outlet(_text_report("Architects & Engineers for 9/11 Truth"), table).label == "mixed"

@@ -53,7 +53,8 @@ def build_index(table: RatingsTable) -> dict[str, str]:
     _add_level(index, user)
     curated = [(name, domain) for domain, names in table.alt_names.items() for name in names]
     _add_level(index, curated)
-    iffy = [(e.name, key) for key, e in table.entries.items() if e.table == SHIPPED and e.name]
+    shipped = [e if e.table == SHIPPED else e.shipped for e in table.entries.values()]
+    iffy = [(e.name, e.domain) for e in shipped if e is not None and e.name]
     _add_level(index, iffy)
     from_domains = [(name, key) for key in table.entries for name in _domain_names(key)]
     _add_level(index, from_domains)
