@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 _NAME = r"((?:The\s+)?[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})"
 _SELF_REFERENCES = (
     re.compile(rf"\b(?:told|spoke\s+to|spoke\s+with|speaking\s+to|speaking\s+with|confirmed\s+to|said\s+to)\s+{_NAME}"),
-    re.compile(rf"\bas\s+{_NAME}\s+(?:first\s+|exclusively\s+|previously\s+)?(?:reported|revealed|has\s+reported)"),
+    re.compile(rf"\b[Aa]s\s+{_NAME}\s+(?:first\s+|exclusively\s+|previously\s+)?(?:reported|revealed|has\s+reported)"),
     re.compile(rf"{_NAME}\s+has\s+(?:learned|confirmed|obtained)"),
 )
 _TITLES = re.compile(
