@@ -25,11 +25,18 @@ def _looks_like_person(name: str) -> bool:
 
 
 def subject_of(previous: str, entities: list[str]) -> str | None:
-    """The name a sentence opens with (its likely subject), if it opens with one of its entities."""
+    """The name a sentence opens with (its likely subject), title included ("Mayor Tomas Reyes")."""
     stripped = previous.lstrip("\"“'‘ ")
     for name in entities:
-        if stripped.startswith(name):
-            return name
+        position = stripped.find(name)
+        if position < 0:
+            continue
+        prefix = stripped[:position].split()
+        if len(prefix) <= 2 and all(_TITLES.match(word) or word[0].isupper() for word in prefix):
+            if any(word.lower() in {"the", "a", "an"} for word in prefix):
+                return None
+            return stripped[: position + len(name)]
+        return None
     return None
 
 

@@ -13,6 +13,13 @@ import re
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][\w'’.-]*\w|[A-Z]|\S+")
 _CAPITAL = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][\w'’.-]*$")
 _CONNECTORS = frozenset({"of", "de", "for"})
+#: Capitalised only because they open the sentence.
+_OPENERS = frozenset(
+    """
+    a an the in on at for by with from under over since after before when while during this that these those
+    it he she they we i you what which who also but and or as if so yet then there here our their his her its
+    """.split()
+)
 _NOT_NAMES = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}")
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -23,6 +30,16 @@ def _bare(word: str) -> str:
     if acronym:
         return acronym.group(0)
     return _POSSESSIVE.sub("", word.strip('.,;:!?"“”()[]'))
+
+
+def _opens_name(word: str, following: list[str], known: set[str] | frozenset[str]) -> bool:
+    """Is the sentence's capitalised first word part of a name (not just capitalised as an opener)?"""
+    if word in known or re.match(r"^(?:[A-Z]\.){2,}$|^[A-Z]{2,}$", word):
+        return True
+    if word.lower() in _OPENERS or not following:
+        return False
+    nxt = _bare(following[0])
+    return bool(nxt) and bool(_CAPITAL.match(nxt)) and nxt == following[0]
 
 
 def capitalised_words(text: str) -> set[str]:
@@ -44,7 +61,7 @@ def find_entities(sentence: str, known: set[str] | frozenset[str] = frozenset())
     for position, raw in enumerate(words):
         word = _bare(raw)
         capital = bool(word) and bool(_CAPITAL.match(word)) and word[0].isalpha() and word not in _NOT_NAMES
-        if capital and position == 0 and word not in known and not re.match(r"^(?:[A-Z]\.){2,}$|^[A-Z]{2,}$", word):
+        if capital and position == 0 and not _opens_name(word, words[1:2], known):
             capital = False
         if capital:
             current.append(word)
