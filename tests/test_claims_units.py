@@ -122,7 +122,7 @@ def _synthetic(tmp_path: Path) -> Path:
 
 def test_train_writes_a_pickle_free_model_that_scores(tmp_path: Path) -> None:
     data = _synthetic(tmp_path)
-    meta = training.train(data, tmp_path / "model", config=FeatureConfig(bits=12))
+    meta = training.train(data, tmp_path / "model", config=FeatureConfig(bits=12), word_vectors=False)
     assert meta["test"]["f1"] > 0.9
     with np.load(tmp_path / "model.npz", allow_pickle=False) as arrays:
         assert arrays["weights"].dtype == np.float16
@@ -135,7 +135,7 @@ def test_train_cli_and_custom_model_option(tmp_path: Path, capsys: pytest.Captur
     import factsift
 
     data = _synthetic(tmp_path)
-    assert main(["train", "claims", "--data", str(data), "--out", str(tmp_path / "mine")]) == 0
+    assert main(["train", "claims", "--data", str(data), "--out", str(tmp_path / "mine"), "--no-embeddings"]) == 0
     assert "threshold" in capsys.readouterr().out
     report = factsift.analyse(
         text="Storm news\n\nOfficials in Hillside said 52 homes lost power in 2011. I think we should all be proud.",
@@ -143,6 +143,29 @@ def test_train_cli_and_custom_model_option(tmp_path: Path, capsys: pytest.Captur
     )
     assert [c.text for c in report.claims] == ["Officials in Hillside said 52 homes lost power in 2011."]
     assert main(["train", "claims", "--data", str(tmp_path / "nowhere")]) == 2
+
+
+def test_word_vectors_fold_into_per_word_scores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Training with word vectors ships one score per word, and scoring averages them in."""
+    from factsift.claims import embeddings
+
+    rng = np.random.default_rng(2)
+    words = ["officials", "said", "homes", "power", "think", "proud", "thank", "you", "lost", "we"]
+    fake = embeddings.WordVectors(words=words, vectors=rng.normal(size=(len(words), 4)).astype(np.float32))
+    monkeypatch.setattr(embeddings, "load_glove", lambda limit=embeddings.VOCABULARY: fake)
+    meta = training.train(_synthetic(tmp_path), tmp_path / "m", config=FeatureConfig(bits=12))
+    model = classifier.load(tmp_path / "m")
+    assert meta["word_vectors"]["words"] == len(words) == len(model.word_scores)
+    bare = classifier.ClaimModel(
+        weights=np.zeros(16, dtype=np.float32),
+        bias=0.0,
+        config=FeatureConfig(bits=4, chars=False, cues=False, word_bigrams=False),
+        threshold=0.5,
+        meta={},
+        word_scores={"officials": 1.0, "said": 3.0},
+    )
+    assert bare.score("Officials said nothing") == pytest.approx(1 / (1 + np.exp(-2.0)))
+    assert bare.score("nothing at all") == pytest.approx(0.5)
 
 
 def test_broken_model_file_is_an_input_error(tmp_path: Path) -> None:
@@ -158,7 +181,8 @@ def test_broken_model_file_is_an_input_error(tmp_path: Path) -> None:
 
 def test_shipped_model_is_small_and_documents_its_threshold() -> None:
     model = classifier.shipped()
-    assert (classifier.DATA_DIR / "claims-model.npz").stat().st_size < 400_000
+    assert (classifier.DATA_DIR / "claims-model.npz").stat().st_size < 600_000
+    assert len(model.word_scores) == model.meta["word_vectors"]["words"] > 10_000
     assert 0 < model.threshold < 1
     assert model.meta["test"]["rows"] > 1000
 

@@ -12,7 +12,8 @@ from factsift.cli import Commands
 def run_train(args: argparse.Namespace) -> int:
     from factsift.claims.training import train
 
-    meta = train(args.data, args.out.with_suffix("") if args.out.suffix in {".npz", ".json"} else args.out)
+    stem = args.out.with_suffix("") if args.out.suffix in {".npz", ".json"} else args.out
+    meta = train(args.data, stem, word_vectors=not args.no_embeddings)
     print(json.dumps({k: meta[k] for k in ("rows", "threshold", "cross_validation", "test") if k in meta}, indent=2))
     print(f"wrote {args.out}.npz and .json; use it with FACTSIFT_CLAIMS_MODEL={args.out} or analyse(claims_model=...)")
     return 0
@@ -31,4 +32,7 @@ def register(commands: Commands) -> None:
     parser.add_argument("--data", type=Path, required=True, help="folder (or file) of labelled sentences")
     parser.add_argument(
         "--out", type=Path, default=Path("claims-model"), help="output path stem (default: ./claims-model)"
+    )
+    parser.add_argument(
+        "--no-embeddings", action="store_true", help="train without GloVe word vectors (n-grams and cues only)"
     )

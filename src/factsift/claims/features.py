@@ -114,6 +114,11 @@ def _normalised(counts: dict[int, float], out: dict[int, float]) -> None:
         out[index] = out.get(index, 0.0) + value / norm
 
 
+def embedding_tokens(text: str) -> list[str]:
+    """The lower-cased words of a sentence that the word-vector block averages over."""
+    return [w.lower() for w in cues.tokens(cues.normalise(text)) if w[0].isalnum()]
+
+
 def featurise(text: str, config: FeatureConfig) -> dict[int, float]:
     """The sparse feature vector of one sentence: slot index → value (each block L2-normalised)."""
     text = cues.normalise(text)
