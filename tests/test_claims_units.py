@@ -135,11 +135,12 @@ def test_train_cli_and_custom_model_option(tmp_path: Path, capsys: pytest.Captur
     import factsift
 
     data = _synthetic(tmp_path)
-    assert main(["train", "claims", "--data", str(data), "--out", str(tmp_path / "mine"), "--no-embeddings"]) == 0
+    assert main(["train", "claims", "--data", str(data), "--out", str(tmp_path / "mine.v2"), "--no-embeddings"]) == 0
+    assert (tmp_path / "mine.v2.npz").is_file()
     assert "threshold" in capsys.readouterr().out
     report = factsift.analyse(
         text="Storm news\n\nOfficials in Hillside said 52 homes lost power in 2011. I think we should all be proud.",
-        claims_model=tmp_path / "mine",
+        claims_model=tmp_path / "mine.v2.npz",
     )
     assert [c.text for c in report.claims] == ["Officials in Hillside said 52 homes lost power in 2011."]
     assert main(["train", "claims", "--data", str(tmp_path / "nowhere")]) == 2

@@ -56,6 +56,10 @@ class ClaimModel:
         return [self.score(text) for text in texts]
 
 
+def _file(path_stem: Path, suffix: str) -> Path:
+    return path_stem.with_name(path_stem.name + suffix)
+
+
 def save(
     path_stem: Path,
     weights: npt.NDArray[np.floating[Any]],
@@ -69,15 +73,15 @@ def save(
     if word_scores:
         arrays["words"] = np.frombuffer("\n".join(word_scores).encode("utf-8"), dtype=np.uint8)
         arrays["word_scores"] = np.array(list(word_scores.values()), dtype=np.float16)
-    np.savez_compressed(path_stem.with_suffix(".npz"), **arrays)  # type: ignore[arg-type]
-    path_stem.with_suffix(".json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    np.savez_compressed(_file(path_stem, ".npz"), **arrays)  # type: ignore[arg-type]
+    _file(path_stem, ".json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def load(path_stem: Path) -> ClaimModel:
     """Read a model written by :func:`save` (``allow_pickle=False``: a model file cannot run code)."""
     try:
-        meta = json.loads(path_stem.with_suffix(".json").read_text(encoding="utf-8"))
-        with np.load(path_stem.with_suffix(".npz"), allow_pickle=False) as arrays:
+        meta = json.loads(_file(path_stem, ".json").read_text(encoding="utf-8"))
+        with np.load(_file(path_stem, ".npz"), allow_pickle=False) as arrays:
             weights = arrays["weights"].astype(np.float32)
             bias = float(arrays["bias"][0])
             word_scores: dict[str, float] = {}
@@ -96,6 +100,17 @@ def load(path_stem: Path) -> ClaimModel:
     return ClaimModel(
         weights=weights, bias=bias, config=config, threshold=threshold, meta=meta, word_scores=word_scores
     )
+
+
+def stem_of(path: Path) -> Path:
+    """The path stem of a model pair, whether given as ``STEM``, ``STEM.npz`` or ``STEM.json``."""
+    return path.with_suffix("") if path.suffix in {".npz", ".json"} else path
+
+
+@functools.cache
+def load_cached(path: Path) -> ClaimModel:
+    """:func:`load`, once per process and path (a user's model used for many articles)."""
+    return load(stem_of(path))
 
 
 @functools.cache

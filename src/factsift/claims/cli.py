@@ -10,12 +10,13 @@ from factsift.cli import Commands
 
 
 def run_train(args: argparse.Namespace) -> int:
+    from factsift.claims.classifier import stem_of
     from factsift.claims.training import train
 
-    stem = args.out.with_suffix("") if args.out.suffix in {".npz", ".json"} else args.out
+    stem = stem_of(args.out)
     meta = train(args.data, stem, word_vectors=not args.no_embeddings)
     print(json.dumps({k: meta[k] for k in ("rows", "threshold", "cross_validation", "test") if k in meta}, indent=2))
-    print(f"wrote {args.out}.npz and .json; use it with FACTSIFT_CLAIMS_MODEL={args.out} or analyse(claims_model=...)")
+    print(f"wrote {stem}.npz and {stem}.json; use it with FACTSIFT_CLAIMS_MODEL={stem} or analyse(claims_model=...)")
     return 0
 
 

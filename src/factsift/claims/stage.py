@@ -28,7 +28,7 @@ def model_for(options: Options) -> classifier.ClaimModel:
     """The model this analysis uses: ``options.claims_model``, else ``$FACTSIFT_CLAIMS_MODEL``, else shipped."""
     chosen = options.claims_model or os.environ.get(MODEL_ENV)
     if chosen:
-        return classifier.load(Path(chosen).with_suffix(""))
+        return classifier.load_cached(Path(chosen).resolve())
     return classifier.shipped()
 
 
