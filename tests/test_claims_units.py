@@ -203,3 +203,13 @@ def test_render_prints_page_text_verbatim() -> None:
     console = Console(width=200, record=True)
     console.print(render(report))
     assert "[bold]Officials[/i] said 400 homes" in console.export_text()
+
+
+def test_names_fold_to_one_feature() -> None:
+    config = FeatureConfig(bits=12, names=True)
+    one = featurise("The plan was signed by Smith in March.", config)
+    other = featurise("The plan was signed by Jones in March.", config)
+    assert one == other
+    assert featurise("The plan was signed by Smith.", FeatureConfig(bits=12)) != featurise(
+        "The plan was signed by Jones.", FeatureConfig(bits=12)
+    )

@@ -46,7 +46,7 @@ class ClaimModel:
         value = np.fromiter(features.values(), dtype=np.float32, count=len(features))
         margin = self.bias + float(self.weights[index] @ value)
         if self.word_scores:
-            known = [self.word_scores[w] for w in embedding_tokens(text) if w in self.word_scores]
+            known = [self.word_scores[w] for w in embedding_tokens(text, self.config.names) if w in self.word_scores]
             if known:
                 margin += sum(known) / len(known)
         return 1.0 / (1.0 + math.exp(-margin)) if margin > -500 else 0.0

@@ -35,12 +35,12 @@ class WordVectors:
         """Word → row."""
         return {word: row for row, word in enumerate(self.words)}
 
-    def mean_vectors(self, texts: list[str]) -> npt.NDArray[np.float64]:
+    def mean_vectors(self, texts: list[str], names: bool = False) -> npt.NDArray[np.float64]:
         """One row per text: the mean vector of its known words, times ``SCALE`` (zeros if none)."""
         index = self.index()
         out = np.zeros((len(texts), self.vectors.shape[1]))
         for row, text in enumerate(texts):
-            rows = [index[w] for w in embedding_tokens(text) if w in index]
+            rows = [index[w] for w in embedding_tokens(text, names) if w in index]
             if rows:
                 out[row] = self.vectors[rows].mean(axis=0) * SCALE
         return out

@@ -33,6 +33,9 @@ class FeatureConfig:
     word_bigrams: bool = True
     chars: bool = True
     cues: bool = True
+    #: Fold mid-sentence proper names ("Trump", "Raqqa") to ``<name>``: who is named is topic, not
+    #: check-worthiness, and the debates' names would otherwise bias news articles.
+    names: bool = False
 
     @property
     def size(self) -> int:
@@ -114,9 +117,18 @@ def _normalised(counts: dict[int, float], out: dict[int, float]) -> None:
         out[index] = out.get(index, 0.0) + value / norm
 
 
-def embedding_tokens(text: str) -> list[str]:
-    """The lower-cased words of a sentence that the word-vector block averages over."""
-    return [w.lower() for w in cues.tokens(cues.normalise(text)) if w[0].isalnum()]
+_NAME = re.compile(r"^[A-Z][a-z][\w'-]*$")
+
+
+def _is_name(words: list[str], position: int) -> bool:
+    """A Titlecase word that does not open the sentence (after a full stop or quote it may)."""
+    return position > 0 and bool(_NAME.match(words[position])) and words[position - 1] not in {".", '"', ":"}
+
+
+def embedding_tokens(text: str, names: bool = False) -> list[str]:
+    """The lower-cased words of a sentence that the word-vector block averages over (names left out if ``names``)."""
+    words = cues.tokens(cues.normalise(text))
+    return [w.lower() for i, w in enumerate(words) if w[0].isalnum() and not (names and _is_name(words, i))]
 
 
 def featurise(text: str, config: FeatureConfig) -> dict[int, float]:
@@ -125,7 +137,11 @@ def featurise(text: str, config: FeatureConfig) -> dict[int, float]:
     words = cues.tokens(text)
     mask = config.size - 1
     out: dict[int, float] = {}
-    shapes = [_shape(w) for w in words if w[0].isalnum() or w[0] in "$€£"]
+    shapes = [
+        "<name>" if config.names and _is_name(words, i) else _shape(w)
+        for i, w in enumerate(words)
+        if w[0].isalnum() or w[0] in "$€£"
+    ]
     block: dict[int, float] = {}
     for shape in shapes:
         _add(block, "w:" + shape, mask)

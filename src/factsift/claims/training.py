@@ -27,7 +27,7 @@ from factsift.errors import InputError
 #: Inverse regularisation strength, chosen by 5-fold CV on the train+dev rows (C in 1, 3, 10, 30).
 C = 3.0
 #: Hashed space of 2**17 slots: as accurate as 2**18 in CV, half the file.
-CONFIG = FeatureConfig(bits=17)
+CONFIG = FeatureConfig(bits=17, names=True)
 FOLDS = 5
 
 
@@ -134,7 +134,7 @@ def train(
     x = matrix(texts, config)
     vectors = embeddings.load_glove() if word_vectors else None
     if vectors is not None:
-        x = sp.hstack([x, sp.csr_matrix(vectors.mean_vectors(texts))]).tocsr()
+        x = sp.hstack([x, sp.csr_matrix(vectors.mean_vectors(texts, config.names))]).tocsr()
     out_of_fold = np.zeros(len(fit_rows))
     for held in _folds(len(fit_rows), FOLDS):
         mask = np.ones(len(fit_rows), dtype=bool)
