@@ -73,6 +73,8 @@ def test_gate_rejects_furniture(text: str) -> None:
 
 def test_gate_keeps_prose() -> None:
     assert not is_furniture("The council voted 7 to 2 on Tuesday to fund the project.")
+    assert not is_furniture("Unemployment fell to 4.1%.")
+    assert is_furniture("Fishermen are hopeful.")
 
 
 @given(st.text(max_size=300))
