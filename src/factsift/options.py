@@ -28,6 +28,7 @@ class Options:
     ratings: Path | None = None
     db: Path | None = None
     embeddings: bool | str = True
+    claims_model: Path | None = None
     fast: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 

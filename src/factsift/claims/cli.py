@@ -1,0 +1,39 @@
+"""``factsift train claims --data DIR``: retrain the check-worthiness model on labelled sentences."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from factsift.cli import Commands
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from factsift.claims.classifier import stem_of
+    from factsift.claims.training import train
+
+    stem = stem_of(args.out)
+    meta = train(args.data, stem, word_vectors=not args.no_embeddings)
+    print(json.dumps({k: meta[k] for k in ("rows", "threshold", "cross_validation", "test") if k in meta}, indent=2))
+    print(f"wrote {stem}.npz and {stem}.json; use it with FACTSIFT_CLAIMS_MODEL={stem} or analyse(claims_model=...)")
+    return 0
+
+
+def register(commands: Commands) -> None:
+    parser = commands.add_training(
+        "claims",
+        run_train,
+        help="check-worthiness model (ClaimBuster-style labelled sentences)",
+        description=(
+            "Train the check-worthiness model. DIR holds claimbuster/train.json, or .json/.csv/.tsv files "
+            "with 'text' and 'label' (1 = check-worthy). A fixed 20% hash split is held out and evaluated."
+        ),
+    )
+    parser.add_argument("--data", type=Path, required=True, help="folder (or file) of labelled sentences")
+    parser.add_argument(
+        "--out", type=Path, default=Path("claims-model"), help="output path stem (default: ./claims-model)"
+    )
+    parser.add_argument(
+        "--no-embeddings", action="store_true", help="train without GloVe word vectors (n-grams and cues only)"
+    )

@@ -1,0 +1,43 @@
+"""What kind of checkable statement a claim is: quantity, comparison, attribution, event or other.
+
+The first kind that applies wins, in that order: an amount is the most directly checkable thing
+in a sentence, then a comparison or ranking, then who said it, then a dated past action.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from factsift.claims import cues
+
+ClaimKind = Literal["quantity", "event", "attribution", "comparison", "other"]
+
+_COMPARISON = re.compile(
+    r"\b(?:more|less|fewer|greater|higher|lower|larger|smaller|bigger|cheaper|worse|better|\w+er)\s+than\b"
+    r"(?!\s+(?:a|an|one)\s+(?:hour|day|week|month|year|decade|century)\b)|"
+    r"\b(?:most|least|largest|biggest|highest|lowest|smallest|fastest|worst|best)\b|"
+    r"\b(?:times as|twice as|half as|compared (?:to|with)|the (?:first|only) \w+ (?:to|since|in))\b",
+    re.IGNORECASE,
+)
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|told|according to|reported|confirmed|announced|stated|claimed|testified|wrote|"
+    r"admitted|acknowledged|revealed|disclosed)\b",
+    re.IGNORECASE,
+)
+_NUMERIC = re.compile(r"\d|\b(?:hundreds?|thousands?|millions?|billions?|trillions?|dozens?|percent|per cent)\b", re.I)
+
+
+def kind_of(text: str) -> ClaimKind:
+    """The kind of claim ``text`` makes (see the module docstring for the order)."""
+    text = cues.normalise(text)
+    words = cues.tokens(text)
+    if _NUMERIC.search(text) or any(w.lower() in cues.NUMBER_WORDS - {"half", "third", "majority"} for w in words):
+        return "quantity"
+    if _COMPARISON.search(text):
+        return "comparison"
+    if _ATTRIBUTION.search(text):
+        return "attribution"
+    if any(cues.is_past_tense(w) for w in words if w[0].isalpha()):
+        return "event"
+    return "other"

@@ -1,0 +1,107 @@
+"""The claims stage on whole articles: the seed page and our own fixture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import factsift
+from factsift.claims import classifier
+from factsift.claims.stage import find_claims
+from factsift.model import Article, InputInfo, Report, Sentence
+from factsift.schema import report_schema
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "seed-article.txt"
+HARBOUR = Path(__file__).parent / "fixtures" / "claims" / "harbour-article.txt"
+
+
+def _sentence_ids(report: factsift.Report, starts: tuple[str, ...]) -> set[int]:
+    return {s.id for s in report.article.sentences if s.text.startswith(starts)}
+
+
+@pytest.fixture(scope="module")
+def seed() -> factsift.Report:
+    if not SEED.is_file():
+        pytest.skip("the shared seed article is not beside the repository")
+    return factsift.analyse(str(SEED))
+
+
+def test_seed_top_three_are_concrete_factual_claims(seed: factsift.Report) -> None:
+    named = _sentence_ids(
+        seed, ("Under President Trump, Russia", "That growing frustration", "In fact, as True Pundit")
+    )
+    concrete = named | _sentence_ids(seed, ("Newly minted President Trump", "Also included", "For more than a year"))
+    assert len(named) == 3
+    top = [c.sentence_id for c in seed.claims[:3]]
+    assert set(top) <= concrete
+    assert len(set(top) & named) >= 2
+
+
+def test_seed_opener_and_furniture_are_not_claims(seed: factsift.Report) -> None:
+    texts = [c.text for c in seed.claims]
+    assert not any("Cold War just got very warm" in t for t in texts)
+    assert not any("Follow on" in t or "Leave a Reply" in t for t in texts)
+    assert "Russia has quietly and quickly become a military ally" in " ".join(texts)
+
+
+def test_seed_claims_are_sorted_spans_exact_and_above_threshold(seed: factsift.Report) -> None:
+    threshold = classifier.shipped().threshold
+    scores = [c.checkworthiness for c in seed.claims]
+    assert scores == sorted(scores, reverse=True)
+    for claim in seed.claims:
+        assert threshold <= claim.checkworthiness <= 1
+        assert seed.article.text[claim.span.start : claim.span.end] == claim.text == claim.span.text
+    jsonschema.validate(seed.to_dict(), report_schema())
+
+
+def test_own_article_ranks_facts_and_skips_openers_and_furniture() -> None:
+    report = factsift.analyse(str(HARBOUR))
+    texts = [c.text for c in report.claims]
+    assert texts, "the fixture states several checkable facts"
+    assert not any(t.startswith(("What a week", "Fishermen are hopeful", "Nobody knows")) for t in texts)
+    assert not any("Follow on" in t or "Share this" in t or "Leave a Reply" in t for t in texts)
+    top_two = {c.text.split()[0] for c in report.claims[:2]}
+    assert top_two <= {"The", "Cargo", "He"}
+    assert any(c.kind == "quantity" and "$14.5 million" in c.text for c in report.claims)
+
+
+def test_own_article_resolves_a_leading_pronoun() -> None:
+    report = factsift.analyse(str(HARBOUR))
+    claim = next(c for c in report.claims if c.text.startswith("He said the channel"))
+    assert (
+        claim.standalone
+        == "Mayor Tomas Reyes said the channel has lost nearly two metres of depth since the last dredging in 2004."
+    )
+    assert report.article.text[claim.span.start : claim.span.end].startswith("He said")
+
+
+def test_furniture_that_slips_past_ingest_is_never_a_claim() -> None:
+    lines = [
+        "Follow on FacebookFollow on Twitter",
+        "Share this article on Facebook, Twitter and LinkedIn today",
+        "The Cold War just got very warm.",
+        "Officials said 400 homes in Lakeview lost power on Monday after the storm.",
+    ]
+    text = "\n".join(lines)
+    sentences, offset = [], 0
+    for i, line in enumerate(lines):
+        sentences.append(Sentence(i, offset, offset + len(line), line))
+        offset += len(line) + 1
+    report = Report(input=InputInfo(kind="text"), article=Article(text=text, sentences=sentences))
+    claims = find_claims(report, classifier.shipped())
+    assert [c.sentence_id for c in claims] == [3]
+    assert claims[0].kind == "quantity"
+
+
+def test_text_render_lists_top_claims_with_scores(seed: factsift.Report) -> None:
+    from rich.console import Console
+
+    from factsift.claims.render import render
+
+    console = Console(width=200, record=True)
+    console.print(render(seed))
+    out = console.export_text()
+    assert "Check-worthy claims" in out
+    assert f"{seed.claims[0].checkworthiness:.2f}" in out

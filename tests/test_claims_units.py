@@ -1,0 +1,217 @@
+"""Unit tests of the claims concern: cues, entities, kinds, decontextualisation, model files, training."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factsift.claims import classifier, dataset, training
+from factsift.claims.decontext import standalone
+from factsift.claims.entities import find_entities
+from factsift.claims.features import FeatureConfig, featurise
+from factsift.claims.gate import is_furniture
+from factsift.claims.kinds import kind_of
+from factsift.cli import main
+from factsift.errors import InputError
+
+
+def test_entities_keep_names_and_acronyms_but_not_openers() -> None:
+    text = "The Department of Defense said U.S. forces hit Mosul and Tal Afar on Saturday."
+    assert find_entities(text) == ["Department of Defense", "U.S.", "Mosul", "Tal Afar"]
+    assert find_entities("Since then, prices rose.") == []
+    assert find_entities("Russia denied it.", {"Russia"}) == ["Russia"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Unemployment fell to 4.1 percent in March.", "quantity"),
+        ("The bridge is longer than any other in Europe.", "comparison"),
+        ("The minister said the plan had been shelved.", "attribution"),
+        ("Police arrested the driver outside the station.", "event"),
+        ("We must do better for our children.", "other"),
+        ("He waited for more than a year before he resigned.", "event"),
+    ],
+)
+def test_kind_of(text: str, kind: str) -> None:
+    assert kind_of(text) == kind
+
+
+def test_standalone_resolves_only_obvious_leading_pronouns() -> None:
+    previous = "Senator Jane Ortiz visited the plant in May."
+    assert standalone("She said it would close.", previous, ["Senator Jane Ortiz"]) == (
+        "Senator Jane Ortiz said it would close."
+    )
+    assert (
+        standalone("Her office denied it.", previous, ["Senator Jane Ortiz"])
+        == "Senator Jane Ortiz's office denied it."
+    )
+    assert standalone("It said profits rose.", "Acme reported results.", ["Acme"]) == "Acme said profits rose."
+    assert standalone("She said so.", "The report, by Jane Ortiz, was late.", ["Jane Ortiz"]) is None
+    assert standalone("It rose.", previous, ["Senator Jane Ortiz"]) is None
+    assert standalone("Prices rose.", previous, ["Senator Jane Ortiz"]) is None
+    assert standalone("He left.", None, []) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Follow on FacebookFollow on Twitter",
+        "Leave a Reply",
+        "Read more: the full story is here today",
+        "SHARE THIS STORY WITH YOUR FRIENDS NOW",
+    ],
+)
+def test_gate_rejects_furniture(text: str) -> None:
+    assert is_furniture(text)
+
+
+def test_gate_keeps_prose() -> None:
+    assert not is_furniture("The council voted 7 to 2 on Tuesday to fund the project.")
+    assert not is_furniture("Unemployment fell to 4.1%.")
+    assert is_furniture("Fishermen are hopeful.")
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_text_helpers_never_crash(text: str) -> None:
+    features = featurise(text, FeatureConfig(bits=10))
+    assert all(0 <= i < 1024 for i in features)
+    assert kind_of(text) in {"quantity", "event", "attribution", "comparison", "other"}
+    assert all(isinstance(e, str) and e for e in find_entities(text))
+    result = standalone(text, "Jane Ortiz spoke.", ["Jane Ortiz"])
+    assert result is None or result.endswith(text[3:])
+    assert 0.0 <= classifier.shipped().score(text) <= 1.0
+
+
+def test_split_is_stable_and_case_insensitive() -> None:
+    assert dataset.split_of("Taxes rose 3 percent.") == dataset.split_of("  taxes ROSE 3 percent. ")
+    splits = [dataset.split_of(f"sentence number {i}") for i in range(2000)]
+    assert 0.15 < splits.count("test") / 2000 < 0.25
+
+
+def test_load_reads_json_and_tables_and_dedupes(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps([{"text": "A b c", "label": 1}, {"text": "a  B c", "label": 1}]))
+    (tmp_path / "b.tsv").write_text("text\tlabel\nSome words here\tNFS\nOther words\tCFS\n")
+    examples = dataset.load(tmp_path)
+    assert sorted((e.text, e.label) for e in examples) == [("A b c", 1), ("Other words", 1), ("Some words here", 0)]
+    (tmp_path / "c.csv").write_text("sentence,label\nx,1\n")
+    with pytest.raises(InputError):
+        dataset.load(tmp_path)
+    with pytest.raises(InputError):
+        dataset.load(tmp_path / "missing")
+
+
+def _synthetic(tmp_path: Path) -> Path:
+    rng = np.random.default_rng(1)
+    places = ["Lakeview", "Port Ellis", "Dunmore", "Carrow", "Belton"]
+    rows = []
+    for i in range(400):
+        place = places[i % len(places)]
+        number = int(rng.integers(2, 900))
+        rows.append({"text": f"Officials in {place} said {number} homes lost power in {2000 + i % 20}.", "label": 1})
+        rows.append({"text": f"I think we should all be proud of {place.lower()} friends, thank you {i}", "label": 0})
+    path = tmp_path / "data"
+    path.mkdir()
+    (path / "train.json").write_text(json.dumps(rows))
+    return path
+
+
+def test_train_writes_a_pickle_free_model_that_scores(tmp_path: Path) -> None:
+    data = _synthetic(tmp_path)
+    meta = training.train(data, tmp_path / "model", config=FeatureConfig(bits=12), word_vectors=False)
+    assert meta["test"]["f1"] > 0.9
+    with np.load(tmp_path / "model.npz", allow_pickle=False) as arrays:
+        assert arrays["weights"].dtype == np.float16
+    model = classifier.load(tmp_path / "model")
+    assert model.score("Officials in Hillside said 52 homes lost power in 2011.") > model.threshold
+    assert model.score("I think we should all be proud, thank you") < model.threshold
+
+
+def test_train_cli_and_custom_model_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import factsift
+
+    data = _synthetic(tmp_path)
+    assert main(["train", "claims", "--data", str(data), "--out", str(tmp_path / "mine.v2"), "--no-embeddings"]) == 0
+    assert (tmp_path / "mine.v2.npz").is_file()
+    assert "threshold" in capsys.readouterr().out
+    report = factsift.analyse(
+        text="Storm news\n\nOfficials in Hillside said 52 homes lost power in 2011. I think we should all be proud.",
+        claims_model=tmp_path / "mine.v2.npz",
+    )
+    assert [c.text for c in report.claims] == ["Officials in Hillside said 52 homes lost power in 2011."]
+    assert main(["train", "claims", "--data", str(tmp_path / "nowhere")]) == 2
+
+
+def test_word_vectors_fold_into_per_word_scores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Training with word vectors ships one score per word, and scoring averages them in."""
+    from factsift.claims import embeddings
+
+    rng = np.random.default_rng(2)
+    words = ["officials", "said", "homes", "power", "think", "proud", "thank", "you", "lost", "we"]
+    fake = embeddings.WordVectors(words=words, vectors=rng.normal(size=(len(words), 4)).astype(np.float32))
+    monkeypatch.setattr(embeddings, "load_glove", lambda limit=embeddings.VOCABULARY: fake)
+    meta = training.train(_synthetic(tmp_path), tmp_path / "m", config=FeatureConfig(bits=12))
+    model = classifier.load(tmp_path / "m")
+    assert meta["word_vectors"]["words"] == len(words) == len(model.word_scores)
+    bare = classifier.ClaimModel(
+        weights=np.zeros(16, dtype=np.float32),
+        bias=0.0,
+        config=FeatureConfig(bits=4, chars=False, cues=False, word_bigrams=False),
+        threshold=0.5,
+        meta={},
+        word_scores={"officials": 1.0, "said": 3.0},
+    )
+    assert bare.score("Officials said nothing") == pytest.approx(1 / (1 + np.exp(-2.0)))
+    assert bare.score("nothing at all") == pytest.approx(0.5)
+
+
+def test_broken_model_file_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text("{}")
+    np.savez(tmp_path / "bad.npz", weights=np.zeros(4))
+    with pytest.raises(InputError):
+        classifier.load(tmp_path / "bad")
+    np.savez(tmp_path / "evil.npz", weights=np.array([object()], dtype=object), bias=np.array([0.0]))
+    (tmp_path / "evil.json").write_text(json.dumps({"features": {"bits": 2}, "threshold": 0.5}))
+    with pytest.raises(InputError):
+        classifier.load(tmp_path / "evil")
+
+
+def test_shipped_model_is_small_and_documents_its_threshold() -> None:
+    model = classifier.shipped()
+    assert (classifier.DATA_DIR / "claims-model.npz").stat().st_size < 600_000
+    assert len(model.word_scores) == model.meta["word_vectors"]["words"] > 10_000
+    assert 0 < model.threshold < 1
+    assert model.meta["test"]["rows"] > 1000
+
+
+def test_render_prints_page_text_verbatim() -> None:
+    from rich.console import Console
+
+    from factsift.claims.render import render
+    from factsift.claims.stage import claims_stage
+    from factsift.model import Article, InputInfo, Report, Sentence
+    from factsift.options import Options
+
+    text = "[bold]Officials[/i] said 400 homes in Lakeview lost power on Monday."
+    article = Article(text=text, sentences=[Sentence(0, 0, len(text), text)])
+    report = claims_stage(Report(input=InputInfo(kind="text"), article=article), Options())
+    report.stages.append("claims")
+    console = Console(width=200, record=True)
+    console.print(render(report))
+    assert "[bold]Officials[/i] said 400 homes" in console.export_text()
+
+
+def test_names_fold_to_one_feature() -> None:
+    config = FeatureConfig(bits=12, names=True)
+    one = featurise("The plan was signed by Smith in March.", config)
+    other = featurise("The plan was signed by Jones in March.", config)
+    assert one == other
+    assert featurise("The plan was signed by Smith.", FeatureConfig(bits=12)) != featurise(
+        "The plan was signed by Jones.", FeatureConfig(bits=12)
+    )
