@@ -47,8 +47,7 @@ def test_options_are_applied(client: TestClient) -> None:
 
 
 def test_ids_are_unguessable_and_distinct(client: TestClient) -> None:
-    ids = {client.post("/api/v1/analyses", json={"text": small_article(i)}).json()["id"]
-           for i in range(5)}
+    ids = {client.post("/api/v1/analyses", json={"text": small_article(i)}).json()["id"] for i in range(5)}
     assert len(ids) == 5
     assert all(len(i) >= 16 for i in ids)
 
@@ -109,7 +108,9 @@ def test_wrong_method_is_405_problem(client: TestClient) -> None:
 
 
 def test_bad_json_is_422_problem(client: TestClient) -> None:
-    response = client.post("/api/v1/analyses", content=b'{"text": "unterminated', headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/v1/analyses", content=b'{"text": "unterminated', headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
     assert response.json()["detail"] == "the request body is not valid JSON"

@@ -46,8 +46,15 @@ def fake_store(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
 
     def search(query: str, k: int = 5, db: Path | None = None) -> list[dict[str, Any]]:
         calls["search"].append({"query": query, "k": k, "db": db})
-        hit = {"id": "r1", "score": 0.9, "claim_reviewed": "Bridges", "verdict": "false", "url": "https://c.example",
-               "publisher": "Desk", "date": "2026-01-01"}
+        hit = {
+            "id": "r1",
+            "score": 0.9,
+            "claim_reviewed": "Bridges",
+            "verdict": "false",
+            "url": "https://c.example",
+            "publisher": "Desk",
+            "date": "2026-01-01",
+        }
         return [hit][:k]
 
     importer = types.ModuleType("factsift.factchecks.importer")
@@ -159,6 +166,8 @@ def test_real_import_then_search(client: TestClient) -> None:
 
 def test_real_import_of_garbage_is_422(client: TestClient) -> None:
     pytest.importorskip("factsift.factchecks.importer")
-    response = client.post("/api/v1/factchecks:import", files={"file": ("reviews.json", b"{not json", "application/json")})
+    response = client.post(
+        "/api/v1/factchecks:import", files={"file": ("reviews.json", b"{not json", "application/json")}
+    )
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM

@@ -143,7 +143,9 @@ def test_api_key_required_for_writes(keyed: TestClient) -> None:
 
 
 def test_api_key_accepted_in_either_header(keyed: TestClient) -> None:
-    first = keyed.post("/api/v1/analyses", json={"text": small_article(1)}, headers={"Authorization": "Bearer s3cret-key"})
+    first = keyed.post(
+        "/api/v1/analyses", json={"text": small_article(1)}, headers={"Authorization": "Bearer s3cret-key"}
+    )
     assert first.status_code == 201
     second = keyed.post("/api/v1/analyses", json={"text": small_article(2)}, headers={"X-API-Key": "other-key"})
     assert second.status_code == 201

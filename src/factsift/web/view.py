@@ -18,7 +18,6 @@ from factsift.web.highlight import Mark, Segment, segments
 SIGNAL_COLOURS = 6
 
 _VERDICT_CLASSES = (
-    ("v-false", re.compile(r"\b(false|fake|pants on fire|incorrect|wrong|fabricat|hoax|scam|not true|baseless)", re.I)),
     (
         "v-mixed",
         re.compile(
@@ -27,6 +26,7 @@ _VERDICT_CLASSES = (
             re.I,
         ),
     ),
+    ("v-false", re.compile(r"\b(false|fake|pants on fire|incorrect|wrong|fabricat|hoax|scam|not true|baseless)", re.I)),
     ("v-true", re.compile(r"\b(true|correct|accurate|right)\b", re.I)),
 )
 
