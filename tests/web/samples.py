@@ -32,6 +32,14 @@ ARTICLE_HTML = b"""<!doctype html><html><head><title>Harbour Ferry Returns After
 <p>Passengers on the first crossing said the boat was quieter than before the work.</p>
 </article></body></html>"""
 
+HOSTILE = (
+    "Breaking <script>window.pwned=1</script> News <img src=x onerror=alert(1)>\n\n"
+    "Officials said on Monday that <script>document.title='pwned'</script> the bridge will close for repairs "
+    'next week. <img src="x" onerror="window.pwned=2"> A spokesperson said <svg onload=alert(3)></svg> the works '
+    'take a month. <a href="javascript:alert(4)">details</a> "><iframe src=javascript:alert(5)></iframe>\n\n'
+    "Residents can cross at the old ford <body onload=alert(6)> while the bridge is shut, the council said."
+)
+
 TITLE = "Shocking: Council Hides Bridge Report"
 TEXT = (
     "Insiders say the council buried a report on the Harlow bridge.\n\n"
@@ -133,3 +141,16 @@ def small_article(number: int) -> str:
         f"This is story number {number}.\n\n"
         "Staff said the change follows a survey of 1,200 residents in which most asked for longer hours."
     )
+
+
+# A fact-check of the bundled sample article's main claim (written for these tests).
+CLAIM_REVIEW = {
+    "@context": "https://schema.org",
+    "@type": "ClaimReview",
+    "url": "https://checks.example/reviews/reservoir-sale",
+    "claimReviewed": "The mayor of Port Elsmere sold the town reservoir to a foreign bottling company",
+    "datePublished": "2026-10-02",
+    "author": {"@type": "Organization", "name": "Check Desk"},
+    "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1, "alternateName": "False"},
+    "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "A blogger"}},
+}

@@ -15,6 +15,8 @@ from fastapi.testclient import TestClient
 
 from factsift.errors import InputError
 
+from .samples import CLAIM_REVIEW
+
 PROBLEM = "application/problem+json"
 
 
@@ -135,18 +137,6 @@ def test_missing_store_is_501(client: TestClient, monkeypatch: pytest.MonkeyPatc
 
 
 # --- the real fact-check store (skipped until the factchecks branch is merged) ---------------
-
-CLAIM_REVIEW = {
-    "@context": "https://schema.org",
-    "@type": "ClaimReview",
-    "url": "https://checks.example/reviews/reservoir-sale",
-    "claimReviewed": "The mayor of Port Elsmere sold the town reservoir to a foreign bottling company",
-    "datePublished": "2026-10-02",
-    "author": {"@type": "Organization", "name": "Check Desk"},
-    "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1, "alternateName": "False"},
-    "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "A blogger"}},
-}
-
 
 def test_real_import_then_search(client: TestClient) -> None:
     pytest.importorskip("factsift.factchecks.importer")

@@ -10,16 +10,7 @@ from fastapi.testclient import TestClient
 
 from factsift.web.view import verdict_class
 
-from .samples import TEXT, TITLE, full_report, small_article
-
-HOSTILE = (
-    "Breaking <script>window.pwned=1</script> News <img src=x onerror=alert(1)>\n\n"
-    "Officials said on Monday that <script>document.title='pwned'</script> the bridge will close for repairs "
-    'next week. <img src="x" onerror="window.pwned=2"> A spokesperson said <svg onload=alert(3)></svg> the works '
-    'take a month. <a href="javascript:alert(4)">details</a> "><iframe src=javascript:alert(5)></iframe>\n\n'
-    "Residents can cross at the old ford <body onload=alert(6)> while the bridge is shut, the council said."
-)
-
+from .samples import HOSTILE, TEXT, TITLE, full_report, small_article
 
 class Elements(HTMLParser):
     """Every start tag with its attributes, and the text inside the article body."""
