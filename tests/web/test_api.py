@@ -8,6 +8,7 @@ import jsonschema
 from fastapi.testclient import TestClient
 
 from factsift.schema import report_schema
+
 from .samples import ARTICLE_HTML, small_article
 
 PROBLEM = "application/problem+json"

@@ -160,7 +160,7 @@ def submit_form(driver: Any, base: str, text: str) -> str:
 
 def no_alert(driver: Any) -> bool:
     try:
-        driver.switch_to.alert
+        _ = driver.switch_to.alert
     except NoAlertPresentException:
         return True
     return False

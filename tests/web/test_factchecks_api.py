@@ -138,6 +138,7 @@ def test_missing_store_is_501(client: TestClient, monkeypatch: pytest.MonkeyPatc
 
 # --- the real fact-check store (skipped until the factchecks branch is merged) ---------------
 
+
 def test_real_import_then_search(client: TestClient) -> None:
     pytest.importorskip("factsift.factchecks.importer")
     pytest.importorskip("factsift.factchecks.search")

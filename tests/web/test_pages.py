@@ -12,6 +12,7 @@ from factsift.web.view import verdict_class
 
 from .samples import HOSTILE, TEXT, TITLE, full_report, small_article
 
+
 class Elements(HTMLParser):
     """Every start tag with its attributes, and the text inside the article body."""
 

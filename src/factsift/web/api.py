@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFi
 from pydantic import BaseModel, Field
 
 from factsift.errors import FetchRefused, InputError
-from factsift.web.analysis import AnalysisRequest, run_analysis
+from factsift.web.analysis import AnalysisRequest, run_analysis_queued
 from factsift.web.auth import presented_key, require_key
 from factsift.web.problems import Problem
 from factsift.web.settings import ServerSettings
@@ -117,9 +117,11 @@ def input_problem(exc: InputError) -> Problem:
     responses=PROBLEM_RESPONSES,
     summary="Analyse an article (URL, HTML or text) and store the report",
 )
-def create_analysis(body: AnalysisRequest, response: Response, settings: Settings, store: Store) -> Analysis:
+async def create_analysis(
+    body: AnalysisRequest, request: Request, response: Response, settings: Settings, store: Store
+) -> Analysis:
     try:
-        summary, report = run_analysis(body, settings, store)
+        summary, report = await run_analysis_queued(body, settings, store, request.app.state.analysis_slots)
     except InputError as exc:
         raise input_problem(exc) from exc
     response.headers["Location"] = f"/api/v1/analyses/{summary.id}"

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from anyio import CapacityLimiter
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -116,6 +117,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = AnalysisStore(settings.db)
+    app.state.analysis_slots = CapacityLimiter(settings.max_concurrent_analyses)
     _install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -11,11 +11,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader
-from starlette.concurrency import run_in_threadpool
 
 from factsift import __version__
 from factsift.errors import InputError
-from factsift.web.analysis import AnalysisRequest, run_analysis
+from factsift.web.analysis import AnalysisRequest, run_analysis_queued
 from factsift.web.auth import key_is_valid, presented_key
 from factsift.web.settings import ServerSettings
 from factsift.web.store import AnalysisStore
@@ -93,7 +92,9 @@ async def analyse_form(request: Request) -> Response:
     if len(box) > MAX_FORM_CHARS:
         return _index(request, error="That text is too long to analyse here.", box="", status=413)
     try:
-        summary, _ = await run_in_threadpool(run_analysis, request_from_box(box), settings, request.app.state.store)
+        summary, _ = await run_analysis_queued(
+            request_from_box(box), settings, request.app.state.store, request.app.state.analysis_slots
+        )
     except InputError as exc:
         return _index(request, error=str(exc), box=box, status=422)
     return RedirectResponse(f"/a/{summary.id}", status_code=303)

@@ -22,6 +22,7 @@ def api_keys_from_env(environ: dict[str, str] | None = None) -> frozenset[str]:
 class ServerSettings:
     """How one server runs.  ``db`` is the SQLite file shared with the fact-check store.
 
+    At most ``max_concurrent_analyses`` analyses run at once; the rest wait in arrival order.
     ``rate_limit`` is requests per minute per client (0 turns the limiter off), with bursts of
     up to ``rate_burst`` requests.  When ``api_keys`` is non-empty every write endpoint needs one.
     """
@@ -35,3 +36,4 @@ class ServerSettings:
     rate_burst: int = 60
     api_keys: frozenset[str] = frozenset()
     recent_count: int = 12
+    max_concurrent_analyses: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
