@@ -76,9 +76,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(db: Path, port: int, keys: list[str], log: Path) -> subprocess.Popen[bytes]:
+def start_server(db: Path, port: int, keys: list[str], log: Path, extra: list[str]) -> subprocess.Popen[bytes]:
     env = dict(os.environ, FACTSIFT_API_KEYS=",".join(keys))
-    command = [sys.executable, "-m", "factsift", "serve", "--port", str(port), "--db", str(db)]
+    command = [sys.executable, "-m", "factsift", "serve", "--port", str(port), "--db", str(db), *extra]
     process = subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -171,6 +171,8 @@ def main() -> int:
     parser.add_argument("--total", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--max-analyses", type=int, help="passed to factsift serve (default: its own)")
+    parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -179,7 +181,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="factsift-bench-serve-") as folder:
         db = Path(folder) / "store.db"
         port = free_port()
-        server = start_server(db, port, keys, Path(folder) / "server.log")
+        extra = ["--max-analyses", str(args.max_analyses)] if args.max_analyses else []
+        server = start_server(db, port, keys, Path(folder) / "server.log", extra)
         base = f"http://127.0.0.1:{port}"
         try:
             health = httpx.get(base + "/healthz", timeout=10).json()
@@ -211,12 +214,13 @@ def main() -> int:
             "max": round(max(latencies_ms), 1),
             "mean": round(statistics.fmean(latencies_ms), 1),
         },
+        "max_analyses": args.max_analyses or "default (2 x CPUs)",
         "server": "one uvicorn process, SQLite store, per-client rate limit on (one API key per client)",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
     }
     print(json.dumps(result, indent=2))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2) + "\n")
     ok = result["errors"] == 0 and result["lost"] == 0 and result["retrieved_ok"] == args.total
     return 0 if ok else 1
 

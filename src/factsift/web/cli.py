@@ -30,6 +30,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         raise InputError(f"--port must be between 1 and 65535, not {args.port}")
+    if args.max_analyses is not None and args.max_analyses < 1:
+        raise InputError("--max-analyses must be at least 1")
     if args.rate_limit < 0:
         raise InputError("--rate-limit cannot be negative")
     settings = ServerSettings(
@@ -40,6 +42,7 @@ def run_serve(args: argparse.Namespace) -> int:
         rate_limit=args.rate_limit,
         rate_burst=max(1, args.rate_limit // 2),
         api_keys=api_keys_from_env(),
+        **({"max_concurrent_analyses": args.max_analyses} if args.max_analyses else {}),
     )
     try:
         app = create_app(settings)
@@ -79,4 +82,10 @@ def register(commands: Commands) -> None:
         default=120,
         metavar="N",
         help="requests per minute per client (API key, else IP address); 0 turns the limit off (default: 120)",
+    )
+    parser.add_argument(
+        "--max-analyses",
+        type=int,
+        metavar="N",
+        help="analyses run at once; more wait in arrival order (default: twice the number of CPUs)",
     )

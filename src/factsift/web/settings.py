@@ -36,4 +36,4 @@ class ServerSettings:
     rate_burst: int = 60
     api_keys: frozenset[str] = frozenset()
     recent_count: int = 12
-    max_concurrent_analyses: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
+    max_concurrent_analyses: int = field(default_factory=lambda: 2 * (os.cpu_count() or 1))
