@@ -292,3 +292,12 @@ def test_hostile_article_runs_nothing(server: Server, browser: Any, tmp_path: Pa
     assert no_alert(browser)
     assert browser.execute_script("return typeof window.pwned") == "undefined"
     screenshot(browser, tmp_path, "hostile-article")
+
+
+def test_missing_browser_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="not installed"):
+        _need("factsift-no-such-browser", "/nonexistent/chromium")
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception):
+        _need("factsift-no-such-browser", "/nonexistent/chromium")

@@ -88,6 +88,14 @@ def test_form_treats_a_single_link_as_a_url(client: TestClient, local_site: tupl
     assert hits == []
 
 
+def test_form_refuses_cross_site_posts(client: TestClient) -> None:
+    response = client.post("/analyse", data={"source": small_article(1)}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403
+    assert client.get("/api/v1/analyses").json()["items"] == []
+    same = client.post("/analyse", data={"source": small_article(1)}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert same.status_code == 200 and "/a/" in str(same.url)
+
+
 def test_form_with_an_empty_box_explains(client: TestClient) -> None:
     response = client.post("/analyse", data={"source": "   "})
     assert response.status_code == 422

@@ -80,6 +80,9 @@ def index(request: Request) -> Response:
 async def analyse_form(request: Request) -> Response:
     """The form on ``/``: analyse what was pasted and show its report (or the form with the error)."""
     settings: ServerSettings = request.app.state.settings
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        # Another site's page posting here on a visitor's behalf: refuse (a cheap CSRF guard).
+        return _index(request, error="This form can only be sent from this site.", status=403)
     form = await request.form(max_fields=10)
     box = form.get("source")
     box = box if isinstance(box, str) else ""
