@@ -148,7 +148,7 @@ CLAIM_REVIEW = {
     "@context": "https://schema.org",
     "@type": "ClaimReview",
     "url": "https://checks.example/reviews/reservoir-sale",
-    "claimReviewed": "The mayor of Port Elsmere sold the town reservoir to a foreign bottling company",
+    "claimReviewed": "Port Elsmere mayor Dana Whitcombe signed away the town's reservoir to a foreign bottling company",
     "datePublished": "2026-10-02",
     "author": {"@type": "Organization", "name": "Check Desk"},
     "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1, "alternateName": "False"},

@@ -89,7 +89,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             if process.poll() is not None:
                 raise AssertionError(f"factsift serve exited: {(tmp_path / 'server.log').read_text()}")
@@ -99,7 +99,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise AssertionError("factsift serve did not start within 60 s")
+                raise AssertionError("factsift serve did not start within 120 s")
             time.sleep(0.2)
         yield Server(base=base, db=db)
     finally:
@@ -126,7 +126,7 @@ def browser(tmp_path: Path) -> Iterator[Any]:
     options.add_argument("--window-size=1200,1400")
     service = webdriver.ChromeService(executable_path=driver_path, log_output=str(tmp_path / "chromedriver.log"))
     driver = webdriver.Chrome(options=options, service=service)
-    driver.set_page_load_timeout(60)
+    driver.set_page_load_timeout(300)  # the first analysis may load models
     try:
         yield driver
     finally:
@@ -154,7 +154,7 @@ def submit_form(driver: Any, base: str, text: str) -> str:
     box = driver.find_element(By.ID, "source")
     driver.execute_script("arguments[0].value = arguments[1];", box, text)  # a paste, not keystrokes
     driver.find_element(By.ID, "analyse-button").click()
-    WebDriverWait(driver, 90).until(lambda d: "/a/" in d.current_url and d.find_elements(By.ID, "report"))
+    WebDriverWait(driver, 300).until(lambda d: "/a/" in d.current_url and d.find_elements(By.ID, "report"))
     return str(driver.find_element(By.ID, "report").get_attribute("data-analysis"))
 
 
