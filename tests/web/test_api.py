@@ -117,6 +117,15 @@ def test_bad_json_is_422_problem(client: TestClient) -> None:
     assert response.json()["detail"] == "the request body is not valid JSON"
 
 
+def test_non_json_bodies_are_422_with_a_hint(client: TestClient) -> None:
+    for response in (
+        client.post("/api/v1/analyses", data={"text": small_article(1)}),
+        client.post("/api/v1/analyses", content=b"", headers={"content-type": "application/json"}),
+    ):
+        assert response.status_code == 422
+        assert response.json()["detail"] == "the request body must be a JSON object (Content-Type: application/json)"
+
+
 def test_request_shape_errors_are_422(client: TestClient) -> None:
     cases = [
         ({}, "exactly one of url, html or text"),

@@ -82,6 +82,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         detail = f"{where}: {first['msg']}" if where else str(first["msg"])
         if any(error["type"] == "json_invalid" for error in errors):
             detail = "the request body is not valid JSON"
+        elif first["loc"] == ["body"] and first.get("type") in {"missing", "model_attributes_type", "dict_type"}:
+            detail = "the request body must be a JSON object (Content-Type: application/json)"
         return problem_response(Problem(422, "invalid-request", detail, errors=errors), instance=request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
