@@ -6,72 +6,27 @@ import dataclasses
 import re
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
-from pydantic import BaseModel, Field
 
 from factsift.errors import FetchRefused, InputError
 from factsift.web.analysis import AnalysisRequest, run_analysis_queued
 from factsift.web.auth import presented_key, require_key
 from factsift.web.problems import Problem
+from factsift.web.schemas import (
+    Analysis,
+    AnalysisList,
+    AnalysisSummary,
+    ImportResult,
+    Links,
+    SearchResults,
+    problem_responses,
+)
 from factsift.web.settings import ServerSettings
 from factsift.web.store import AnalysisStore, BadCursor, Summary
 
 router = APIRouter(prefix="/api/v1")
-
-
-class Links(BaseModel):
-    self: str = Field(description="this analysis in the API")
-    page: str = Field(description="the shareable web page of this analysis")
-
-
-class AnalysisSummary(BaseModel):
-    id: str
-    created: str = Field(description="when it was analysed (ISO 8601, UTC)")
-    title: str | None
-    outlet: str | None
-    input_kind: str | None
-    risk_score: float | None
-    risk_label: str | None
-    links: Links
-
-
-class Analysis(BaseModel):
-    id: str
-    created: str
-    links: Links
-    report: dict[str, Any] = Field(
-        description="the report, schema factsift.report/1 (as `factsift check --format json`)"
-    )
-
-
-class AnalysisList(BaseModel):
-    items: list[AnalysisSummary]
-    next_cursor: str | None = Field(description="pass as ?cursor= for the next (older) page; null at the end")
-
-
-class ImportResult(BaseModel):
-    added: int
-    updated: int
-    skipped: int
-    errors: list[str]
-
-
-class SearchResults(BaseModel):
-    query: str
-    results: list[dict[str, Any]]
-
-
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"description": text, "content": {"application/problem+json": {}}}
-    for code, text in (
-        (401, "missing or invalid API key"),
-        (413, "request body too large"),
-        (422, "invalid request or input that cannot be analysed"),
-        (429, "rate limited"),
-    )
-}
 
 
 def settings_of(request: Request) -> ServerSettings:
@@ -114,7 +69,7 @@ def input_problem(exc: InputError) -> Problem:
     status_code=201,
     response_model=Analysis,
     dependencies=[Depends(write_access)],
-    responses=PROBLEM_RESPONSES,
+    responses=problem_responses(401, 413, 422, 429),
     summary="Analyse an article (URL, HTML or text) and store the report",
 )
 async def create_analysis(
@@ -129,7 +84,10 @@ async def create_analysis(
 
 
 @router.get(
-    "/analyses", response_model=AnalysisList, responses=PROBLEM_RESPONSES, summary="List analyses, newest first"
+    "/analyses",
+    response_model=AnalysisList,
+    responses=problem_responses(422, 429),
+    summary="List analyses, newest first",
 )
 def list_analyses(
     store: Store,
@@ -150,7 +108,8 @@ def _not_found(analysis_id: str) -> Problem:
 @router.get(
     "/analyses/{analysis_id}",
     response_model=Analysis,
-    responses={404: PROBLEM_RESPONSES[422] | {"description": "no such analysis"}},
+    responses=problem_responses(404, 429),
+    summary="One stored analysis with its report",
 )
 def get_analysis(analysis_id: str, store: Store) -> Analysis:
     stored = store.get(analysis_id)
@@ -161,7 +120,11 @@ def get_analysis(analysis_id: str, store: Store) -> Analysis:
 
 
 @router.delete(
-    "/analyses/{analysis_id}", status_code=204, dependencies=[Depends(write_access)], responses=PROBLEM_RESPONSES
+    "/analyses/{analysis_id}",
+    status_code=204,
+    dependencies=[Depends(write_access)],
+    responses=problem_responses(401, 404, 429),
+    summary="Delete a stored analysis",
 )
 def delete_analysis(analysis_id: str, store: Store) -> Response:
     if not store.delete(analysis_id):
@@ -189,7 +152,7 @@ def _store_missing(module: str, exc: ModuleNotFoundError) -> Problem:
     "/factchecks:import",
     response_model=ImportResult,
     dependencies=[Depends(write_access)],
-    responses=PROBLEM_RESPONSES,
+    responses=problem_responses(401, 413, 422, 429, 501),
     summary="Import ClaimReview fact-checks (multipart field `file`, one or more files)",
 )
 def import_factchecks(
@@ -219,7 +182,7 @@ def import_factchecks(
 @router.get(
     "/factchecks/search",
     response_model=SearchResults,
-    responses=PROBLEM_RESPONSES,
+    responses=problem_responses(422, 429, 501),
     summary="Search the imported fact-checks",
 )
 def search_factchecks(
