@@ -1,4 +1,4 @@
-"""The API's request-independent JSON shapes (response bodies) for the OpenAPI spec."""
+"""The API's response bodies as pydantic models (they shape the OpenAPI spec)."""
 
 from __future__ import annotations
 
