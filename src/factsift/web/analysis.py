@@ -6,6 +6,7 @@ server's files or network policy (``db``, ``ratings``, ``allow_private``) comes 
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from typing import Any, Literal
 
@@ -70,21 +71,20 @@ def analysis_options(request: AnalysisRequest, settings: ServerSettings) -> dict
     return options
 
 
-def run_analysis(
-    request: AnalysisRequest, settings: ServerSettings, store: AnalysisStore
-) -> tuple[Summary, dict[str, Any]]:
-    """Analyse the article, store the report and return (summary, report JSON).
+def run_analysis(request: AnalysisRequest, settings: ServerSettings, store: AnalysisStore) -> tuple[Summary, str]:
+    """Analyse the article, store the report and return (summary, report as JSON text).
 
     Raises :class:`factsift.errors.InputError` for input that cannot be analysed.
     """
     report = analyse(url=request.url, html=request.html, text=request.text, **analysis_options(request, settings))
     data = report.to_dict()
-    return store.save(data), data
+    encoded = json.dumps(data, ensure_ascii=False)
+    return store.save(data, encoded), encoded
 
 
 async def run_analysis_queued(
     request: AnalysisRequest, settings: ServerSettings, store: AnalysisStore, limiter: CapacityLimiter
-) -> tuple[Summary, dict[str, Any]]:
+) -> tuple[Summary, str]:
     """:func:`run_analysis` in a worker thread, at most ``limiter.total_tokens`` at once, first come first served.
 
     Analyses are CPU-bound: running a few at a time and queueing the rest in order keeps

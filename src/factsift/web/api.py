@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -58,6 +59,16 @@ def _summary(summary: Summary) -> AnalysisSummary:
     return AnalysisSummary(**dataclasses.asdict(summary), links=_links(summary.id))
 
 
+def analysis_response(
+    summary: Summary, report_json: str, *, status: int = 200, location: str | None = None
+) -> Response:
+    """An ``Analysis`` body built around the stored report text (big reports are not decoded and re-encoded)."""
+    head = {"id": summary.id, "created": summary.created, "links": _links(summary.id).model_dump()}
+    content = json.dumps(head, ensure_ascii=False)[:-1] + ', "report": ' + report_json + "}"
+    headers = {"Location": location} if location else None
+    return Response(content.encode(), status_code=status, media_type="application/json", headers=headers)
+
+
 def input_problem(exc: InputError) -> Problem:
     """The problem for input that cannot be analysed (a refused fetch has its own type)."""
     slug = "fetch-refused" if isinstance(exc, FetchRefused) else "unprocessable-input"
@@ -72,15 +83,12 @@ def input_problem(exc: InputError) -> Problem:
     responses=problem_responses(401, 413, 422, 429),
     summary="Analyse an article (URL, HTML or text) and store the report",
 )
-async def create_analysis(
-    body: AnalysisRequest, request: Request, response: Response, settings: Settings, store: Store
-) -> Analysis:
+async def create_analysis(body: AnalysisRequest, request: Request, settings: Settings, store: Store) -> Response:
     try:
-        summary, report = await run_analysis_queued(body, settings, store, request.app.state.analysis_slots)
+        summary, report_json = await run_analysis_queued(body, settings, store, request.app.state.analysis_slots)
     except InputError as exc:
         raise input_problem(exc) from exc
-    response.headers["Location"] = f"/api/v1/analyses/{summary.id}"
-    return Analysis(id=summary.id, created=summary.created, links=_links(summary.id), report=report)
+    return analysis_response(summary, report_json, status=201, location=f"/api/v1/analyses/{summary.id}")
 
 
 @router.get(
@@ -111,12 +119,11 @@ def _not_found(analysis_id: str) -> Problem:
     responses=problem_responses(404, 429),
     summary="One stored analysis with its report",
 )
-def get_analysis(analysis_id: str, store: Store) -> Analysis:
+def get_analysis(analysis_id: str, store: Store) -> Response:
     stored = store.get(analysis_id)
     if stored is None:
         raise _not_found(analysis_id)
-    summary = stored.summary
-    return Analysis(id=summary.id, created=summary.created, links=_links(summary.id), report=stored.report)
+    return analysis_response(stored.summary, stored.report_json)
 
 
 @router.delete(

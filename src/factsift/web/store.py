@@ -53,10 +53,16 @@ class Summary:
 
 @dataclass(frozen=True)
 class Stored:
-    """A saved analysis with its full report (the ``factsift.report/1`` JSON object)."""
+    """A saved analysis with its full report as stored JSON text (``factsift.report/1``)."""
 
     summary: Summary
-    report: dict[str, Any]
+    report_json: str
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The report parsed into plain data."""
+        data: dict[str, Any] = json.loads(self.report_json)
+        return data
 
 
 def encode_cursor(seq: int) -> str:
@@ -107,8 +113,11 @@ class AnalysisStore:
         with self._connect() as conn:
             conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchall()
 
-    def save(self, report: dict[str, Any]) -> Summary:
-        """Store one report under a new random id and return its summary."""
+    def save(self, report: dict[str, Any], report_json: str | None = None) -> Summary:
+        """Store one report under a new random id and return its summary.
+
+        ``report_json`` is the report already encoded, when the caller has it (saves encoding twice).
+        """
         article = report.get("article") or {}
         risk = report.get("risk") or {}
         summary = Summary(
@@ -132,7 +141,7 @@ class AnalysisStore:
                     summary.input_kind,
                     summary.risk_score,
                     summary.risk_label,
-                    json.dumps(report, ensure_ascii=False),
+                    report_json if report_json is not None else json.dumps(report, ensure_ascii=False),
                 ),
             )
         return summary
@@ -147,7 +156,7 @@ class AnalysisStore:
             ).fetchone()
         if row is None:
             return None
-        return Stored(summary=Summary(*row[:7]), report=json.loads(row[7]))
+        return Stored(summary=Summary(*row[:7]), report_json=row[7])
 
     def delete(self, analysis_id: str) -> bool:
         """Delete one analysis; False if it did not exist."""
