@@ -1,11 +1,12 @@
 # Quick start: `make demo` (analyse the bundled sample) and `make test` (the whole suite).
-# Both create .venv and install factsift into it on first use.
+# Both create .venv and install factsift into it on first use. `make serve` starts the web page.
+# The browser tests in `make test` use Debian's chromium + chromium-driver (.ci/run installs them).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo serve test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +16,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/factsift check examples/sample-article.html
+
+serve: $(STAMP)
+	$(BIN)/factsift serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

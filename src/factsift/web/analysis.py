@@ -1,0 +1,93 @@
+"""Run one analysis for the server: client options in, stored report out.
+
+Clients may choose only harmless options (kind, fast mode, which stages); anything touching the
+server's files or network policy (``db``, ``ratings``, ``allow_private``) comes from the server.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import Any, Literal
+
+import anyio.to_thread
+from anyio import CapacityLimiter
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from factsift.pipeline import STAGE_MODULES, analyse
+from factsift.web.settings import ServerSettings
+from factsift.web.store import AnalysisStore, Summary
+
+
+class ClientOptions(BaseModel):
+    """Options a client may set for one analysis."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    as_kind: Literal["html", "text"] | None = Field(default=None, description="treat the input as HTML or text")
+    fast: bool = Field(default=False, description="skip the slowest steps")
+    stages: list[str] | None = Field(
+        default=None, description=f"run only these stages after ingest (any of: {', '.join(STAGE_MODULES)})"
+    )
+
+    @model_validator(mode="after")
+    def _known_stages(self) -> ClientOptions:
+        unknown = sorted(set(self.stages or []) - set(STAGE_MODULES))
+        if unknown:
+            raise ValueError(f"unknown stage(s): {', '.join(unknown)}; known: {', '.join(STAGE_MODULES)}")
+        return self
+
+
+class AnalysisRequest(BaseModel):
+    """One article to analyse: exactly one of ``url``, ``html`` or ``text``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(default=None, description="an http(s) URL to fetch (private addresses are refused)")
+    html: str | None = Field(default=None, description="a saved HTML page")
+    text: str | None = Field(default=None, description="the article as plain text")
+    options: ClientOptions = Field(default_factory=lambda: ClientOptions())
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> AnalysisRequest:
+        given = [name for name in ("url", "html", "text") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of url, html or text" + (f" (got {', '.join(given)})" if given else ""))
+        return self
+
+
+def analysis_options(request: AnalysisRequest, settings: ServerSettings) -> dict[str, Any]:
+    """The ``analyse()`` options for one request under this server's settings."""
+    options: dict[str, Any] = {
+        "allow_private": settings.allow_private,
+        "db": settings.db,
+        "fast": settings.fast or request.options.fast,
+        "as_kind": request.options.as_kind,
+    }
+    if settings.ratings is not None:
+        options["ratings"] = settings.ratings
+    if request.options.stages is not None:
+        options["stages"] = request.options.stages
+    return options
+
+
+def run_analysis(request: AnalysisRequest, settings: ServerSettings, store: AnalysisStore) -> tuple[Summary, str]:
+    """Analyse the article, store the report and return (summary, report as JSON text).
+
+    Raises :class:`factsift.errors.InputError` for input that cannot be analysed.
+    """
+    report = analyse(url=request.url, html=request.html, text=request.text, **analysis_options(request, settings))
+    data = report.to_dict()
+    encoded = json.dumps(data, ensure_ascii=False)
+    return store.save(data, encoded), encoded
+
+
+async def run_analysis_queued(
+    request: AnalysisRequest, settings: ServerSettings, store: AnalysisStore, limiter: CapacityLimiter
+) -> tuple[Summary, str]:
+    """:func:`run_analysis` in a worker thread, at most ``limiter.total_tokens`` at once, first come first served.
+
+    Analyses are CPU-bound: running a few at a time and queueing the rest in order keeps
+    latency even under load, instead of dozens of threads fighting over the interpreter.
+    """
+    return await anyio.to_thread.run_sync(partial(run_analysis, request, settings, store), limiter=limiter)

@@ -1,0 +1,91 @@
+"""``factsift serve``: run the web page and JSON API on one port."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import sys
+from pathlib import Path
+
+from factsift.cli import Commands
+from factsift.errors import InputError
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Start the server in the foreground until interrupted."""
+    import uvicorn
+
+    from factsift.options import default_db_path
+    from factsift.web.app import create_app
+    from factsift.web.settings import ServerSettings, api_keys_from_env
+
+    if not 0 < args.port < 65536:
+        raise InputError(f"--port must be between 1 and 65535, not {args.port}")
+    if args.max_analyses is not None and args.max_analyses < 1:
+        raise InputError("--max-analyses must be at least 1")
+    if args.rate_limit < 0:
+        raise InputError("--rate-limit cannot be negative")
+    settings = ServerSettings(
+        db=args.db or default_db_path(),
+        allow_private=args.allow_private,
+        ratings=args.ratings,
+        fast=args.fast,
+        rate_limit=args.rate_limit,
+        rate_burst=max(1, args.rate_limit // 2),
+        api_keys=api_keys_from_env(),
+        **({"max_concurrent_analyses": args.max_analyses} if args.max_analyses else {}),
+    )
+    try:
+        app = create_app(settings)
+    except OSError as exc:
+        raise InputError(f"cannot open the store {settings.db}: {exc}") from exc
+    if not _is_loopback(args.host) and not settings.api_keys:
+        print(
+            f"factsift: warning: serving on {args.host} without API keys: anyone who can reach it can run analyses "
+            "(set FACTSIFT_API_KEYS to require a key for writes)",
+            file=sys.stderr,
+        )
+    print(f"factsift: serving on http://{args.host}:{args.port}/ (store: {settings.db})", file=sys.stderr, flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info" if args.verbose else "warning")
+    return 0
+
+
+def register(commands: Commands) -> None:
+    parser = commands.add(
+        "serve",
+        run_serve,
+        help="run the web page and JSON API",
+        description="Serve the web page (/) and the JSON API (/api/v1, spec at /api/v1/openapi.json).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    parser.add_argument(
+        "--db", type=Path, help="SQLite store for analyses and fact-checks (default: $FACTSIFT_DB or the user data dir)"
+    )
+    parser.add_argument("--allow-private", action="store_true", help="allow fetching private/loopback addresses")
+    parser.add_argument(
+        "--ratings", type=Path, help="your own outlet ratings (CSV or JSON), merged over the shipped table"
+    )
+    parser.add_argument("--fast", action="store_true", help="skip the slowest analysis steps for every request")
+    parser.add_argument(
+        "--rate-limit",
+        type=int,
+        default=120,
+        metavar="N",
+        help="requests per minute per client (API key, else IP address); 0 turns the limit off (default: 120)",
+    )
+    parser.add_argument(
+        "--max-analyses",
+        type=int,
+        metavar="N",
+        help="analyses run at once; more wait in arrival order (default: twice the number of CPUs)",
+    )

@@ -1,0 +1,187 @@
+"""Saved analyses: one SQLite table in the same file as the fact-check store.
+
+Each analysis gets an unguessable id so its page can be shared by link.  Listing is newest first
+with an opaque cursor (the row's sequence number), so pages stay stable while new rows arrive.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+TABLE = "web_analyses"
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    created TEXT NOT NULL,
+    title TEXT,
+    outlet TEXT,
+    input_kind TEXT,
+    risk_score REAL,
+    risk_label TEXT,
+    report TEXT NOT NULL
+)
+"""
+
+
+class BadCursor(ValueError):
+    """A listing cursor that this server did not hand out."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One line of the analyses list: enough to show and link it without loading the report."""
+
+    id: str
+    created: str
+    title: str | None
+    outlet: str | None
+    input_kind: str | None
+    risk_score: float | None
+    risk_label: str | None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A saved analysis with its full report as stored JSON text (``factsift.report/1``)."""
+
+    summary: Summary
+    report_json: str
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The report parsed into plain data."""
+        data: dict[str, Any] = json.loads(self.report_json)
+        return data
+
+
+def encode_cursor(seq: int) -> str:
+    """An opaque cursor for "rows older than ``seq``"."""
+    return base64.urlsafe_b64encode(f"v1:{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """The sequence number inside a cursor; raises :class:`BadCursor` for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        prefix, _, number = raw.partition(":")
+        if prefix != "v1" or not number.isdigit():
+            raise ValueError(raw)
+        return int(number)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadCursor(f"invalid cursor {cursor!r}") from exc
+
+
+def _outlet_label(report: dict[str, Any]) -> str | None:
+    outlet = (report.get("article") or {}).get("outlet") or {}
+    name, domain = outlet.get("name"), outlet.get("domain")
+    return " · ".join(x for x in (name, domain) if x) or None
+
+
+class AnalysisStore:
+    """Create, read, list and delete saved analyses in ``db`` (created on first use)."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.db.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.db, timeout=30.0)
+        try:
+            conn.execute("PRAGMA busy_timeout=30000")
+            with conn:
+                yield conn
+        finally:
+            conn.close()
+
+    def ping(self) -> None:
+        """Raise if the store cannot be read (used by ``/healthz``)."""
+        with self._connect() as conn:
+            conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchall()
+
+    def save(self, report: dict[str, Any], report_json: str | None = None) -> Summary:
+        """Store one report under a new random id and return its summary.
+
+        ``report_json`` is the report already encoded, when the caller has it (saves encoding twice).
+        """
+        article = report.get("article") or {}
+        risk = report.get("risk") or {}
+        summary = Summary(
+            id=secrets.token_urlsafe(12),
+            created=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            title=article.get("title"),
+            outlet=_outlet_label(report),
+            input_kind=(report.get("input") or {}).get("kind"),
+            risk_score=risk.get("score"),
+            risk_label=risk.get("label"),
+        )
+        with self._connect() as conn:
+            conn.execute(
+                f"INSERT INTO {TABLE} (id, created, title, outlet, input_kind, risk_score, risk_label, report)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    summary.id,
+                    summary.created,
+                    summary.title,
+                    summary.outlet,
+                    summary.input_kind,
+                    summary.risk_score,
+                    summary.risk_label,
+                    report_json if report_json is not None else json.dumps(report, ensure_ascii=False),
+                ),
+            )
+        return summary
+
+    def get(self, analysis_id: str) -> Stored | None:
+        """The analysis called ``analysis_id``, or None."""
+        with self._connect() as conn:
+            row = conn.execute(
+                f"SELECT id, created, title, outlet, input_kind, risk_score, risk_label, report FROM {TABLE}"
+                " WHERE id = ?",
+                (analysis_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        return Stored(summary=Summary(*row[:7]), report_json=row[7])
+
+    def delete(self, analysis_id: str) -> bool:
+        """Delete one analysis; False if it did not exist."""
+        with self._connect() as conn:
+            cursor = conn.execute(f"DELETE FROM {TABLE} WHERE id = ?", (analysis_id,))
+        return cursor.rowcount > 0
+
+    def list(self, limit: int, cursor: str | None = None) -> tuple[list[Summary], str | None]:
+        """Up to ``limit`` analyses, newest first, after ``cursor``; returns (rows, next cursor or None)."""
+        before = decode_cursor(cursor) if cursor else None
+        query = f"SELECT seq, id, created, title, outlet, input_kind, risk_score, risk_label FROM {TABLE}"
+        params: tuple[int, ...] = (limit + 1,)
+        if before is not None:
+            query += " WHERE seq < ?"
+            params = (before, limit + 1)
+        query += " ORDER BY seq DESC LIMIT ?"
+        with self._connect() as conn:
+            rows = conn.execute(query, params).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1][0]) if more and rows else None
+        return [Summary(*row[1:]) for row in rows], next_cursor
+
+    def count(self) -> int:
+        """How many analyses are stored."""
+        with self._connect() as conn:
+            (total,) = conn.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()
+        return int(total)
