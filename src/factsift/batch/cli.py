@@ -20,7 +20,9 @@ def summary_lines(summary: BatchSummary, config: BatchConfig) -> list[str]:
         f"{summary.reports} reports, {summary.errors} errors"
     ]
     if summary.already_done or summary.duplicates:
-        lines.append(f"skipped {summary.already_done} ids already in the output and {summary.duplicates} repeated ids")
+        lines.append(
+            f"skipped {summary.already_done} rows whose id is already in the output and {summary.duplicates} repeated ids"
+        )
     if summary.by_risk:
         order = ["high", "elevated", "low"]
         labels = sorted(summary.by_risk, key=lambda label: (order.index(label) if label in order else 9, label))
