@@ -21,7 +21,8 @@ def summary_lines(summary: BatchSummary, config: BatchConfig) -> list[str]:
     ]
     if summary.already_done or summary.duplicates:
         lines.append(
-            f"skipped {summary.already_done} rows whose id is already in the output and {summary.duplicates} repeated ids"
+            f"skipped {summary.already_done} rows whose id is already in the output"
+            f" and {summary.duplicates} repeated ids"
         )
     if summary.by_risk:
         order = ["high", "elevated", "low"]
@@ -73,7 +74,10 @@ def register(commands: Commands) -> None:
     parser.add_argument("--chunk-size", type=int, default=32, help="articles per unit of work (default 32)")
     parser.add_argument("--per-host", type=int, default=2, help="URL inputs: concurrent requests per host (default 2)")
     parser.add_argument(
-        "--delay", type=float, default=1.0, help="URL inputs: seconds each request slot of a host is held (default 1)"
+        "--delay",
+        type=float,
+        default=1.0,
+        help="URL inputs: pause in seconds after each request before that slot fetches from the host again (default 1)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_analysis_options(parser)

@@ -85,7 +85,7 @@ def run_dask(
         client.register_plugin(WarmUp(analysis), name="factsift-warm-up")
         limit = max(2, 2 * sum(client.nthreads().values()))
         numbers: dict[str, int] = {}
-        running = as_completed()  # type: ignore[no-untyped-call]
+        running = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]
 
         def submit(number: int, chunk: list[Record]) -> None:
             future = client.submit(process_chunk, chunk, analysis, gate, pure=False)

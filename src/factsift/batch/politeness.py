@@ -1,8 +1,8 @@
-"""Politeness for URL inputs: at most N requests in flight per host, each slot held ≥ a delay.
+"""Politeness for URL inputs: at most N requests in flight per host, with a pause after each.
 
-A slot of a host is held while the page is fetched and analysed, and for at least ``delay``
-seconds from when it was taken, so one host sees at most ``limit`` concurrent requests and at
-most ``limit`` request starts per ``delay`` seconds — across every worker, not per worker.
+A slot of a host is held while the page is fetched (and analysed), then for ``delay`` more
+seconds, so one host sees at most ``limit`` concurrent requests and each slot's next request
+starts at least ``delay`` seconds after its previous one ended — across every worker, not per worker.
 Local runs share slots through lock files (released by the OS if a worker dies); Dask runs use
 the cluster's named semaphores.
 """
@@ -22,16 +22,10 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Politeness:
-    """Per-host limits: ``limit`` concurrent requests, each slot held at least ``delay`` seconds."""
+    """Per-host limits: ``limit`` concurrent requests, and a ``delay``-second pause after each one."""
 
     limit: int = 2
     delay: float = 1.0
-
-
-def _hold_at_least(started: float, delay: float) -> None:
-    remaining = started + delay - time.monotonic()
-    if remaining > 0:
-        time.sleep(remaining)
 
 
 @dataclass(frozen=True)
@@ -43,7 +37,7 @@ class FileHostGate:
 
     @contextmanager
     def hold(self, host: str) -> Iterator[None]:
-        """Wait for a free slot of ``host``, yield while fetching, then keep it until the delay has passed."""
+        """Wait for a free slot of ``host``, yield while fetching, then keep the slot ``delay`` seconds more."""
         folder = Path(self.directory)
         folder.mkdir(parents=True, exist_ok=True)
         key = hashlib.sha1(host.encode("utf-8")).hexdigest()[:16]
@@ -62,11 +56,10 @@ class FileHostGate:
                     break
                 else:
                     time.sleep(0.02)
-            started = time.monotonic()
             try:
                 yield
             finally:
-                _hold_at_least(started, self.rules.delay)
+                time.sleep(self.rules.delay)
                 fcntl.flock(taken, fcntl.LOCK_UN)
         finally:
             for handle in handles:
@@ -84,7 +77,7 @@ class DaskHostGate:
 
     @contextmanager
     def hold(self, host: str) -> Iterator[None]:
-        """Take a lease on the host's cluster-wide semaphore for the fetch plus the politeness delay."""
+        """Take a lease on the host's cluster-wide semaphore for the fetch plus the pause after it."""
         from distributed import Semaphore
 
         name = f"factsift-host-{host}"
@@ -92,11 +85,10 @@ class DaskHostGate:
         if semaphore is None:
             semaphore = _SEMAPHORES[name] = Semaphore(max_leases=self.rules.limit, name=name)  # type: ignore[no-untyped-call]
         semaphore.acquire()
-        started = time.monotonic()
         try:
             yield
         finally:
-            _hold_at_least(started, self.rules.delay)
+            time.sleep(self.rules.delay)
             semaphore.release()
 
 

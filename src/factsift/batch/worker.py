@@ -16,6 +16,7 @@ from factsift.batch.politeness import HostGate
 from factsift.batch.records import BadRecord, InputRecord, Record
 from factsift.errors import InputError
 from factsift.ingest.extract import extract_html
+from factsift.ingest.fetch import check_host, validate_url
 from factsift.ingest.loading import load_local
 from factsift.ingest.outlet import host_of
 from factsift.ingest.sentences import split_sentences
@@ -71,8 +72,9 @@ def analyse_record(record: InputRecord, analysis: dict[str, Any], gate: HostGate
     """Analyse one record: fetch its URL politely (with the CLI's guards) or analyse the content given."""
     if record.html is None and record.text is None:
         assert record.url is not None
-        host = host_of(record.url)
-        if gate is None or not host:
+        host, port = validate_url(record.url)  # refused URLs fail here, without waiting for a host slot
+        check_host(host, port, allow_private=bool(analysis.get("allow_private")))
+        if gate is None:
             return analyse(url=record.url, **analysis)
         with gate.hold(host):
             return analyse(url=record.url, **analysis)
