@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +58,67 @@ def comparable(row: dict[str, Any]) -> dict[str, Any]:
     if "report" in row:
         row["report"].pop("timings_ms", None)
     return row
+
+
+class ArticleServer(ThreadingHTTPServer):
+    """A local site serving ``/storyN`` pages, a PDF and 404s, recording request overlap and start times."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), ArticleHandler)
+        self.lock = threading.Lock()
+        self.active = 0
+        self.max_active = 0
+        self.starts: list[float] = []
+
+    @classmethod
+    @contextmanager
+    def running(cls) -> Iterator[ArticleServer]:
+        """Serve in a background thread for the duration of the block."""
+        httpd = cls()
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield httpd
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
+
+
+class ArticleHandler(BaseHTTPRequestHandler):
+    server: ArticleServer
+
+    def do_GET(self) -> None:
+        with self.server.lock:
+            self.server.active += 1
+            self.server.max_active = max(self.server.max_active, self.server.active)
+            self.server.starts.append(time.monotonic())
+        try:
+            time.sleep(0.05)
+            if self.path.startswith("/story"):
+                body, ctype, status = article_html(int(self.path[6:])).encode(), "text/html; charset=utf-8", 200
+            elif self.path == "/file.pdf":
+                body, ctype, status = b"%PDF-1.4", "application/pdf", 200
+            else:
+                body, ctype, status = b"not found", "text/plain", 404
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        finally:
+            with self.server.lock:
+                self.server.active -= 1
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def url_rows(server: ArticleServer) -> list[dict[str, Any]]:
+    """Six article URLs on ``server``, a 404, a PDF and an ftp URL."""
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    rows: list[dict[str, Any]] = [{"id": f"s{i}", "url": f"{base}/story{i}"} for i in range(6)]
+    rows += [{"id": "missing", "url": f"{base}/missing"}, {"id": "pdf", "url": f"{base}/file.pdf"}]
+    rows += [{"id": "ftp", "url": "ftp://127.0.0.1/x"}]
+    return rows

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from batch_helpers import article_html, article_text, comparable, read_jsonl, write_jsonl
+from batch_helpers import ArticleServer, article_html, article_text, comparable, read_jsonl, url_rows, write_jsonl
 from distributed import LocalCluster
 
 from factsift.batch import BatchConfig, run_batch
+from factsift.batch.politeness import Politeness
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +64,20 @@ def test_parquet_on_the_cluster_matches_local_parquet(tmp_path: Path, cluster: L
         )
     )
     assert pq.read_table(tmp_path / "dask.parquet").equals(pq.read_table(tmp_path / "local.parquet"))
+
+
+def test_url_politeness_holds_across_cluster_workers(tmp_path: Path, cluster: LocalCluster) -> None:
+    with ArticleServer.running() as server:
+        summary = run_batch(
+            BatchConfig(
+                inputs=[write_jsonl(tmp_path / "urls.jsonl", url_rows(server))],
+                out=tmp_path / "out.jsonl",
+                scheduler=cluster.scheduler_address,
+                chunk_size=1,
+                analysis={"allow_private": True},
+                politeness=Politeness(limit=1, delay=0.1),
+                progress=False,
+            )
+        )
+    assert (summary.reports, summary.errors) == (6, 3)
+    assert len(server.starts) == 8 and server.max_active == 1
