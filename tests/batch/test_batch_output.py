@@ -12,6 +12,7 @@ from batch_helpers import article_text
 
 from factsift.batch.flatten import SCHEMA, flatten_row, worst_verdict
 from factsift.batch.output import OutputStore, format_for, jsonl_line
+from factsift.errors import InputError
 from factsift.model import (
     Article,
     FactCheckMatch,
@@ -123,3 +124,20 @@ def test_format_for() -> None:
     assert format_for(Path("x.parquet"), None) == "parquet"
     assert format_for(Path("x.jsonl"), None) == "jsonl"
     assert format_for(Path("x.out"), "parquet") == "parquet"
+
+
+def test_an_output_in_another_format_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"id": "a", "report": {}}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="not a parquet output"):
+        OutputStore(out, "parquet").done_ids()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_nothing_to_do_still_writes_a_valid_empty_output(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"out.{fmt}"
+    store = OutputStore(out, format_for(out, None))
+    assert store.merge() == 0 and out.exists()
+    assert store.done_ids() == set()
+    if fmt == "parquet":
+        assert pq.read_table(out).schema.equals(SCHEMA)

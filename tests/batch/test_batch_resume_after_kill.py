@@ -11,13 +11,13 @@ from pathlib import Path
 
 from batch_helpers import article_html, read_jsonl, write_jsonl
 
-ROWS = 400
+ROWS = 240
 
 
 def _command(source: Path, out: Path) -> list[str]:
     return [
         sys.executable, "-m", "factsift", "batch", str(source), "--out", str(out),
-        "--workers", "2", "--chunk-size", "4", "--no-progress",
+        "--workers", "2", "--chunk-size", "3", "--no-progress",
     ]  # fmt: skip
 
 

@@ -113,3 +113,11 @@ def test_bad_arguments_fail_with_one_line(tmp_path: Path, capsys: pytest.Capture
     assert "no such input" in capsys.readouterr().err
     assert main(["batch", str(source), "--out", str(tmp_path / "o.jsonl"), "--workers", "0"]) == 2
     assert "--workers" in capsys.readouterr().err
+
+
+def test_progress_bar_shows_rate_and_total(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": str(i), "text": article_text(i)} for i in range(5)])
+    assert main(["batch", str(source), "--out", str(tmp_path / "o.parquet"), "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "5/5" in err and "article/s" in err and "100%" in err
+    assert "risk: " in err and "5 reports, 0 errors" in err and "output:" in err

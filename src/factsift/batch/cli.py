@@ -47,7 +47,14 @@ def run(args: argparse.Namespace) -> int:
         politeness=Politeness(limit=args.per_host, delay=args.delay),
         progress=not args.no_progress,
     )
-    summary = run_batch(config)
+    try:
+        summary = run_batch(config)
+    except KeyboardInterrupt:
+        print(
+            f"factsift: interrupted; finished chunks are kept in {args.out}.parts — rerun the same command to resume",
+            file=sys.stderr,
+        )
+        return 130
     for line in summary_lines(summary, config):
         print(line, file=sys.stderr)
     return 0

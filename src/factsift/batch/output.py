@@ -21,10 +21,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from factsift.batch.flatten import SCHEMA, table_of
+from factsift.errors import InputError
 
 Row = dict[str, Any]
 Format = Literal["jsonl", "parquet"]
 _ID_PREFIX = '{"id": '
+ROW_GROUP_ROWS = 10_000
 
 
 def format_for(out: Path, given: str | None) -> Format:
@@ -96,7 +98,13 @@ class OutputStore:
         """Ids already written by earlier (possibly interrupted) runs into this output."""
         done: set[str] = set()
         for path in self._sources():
-            done.update(self._ids_in(path))
+            try:
+                done.update(self._ids_in(path))
+            except (OSError, ValueError, KeyError, pa.ArrowException) as exc:
+                raise InputError(
+                    f"{path} exists but is not a {self.format} output of factsift batch ({exc}); "
+                    "choose another --out or --format"
+                ) from exc
         return done
 
     def write_part(self, name: str, rows: list[Row]) -> Path:
@@ -115,7 +123,15 @@ class OutputStore:
     def merge(self) -> int:
         """Merge ``OUT`` and every part into a new ``OUT`` (first row of each id wins); return the row count."""
         if not self.part_files():
-            return sum(1 for _ in self._ids_in(self.out)) if self.out.exists() else 0
+            if self.out.exists():
+                return sum(1 for _ in self._ids_in(self.out))
+            tmp = self.out.with_name(f".{self.out.name}.tmp")
+            if self.format == "jsonl":
+                tmp.write_text("", encoding="utf-8")
+            else:
+                pq.write_table(SCHEMA.empty_table(), tmp)
+            _fsync_replace(tmp, self.out)  # nothing to analyse still leaves a valid, empty output
+            return 0
         tmp = self.out.with_name(f".{self.out.name}.tmp")
         seen: set[str] = set()
         if self.format == "jsonl":
@@ -130,6 +146,7 @@ class OutputStore:
                                 seen.add(row_id)
                                 target.write(line if line.endswith("\n") else line + "\n")
         else:
+            pending: list[pa.Table] = []
             with pq.ParquetWriter(tmp, SCHEMA) as writer:
                 for path in self._sources():
                     for batch in pq.ParquetFile(path).iter_batches():
@@ -137,7 +154,14 @@ class OutputStore:
                         keep = [row_id not in seen and not seen.add(row_id) for row_id in ids]  # type: ignore[func-returns-value]
                         if any(keep):
                             table = pa.Table.from_batches([batch]).filter(pa.array(keep))
-                            writer.write_table(table.select(SCHEMA.names).cast(SCHEMA))
+                            pending.append(table.select(SCHEMA.names).cast(SCHEMA))
+                        if (
+                            sum(t.num_rows for t in pending) >= ROW_GROUP_ROWS
+                        ):  # few large row groups, not one per chunk
+                            writer.write_table(pa.concat_tables(pending))
+                            pending = []
+                if pending:
+                    writer.write_table(pa.concat_tables(pending))
         _fsync_replace(tmp, self.out)
         shutil.rmtree(self.parts, ignore_errors=True)
         return len(seen)

@@ -83,13 +83,13 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[Chunk]:
         yield number, chunk
 
 
-def _new_records(config: BatchConfig, seen: set[str], summary: BatchSummary, bar: tqdm[Any]) -> Iterator[Record]:
+def _new_records(config: BatchConfig, done: set[str], summary: BatchSummary, bar: tqdm[Any]) -> Iterator[Record]:
     """Every input record whose id is not written yet; repeats of an id in the input are dropped."""
     limit = Options.from_kwargs(**config.analysis).max_file_bytes
-    done = set(seen)
+    seen: set[str] = set()
     for path in config.inputs:
         for record in read_input(path, max_bytes=limit):
-            if record.id in seen:
+            if record.id in done or record.id in seen:
                 if record.id in done:
                     summary.already_done += 1
                 else:
@@ -115,7 +115,7 @@ def run_batch(config: BatchConfig) -> BatchSummary:
         raise InputError("--chunk-size must be at least 1")
     store = OutputStore(config.out, format_for(config.out, config.format))
     config.out.parent.mkdir(parents=True, exist_ok=True)
-    seen = store.done_ids()
+    done = store.done_ids()
     summary = BatchSummary()
     total = None
     if config.progress:
@@ -131,7 +131,7 @@ def run_batch(config: BatchConfig) -> BatchSummary:
     with tqdm(
         total=total, unit="article", disable=not config.progress, file=sys.stderr, dynamic_ncols=True, smoothing=0.05
     ) as bar:
-        chunks = _chunks(_new_records(config, seen, summary, bar), config.chunk_size)
+        chunks = _chunks(_new_records(config, done, summary, bar), config.chunk_size)
         if config.scheduler:
             results = run_dask(chunks, config.analysis, gate, scheduler=config.scheduler)
         else:
