@@ -235,6 +235,10 @@ def main() -> None:
             one, two = runs["local_1_worker"]["articles_per_s"], runs["local_2_workers"]["articles_per_s"]
             target = TARGETS["fast_per_core" if fast else "full_per_core"]
             runs["scaling_1_to_2"] = round(two / one, 2) if one else None
+            cpu_one, cpu_two = (runs[r]["articles_per_worker_cpu_s"] for r in ("local_1_worker", "local_2_workers"))
+            # work per CPU-second with 2 workers vs 1: 1.0 means no parallel overhead (wall-clock scaling
+            # then only depends on whether 2 cores were actually free)
+            runs["cpu_efficiency_2_vs_1"] = round(cpu_two / cpu_one, 2) if cpu_one and cpu_two else None
             runs["meets_targets"] = {
                 "per_core": one >= target,
                 "scaling": bool(one) and two / one >= TARGETS["scaling_1_to_2"],
