@@ -81,3 +81,15 @@ def test_url_politeness_holds_across_cluster_workers(tmp_path: Path, cluster: Lo
         )
     assert (summary.reports, summary.errors) == (6, 3)
     assert len(server.starts) == 8 and server.max_active == 1
+
+
+def test_an_unreachable_scheduler_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import dask
+
+    from factsift.cli import main
+
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": article_text(1)}])
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        code = main(["batch", str(source), "--out", str(tmp_path / "o.jsonl"), "--scheduler", "tcp://127.0.0.1:9"])
+    assert code == 2
+    assert "cannot connect to the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err

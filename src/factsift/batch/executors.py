@@ -18,7 +18,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from factsift.batch.politeness import HostGate
 from factsift.batch.records import Record
 from factsift.batch.worker import Row, process_chunk, warm_up
-from factsift.errors import FactsiftError
+from factsift.errors import FactsiftError, InputError
 
 Chunk = tuple[int, list[Record]]
 
@@ -81,10 +81,14 @@ def run_dask(
     """Analyse chunks on the Dask cluster at ``scheduler``; yield ``(chunk number, rows)`` as they finish."""
     from distributed import Client, as_completed
 
-    with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+    try:
+        client = Client(scheduler, set_as_default=False)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from exc
+    with client:
         client.register_plugin(WarmUp(analysis), name="factsift-warm-up")
-        limit = max(2, 2 * sum(client.nthreads().values()))
-        numbers: dict[str, int] = {}
+        limit = max(2, 2 * sum(client.nthreads().values()))  # type: ignore[no-untyped-call]
+        numbers: dict[Any, int] = {}
         running = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]
 
         def submit(number: int, chunk: list[Record]) -> None:
