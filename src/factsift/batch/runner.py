@@ -113,6 +113,8 @@ def run_batch(config: BatchConfig) -> BatchSummary:
         raise InputError("--workers must be at least 1")
     if config.chunk_size < 1:
         raise InputError("--chunk-size must be at least 1")
+    if config.politeness.limit < 1 or config.politeness.delay < 0:
+        raise InputError("--per-host must be at least 1 and --delay at least 0")
     store = OutputStore(config.out, format_for(config.out, config.format))
     config.out.parent.mkdir(parents=True, exist_ok=True)
     done = store.done_ids()
