@@ -1,0 +1,201 @@
+"""Where results go: chunk files written atomically, then merged into one output file.
+
+While a run goes, each finished chunk becomes a part file in ``OUT.parts/`` (written to a
+temporary name, flushed, then renamed), so a crash or Ctrl-C loses at most the chunks in
+flight and never leaves a half-written file.  At the end the parts are merged into ``OUT``
+(again through a temporary file and a rename).  Rerunning with the same ``OUT`` reads the ids
+already in ``OUT`` and in the parts and skips them; the merge keeps the first row of an id, so
+a crash between the merge and the clean-up cannot duplicate anything either.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from factsift.batch.flatten import SCHEMA, table_of
+from factsift.errors import InputError
+
+Row = dict[str, Any]
+Format = Literal["jsonl", "parquet"]
+_ID_PREFIX = '{"id": '
+ROW_GROUP_ROWS = 10_000
+
+
+def format_for(out: Path, given: str | None) -> Format:
+    """The output format: as given, else ``parquet`` for a ``.parquet`` path, else ``jsonl``."""
+    if given in ("jsonl", "parquet"):
+        return given  # type: ignore[return-value]
+    return "parquet" if out.suffix.lower() in (".parquet", ".pq") else "jsonl"
+
+
+def _fsync_replace(tmp: Path, final: Path) -> None:
+    with tmp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, final)
+
+
+def jsonl_line(row: Row) -> str:
+    """A row as one JSON line, ``id`` first and then ``report`` or ``error`` (so both can be read cheaply)."""
+    body = "report" if "report" in row else "error"
+    ordered = {"id": row["id"], body: row[body]}
+    ordered.update((key, value) for key, value in row.items() if key not in ordered)
+    return json.dumps(ordered, ensure_ascii=False, default=str) + "\n"
+
+
+def _head(line: str) -> tuple[str, bool]:
+    """(id, is_error) of a JSONL output line, decoding only its first two keys when possible."""
+    if line.startswith(_ID_PREFIX):
+        decoder = json.JSONDecoder()
+        try:
+            value, end = decoder.raw_decode(line, len(_ID_PREFIX))
+            if line.startswith(', "report": ', end):
+                return str(value), False
+            if line.startswith(', "error": ', end):
+                return str(value), True
+        except json.JSONDecodeError:
+            pass
+    row = json.loads(line)
+    return str(row["id"]), "report" not in row
+
+
+class OutputStore:
+    """The output file ``out`` plus its folder of part files, in JSONL or Parquet."""
+
+    def __init__(self, out: Path, fmt: Format) -> None:
+        self.out = out
+        self.format: Format = fmt
+        self.parts = out.with_name(out.name + ".parts")
+        self.suffix = ".jsonl" if fmt == "jsonl" else ".parquet"
+
+    def part_files(self) -> list[Path]:
+        """Finished part files, in the order they were started (names sort by run, then chunk)."""
+        if not self.parts.is_dir():
+            return []
+        return sorted(p for p in self.parts.iterdir() if p.name.endswith(self.suffix) and p.name.startswith("part-"))
+
+    def _sources(self) -> list[Path]:
+        return ([self.out] if self.out.exists() else []) + self.part_files()
+
+    def _ids_in(self, path: Path) -> Iterator[str]:
+        if self.format == "jsonl":
+            with path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    if line.strip():
+                        yield _head(line)[0]
+        else:
+            for batch in pq.ParquetFile(path).iter_batches(columns=["id"]):
+                yield from (str(value) for value in batch.column(0).to_pylist())
+
+    def done_ids(self) -> set[str]:
+        """Ids already written by earlier (possibly interrupted) runs into this output."""
+        done: set[str] = set()
+        for path in self._sources():
+            try:
+                done.update(self._ids_in(path))
+            except (OSError, ValueError, KeyError, pa.ArrowException) as exc:
+                raise InputError(
+                    f"{path} exists but is not a {self.format} output of factsift batch ({exc}); "
+                    "choose another --out or --format"
+                ) from exc
+        return done
+
+    def write_part(self, name: str, rows: list[Row]) -> Path:
+        """Write one finished chunk as ``OUT.parts/part-NAME`` atomically (temp file, fsync, rename)."""
+        self.parts.mkdir(parents=True, exist_ok=True)
+        final = self.parts / f"part-{name}{self.suffix}"
+        tmp = self.parts / f".tmp-{name}{self.suffix}"
+        if self.format == "jsonl":
+            with tmp.open("w", encoding="utf-8") as handle:
+                handle.writelines(jsonl_line(row) for row in rows)
+        else:
+            pq.write_table(table_of(rows), tmp)
+        _fsync_replace(tmp, final)
+        return final
+
+    def merge(self) -> int:
+        """Merge ``OUT`` and every part into a new ``OUT`` (first row of each id wins); return the row count."""
+        if not self.part_files():
+            if self.out.exists():
+                return sum(1 for _ in self._ids_in(self.out))
+            tmp = self.out.with_name(f".{self.out.name}.tmp")
+            if self.format == "jsonl":
+                tmp.write_text("", encoding="utf-8")
+            else:
+                pq.write_table(SCHEMA.empty_table(), tmp)
+            _fsync_replace(tmp, self.out)  # nothing to analyse still leaves a valid, empty output
+            return 0
+        tmp = self.out.with_name(f".{self.out.name}.tmp")
+        seen: set[str] = set()
+        if self.format == "jsonl":
+            with tmp.open("w", encoding="utf-8") as target:
+                for path in self._sources():
+                    with path.open(encoding="utf-8") as source:
+                        for line in source:
+                            if not line.strip():
+                                continue
+                            row_id = _head(line)[0]
+                            if row_id not in seen:
+                                seen.add(row_id)
+                                target.write(line if line.endswith("\n") else line + "\n")
+        else:
+            pending: list[pa.Table] = []
+            with pq.ParquetWriter(tmp, SCHEMA) as writer:
+                for path in self._sources():
+                    for batch in pq.ParquetFile(path).iter_batches():
+                        ids = [str(v) for v in batch.column(batch.schema.get_field_index("id")).to_pylist()]
+                        keep = [row_id not in seen and not seen.add(row_id) for row_id in ids]  # type: ignore[func-returns-value]
+                        if any(keep):
+                            table = pa.Table.from_batches([batch]).filter(pa.array(keep))
+                            pending.append(table.select(SCHEMA.names).cast(SCHEMA))
+                        if (
+                            sum(t.num_rows for t in pending) >= ROW_GROUP_ROWS
+                        ):  # few large row groups, not one per chunk
+                            writer.write_table(pa.concat_tables(pending))
+                            pending = []
+                if pending:
+                    writer.write_table(pa.concat_tables(pending))
+        _fsync_replace(tmp, self.out)
+        shutil.rmtree(self.parts, ignore_errors=True)
+        return len(seen)
+
+    def error_rows(self) -> Iterator[Row]:
+        """The error records in ``OUT`` (``id``, ``error``, ``url``, ``extra``), read without loading reports."""
+        if not self.out.exists():
+            return
+        if self.format == "jsonl":
+            with self.out.open(encoding="utf-8") as handle:
+                for line in handle:
+                    if line.strip() and _head(line)[1]:
+                        row = json.loads(line)
+                        yield {
+                            "id": row["id"],
+                            "error": row.get("error"),
+                            "url": row.get("url"),
+                            "extra": row.get("extra"),
+                        }
+            return
+        columns = ["id", "error", "url", "extra"]
+        for batch in pq.ParquetFile(self.out).iter_batches(columns=columns):
+            for row in batch.to_pylist():
+                if row["error"] is not None:
+                    row["extra"] = json.loads(row["extra"]) if row["extra"] else {}
+                    yield row
+
+    def write_errors(self, path: Path) -> int:
+        """Write every error record of ``OUT`` to ``path`` as JSONL (atomically); return how many."""
+        tmp = path.with_name(f".{path.name}.tmp")
+        count = 0
+        with tmp.open("w", encoding="utf-8") as handle:
+            for row in self.error_rows():
+                handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+                count += 1
+        _fsync_replace(tmp, path)
+        return count

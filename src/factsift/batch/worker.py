@@ -1,0 +1,109 @@
+"""The work done on a worker: analyse the records of one chunk into output rows.
+
+The same :func:`process_chunk` runs in the local process pool and on Dask workers, so both
+give the same rows.  Models are loaded once per worker process by :func:`warm_up` (the
+stages cache their models per process), before the first chunk arrives.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from factsift import __version__
+from factsift.batch.politeness import HostGate
+from factsift.batch.records import BadRecord, InputRecord, Record
+from factsift.errors import InputError
+from factsift.ingest.extract import extract_html
+from factsift.ingest.fetch import check_host, validate_url
+from factsift.ingest.loading import load_local
+from factsift.ingest.outlet import host_of
+from factsift.ingest.sentences import split_sentences
+from factsift.ingest.stage import article_from_text
+from factsift.model import InputInfo, Report
+from factsift.options import Options
+from factsift.pipeline import analyse, run_stages
+
+log = logging.getLogger(__name__)
+
+Row = dict[str, Any]
+
+_WARM_UP_TEXT = (
+    "Council approves new budget for city parks\n\n"
+    "The city council voted 7 to 2 on Tuesday to approve a budget of $4.2 million for parks, "
+    "officials said. Anonymous sources claimed the vote was rushed. The mayor said the plan "
+    "would create 120 jobs by next year, according to a statement."
+)
+
+
+def warm_up(analysis: dict[str, Any]) -> None:
+    """Analyse a tiny article once so every stage loads its models in this process (pool initializer)."""
+    try:
+        analyse(text=_WARM_UP_TEXT, **analysis)
+    except Exception:  # a broken stage must not kill the worker; each row will report it
+        log.exception("warm-up analysis failed")
+
+
+def _page_report(record: InputRecord, options: Options) -> Report:
+    """Analyse given page content whose URL is known (a crawl): the URL names the outlet, it is not fetched."""
+    content = record.html if record.html is not None else record.text
+    assert content is not None and record.url is not None
+    if len(content) > options.max_file_bytes:
+        raise InputError(f"the input is larger than the {options.max_file_bytes // (1024 * 1024)} MB limit")
+    started = time.perf_counter()
+    loaded = load_local(content, as_kind=options.as_kind or ("html" if record.html is not None else "text"))
+    if loaded.is_html:
+        article, _ = extract_html(loaded.content, url=record.url, fast=options.fast)
+    else:
+        article = article_from_text(loaded.content)
+        article.outlet.domain = host_of(record.url)
+        article.outlet.found_in = "url" if article.outlet.domain else article.outlet.found_in
+    article.sentences = split_sentences(article.text)
+    report = Report(
+        input=InputInfo(kind="html" if loaded.is_html else "text", url=record.url), article=article, version=__version__
+    )
+    report.timings_ms["ingest"] = round((time.perf_counter() - started) * 1000, 3)
+    report.stages.append("ingest")
+    return run_stages(report, options)
+
+
+def analyse_record(record: InputRecord, analysis: dict[str, Any], gate: HostGate | None) -> Report:
+    """Analyse one record: fetch its URL politely (with the CLI's guards) or analyse the content given."""
+    if record.html is None and record.text is None:
+        assert record.url is not None
+        host, port = validate_url(record.url)  # refused URLs fail here, without waiting for a host slot
+        check_host(host, port, allow_private=bool(analysis.get("allow_private")))
+        if gate is None:
+            return analyse(url=record.url, **analysis)
+        with gate.hold(host):
+            return analyse(url=record.url, **analysis)
+    if record.url is not None:
+        return _page_report(record, Options.from_kwargs(**analysis))
+    if record.html is not None:
+        return analyse(html=record.html, **analysis)
+    return analyse(text=record.text, **analysis)
+
+
+def error_row(record_id: str, extra: dict[str, Any], reason: str, url: str | None = None) -> Row:
+    """The output row for an input that could not be analysed."""
+    return {"id": record_id, "error": reason, "url": url, "extra": extra}
+
+
+def process_record(record: Record, analysis: dict[str, Any], gate: HostGate | None) -> Row:
+    """One output row: the record's report, or an error row with the reason — never an exception."""
+    if isinstance(record, BadRecord):
+        return error_row(record.id, record.extra, record.reason)
+    try:
+        report = analyse_record(record, analysis, gate)
+    except InputError as exc:
+        return error_row(record.id, record.extra, str(exc), record.url)
+    except Exception as exc:
+        log.exception("analysis of %s failed", record.id)
+        return error_row(record.id, record.extra, f"analysis failed: {type(exc).__name__}: {exc}", record.url)
+    return {"id": record.id, "report": report.to_dict(), "extra": record.extra}
+
+
+def process_chunk(chunk: list[Record], analysis: dict[str, Any], gate: HostGate | None) -> list[Row]:
+    """Analyse a chunk of records into output rows, in the chunk's order."""
+    return [process_record(record, analysis, gate) for record in chunk]
