@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from factsift.model import Article, Signal
-from factsift.signals.attribution import find_attributions
+from factsift.signals.attribution import cached_attributions
 from factsift.signals.registry import signal
 from factsift.signals.spans import make_span
 
@@ -35,7 +35,7 @@ def anonymous_score(anonymous: float, named: int) -> float:
 @signal(NAME, "Statements attributed to unnamed sources (\"officials said\", \"sources confirmed\"), against named ones.")
 def anonymous_sourcing(article: Article) -> Signal:
     """Find unnamed and named attributions in the body and score the article's reliance on the unnamed."""
-    attributions = find_attributions(article.text, article.outlet.name)
+    attributions = cached_attributions(article.text, article.outlet.name)
     anonymous = [a for a in attributions if a.kind == "anonymous"]
     hedges = [a for a in attributions if a.kind == "hedge"]
     named = [a for a in attributions if a.kind == "named"]

@@ -12,6 +12,7 @@ reported") is neither.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -228,3 +229,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
         end -= 1
     return start, end
+
+
+@functools.lru_cache(maxsize=32)
+def cached_attributions(text: str, outlet_name: str | None = None) -> tuple[Attribution, ...]:
+    """:func:`find_attributions`, remembered for the last few texts (several signals ask for the same article)."""
+    return tuple(find_attributions(text, outlet_name))
