@@ -32,7 +32,7 @@ def anonymous_score(anonymous: float, named: int) -> float:
     return share * (1.0 - math.exp(-anonymous / COUNT_SCALE))
 
 
-@signal(NAME, "Statements attributed to unnamed sources (\"officials said\", \"sources confirmed\"), against named ones.")
+@signal(NAME, 'Statements attributed to unnamed sources ("officials said", "sources confirmed"), against named ones.')
 def anonymous_sourcing(article: Article) -> Signal:
     """Find unnamed and named attributions in the body and score the article's reliance on the unnamed."""
     attributions = cached_attributions(article.text, article.outlet.name)

@@ -32,23 +32,23 @@ _SPEECH = (
 )
 _SAID_AFTER = r"(?:said|says|added|noted|explained|confirmed|reported|wrote|claimed|warned|stated|told\s+\w+)"
 _DET = (
-    r"(?:(?:a|an|the|one|two|three|four|five|six|seven|several|some|many|numerous|multiple|other|various|few"
+    r"(?i:(?:a|an|the|one|two|three|four|five|six|seven|several|some|many|numerous|multiple|other|various|few"
     r"|a\s+few|a\s+handful\s+of|a\s+number\s+of|a\s+pair\s+of|one\s+of\s+the|two\s+of\s+the|\d+)\s+)?"
 )
 _MOD = (
-    r"(?:[A-Z][A-Za-z]*(?:\.[A-Z])*\.?(?:[’'-][A-Za-z]+)?|senior|top|high[- ]ranking|high[- ]level|low[- ]level"
+    r"(?:[A-Z][A-Za-z]*(?:\.[A-Z])*\.?(?:[’'-][A-Za-z]+)?|(?i:senior|top|high[- ]ranking|high[- ]level|low[- ]level"
     r"|mid[- ]level|ranking|former|current|retired|serving|administration|government|military|intelligence"
     r"|defen[cs]e|security|diplomatic|police|law[- ]enforcement|federal|state|local|western|foreign"
     r"|congressional|campaign|party|knowledgeable|well[- ]placed|highly[- ]placed|reliable|trusted|informed"
     r"|unnamed|anonymous|unidentified|independent|industry|company|agency|official|multiple|several|other"
-    r"|us|american|russian|chinese|iranian|israeli|british|european|syrian|iraqi|ukrainian|turkish)"
+    r"|us|american|russian|chinese|iranian|israeli|british|european|syrian|iraqi|ukrainian|turkish))"
 )
 _HEAD = (
-    r"(?:officials?|sources?|insiders?|aides?|staffers?|advis[eo]rs?|diplomats?|whistle-?blowers?|informants?"
+    r"(?i:officials?|sources?|insiders?|aides?|staffers?|advis[eo]rs?|diplomats?|whistle-?blowers?|informants?"
     r"|analysts?|experts?|observers?|operatives?|officers?|investigators?|confidants?|someone|somebody)"
 )
 # "people"/"persons"/"individuals" are only a source when qualified: "people familiar with the matter".
-_PEOPLE = r"(?:people|persons?|individuals?|associates?|friends?|allies|ally|members?|employees?)"
+_PEOPLE = r"(?i:people|persons?|individuals?|associates?|friends?|allies|ally|members?|employees?)"
 _ANY = r"(?:[^,;.\n]|\.(?=\w))"  # a phrase character; a dot only inside "U.S."-style tokens
 _QUAL = (
     r"(?:(?:who\s+(?:are|were|is|was)\s+)?(?:familiar|close|involved|knowledgeable|briefed|privy)\s+(?:with|to|in|on|about)\s+"
@@ -70,20 +70,22 @@ _PUNCT_END = r"(?=\s*(?:[,;:\"”)\n]|\.(?!\w)|$))"
 _ADV = r"(?:(?:have|has|had|also|now|privately|reportedly|later|previously|repeatedly|recently|earlier)\s+){0,2}"
 
 _NAME_TOKEN = r"(?:Mc[A-Z][a-z]+|[A-Z][a-z]+(?:[-’'][A-Z][A-Za-z]+)*|[A-Z](?:\.[A-Z])+\.?|[A-Z]\.|[A-Z]{2,})"
-_NAME = rf"{_NAME_TOKEN}(?:[^\S\n]+(?:(?:of|for|de|del|da|al|bin|van|von|der|le|la)\s+(?:the\s+)?)?{_NAME_TOKEN}){{0,5}}"
+_NAME = (
+    rf"{_NAME_TOKEN}(?:[^\S\n]+(?:(?:of|for|de|del|da|al|bin|van|von|der|le|la)\s+(?:the\s+)?)?{_NAME_TOKEN}){{0,5}}"
+)
 
 _WB = r"(?<![\w’'-])"
 
 _ANONYMOUS_PATTERNS: list[tuple[re.Pattern[str], Kind, str]] = [
     (
-        re.compile(rf"{_WB}according\s+to\s+(?:{_QUALIFIED_NP}|{_ANON_NP}(?:\s*,?\s*{_QUAL})?){_CLAUSE_END}"),
+        re.compile(rf"{_WB}(?i:according)\s+to\s+(?:{_QUALIFIED_NP}|{_ANON_NP}(?:\s*,?\s*{_QUAL})?){_CLAUSE_END}"),
         "anonymous",
         "unnamed source",
     ),
     (
         re.compile(
-            rf"{_WB}according\s+to\s+(?:(?:some|several|many|unconfirmed|media|local|news|press|multiple|recent)\s+)+"
-            r"(?:reports|accounts|rumou?rs)\b|according\s+to\s+reports\b"
+            rf"{_WB}(?i:according)\s+to\s+(?:(?:some|several|many|unconfirmed|media|local|news|press|multiple|recent)\s+)+"
+            r"(?:reports|accounts|rumou?rs)\b|(?i:according)\s+to\s+reports\b"
         ),
         "anonymous",
         "unnamed reports",
@@ -131,11 +133,11 @@ _ANONYMOUS_PATTERNS: list[tuple[re.Pattern[str], Kind, str]] = [
 
 _NAMED_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # "Mattis said", "Sarah Sanders, the White House press secretary, said", "Reuters reported"
-    (re.compile(rf"{_WB}(?P<name>{_NAME})(?:\s*,\s*[^,;.\"”\n]{{2,80}}?,)?\s+{_ADV}{_SPEECH}\b"), "speaker"),
+    (re.compile(rf"{_WB}(?P<name>{_NAME})(?:\s*,\s*[^,;.\"”\n]{{2,80}}?,|\s*,)?\s+{_ADV}{_SPEECH}\b"), "speaker"),
     # "said Jane Doe", "said Defense Secretary Jim Mattis"
     (re.compile(rf"{_WB}{_SAID_AFTER}\s+(?P<name>{_NAME})"), "speaker"),
     # "according to the Pentagon", "according to John Smith"
-    (re.compile(rf"{_WB}according\s+to\s+(?:the\s+|an?\s+)?(?P<name>{_NAME})"), "according to"),
+    (re.compile(rf"{_WB}(?i:according)\s+to\s+(?:the\s+|an?\s+)?(?P<name>{_NAME})"), "according to"),
     # "a Pentagon spokesman said", "the Kremlin's press office said"
     (
         re.compile(
@@ -147,7 +149,7 @@ _NAMED_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # institutions on the record: "the ministry said", "the company said in a statement"
     (
         re.compile(
-            rf"{_WB}the\s+(?:ministry|department|agency|company|government|army|military|police|court|prosecutors?"
+            rf"{_WB}(?i:the)\s+(?:ministry|department|agency|company|government|army|military|police|court|prosecutors?"
             rf"|embassy|committee|council|commission|office|firm|organi[sz]ation|spokes(?:man|woman|person))"
             rf"\s+{_ADV}(?:said|says|stated|confirmed|announced|added|told)\b"
         ),
@@ -217,8 +219,10 @@ def find_attributions(text: str, outlet_name: str | None = None) -> list[Attribu
             name = match.groupdict().get("name")
             if name is not None and not _is_name(name):
                 continue
-            is_self = bool(outlet) and name is not None and name.strip().lower() == outlet
-            found.append(Attribution(start, end, "self" if is_self else "named", "the outlet itself" if is_self else note))
+            is_self = bool(outlet) and name is not None and outlet in name.lower()
+            found.append(
+                Attribution(start, end, "self" if is_self else "named", "the outlet itself" if is_self else note)
+            )
             taken.append((start, end))
     return sorted(found, key=lambda a: a.start)
 

@@ -7,6 +7,7 @@ weights always see the features they were trained on.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -31,7 +32,7 @@ def headline_features(headline: str) -> list[str]:
     words = word_tokens(headline)
     features = [f"w:{w}" for w in words]
     padded = ["<s>", *words, "</s>"]
-    features.extend(f"b:{a} {b}" for a, b in zip(padded, padded[1:], strict=False))
+    features.extend(f"b:{a} {b}" for a, b in itertools.pairwise(padded))
     low, high = CHAR_NGRAMS
     for word in _DIGITS.sub("0", normalise(headline)).split():
         marked = f" {word} "

@@ -78,7 +78,9 @@ def raw_mismatch(article: Article) -> tuple[float, list[Span], dict[str, float]]
             if stem in attributed:
                 in_attributed += 1
             else:
-                spans.append(make_span(title, start, end, field="title", note="no named source in the body speaks to it"))
+                spans.append(
+                    make_span(title, start, end, field="title", note="no named source in the body speaks to it")
+                )
         else:
             spans.append(make_span(title, start, end, field="title", note="not in the body"))
     body_cov = in_body / len(terms)
@@ -103,7 +105,9 @@ def headline_body_mismatch(article: Article) -> Signal:
         parts.append(f"the body never mentions {', '.join(repr(w) for w in missing[:6])}")
     if unbacked:
         parts.append(f"no named source in the body speaks to {', '.join(repr(w) for w in unbacked[:6])}")
-    explanation = ("Headline vs body: " + "; ".join(parts) + ".") if parts else "The body covers the headline with named sources."
+    explanation = (
+        ("Headline vs body: " + "; ".join(parts) + ".") if parts else "The body covers the headline with named sources."
+    )
     return Signal(
         name=NAME,
         score=round(score, 4),

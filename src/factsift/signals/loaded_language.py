@@ -47,12 +47,14 @@ def find_hits(text: str) -> list[Hit]:
         hits.extend(Hit(m.start(), m.end(), category, weight) for m in pattern.finditer(text))
     for match in lex.SHOUTING_RUN.finditer(text):
         words = match.group(0).split()
-        if sum(1 for w in words if w.strip("'’-") not in lex.ACRONYMS) >= 2:
+        if sum(1 for w in words if w.strip("'’-") not in lex.ACRONYMS) >= 2 and not _is_dateline(text, *match.span()):
             hits.append(Hit(match.start(), match.end(), "shouting", lex.SHOUTING_WEIGHT))
     for match in lex.SHOUTING_WORD.finditer(text):
-        if match.group(0) not in lex.ACRONYMS:
+        if match.group(0) not in lex.ACRONYMS and not _is_dateline(text, *match.span()):
             hits.append(Hit(match.start(), match.end(), "shouting", lex.SHOUTING_WEIGHT))
-    hits.extend(Hit(m.start(), m.end(), "shouting", lex.EXCLAMATION_RUN_WEIGHT) for m in lex.EXCLAMATION_RUN.finditer(text))
+    hits.extend(
+        Hit(m.start(), m.end(), "shouting", lex.EXCLAMATION_RUN_WEIGHT) for m in lex.EXCLAMATION_RUN.finditer(text)
+    )
     hits.extend(Hit(m.start(), m.end(), "shouting", lex.EXCLAMATION_WEIGHT) for m in lex.EXCLAMATION.finditer(text))
     hits = _dedupe(hits)
     quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
@@ -64,6 +66,15 @@ def find_hits(text: str) -> list[Hit]:
             for h in hits
         ]
     return hits
+
+
+_DATELINE_END = re.compile(r"\s*(?:\(|,|-|—|–|:)")
+
+
+def _is_dateline(text: str, start: int, end: int) -> bool:
+    """An all-caps place name opening the text or a paragraph ("WASHINGTON (Agency) -") is not shouting."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() and _DATELINE_END.match(text, end) is not None
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:

@@ -94,9 +94,11 @@ def missing_provenance(article: Article) -> Signal:
     documents = named_document_count(text)
     if documents == 0:
         missing.append("documents")
-    sourced_ranges = [
-        (a.start, a.end) for a in cached_attributions(text, article.outlet.name) if a.kind == "named"
-    ] + [(m.start(), m.end()) for m in _NAMED_DOCUMENT.finditer(text)] + [(m.start(), m.end()) for m in _LINK.finditer(text)]
+    sourced_ranges = (
+        [(a.start, a.end) for a in cached_attributions(text, article.outlet.name) if a.kind == "named"]
+        + [(m.start(), m.end()) for m in _NAMED_DOCUMENT.finditer(text)]
+        + [(m.start(), m.end()) for m in _LINK.finditer(text)]
+    )
     sentences = article.sentences or []
     figures = _figures(text)
     unsourced: list[tuple[int, int]] = []
