@@ -12,6 +12,7 @@ reported") is neither.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -183,6 +184,63 @@ class Attribution:
     note: str
 
 
+#: Patterns that can only match around a source noun ("officials", "people" ...): searched only there.
+_NEEDS_SOURCE_NOUN = frozenset({0, 2, 3, 5})
+_SOURCE_NOUN = re.compile(rf"(?<![\w’'-])(?:{_HEAD}|{_PEOPLE})(?![\w’'-])")
+#: Every named pattern contains a speech verb or "according": searched only around one.
+_SPEECH_WORD = re.compile(rf"(?<![\w’'-])(?:{_SPEECH}|(?i:according))(?![\w’'-])")
+_WINDOW_BEFORE = 140
+_WINDOW_AFTER = 220
+
+
+def _windows(text: str, hint: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Merged stretches of ``text`` around each ``hint`` match, wide enough for any full match."""
+    windows: list[tuple[int, int]] = []
+    for match in hint.finditer(text):
+        lo, hi = max(0, match.start() - _WINDOW_BEFORE), min(len(text), match.end() + _WINDOW_AFTER)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], hi)
+        else:
+            windows.append((lo, hi))
+    return windows
+
+
+_WORD_START = re.compile(r"(?<![\w’'.-])[\w“\"(]")
+#: How many words before a source noun a match may start ("according to two senior U.S. intelligence officials").
+_WORDS_BEFORE_NOUN = 9
+
+
+def _starts_near_nouns(text: str) -> list[int]:
+    """Word starts from ``_WORDS_BEFORE_NOUN`` words before each source noun up to the noun itself."""
+    nouns = [m.start() for m in _SOURCE_NOUN.finditer(text)]
+    if not nouns:
+        return []
+    starts = [m.start() for m in _WORD_START.finditer(text)]
+    chosen: set[int] = set()
+    for noun in nouns:
+        index = bisect.bisect_right(starts, noun)
+        chosen.update(starts[max(0, index - 1 - _WORDS_BEFORE_NOUN) : index])
+    return sorted(chosen)
+
+
+def _matches_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """Matches of ``pattern`` that begin at one of ``starts`` (the caller knows no other can exist)."""
+    found = (pattern.match(text, start) for start in starts)
+    return [m for m in found if m is not None]
+
+
+def _matches(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` restricted to ``windows`` (same matches, far less scanning)."""
+    found: dict[tuple[int, int], re.Match[str]] = {}
+    for lo, hi in windows:
+        for window_match in pattern.finditer(text, lo, hi):
+            # Re-match on the whole text so the window's edge never stands in for the end of text.
+            match = pattern.match(text, window_match.start()) if hi < len(text) else window_match
+            if match is not None:
+                found.setdefault(match.span(), match)
+    return [found[key] for key in sorted(found)]
+
+
 def _is_name(candidate: str) -> bool:
     words = [re.sub(r"[’']s$", "", w).strip(".’'") for w in candidate.split()]
     return any(w and w.lower() not in _NOT_NAMES for w in words if w[:1].isupper())
@@ -201,9 +259,11 @@ def find_attributions(text: str, outlet_name: str | None = None) -> list[Attribu
     found: list[Attribution] = []
     taken: list[tuple[int, int]] = []
     candidates: list[tuple[int, int, Kind, str]] = []
-    for pattern, kind, note in _ANONYMOUS_PATTERNS:
-        for match in pattern.finditer(text):
-            candidates.append((match.start(), match.end(), kind, note))
+    starts = _starts_near_nouns(text)
+    for index, (pattern, kind, note) in enumerate(_ANONYMOUS_PATTERNS):
+        near_nouns = index in _NEEDS_SOURCE_NOUN
+        matches = _matches_from(pattern, text, starts) if near_nouns else list(pattern.finditer(text))
+        candidates.extend((m.start(), m.end(), kind, note) for m in matches)
     # Longest first so "according to officials who spoke to X" beats its parts.
     for start, end, kind, note in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
         start, end = _trim(text, start, end)
@@ -211,8 +271,9 @@ def find_attributions(text: str, outlet_name: str | None = None) -> list[Attribu
             found.append(Attribution(start, end, kind, note))
             taken.append((start, end))
     outlet = (outlet_name or "").strip().lower()
+    verbs = _windows(text, _SPEECH_WORD)
     for named_pattern, note in _NAMED_PATTERNS:
-        for match in named_pattern.finditer(text):
+        for match in _matches(named_pattern, text, verbs):
             start, end = _trim(text, match.start(), match.end())
             if end <= start or _overlaps(start, end, taken):
                 continue

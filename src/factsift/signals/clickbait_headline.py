@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from factsift.model import Article, Signal, Span
-from factsift.signals.clickbait_features import word_tokens
+from factsift.signals.clickbait_features import headline_features
 from factsift.signals.clickbait_model import shipped_model
 from factsift.signals.registry import signal
 from factsift.signals.spans import make_span
@@ -21,16 +21,11 @@ MAX_SPANS = 3
 
 
 def _word_spans(title: str, weights: dict[str, float]) -> list[Span]:
-    """Spans over the headline words whose own features push toward clickbait the most."""
+    """Spans over the headline words whose own features (the word and its character n-grams) push most."""
     scored: list[tuple[float, int, int]] = []
     for match in _WORD.finditer(title):
-        tokens = word_tokens(match.group(0))
-        if not tokens:
-            continue
-        token = tokens[0]
-        weight = weights.get(f"w:{token}", 0.0) + sum(
-            v for k, v in weights.items() if k.startswith("c:") and token in k[2:].strip()
-        ) / max(1, len(token))
+        own = {f for f in headline_features(match.group(0)) if not f.startswith("b:")}
+        weight = sum(weights.get(f, 0.0) for f in own)
         if weight > 0:
             scored.append((weight, match.start(), match.end()))
     best = sorted(scored, reverse=True)[:MAX_SPANS]

@@ -10,6 +10,8 @@ never mentions, and words no named source speaks to, are spans into the title.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 
 from factsift.model import Article, Signal, Span
@@ -36,9 +38,12 @@ STOPWORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
-    word = re.sub(r"['’]s$", "", word.lower()).strip(".")
-    return word[:STEM_LENGTH]
+    word = word.lower()
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    return word.strip(".")[:STEM_LENGTH]
 
 
 def headline_terms(title: str) -> list[tuple[int, int, str]]:
@@ -62,12 +67,15 @@ def raw_mismatch(article: Article) -> tuple[float, list[Span], dict[str, float]]
     terms = headline_terms(title)
     if not terms:
         return None
-    body = _stems(article.text)
+    words = [(m.start(), _stem(m.group(0))) for m in _WORD.finditer(article.text)]
+    body = {stem for _, stem in words}
     named = [a for a in cached_attributions(article.text, article.outlet.name) if a.kind == "named"]
+    ranges = [(s.start, s.end) for s in article.sentences if any(s.start <= a.start < s.end for a in named)]
     attributed: set[str] = set()
-    for sentence in article.sentences:
-        if any(sentence.start <= a.start < sentence.end for a in named):
-            attributed |= _stems(sentence.text)
+    for lo, hi in ranges:
+        first = bisect.bisect_left(words, (lo, ""))
+        last = bisect.bisect_left(words, (hi, ""))
+        attributed.update(stem for _, stem in words[first:last])
     if not article.sentences and named:
         attributed = body
     spans: list[Span] = []

@@ -36,15 +36,15 @@ class Hit:
 
 
 @functools.cache
-def _patterns() -> dict[str, tuple[float, re.Pattern[str]]]:
-    return lex.compiled()
+def _matcher() -> lex.Matcher:
+    return lex.Matcher()
 
 
 def find_hits(text: str) -> list[Hit]:
     """Every lexicon hit in ``text``; hits inside direct quotations count ``QUOTED_WEIGHT`` of their weight."""
     hits: list[Hit] = []
-    for category, (weight, pattern) in _patterns().items():
-        hits.extend(Hit(m.start(), m.end(), category, weight) for m in pattern.finditer(text))
+    matcher = _matcher()
+    hits.extend(Hit(start, end, category, matcher.weights[category]) for start, end, category in matcher.finditer(text))
     for match in lex.SHOUTING_RUN.finditer(text):
         words = match.group(0).split()
         if sum(1 for w in words if w.strip("'’-") not in lex.ACRONYMS) >= 2 and not _is_dateline(text, *match.span()):

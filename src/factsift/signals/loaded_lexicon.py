@@ -29,9 +29,9 @@ CATEGORIES: dict[str, tuple[float, tuple[str, ...]]] = {
     "superlative": (
         1.0,
         (
-            r"(?:the\s+)?(?:worst|greatest|biggest|deadliest|dumbest|stupidest|craziest|wildest|scariest|"
-            r"sickest|most\s+(?:dangerous|corrupt|important|evil|incompetent|disgusting|shocking|outrageous|"
-            r"powerful|insane|ridiculous|vicious|brutal|dishonest|hated|terrifying))",
+            r"worst|greatest|biggest|deadliest|dumbest|stupidest|craziest|wildest|scariest|sickest",
+            r"most\s+(?:dangerous|corrupt|important|evil|incompetent|disgusting|shocking|outrageous|"
+            r"powerful|insane|ridiculous|vicious|brutal|dishonest|hated|terrifying)",
             r"(?:best|worst|greatest|biggest)\s+ever",
             r"of\s+all\s+time",
             r"unprecedented",
@@ -268,9 +268,49 @@ EXCLAMATION_WEIGHT = 0.5
 EXCLAMATION_RUN_WEIGHT = 1.5
 
 
-def compiled() -> dict[str, tuple[float, re.Pattern[str]]]:
-    """One case-insensitive, word-bounded regular expression per category."""
-    return {
-        name: (weight, re.compile(r"(?<![\w'’-])(?:" + "|".join(parts) + r")(?![\w'’-])", re.IGNORECASE))
-        for name, (weight, parts) in CATEGORIES.items()
-    }
+MAX_CACHED_WORDS = 200_000
+_MULTIWORD = re.compile(r"\\s|\[- \]| ")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_BOUNDED = r"(?<![\w'’-])(?:{})(?![\w'’-])"
+
+
+class Matcher:
+    """Finds lexicon hits fast: single-word entries by looking up each word, phrases by one regex each.
+
+    Equivalent to one word-bounded, case-insensitive regular expression per category, but a
+    word seen before is answered from a cache instead of rescanning every entry.
+    """
+
+    def __init__(self) -> None:
+        self.weights = {name: weight for name, (weight, _) in CATEGORIES.items()}
+        self._single: list[tuple[str, re.Pattern[str]]] = []
+        phrase_parts: list[str] = []
+        for name, (_, parts) in CATEGORIES.items():
+            single = [p for p in parts if not _MULTIWORD.search(p)]
+            phrases = [p for p in parts if _MULTIWORD.search(p)]
+            if single:
+                self._single.append((name, re.compile("(?:" + "|".join(single) + ")", re.IGNORECASE)))
+            if phrases:
+                phrase_parts.append(f"(?P<{name}>" + "|".join(phrases) + ")")
+        self._phrases = re.compile(_BOUNDED.format("|".join(phrase_parts)), re.IGNORECASE)
+        self._cache: dict[str, str | None] = {}
+
+    def _category(self, word: str) -> str | None:
+        key = word.lower()
+        if key not in self._cache:
+            if len(self._cache) > MAX_CACHED_WORDS:
+                self._cache.clear()
+            self._cache[key] = next((n for n, p in self._single if p.fullmatch(key)), None)
+        return self._cache[key]
+
+    def finditer(self, text: str) -> list[tuple[int, int, str]]:
+        """Every hit as ``(start, end, category)``, phrases first, in no particular order."""
+        hits = [(m.start(), m.end(), m.lastgroup or "") for m in self._phrases.finditer(text)]
+        cache = self._cache
+        for match in _WORD.finditer(text):
+            word = match.group(0).rstrip("'’-")
+            key = word.lower()
+            category = cache[key] if key in cache else self._category(word)
+            if category is not None:
+                hits.append((match.start(), match.start() + len(word), category))
+        return hits

@@ -91,14 +91,12 @@ def missing_provenance(article: Article) -> Signal:
         missing.append("author")
     if not (article.published or "").strip():
         missing.append("date")
-    documents = named_document_count(text)
+    document_ranges = [m.span() for m in _NAMED_DOCUMENT.finditer(text)] + [m.span() for m in _LINK.finditer(text)]
+    documents = len(document_ranges)
     if documents == 0:
         missing.append("documents")
-    sourced_ranges = (
-        [(a.start, a.end) for a in cached_attributions(text, article.outlet.name) if a.kind == "named"]
-        + [(m.start(), m.end()) for m in _NAMED_DOCUMENT.finditer(text)]
-        + [(m.start(), m.end()) for m in _LINK.finditer(text)]
-    )
+    named = [(a.start, a.end) for a in cached_attributions(text, article.outlet.name) if a.kind == "named"]
+    sourced_ranges = named + document_ranges
     sentences = article.sentences or []
     figures = _figures(text)
     unsourced: list[tuple[int, int]] = []
