@@ -107,3 +107,20 @@ def test_training_round_trip(tmp_path: Path) -> None:
 def test_missing_files_are_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         read_headlines(tmp_path)
+
+
+def test_train_command_writes_a_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from factsift.cli import main
+
+    bait = [f"You Won't Believe What This {w} Did Next" for w in "Dog Cat Man Chef Kid Town Car Boat Bird Cow".split()]
+    news = [
+        f"{w} council approves budget after long debate"
+        for w in "Oslo Lima Rome Kyiv Lagos Perth Quito Riga Bern Graz".split()
+    ]
+    (tmp_path / "clickbait_data.txt").write_text("\n".join(bait), encoding="utf-8")
+    (tmp_path / "non_clickbait_data.txt").write_text("\n".join(news), encoding="utf-8")
+    out = tmp_path / "model.json.gz"
+    assert main(["train", "clickbait", "--data", str(tmp_path), "--out", str(out)]) == 0
+    assert load_model(out).probability("You Won't Believe What This Horse Did Next") > 0.5
+    assert "accuracy" in capsys.readouterr().out
+    assert main(["train", "clickbait", "--data", str(tmp_path / "missing")]) == 2

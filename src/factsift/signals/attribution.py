@@ -37,7 +37,7 @@ _DET = (
     r"|a\s+few|a\s+handful\s+of|a\s+number\s+of|a\s+pair\s+of|one\s+of\s+the|two\s+of\s+the|\d+)\s+)?"
 )
 _MOD = (
-    r"(?:[A-Z][A-Za-z]*(?:\.[A-Z])*\.?(?:[’'-][A-Za-z]+)?|(?i:senior|top|high[- ]ranking|high[- ]level|low[- ]level"
+    r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][A-Za-z]*(?:[’'-][A-Za-z]+)?|(?i:senior|top|high[- ]ranking|high[- ]level|low[- ]level"
     r"|mid[- ]level|ranking|former|current|retired|serving|administration|government|military|intelligence"
     r"|defen[cs]e|security|diplomatic|police|law[- ]enforcement|federal|state|local|western|foreign"
     r"|congressional|campaign|party|knowledgeable|well[- ]placed|highly[- ]placed|reliable|trusted|informed"
@@ -169,7 +169,8 @@ _NOT_NAMES = frozenset(
     critics observers reports report many some several others other both all most more few one two three
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
     september october november december mr mrs ms dr his her their its our my your what who why how which
-    according earlier later still even just only indeed instead half twitter facebook story
+    according earlier later still even just only indeed instead half twitter facebook story well
+    republicans democrats republican democrat conservatives liberals rep sen gov
     """.split()
 )
 
