@@ -37,7 +37,8 @@ _DET = (
     r"|a\s+few|a\s+handful\s+of|a\s+number\s+of|a\s+pair\s+of|one\s+of\s+the|two\s+of\s+the|\d+)\s+)?"
 )
 _MOD = (
-    r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][A-Za-z]*(?:[’'-][A-Za-z]+)?|(?i:senior|top|high[- ]ranking|high[- ]level|low[- ]level"
+    r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][A-Za-z]*(?:[’'-][A-Za-z]+)?"
+    r"|(?i:senior|top|high[- ]ranking|high[- ]level|low[- ]level"
     r"|mid[- ]level|ranking|former|current|retired|serving|administration|government|military|intelligence"
     r"|defen[cs]e|security|diplomatic|police|law[- ]enforcement|federal|state|local|western|foreign"
     r"|congressional|campaign|party|knowledgeable|well[- ]placed|highly[- ]placed|reliable|trusted|informed"

@@ -77,11 +77,6 @@ def _figures(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def named_document_count(text: str) -> int:
-    """Links written out in the text plus mentions of named documents or data sources."""
-    return len(_LINK.findall(text)) + len(_NAMED_DOCUMENT.findall(text))
-
-
 @signal(NAME, "No author, no date, no links or named documents, and figures given without a source.")
 def missing_provenance(article: Article) -> Signal:
     """Check byline, date, documents and the sourcing of each figure; score by what is missing."""

@@ -16,13 +16,3 @@ def make_span(
     while end > start and (source[end - 1].isspace() or source[end - 1] in ",;:"):
         end -= 1
     return Span(start=start, end=end, text=source[start:end], field=field, note=note)
-
-
-def without_overlaps(spans: list[Span]) -> list[Span]:
-    """The spans in reading order, dropping any that overlap an earlier, longer one."""
-    kept: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.field, s.start, -(s.end - s.start))):
-        if kept and kept[-1].field == span.field and span.start < kept[-1].end:
-            continue
-        kept.append(span)
-    return kept
