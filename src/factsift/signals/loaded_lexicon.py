@@ -30,7 +30,7 @@ CATEGORIES: dict[str, tuple[float, tuple[str, ...]]] = {
         1.0,
         (
             r"worst|greatest|biggest|deadliest|dumbest|stupidest|craziest|wildest|scariest|sickest",
-            r"most\s+(?:dangerous|corrupt|important|evil|incompetent|disgusting|shocking|outrageous|"
+            r"most\s+(?:dangerous|corrupt|evil|incompetent|disgusting|disgraceful|shocking|outrageous|"
             r"powerful|insane|ridiculous|vicious|brutal|dishonest|hated|terrifying)",
             r"(?:best|worst|greatest|biggest)\s+ever",
             r"of\s+all\s+time",
@@ -202,6 +202,11 @@ CATEGORIES: dict[str, tuple[float, tuple[str, ...]]] = {
             r"appalling",
             r"atrocious",
             r"slaughter(?:ed)?",
+            r"paltry",
+            r"catastrophe",
+            r"betrayal",
+            r"scandalous",
+            r"diabolical",
         ),
     ),
     "ad_hominem": (
