@@ -249,7 +249,15 @@ def _is_name(candidate: str) -> bool:
 
 
 def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-    return any(start < t_end and t_start < end for t_start, t_end in taken)
+    """Whether ``[start, end)`` overlaps a range in ``taken`` (kept sorted and non-overlapping)."""
+    index = bisect.bisect_left(taken, (start, start))
+    if index < len(taken) and taken[index][0] < end:
+        return True
+    return index > 0 and taken[index - 1][1] > start
+
+
+def _take(start: int, end: int, taken: list[tuple[int, int]]) -> None:
+    bisect.insort(taken, (start, end))
 
 
 def find_attributions(text: str, outlet_name: str | None = None) -> list[Attribution]:
@@ -271,7 +279,7 @@ def find_attributions(text: str, outlet_name: str | None = None) -> list[Attribu
         start, end = _trim(text, start, end)
         if end > start and not _overlaps(start, end, taken):
             found.append(Attribution(start, end, kind, note))
-            taken.append((start, end))
+            _take(start, end, taken)
     outlet = (outlet_name or "").strip().lower()
     verbs = _windows(text, _SPEECH_WORD)
     for named_pattern, note in _NAMED_PATTERNS:
@@ -286,7 +294,7 @@ def find_attributions(text: str, outlet_name: str | None = None) -> list[Attribu
             found.append(
                 Attribution(start, end, "self" if is_self else "named", "the outlet itself" if is_self else note)
             )
-            taken.append((start, end))
+            _take(start, end, taken)
     return sorted(found, key=lambda a: a.start)
 
 

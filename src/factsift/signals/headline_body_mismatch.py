@@ -61,6 +61,11 @@ def _stems(text: str) -> set[str]:
     return {_stem(m.group(0)) for m in _WORD.finditer(text)}
 
 
+def _any_between(sorted_positions: list[int], lo: int, hi: int) -> bool:
+    index = bisect.bisect_left(sorted_positions, lo)
+    return index < len(sorted_positions) and sorted_positions[index] < hi
+
+
 def raw_mismatch(article: Article) -> tuple[float, list[Span], dict[str, float]] | None:
     """The unscored mismatch in [0, 1], its title spans and the two coverages; None without a headline."""
     title = article.title or ""
@@ -69,8 +74,8 @@ def raw_mismatch(article: Article) -> tuple[float, list[Span], dict[str, float]]
         return None
     words = [(m.start(), _stem(m.group(0))) for m in _WORD.finditer(article.text)]
     body = {stem for _, stem in words}
-    named = [a for a in cached_attributions(article.text, article.outlet.name) if a.kind == "named"]
-    ranges = [(s.start, s.end) for s in article.sentences if any(s.start <= a.start < s.end for a in named)]
+    named = [a.start for a in cached_attributions(article.text, article.outlet.name) if a.kind == "named"]
+    ranges = [(s.start, s.end) for s in article.sentences if _any_between(named, s.start, s.end)]
     attributed: set[str] = set()
     for lo, hi in ranges:
         first = bisect.bisect_left(words, (lo, ""))

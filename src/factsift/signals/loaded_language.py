@@ -9,6 +9,7 @@ score approaches 1 as the rate keeps climbing.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -59,13 +60,16 @@ def find_hits(text: str) -> list[Hit]:
     hits = _dedupe(hits)
     quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
     if quotes:
+        starts = [start for start, _ in quotes]  # quotes never overlap: finditer hands them out in order
         hits = [
-            Hit(h.start, h.end, h.category, h.weight * QUOTED_WEIGHT)
-            if any(qs <= h.start and h.end <= qe for qs, qe in quotes)
-            else h
-            for h in hits
+            Hit(h.start, h.end, h.category, h.weight * QUOTED_WEIGHT) if _inside(h, quotes, starts) else h for h in hits
         ]
     return hits
+
+
+def _inside(hit: Hit, quotes: list[tuple[int, int]], starts: list[int]) -> bool:
+    index = bisect.bisect_right(starts, hit.start) - 1
+    return index >= 0 and hit.end <= quotes[index][1]
 
 
 _DATELINE_END = re.compile(r"\s*(?:\(|,|-|—|–|:)")

@@ -12,6 +12,7 @@ Four checks, each reported by name in ``details["missing"]``:
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from factsift.model import Article, Signal
@@ -95,10 +96,14 @@ def missing_provenance(article: Article) -> Signal:
     sentences = article.sentences or []
     figures = _figures(text)
     unsourced: list[tuple[int, int]] = []
+    sentence_starts = [s.start for s in sentences]
+    sourced_starts = sorted(start for start, _ in sourced_ranges)
     for start, end in figures:
-        sentence = next((s for s in sentences if s.start <= start < s.end), None)
+        index = bisect.bisect_right(sentence_starts, start) - 1
+        sentence = sentences[index] if index >= 0 and start < sentences[index].end else None
         lo, hi = (sentence.start, sentence.end) if sentence else (max(0, start - 200), min(len(text), end + 200))
-        if not any(lo <= s_start < hi for s_start, _ in sourced_ranges):
+        first = bisect.bisect_left(sourced_starts, lo)
+        if first >= len(sourced_starts) or sourced_starts[first] >= hi:
             unsourced.append((start, end))
     share = len(unsourced) / len(figures) if figures else 0.0
     if unsourced:
