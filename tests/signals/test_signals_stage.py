@@ -55,6 +55,22 @@ def test_a_failing_signal_is_recorded_without_sinking_the_report(monkeypatch: py
     assert len(report.signals) == 6 and all(s.error is None for s in report.signals[1:])
 
 
+def test_a_signal_module_that_fails_to_import_becomes_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(SIGNAL_MODULES, "ghost", "factsift.signals.no_such_module")
+    specs = all_signals()
+    assert specs[-1].name == "ghost"
+    report = Report(input=factsift.model.InputInfo(kind="text"), article=article_from(WIRE_TEXT, "Title"))
+    report = signals_stage(report, Options())
+    ghost = report.signal("ghost")
+    assert ghost is not None and ghost.error is not None and "ModuleNotFoundError" in ghost.error
+
+
+def test_running_twice_does_not_duplicate() -> None:
+    report = Report(input=factsift.model.InputInfo(kind="text"), article=article_from(WIRE_TEXT, "Title"))
+    report = signals_stage(signals_stage(report, Options()), Options())
+    assert [s.name for s in report.signals] == NAMES
+
+
 def test_registry_lookup() -> None:
     assert registry.get_signal("loaded_language").name == "loaded_language"
 

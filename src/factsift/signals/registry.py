@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from factsift.model import Article, Signal
+
+log = logging.getLogger(__name__)
 
 SignalFn = Callable[[Article], Signal]
 
@@ -44,10 +47,29 @@ def signal(name: str, description: str) -> Callable[[SignalFn], SignalFn]:
 
 
 def all_signals() -> list[SignalSpec]:
-    """Every signal, imported on first use, in ``SIGNAL_MODULES`` order."""
-    for module in SIGNAL_MODULES.values():
-        importlib.import_module(module)
-    return [_REGISTRY[name] for name in SIGNAL_MODULES if name in _REGISTRY]
+    """Every signal, imported on first use, in ``SIGNAL_MODULES`` order.
+
+    A signal whose module fails to import is still listed, with a function that re-raises the
+    import error, so the stage records it as that signal's error instead of failing as a whole.
+    """
+    specs: list[SignalSpec] = []
+    for name, module in SIGNAL_MODULES.items():
+        try:
+            importlib.import_module(module)
+        except Exception as exc:
+            log.exception("signal module %s failed to import", module)
+            specs.append(SignalSpec(name=name, description="(failed to load)", fn=_raiser(exc)))
+            continue
+        if name in _REGISTRY:
+            specs.append(_REGISTRY[name])
+    return specs
+
+
+def _raiser(exc: Exception) -> SignalFn:
+    def fail(article: Article) -> Signal:
+        raise exc
+
+    return fail
 
 
 def get_signal(name: str) -> SignalSpec:

@@ -32,8 +32,12 @@ def run_signal(spec: SignalSpec, article: Article) -> Signal:
 @stage("signals")
 def signals_stage(report: Report, options: Options) -> Report:
     """Fill ``report.signals`` with every registered signal, timing each into ``timings_ms``."""
-    for spec in all_signals():
+    specs = all_signals()
+    names = {spec.name for spec in specs}
+    signals = [s for s in report.signals if s.name not in names]  # running twice replaces, never duplicates
+    for spec in specs:
         started = time.perf_counter()
-        report.signals.append(run_signal(spec, report.article))
+        signals.append(run_signal(spec, report.article))
         report.timings_ms[f"signals.{spec.name}"] = round((time.perf_counter() - started) * 1000, 3)
+    report.signals = signals
     return report
