@@ -109,7 +109,9 @@ def test_missing_files_are_an_input_error(tmp_path: Path) -> None:
         read_headlines(tmp_path)
 
 
-def test_train_command_writes_a_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_command_writes_a_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from factsift.cli import main
 
     bait = [f"You Won't Believe What This {w} Did Next" for w in "Dog Cat Man Chef Kid Town Car Boat Bird Cow".split()]
@@ -123,4 +125,6 @@ def test_train_command_writes_a_model(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["train", "clickbait", "--data", str(tmp_path), "--out", str(out)]) == 0
     assert load_model(out).probability("You Won't Believe What This Horse Did Next") > 0.5
     assert "accuracy" in capsys.readouterr().out
-    assert main(["train", "clickbait", "--data", str(tmp_path / "missing")]) == 2
+    assert main(["train", "clickbait", "--data", str(tmp_path / "missing"), "--out", str(tmp_path / "x")]) == 2
+    monkeypatch.setenv("FACTSIFT_CLICKBAIT_MODEL", str(out))
+    assert shipped_model().meta["train_size"] < 100  # the user's model is the one in use

@@ -11,8 +11,6 @@ from factsift.cli import Commands
 from factsift.errors import InputError
 from factsift.signals.registry import all_signals
 
-DATA_DIR = Path(__file__).parent / "data"
-
 
 def run_signals(args: argparse.Namespace) -> int:
     """Print each signal's name and what it looks for (``--list``; also the default)."""
@@ -29,26 +27,26 @@ def _data_dir(value: Path) -> Path:
 
 def run_train_clickbait(args: argparse.Namespace) -> int:
     """Train the clickbait model on ``--data`` and write it to ``--out`` (default: the shipped file)."""
-    from factsift.signals.clickbait_model import MODEL_FILE
+    from factsift.signals.clickbait_model import MODEL_ENV
     from factsift.signals.clickbait_train import train
 
     model, report = train(_data_dir(args.data))
-    out: Path = args.out or DATA_DIR / MODEL_FILE
+    out: Path = args.out
     model.save(out)
     sys.stdout.write(json.dumps(report, indent=2) + "\n")
-    sys.stdout.write(f"model written to {out} ({out.stat().st_size / 1e6:.2f} MB)\n")
+    sys.stdout.write(f"model written to {out} ({out.stat().st_size / 1e6:.2f} MB); use it with {MODEL_ENV}={out}\n")
     return 0
 
 
 def run_train_signals(args: argparse.Namespace) -> int:
     """Recalibrate the real-news-scored signals on ``--data`` and write the calibration JSON."""
     from factsift.signals.calibration import write_calibration
-    from factsift.signals.shipped_calibration import CALIBRATION_FILE
+    from factsift.signals.shipped_calibration import CALIBRATION_ENV
 
-    out: Path = args.out or DATA_DIR / CALIBRATION_FILE
+    out: Path = args.out
     numbers = write_calibration(_data_dir(args.data), out)
     sys.stdout.write(json.dumps(numbers, indent=2) + "\n")
-    sys.stdout.write(f"calibration written to {out}\n")
+    sys.stdout.write(f"calibration written to {out}; use it with {CALIBRATION_ENV}={out}\n")
     return 0
 
 
@@ -68,7 +66,9 @@ def register(commands: Commands) -> None:
         description="Train the clickbait headline model on clickbait_data.txt and non_clickbait_data.txt.",
     )
     clickbait.add_argument("--data", type=Path, required=True, help="folder with the two headline files")
-    clickbait.add_argument("--out", type=Path, help="where to write the model (default: the shipped model file)")
+    clickbait.add_argument(
+        "--out", type=Path, default=Path("clickbait.json.gz"), help="model file to write (default: ./clickbait.json.gz)"
+    )
     signals = commands.add_training(
         "signals",
         run_train_signals,
@@ -76,4 +76,6 @@ def register(commands: Commands) -> None:
         description="Recalibrate signals against the real articles of labelled fake/real collections.",
     )
     signals.add_argument("--data", type=Path, required=True, help="folder with the article collections")
-    signals.add_argument("--out", type=Path, help="where to write the calibration (default: the shipped file)")
+    signals.add_argument(
+        "--out", type=Path, default=Path("calibration.json"), help="file to write (default: ./calibration.json)"
+    )

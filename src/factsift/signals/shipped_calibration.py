@@ -1,29 +1,41 @@
 """The shipped calibration numbers: per-signal rates measured on real news articles.
 
 ``data/calibration.json`` is written by :mod:`factsift.signals.calibration`
-(``factsift train signals --data DIR``); signals read their section here.
+(``factsift train signals --data DIR --out FILE``); signals read their section here.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 CALIBRATION_FILE = "calibration.json"
 
 
+#: Environment variable naming a calibration file (from ``factsift train signals``) to use instead.
+CALIBRATION_ENV = "FACTSIFT_SIGNALS_CALIBRATION"
+
+
 @functools.cache
-def _all() -> dict[str, Any]:
-    ref = resources.files("factsift.signals").joinpath("data", CALIBRATION_FILE)
-    data: dict[str, Any] = json.loads(ref.read_text(encoding="utf-8"))
+def _load(path: str) -> dict[str, Any]:
+    if path:
+        text = Path(path).expanduser().read_text(encoding="utf-8")
+    else:
+        text = resources.files("factsift.signals").joinpath("data", CALIBRATION_FILE).read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
     return data
 
 
 def calibration(signal_name: str) -> dict[str, Any]:
-    """The calibration section of ``signal_name`` (``median``, ``p90`` … of its raw value on real news)."""
-    section: dict[str, Any] = _all()[signal_name]
+    """The calibration section of ``signal_name`` (``median``, ``p90`` … of its raw value on real news).
+
+    Read once per process from ``$FACTSIFT_SIGNALS_CALIBRATION`` if set, else the shipped file.
+    """
+    section: dict[str, Any] = _load(os.environ.get(CALIBRATION_ENV, ""))[signal_name]
     return section
 
 
