@@ -1,0 +1,57 @@
+"""Clickbait headline: how much the headline reads like clickbait, per the shipped model.
+
+A linear model over word and character n-grams trained on Chakraborty et al. (2016)
+("Stop Clickbait"): curiosity gaps, listicles and second-person teasers score high; plain
+news headlines score low.  The spans are the headline words that push the score up most.
+"""
+
+from __future__ import annotations
+
+import re
+
+from factsift.model import Article, Signal, Span
+from factsift.signals.clickbait_features import headline_features
+from factsift.signals.clickbait_model import shipped_model
+from factsift.signals.registry import signal
+from factsift.signals.spans import make_span
+
+NAME = "clickbait_headline"
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[?!]")
+MAX_SPANS = 3
+
+
+def _word_spans(title: str, weights: dict[str, float]) -> list[Span]:
+    """Spans over the headline words whose own features (the word and its character n-grams) push most."""
+    scored: list[tuple[float, int, int]] = []
+    for match in _WORD.finditer(title):
+        own = {f for f in headline_features(match.group(0)) if not f.startswith("b:")}
+        weight = sum(weights.get(f, 0.0) for f in own)
+        if weight > 0:
+            scored.append((weight, match.start(), match.end()))
+    best = sorted(scored, reverse=True)[:MAX_SPANS]
+    return [make_span(title, start, end, field="title", note="pushes toward clickbait") for _, start, end in best]
+
+
+@signal(NAME, "How much the headline reads like clickbait (teasers, listicles, curiosity gaps), by a trained model.")
+def clickbait_headline(article: Article) -> Signal:
+    """Score the headline with the shipped clickbait model; no headline means no evidence (score 0)."""
+    title = (article.title or "").strip()
+    if not article.title or not title:
+        return Signal(name=NAME, score=0.0, explanation="No headline to judge.", details={"headline": False})
+    model = shipped_model()
+    decision, parts = model.contributions(article.title)
+    probability = model.probability(article.title)
+    spans = _word_spans(article.title, parts) if probability >= 0.5 else []
+    if probability >= 0.8:
+        explanation = "The headline reads like clickbait: it teases rather than tells what happened."
+    elif probability >= 0.5:
+        explanation = "The headline has some clickbait traits."
+    else:
+        explanation = "The headline reads like a plain news headline."
+    return Signal(
+        name=NAME,
+        score=round(probability, 4),
+        explanation=explanation,
+        spans=spans,
+        details={"probability": round(probability, 4), "decision": round(decision, 4), "model": "chakraborty2016"},
+    )

@@ -1,0 +1,321 @@
+"""The loaded-language lexicon: words and patterns that push emotion rather than inform.
+
+Written for factsift from scratch (no proprietary lexicon was copied).  Seven categories, each a
+list of regular-expression fragments matched case-insensitively on word boundaries, with a
+weight saying how strongly one hit counts:
+
+* ``superlative`` (1.0): absolute comparisons — "the worst", "greatest ever", "unprecedented".
+* ``intensifier`` (0.5): adverbs that inflate a claim — "extremely", "totally", "literally".
+  Wire copy uses a few of these, so each counts half.
+* ``loaded_political`` (1.0): terms that frame rather than describe — "regime", "deep state",
+  "witch hunt", "globalist", "open borders", "fake news".
+* ``sensational_verb`` (1.0): violent or theatrical verbs for ordinary events — "destroy",
+  "slam", "rain down", "obliterate", "eviscerate", "rip into".
+* ``emotive`` (1.0): adjectives and nouns that tell the reader how to feel — "shocking",
+  "bombshell", "coveted", "jaw-dropping", "disgusting", "carnage".
+* ``ad_hominem`` (1.5): insulting labels for people — "idiot", "liar", "traitor", "thug".
+* ``shouting`` (1.0 per all-caps run, 0.5 per "!" and 1.5 per run of "!!"/"?!"): typography
+  used for emphasis.  Runs of two or more all-caps words, or single all-caps words of six or more
+  letters (short ones are usually acronyms: "ISIS", "NATO").
+
+A hit inside a direct quotation counts half: the words are the speaker's, not the writer's.
+"""
+
+from __future__ import annotations
+
+import re
+
+CATEGORIES: dict[str, tuple[float, tuple[str, ...]]] = {
+    "superlative": (
+        1.0,
+        (
+            r"worst|greatest|biggest|deadliest|dumbest|stupidest|craziest|wildest|scariest|sickest",
+            r"most\s+(?:dangerous|corrupt|evil|incompetent|disgusting|disgraceful|shocking|outrageous|"
+            r"powerful|insane|ridiculous|vicious|brutal|dishonest|hated|terrifying)",
+            r"(?:best|worst|greatest|biggest)\s+ever",
+            r"of\s+all\s+time",
+            r"unprecedented",
+            r"never\s+before\s+seen",
+            r"the\s+ultimate",
+            r"once\s+in\s+a\s+(?:lifetime|generation)",
+        ),
+    ),
+    "intensifier": (
+        0.5,
+        (
+            r"extremely",
+            r"absolutely",
+            r"totally",
+            r"completely",
+            r"utterly",
+            r"incredibly",
+            r"truly",
+            r"literally",
+            r"insanely",
+            r"massively",
+            r"hugely",
+            r"blatantly",
+            r"shockingly",
+            r"unbelievably",
+            r"undeniably",
+            r"outright",
+            r"downright",
+            r"flat[- ]out",
+            r"very\s+very",
+            r"so\s+much\s+for",
+        ),
+    ),
+    "loaded_political": (
+        1.0,
+        (
+            r"regimes?",
+            r"deep\s+state",
+            r"witch[- ]hunts?",
+            r"globalists?",
+            r"elites?",
+            r"open\s+borders",
+            r"illegals",
+            r"fake\s+news",
+            r"mainstream\s+media",
+            r"lamestream",
+            r"msm",
+            r"propaganda",
+            r"treason(?:ous)?",
+            r"tyrann(?:y|ical)",
+            r"tyrants?",
+            r"dictators?(?:hip)?",
+            r"puppets?",
+            r"cabal",
+            r"crooked",
+            r"rigged",
+            r"cover[- ]ups?",
+            r"hoax(?:es)?",
+            r"indoctrinat(?:e|ed|ion)",
+            r"(?:radical|far)[- ](?:left|right)(?:ists?)?",
+            r"leftists?",
+            r"libtards?",
+            r"snowflakes?",
+            r"sjws?",
+            r"marxists?",
+            r"commies?",
+            r"fascists?",
+            r"nazis?",
+            r"jihadis?",
+            r"war\s+on\s+(?:christmas|christians|women|cops|police|guns|coal)",
+            r"traitors?",
+            r"anti-american",
+            r"un-american",
+            r"soros",
+            r"sharia",
+        ),
+    ),
+    "sensational_verb": (
+        1.0,
+        (
+            r"destroy(?:s|ed|ing)?",
+            r"slam(?:s|med|ming)?",
+            r"rain(?:s|ed|ing)?\s+down",
+            r"blast(?:ed|ing)",
+            r"obliterat(?:e|es|ed|ing)",
+            r"annihilat(?:e|es|ed|ing)",
+            r"crush(?:es|ed|ing)?",
+            r"demolish(?:es|ed|ing)?",
+            r"eviscerat(?:e|es|ed|ing)",
+            r"shred(?:s|ded|ding)?",
+            r"torch(?:es|ed|ing)?",
+            r"rip(?:s|ped|ping)?\s+(?:into|apart)",
+            r"tear(?:s|ing)?\s+(?:into|apart)",
+            r"tore\s+(?:into|apart)",
+            r"explod(?:e|es|ed|ing)",
+            r"erupt(?:s|ed|ing)?",
+            r"shatter(?:s|ed|ing)?",
+            r"decimat(?:e|es|ed|ing)",
+            r"squelch(?:es|ed|ing)?",
+            r"unleash(?:es|ed|ing)?",
+            r"humiliat(?:e|es|ed|ing)",
+            r"stun(?:s|ned|ning)?",
+            r"skewer(?:s|ed|ing)?",
+            r"lambast(?:e|es|ed|ing)",
+            r"trounc(?:e|es|ed|ing)",
+            r"wreck(?:s|ed|ing)?",
+            r"implod(?:e|es|ed|ing)",
+            r"goes?\s+ballistic",
+            r"went\s+ballistic",
+            r"freak(?:s|ed|ing)?\s+out",
+            r"melt(?:s|ed|ing)?\s+down",
+            r"meltdown",
+            r"own(?:s|ed)\s+(?:the\s+)?libs?",
+            r"smack(?:s|ed)?\s+down",
+            r"busted",
+        ),
+    ),
+    "emotive": (
+        1.0,
+        (
+            r"shocking",
+            r"stunning",
+            r"outrageous",
+            r"disgusting",
+            r"horrific",
+            r"horrifying",
+            r"terrifying",
+            r"bombshell",
+            r"explosive",
+            r"devastating",
+            r"insane",
+            r"unbelievable",
+            r"jaw[- ]dropping",
+            r"mind[- ]blowing",
+            r"epic",
+            r"drastic",
+            r"coveted",
+            r"brutal(?:ly)?",
+            r"vicious(?:ly)?",
+            r"savage(?:ly)?",
+            r"chilling",
+            r"disturbing",
+            r"catastrophic",
+            r"disastrous",
+            r"nightmare",
+            r"carnage",
+            r"mayhem",
+            r"bloodbath",
+            r"evil",
+            r"disgraceful",
+            r"disgrace",
+            r"pathetic",
+            r"despicable",
+            r"vile",
+            r"hysterical",
+            r"fury",
+            r"furious",
+            r"outrage",
+            r"rage",
+            r"heinous",
+            r"sinister",
+            r"insidious",
+            r"apocalyptic",
+            r"staggering",
+            r"hilarious",
+            r"breathtaking",
+            r"egregious",
+            r"appalling",
+            r"atrocious",
+            r"slaughter(?:ed)?",
+            r"paltry",
+            r"catastrophe",
+            r"betrayal",
+            r"scandalous",
+            r"diabolical",
+        ),
+    ),
+    "ad_hominem": (
+        1.5,
+        (
+            r"idiots?",
+            r"morons?",
+            r"moronic",
+            r"liars?",
+            r"lunatics?",
+            r"clowns?",
+            r"buffoons?",
+            r"hypocrites?",
+            r"hypocritical",
+            r"frauds?",
+            r"crooks?",
+            r"losers?",
+            r"cowards?",
+            r"cowardly",
+            r"imbeciles?",
+            r"scum(?:bags?)?",
+            r"thugs?",
+            r"maniacs?",
+            r"psychos?",
+            r"nut\s*jobs?",
+            r"crackpots?",
+            r"degenerates?",
+            r"sleazy",
+            r"sleazebags?",
+            r"creepy",
+            r"unhinged",
+            r"deranged",
+            r"dimwits?",
+            r"halfwits?",
+            r"stupid",
+            r"dumb",
+            r"ignorant",
+            r"incompetent",
+            r"sociopaths?",
+            r"psychopaths?",
+            r"bigots?",
+            r"racists?",
+        ),
+    ),
+}
+
+#: Short all-caps words that are usually acronyms, never counted as shouting even in a run.
+ACRONYMS = frozenset(
+    """
+    US USA UK EU UN NATO ISIS ISIL CIA FBI NSA DIA DHS DOJ DOD IRS EPA FDA CDC NASA GOP DNC RNC CNN NBC CBS ABC
+    BBC NPR MSNBC FOX AP AFP NYT WSJ TV AM PM LLC INC CEO CFO NFL NBA MLB NHL UFC WHO IMF WTO GDP HIV AIDS ICE
+    TSA ATF DEA NYPD LAPD IT OK ID PDF URL NRA ACLU SEC FCC FEC NAACP LGBT LGBTQ COVID SARS MERS ISS USSR DC NY
+    LA SF II III IV JR SR PHD MD RSS OPEC BREXIT SWAT IRGC UAE KGB FSB GRU HQ POW MIA VA US-RUSSIAN
+    """.split()
+)
+
+_ALL_CAPS_WORD = r"[A-Z][A-Z'’-]*[A-Z]"
+SHOUTING_RUN = re.compile(rf"(?<![\w'’-]){_ALL_CAPS_WORD}(?:[ \t]+{_ALL_CAPS_WORD})+(?![\w'’-])")
+SHOUTING_WORD = re.compile(r"(?<![\w'’-])[A-Z]{6,}(?![\w'’-])")
+EXCLAMATION_RUN = re.compile(r"[!?]*!(?:[!?])+|\?!")
+EXCLAMATION = re.compile(r"(?<![!?])!(?![!?])")
+SHOUTING_WEIGHT = 1.0
+EXCLAMATION_WEIGHT = 0.5
+EXCLAMATION_RUN_WEIGHT = 1.5
+
+
+MAX_CACHED_WORDS = 200_000
+_MULTIWORD = re.compile(r"\\s|\[- \]| ")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_BOUNDED = r"(?<![\w'’-])(?:{})(?![\w'’-])"
+
+
+class Matcher:
+    """Finds lexicon hits fast: single-word entries by looking up each word, phrases by one regex each.
+
+    Equivalent to one word-bounded, case-insensitive regular expression per category, but a
+    word seen before is answered from a cache instead of rescanning every entry.
+    """
+
+    def __init__(self) -> None:
+        self.weights = {name: weight for name, (weight, _) in CATEGORIES.items()}
+        self._single: list[tuple[str, re.Pattern[str]]] = []
+        phrase_parts: list[str] = []
+        for name, (_, parts) in CATEGORIES.items():
+            single = [p for p in parts if not _MULTIWORD.search(p)]
+            phrases = [p for p in parts if _MULTIWORD.search(p)]
+            if single:
+                self._single.append((name, re.compile("(?:" + "|".join(single) + ")", re.IGNORECASE)))
+            if phrases:
+                phrase_parts.append(f"(?P<{name}>" + "|".join(phrases) + ")")
+        self._phrases = re.compile(_BOUNDED.format("|".join(phrase_parts)), re.IGNORECASE)
+        self._cache: dict[str, str | None] = {}
+
+    def _category(self, word: str) -> str | None:
+        key = word.lower()
+        if key not in self._cache:
+            if len(self._cache) > MAX_CACHED_WORDS:
+                self._cache.clear()
+            self._cache[key] = next((n for n, p in self._single if p.fullmatch(key)), None)
+        return self._cache[key]
+
+    def finditer(self, text: str) -> list[tuple[int, int, str]]:
+        """Every hit as ``(start, end, category)``, phrases first, in no particular order."""
+        hits = [(m.start(), m.end(), m.lastgroup or "") for m in self._phrases.finditer(text)]
+        cache = self._cache
+        for match in _WORD.finditer(text):
+            word = match.group(0).rstrip("'’-")
+            key = word.lower()
+            category = cache[key] if key in cache else self._category(word)
+            if category is not None:
+                hits.append((match.start(), match.start() + len(word), category))
+        return hits

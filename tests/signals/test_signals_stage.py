@@ -1,0 +1,111 @@
+"""The signals stage, its registry, JSON output, rendering and CLI."""
+
+from __future__ import annotations
+
+import io
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+from signal_texts import WIRE_TEXT, article_from
+
+import factsift
+from factsift.cli import main
+from factsift.cli.render import print_report
+from factsift.model import Article, Report, Signal
+from factsift.options import Options
+from factsift.schema import report_schema
+from factsift.signals import registry
+from factsift.signals.registry import SIGNAL_MODULES, SignalSpec, all_signals
+from factsift.signals.stage import signals_stage
+
+NAMES = [
+    "anonymous_sourcing",
+    "clickbait_headline",
+    "loaded_language",
+    "missing_provenance",
+    "headline_body_mismatch",
+]
+
+
+def test_all_five_signals_are_registered_by_their_fixed_names() -> None:
+    assert [s.name for s in all_signals()] == NAMES == list(SIGNAL_MODULES)
+
+
+def test_stage_runs_and_times_every_signal(seed_report: Report) -> None:
+    assert "signals" in seed_report.stages
+    assert [s.name for s in seed_report.signals] == NAMES
+    for name in NAMES:
+        assert seed_report.timings_ms[f"signals.{name}"] >= 0
+    jsonschema.validate(seed_report.to_dict(), report_schema())
+
+
+def test_a_failing_signal_is_recorded_without_sinking_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(article: Article) -> Signal:
+        raise RuntimeError("boom")
+
+    specs = [SignalSpec("broken", "always fails", broken), *all_signals()]
+    monkeypatch.setattr("factsift.signals.stage.all_signals", lambda: specs)
+    report = Report(input=factsift.model.InputInfo(kind="text"), article=article_from(WIRE_TEXT, "Title"))
+    report = signals_stage(report, Options())
+    failed = report.signal("broken")
+    assert failed is not None and failed.error == "RuntimeError: boom" and failed.score == 0.0
+    assert len(report.signals) == 6 and all(s.error is None for s in report.signals[1:])
+
+
+def test_a_signal_module_that_fails_to_import_becomes_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(SIGNAL_MODULES, "ghost", "factsift.signals.no_such_module")
+    specs = all_signals()
+    assert specs[-1].name == "ghost"
+    report = Report(input=factsift.model.InputInfo(kind="text"), article=article_from(WIRE_TEXT, "Title"))
+    report = signals_stage(report, Options())
+    ghost = report.signal("ghost")
+    assert ghost is not None and ghost.error is not None and "ModuleNotFoundError" in ghost.error
+
+
+def test_running_twice_does_not_duplicate() -> None:
+    report = Report(input=factsift.model.InputInfo(kind="text"), article=article_from(WIRE_TEXT, "Title"))
+    report = signals_stage(signals_stage(report, Options()), Options())
+    assert [s.name for s in report.signals] == NAMES
+
+
+def test_registry_lookup() -> None:
+    assert registry.get_signal("loaded_language").name == "loaded_language"
+
+
+def test_markup_in_article_text_prints_verbatim() -> None:
+    text = "The [red]idiot[/red] said it was [bold]the worst[/bold] day."
+    report = Report(input=factsift.model.InputInfo(kind="text"), article=article_from(text, "[b]Headline[/b]"))
+    report = signals_stage(report, Options())
+    buffer = io.StringIO()
+    print_report(report, Console(file=buffer, width=200, color_system=None))
+    out = buffer.getvalue()
+    assert "[red]idiot[/red]" in out and "[bold]the worst[/bold]" in out and "[b]Headline[/b]" in out
+
+
+def test_signals_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["signals", "--list"]) == 0
+    out = capsys.readouterr().out
+    for name in NAMES:
+        assert name in out
+
+
+_PIECES = [*"AaBbOoSs .,!?\"“”'\n0123456789", "said ", "officials ", " U.S. ", "DESTROY ", "according to "]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES), min_size=1, max_size=80).map("".join),
+    st.text(alphabet=st.sampled_from(list("AaBbYou ?!0123")), max_size=60),
+)
+def test_every_span_points_exactly_into_its_field(text: str, title: str) -> None:
+    article = article_from(text, title or None)
+    report = signals_stage(Report(input=factsift.model.InputInfo(kind="text"), article=article), Options())
+    for item in report.signals:
+        assert item.error is None, item.error
+        assert 0.0 <= item.score <= 1.0
+        for span in item.spans:
+            source = (article.title or "") if span.field == "title" else article.text
+            assert source[span.start : span.end] == span.text
