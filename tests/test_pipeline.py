@@ -59,3 +59,13 @@ def test_stage_selection(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_registered_stages_follow_pipeline_order() -> None:
     names = list(pipeline.registered_stages())
     assert names == [name for name in pipeline.STAGE_MODULES if name in names]
+
+
+def test_content_with_its_url_names_the_outlet_without_fetching() -> None:
+    report = factsift.analyse(text=TEXT, url="https://www.harbour-gazette.example/2023/vote")
+    assert report.input.kind == "text"
+    assert report.input.url == "https://www.harbour-gazette.example/2023/vote"
+    assert report.article.outlet.domain == "harbour-gazette.example"
+    assert report.article.outlet.found_in == "url"
+    with pytest.raises(InputError, match="malformed URL"):
+        factsift.analyse(text=TEXT, url="https://[::1/")

@@ -8,22 +8,14 @@ stages cache their models per process), before the first chunk arrives.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
-from factsift import __version__
 from factsift.batch.politeness import HostGate
 from factsift.batch.records import BadRecord, InputRecord, Record
 from factsift.errors import InputError
-from factsift.ingest.extract import extract_html
 from factsift.ingest.fetch import check_host, validate_url
-from factsift.ingest.loading import load_local
-from factsift.ingest.outlet import host_of
-from factsift.ingest.sentences import split_sentences
-from factsift.ingest.stage import article_from_text
-from factsift.model import InputInfo, Report
-from factsift.options import Options
-from factsift.pipeline import analyse, run_stages
+from factsift.model import Report
+from factsift.pipeline import analyse
 
 log = logging.getLogger(__name__)
 
@@ -45,29 +37,6 @@ def warm_up(analysis: dict[str, Any]) -> None:
         log.exception("warm-up analysis failed")
 
 
-def _page_report(record: InputRecord, options: Options) -> Report:
-    """Analyse given page content whose URL is known (a crawl): the URL names the outlet, it is not fetched."""
-    content = record.html if record.html is not None else record.text
-    assert content is not None and record.url is not None
-    if len(content) > options.max_file_bytes:
-        raise InputError(f"the input is larger than the {options.max_file_bytes // (1024 * 1024)} MB limit")
-    started = time.perf_counter()
-    loaded = load_local(content, as_kind=options.as_kind or ("html" if record.html is not None else "text"))
-    if loaded.is_html:
-        article, _ = extract_html(loaded.content, url=record.url, fast=options.fast)
-    else:
-        article = article_from_text(loaded.content)
-        article.outlet.domain = host_of(record.url)
-        article.outlet.found_in = "url" if article.outlet.domain else article.outlet.found_in
-    article.sentences = split_sentences(article.text)
-    report = Report(
-        input=InputInfo(kind="html" if loaded.is_html else "text", url=record.url), article=article, version=__version__
-    )
-    report.timings_ms["ingest"] = round((time.perf_counter() - started) * 1000, 3)
-    report.stages.append("ingest")
-    return run_stages(report, options)
-
-
 def analyse_record(record: InputRecord, analysis: dict[str, Any], gate: HostGate | None) -> Report:
     """Analyse one record: fetch its URL politely (with the CLI's guards) or analyse the content given."""
     if record.html is None and record.text is None:
@@ -78,11 +47,10 @@ def analyse_record(record: InputRecord, analysis: dict[str, Any], gate: HostGate
             return analyse(url=record.url, **analysis)
         with gate.hold(host):
             return analyse(url=record.url, **analysis)
-    if record.url is not None:
-        return _page_report(record, Options.from_kwargs(**analysis))
+    # content given with its URL (a crawl): the URL names the outlet and is not fetched
     if record.html is not None:
-        return analyse(html=record.html, **analysis)
-    return analyse(text=record.text, **analysis)
+        return analyse(html=record.html, url=record.url, **analysis)
+    return analyse(text=record.text, url=record.url, **analysis)
 
 
 def error_row(record_id: str, extra: dict[str, Any], reason: str, url: str | None = None) -> Row:

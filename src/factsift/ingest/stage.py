@@ -7,7 +7,7 @@ from pathlib import Path
 
 from factsift.errors import InputError
 from factsift.ingest.extract import extract_html
-from factsift.ingest.fetch import fetch
+from factsift.ingest.fetch import fetch, validate_url
 from factsift.ingest.furniture import clean_text
 from factsift.ingest.language import detect_language
 from factsift.ingest.loading import LoadedInput, load_local, read_file, read_stdin
@@ -43,6 +43,9 @@ def _load(
     text: str | bytes | None,
     options: Options,
 ) -> tuple[LoadedInput, InputInfo]:
+    page_url = None
+    if url is not None and (html is not None or text is not None):
+        page_url, url = url, None  # content given with its address: the URL names the page, it is not fetched
     given = [
         name for name, value in (("source", source), ("url", url), ("html", html), ("text", text)) if value is not None
     ]
@@ -79,7 +82,9 @@ def _load(
         raise InputError(f"the input is larger than the {limit // (1024 * 1024)} MB limit")
     as_kind = options.as_kind or ("html" if html is not None else "text")
     loaded = load_local(content, as_kind=as_kind)
-    return loaded, InputInfo(kind="html" if loaded.is_html else "text")
+    if page_url is not None:
+        validate_url(page_url)
+    return loaded, InputInfo(kind="html" if loaded.is_html else "text", url=page_url)
 
 
 def ingest(
