@@ -1,0 +1,174 @@
+"""Fit and evaluate the match-score models on a labelled claim-retrieval set.
+
+The shipped ``data/calibration.json`` is produced by ``factsift train factchecks --data
+../shared/data/claims/checkthat2020_t2`` (train split only); ``bench/factchecks.py`` evaluates it on
+the dev split and on CheckThat! 2021 Task 2B.  To make the score mean "this is a match" rather than
+"this is the best of the candidates", every training query is also replayed with its gold claims
+removed from the store, the situation of a claim nobody has fact-checked yet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from factsift.factchecks.calibration import (
+    BM25_FEATURES,
+    HYBRID_FEATURES,
+    Calibration,
+    LogisticModel,
+    fit_logistic,
+)
+from factsift.factchecks.datasets import RetrievalSet
+from factsift.factchecks.embeddings import Encoder
+from factsift.factchecks.importer import embed_missing, write_records
+from factsift.factchecks.retrieval import Hit, gather, rescore
+from factsift.factchecks.store import Matrix, Store, open_store
+
+TARGET_PRECISION = 0.9
+
+
+@dataclass
+class Ranked:
+    """One query's scored candidates, best first, and its gold ids (``held_out``: gold removed from the store)."""
+
+    query_id: str
+    hits: list[Hit]
+    gold: set[str]
+    held_out: bool = False
+
+
+def build_store(dataset: RetrievalSet, db: Path, encoder: Encoder | None, *, progress: bool = False) -> Store:
+    """A store at ``db`` holding the set's verified claims (with embeddings when an encoder is given)."""
+    store = open_store(db)
+    with store.transaction():
+        write_records(store, dataset.reviews, progress=progress)
+    if encoder is not None:
+        embed_missing(store, encoder, progress=progress)
+    return store
+
+
+def _neutral(features: tuple[str, ...]) -> LogisticModel:
+    zeros = tuple(0.0 for _ in features)
+    return LogisticModel(features, zeros, tuple(1.0 for _ in features), zeros, 0.0)
+
+
+NEUTRAL = Calibration(bm25=_neutral(BM25_FEATURES), hybrid=_neutral(HYBRID_FEATURES))
+
+
+def rank_queries(
+    store: Store,
+    dataset: RetrievalSet,
+    encoder: Encoder | None,
+    calibration: Calibration,
+    *,
+    with_held_out: bool = False,
+) -> list[Ranked]:
+    """Score the candidates of every query that has gold pairs (and, if asked, again with the gold held out)."""
+    ids = [q for q in dataset.queries if q in dataset.gold]
+    vectors: Matrix | None = encoder.encode([dataset.queries[q] for q in ids]) if encoder is not None else None
+    ranked: list[Ranked] = []
+    for index, qid in enumerate(ids):
+        query = dataset.queries[qid]
+        vector = vectors[index] if vectors is not None else None
+        candidates = gather(store, query, encoder=encoder, vector=vector)
+        gold = dataset.gold[qid]
+        for held_out in (False, True) if with_held_out else (False,):
+            hits = rescore(
+                store,
+                query,
+                candidates,
+                encoder=encoder,
+                calibration=calibration,
+                exclude=gold if held_out else (),
+                vector=vector,
+            )
+            ranked.append(Ranked(qid, hits, gold, held_out))
+    return ranked
+
+
+def average_precision(hits: Sequence[Hit], gold: set[str], k: int) -> float:
+    """AP@k as CheckThat! computes it: precision at each relevant rank, over min(|gold|, k)."""
+    found, total = 0, 0.0
+    for rank, hit in enumerate(hits[:k], start=1):
+        if hit.review.id in gold:
+            found += 1
+            total += found / rank
+    return total / min(len(gold), k) if gold else 0.0
+
+
+def metrics(ranked: Sequence[Ranked]) -> dict[str, float]:
+    """MAP@1, MAP@5, recall@5 (share of queries with a gold claim in the top 5) and MRR over the queries."""
+    rows = [r for r in ranked if not r.held_out]
+    if not rows:
+        return {}
+    n = len(rows)
+    return {
+        "queries": n,
+        "map_at_1": round(sum(average_precision(r.hits, r.gold, 1) for r in rows) / n, 4),
+        "map_at_5": round(sum(average_precision(r.hits, r.gold, 5) for r in rows) / n, 4),
+        "recall_at_5": round(sum(any(h.review.id in r.gold for h in r.hits[:5]) for r in rows) / n, 4),
+        "mrr": round(
+            sum(next((1 / i for i, h in enumerate(r.hits, 1) if h.review.id in r.gold), 0.0) for r in rows) / n, 4
+        ),
+    }
+
+
+def choose_threshold(ranked: Sequence[Ranked], target: float = TARGET_PRECISION) -> tuple[float, dict[str, float]]:
+    """The lowest score at which at least ``target`` of shown top matches are right.
+
+    Counts the top hit of every query twice: with its gold claim in the store (right or wrong) and
+    with the gold held out (always wrong), so half the queries play claims nobody has checked.
+    """
+    tops = sorted(
+        ((r.hits[0].score, (not r.held_out) and r.hits[0].review.id in r.gold) for r in ranked if r.hits),
+        key=lambda pair: -pair[0],
+    )
+    best = (1.0, 0.0)
+    correct = 0
+    for count, (score, right) in enumerate(tops, start=1):
+        correct += right
+        if correct / count >= target:
+            best = (score, correct)
+    present = sum(1 for r in ranked if not r.held_out)
+    threshold = round(best[0], 4)
+    return threshold, {"precision_target": target, "recall_of_queries": round(best[1] / max(present, 1), 4)}
+
+
+def _fit(ranked: Sequence[Ranked], features: tuple[str, ...]) -> LogisticModel:
+    rows, labels = [], []
+    for r in ranked:
+        for hit in r.hits:
+            rows.append([hit.features.get(name, 0.0) for name in features])
+            labels.append(1.0 if (not r.held_out and hit.review.id in r.gold) else 0.0)
+    return fit_logistic(np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64), features)
+
+
+def fit_models(
+    store: Store, dataset: RetrievalSet, encoder: Encoder | None, *, target: float = TARGET_PRECISION
+) -> tuple[Calibration, dict[str, object]]:
+    """Fit the keyword-only and (with an encoder) hybrid models and their thresholds on ``dataset``."""
+    report: dict[str, object] = {}
+    models: dict[str, LogisticModel] = {}
+    for name, enc, features in (("bm25", None, BM25_FEATURES), ("hybrid", encoder, HYBRID_FEATURES)):
+        if name == "hybrid" and enc is None:
+            models[name] = dataclasses.replace(models["bm25"])  # no encoder: hybrid falls back to the bm25 fit
+            continue
+        ranked = rank_queries(store, dataset, enc, NEUTRAL, with_held_out=True)
+        model = _fit(ranked, features)
+        calibration = Calibration(bm25=model, hybrid=model) if name == "bm25" else Calibration(models["bm25"], model)
+        rescored = rank_queries(store, dataset, enc, calibration, with_held_out=True)
+        threshold, info = choose_threshold(rescored, target)
+        models[name] = dataclasses.replace(model, threshold=threshold)
+        report[name] = {"train": metrics(rescored), "threshold": threshold, **info}
+    calibration = Calibration(
+        bm25=models["bm25"],
+        hybrid=models["hybrid"],
+        trained_on=dataset.name,
+        embedding_model=encoder.model_id if encoder is not None else None,
+    )
+    return calibration, report
