@@ -68,7 +68,9 @@ def test_each_format(fixtures: Path, db: Path, name: str, count: int) -> None:
 
 
 def test_bad_records_are_skipped_with_their_position(fixtures: Path, db: Path) -> None:
-    summary = import_files([fixtures / "corrupt.json", fixtures / "reviews.jsonl", fixtures / "reviews.csv"], db=db, embeddings=False)
+    summary = import_files(
+        [fixtures / "corrupt.json", fixtures / "reviews.jsonl", fixtures / "reviews.csv"], db=db, embeddings=False
+    )
     assert summary.added == 2 + 3 + 3
     assert summary.skipped == 5
     text = "\n".join(summary.errors)
@@ -133,11 +135,13 @@ def test_jsonld_round_trip(fixtures: Path) -> None:
 
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(
-        st.sampled_from(["@type", "@graph", "claimReviewed", "reviewRating", "author", "url", "item", "x"]),
-        children,
-        max_size=5,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["@type", "@graph", "claimReviewed", "reviewRating", "author", "url", "item", "x"]),
+            children,
+            max_size=5,
+        )
     ),
     max_leaves=20,
 )

@@ -41,7 +41,9 @@ def _embeddings(mode: str, request: pytest.FixtureRequest) -> bool:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_search_returns_the_fixed_keys_best_first(store: Path, mode: str, request: pytest.FixtureRequest) -> None:
-    hits = search("Did the Great Wall of China show up from the Moon?", k=3, db=store, embeddings=_embeddings(mode, request))
+    hits = search(
+        "Did the Great Wall of China show up from the Moon?", k=3, db=store, embeddings=_embeddings(mode, request)
+    )
     assert hits, "expected hits"
     assert {"id", "score", "claim_reviewed", "verdict", "url", "publisher", "date"} <= set(hits[0])
     assert hits[0]["url"].endswith("great-wall-moon")
@@ -59,7 +61,11 @@ def test_seed_claim_retrieves_the_review_at_rank_1(store: Path, mode: str, reque
 
 @pytest.mark.parametrize("mode", MODES)
 def test_unrelated_text_shows_nothing_above_threshold(store: Path, mode: str, request: pytest.FixtureRequest) -> None:
-    hits = search("The orchestra rehearsed the second symphony on Tuesday evening.", db=store, embeddings=_embeddings(mode, request))
+    hits = search(
+        "The orchestra rehearsed the second symphony on Tuesday evening.",
+        db=store,
+        embeddings=_embeddings(mode, request),
+    )
     assert not any(h["above_threshold"] for h in hits)
 
 
@@ -93,7 +99,12 @@ def test_claim_index_points_into_report_claims(store: Path) -> None:
     sentence = next(s for s in report.article.sentences if "Russia" in s.text)
     report.claims = [
         Claim(sentence_id=0, text="The weather was mild.", span=Span(0, 5, "x"), checkworthiness=0.1),
-        Claim(sentence_id=sentence.id, text=sentence.text, span=Span(sentence.start, sentence.end, sentence.text), checkworthiness=0.9),
+        Claim(
+            sentence_id=sentence.id,
+            text=sentence.text,
+            span=Span(sentence.start, sentence.end, sentence.text),
+            checkworthiness=0.9,
+        ),
     ]
     report.factchecks = []
     from factsift.factchecks.stage import match_factchecks
@@ -114,7 +125,9 @@ def test_dates_weigh_the_match(store: Path) -> None:
     def run(published: str | None) -> tuple[float, bool | None]:
         early.article.published = published
         early.factchecks = []
-        match = next(m for m in match_factchecks(early, Options(db=store, embeddings=False)).factchecks if m.url == RUSSIA_URL)
+        match = next(
+            m for m in match_factchecks(early, Options(db=store, embeddings=False)).factchecks if m.url == RUSSIA_URL
+        )
         return match.score, match.before_article
 
     checked_first_score, checked_first = run("2017-03-01")  # the article ran after the fact-check
@@ -151,7 +164,9 @@ def test_render_shows_verdict_dates_and_keeps_markup_verbatim(store: Path, tmp_p
     assert "[bold]United States[/bold]" in out and "[/x]" in out and "Markup [link] Checkers" in out
 
 
-def test_check_format_claimreview_exports_the_matches(store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_format_claimreview_exports_the_matches(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     article = tmp_path / "a.txt"
     article.write_text("Allies\n\n" + SEED_ALLY_SENTENCE + ".\n")
     assert main(["check", str(article), "--db", str(store), "--format", "claimreview"]) == 0
@@ -167,7 +182,24 @@ def test_check_format_claimreview_exports_the_matches(store: Path, tmp_path: Pat
 
 
 def test_search_cli_json(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["factchecks", "search", "lemon water cures diabetes", "--k", "2", "--db", str(store), "--format", "json", "--embeddings", "off"]) == 0
+    assert (
+        main(
+            [
+                "factchecks",
+                "search",
+                "lemon water cures diabetes",
+                "--k",
+                "2",
+                "--db",
+                str(store),
+                "--format",
+                "json",
+                "--embeddings",
+                "off",
+            ]
+        )
+        == 0
+    )
     hits = json.loads(capsys.readouterr().out)
     assert len(hits) == 2 and hits[0]["url"].endswith("lemon-water-diabetes")
     assert main(["factchecks", "search", "lemon water", "--db", str(store), "--embeddings", "off"]) == 0
@@ -181,6 +213,8 @@ def test_hybrid_import_stores_embeddings(fixtures: Path, db: Path, encoder: obje
     assert again.embedded == 0 and again.unchanged == 14
 
 
-def test_a_named_model_folder_that_is_not_one_is_refused(store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_named_model_folder_that_is_not_one_is_refused(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["factchecks", "search", "x", "--db", str(store), "--embeddings", str(tmp_path)]) == 2
     assert "not a local sentence-transformers model folder" in capsys.readouterr().err

@@ -52,7 +52,9 @@ def test_numeric_scale_used_only_when_words_say_nothing() -> None:
     assert normalise_verdict(None, 3, 3, 3) == "other"  # no scale
 
 
-@given(st.text(max_size=60), st.none() | st.floats(-10, 10), st.none() | st.floats(-10, 10), st.none() | st.floats(-10, 10))
+@given(
+    st.text(max_size=60), st.none() | st.floats(-10, 10), st.none() | st.floats(-10, 10), st.none() | st.floats(-10, 10)
+)
 def test_always_one_of_the_scale(text: str, value: float | None, best: float | None, worst: float | None) -> None:
     assert normalise_verdict(text, value, best, worst) in VERDICTS
 

@@ -20,8 +20,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-BM25_FEATURES = ("bm25_log", "bm25_per_term", "doc_covered", "query_covered", "rrf")
-HYBRID_FEATURES = (*BM25_FEATURES, "cosine", "cosine_doc_covered")
+# Features that do not depend on the store's size (raw BM25 grows with the collection's IDF): BM25 relative
+# to the best candidate, word overlap both ways, the fused rank, and cosine (absolute and behind the best).
+BM25_FEATURES = ("bm25_rel", "doc_covered", "query_covered", "rrf")
+HYBRID_FEATURES = (*BM25_FEATURES, "cosine", "cosine_doc_covered", "cosine_gap")
 DEFAULT_THRESHOLD = 0.5
 
 

@@ -111,7 +111,7 @@ def run_train(args: argparse.Namespace) -> int:
     dataset = load_checkthat2020(args.data, "train")
     encoder = resolve_encoder(args.embeddings)
     with tempfile.TemporaryDirectory() as tmp:
-        store = build_store(dataset, Path(tmp) / "train.db", encoder, progress=sys.stderr.isatty())
+        store = build_store(dataset, Path(tmp) / "train.db", encoder, progress=sys.stderr.isatty(), cache=args.cache)
         try:
             calibration, report = fit_models(store, dataset, encoder)
         finally:
@@ -160,6 +160,7 @@ def register(commands: Commands) -> None:
     )
     train.add_argument("--data", type=Path, required=True, help="folder with verified_claims.docs.tsv and train/")
     train.add_argument("--out", type=Path, default=Path("factchecks-calibration.json"), help="where to write it")
+    train.add_argument("--cache", type=Path, help="folder to keep the claims' embeddings between runs")
     train.add_argument("--embeddings", default=None, metavar="PATH|off", help="embedding model (default: installed)")
 
 

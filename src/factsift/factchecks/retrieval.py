@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -87,15 +86,19 @@ def fuse(keyword: list[tuple[str, float]], dense: list[tuple[str, float]]) -> di
 
 
 def features_for(
-    query: str, terms: list[str], review: Review, bm25: float, rrf: float, cosine: float | None
+    query_stems: set[str],
+    review: Review,
+    bm25: float,
+    best_bm25: float,
+    rrf: float,
+    cosine: float | None,
+    best_cosine: float | None,
 ) -> dict[str, float]:
     """The similarity features of one (query, review) pair that the scoring model reads."""
-    query_stems = {s for s in stems(query)}
     doc_stems = stems(review.claim_reviewed)
     shared = len(query_stems & doc_stems)
     values = {
-        "bm25_log": math.log1p(max(bm25, 0.0)),
-        "bm25_per_term": max(bm25, 0.0) / max(len(terms), 1),
+        "bm25_rel": max(bm25, 0.0) / best_bm25 if best_bm25 > 0 else 0.0,
         "doc_covered": shared / max(len(doc_stems), 1),
         "query_covered": shared / max(len(query_stems), 1),
         "rrf": rrf * RRF_K,
@@ -103,6 +106,7 @@ def features_for(
     if cosine is not None:
         values["cosine"] = cosine
         values["cosine_doc_covered"] = cosine * values["doc_covered"]
+        values["cosine_gap"] = (best_cosine if best_cosine is not None else cosine) - cosine
     return values
 
 
@@ -141,13 +145,22 @@ def rescore(
             vectors = encoder.encode([reviews[rid].claim_reviewed for rid in lacking])
             cosine.update({rid: float(v @ vector) for rid, v in zip(lacking, vectors, strict=True)})
     model = calibration.model_for(use_dense)
+    query_stems = stems(query)
+    best_bm25 = max(bm25.values(), default=0.0)
+    best_cosine = max((cosine[rid] for rid in ordered if rid in cosine), default=None) if use_dense else None
     hits = []
     for rid in ordered:
         review = reviews.get(rid)
         if review is None:
             continue
         values = features_for(
-            query, candidates.terms, review, bm25.get(rid, 0.0), fused[rid], cosine.get(rid) if use_dense else None
+            query_stems,
+            review,
+            bm25.get(rid, 0.0),
+            best_bm25,
+            fused[rid],
+            cosine.get(rid) if use_dense else None,
+            best_cosine,
         )
         hits.append(Hit(review=review, score=model.probability(values), features=values, threshold=model.threshold))
     hits.sort(key=lambda h: (-h.score, h.review.id))

@@ -10,6 +10,7 @@ removed from the store, the situation of a claim nobody has fact-checked yet.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +30,6 @@ from factsift.factchecks.importer import embed_missing, write_records
 from factsift.factchecks.retrieval import Hit, gather, rescore
 from factsift.factchecks.store import Matrix, Store, open_store
 
-TARGET_PRECISION = 0.9
-
 
 @dataclass
 class Ranked:
@@ -42,13 +41,32 @@ class Ranked:
     held_out: bool = False
 
 
-def build_store(dataset: RetrievalSet, db: Path, encoder: Encoder | None, *, progress: bool = False) -> Store:
-    """A store at ``db`` holding the set's verified claims (with embeddings when an encoder is given)."""
+def build_store(
+    dataset: RetrievalSet, db: Path, encoder: Encoder | None, *, progress: bool = False, cache: Path | None = None
+) -> Store:
+    """A store at ``db`` holding the set's verified claims (with embeddings when an encoder is given).
+
+    ``cache``: a folder where the claims' embeddings are kept (as .npy, keyed by model and texts) so
+    that repeated runs over the same set do not encode it again.
+    """
     store = open_store(db)
     with store.transaction():
         write_records(store, dataset.reviews, progress=progress)
-    if encoder is not None:
-        embed_missing(store, encoder, progress=progress)
+    if encoder is None:
+        return store
+    cached: Path | None = None
+    if cache is not None:
+        digest = hashlib.sha1(encoder.model_id.encode())
+        for review in dataset.reviews:
+            digest.update(review.id.encode() + b"\0" + review.claim_reviewed.encode() + b"\0")
+        cached = cache / f"embeddings-{digest.hexdigest()[:16]}.npy"
+        if cached.is_file():
+            store.put_embeddings(encoder.model_id, [r.id for r in dataset.reviews], np.load(cached))
+    embed_missing(store, encoder, progress=progress)
+    if cache is not None and cached is not None and not cached.is_file():
+        vectors = store.vectors(encoder.model_id, [r.id for r in dataset.reviews])
+        cache.mkdir(parents=True, exist_ok=True)
+        np.save(cached, np.stack([vectors[r.id] for r in dataset.reviews]))
     return store
 
 
@@ -118,25 +136,32 @@ def metrics(ranked: Sequence[Ranked]) -> dict[str, float]:
     }
 
 
-def choose_threshold(ranked: Sequence[Ranked], target: float = TARGET_PRECISION) -> tuple[float, dict[str, float]]:
-    """The lowest score at which at least ``target`` of shown top matches are right.
+def choose_threshold(ranked: Sequence[Ranked]) -> tuple[float, dict[str, float]]:
+    """The display threshold: the top-hit score that maximises F1 of "show the top hit" decisions.
 
     Counts the top hit of every query twice: with its gold claim in the store (right or wrong) and
     with the gold held out (always wrong), so half the queries play claims nobody has checked.
+    A shown top hit is right when it is a gold claim; recall is over the queries whose gold is present.
     """
     tops = sorted(
         ((r.hits[0].score, (not r.held_out) and r.hits[0].review.id in r.gold) for r in ranked if r.hits),
         key=lambda pair: -pair[0],
     )
-    best = (1.0, 0.0)
+    present = max(sum(1 for r in ranked if not r.held_out), 1)
+    best = (0.0, 1.0, 0.0, 0.0)  # f1, threshold, precision, recall
     correct = 0
     for count, (score, right) in enumerate(tops, start=1):
         correct += right
-        if correct / count >= target:
-            best = (score, correct)
-    present = sum(1 for r in ranked if not r.held_out)
-    threshold = round(best[0], 4)
-    return threshold, {"precision_target": target, "recall_of_queries": round(best[1] / max(present, 1), 4)}
+        precision, recall = correct / count, correct / present
+        f1 = 2 * precision * recall / (precision + recall) if correct else 0.0
+        if f1 > best[0]:
+            best = (f1, score, precision, recall)
+    f1, threshold, precision, recall = best
+    return round(threshold, 4), {
+        "f1": round(f1, 4),
+        "precision_of_shown_top_hits": round(precision, 4),
+        "recall_of_queries": round(recall, 4),
+    }
 
 
 def _fit(ranked: Sequence[Ranked], features: tuple[str, ...]) -> LogisticModel:
@@ -148,9 +173,7 @@ def _fit(ranked: Sequence[Ranked], features: tuple[str, ...]) -> LogisticModel:
     return fit_logistic(np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64), features)
 
 
-def fit_models(
-    store: Store, dataset: RetrievalSet, encoder: Encoder | None, *, target: float = TARGET_PRECISION
-) -> tuple[Calibration, dict[str, object]]:
+def fit_models(store: Store, dataset: RetrievalSet, encoder: Encoder | None) -> tuple[Calibration, dict[str, object]]:
     """Fit the keyword-only and (with an encoder) hybrid models and their thresholds on ``dataset``."""
     report: dict[str, object] = {}
     models: dict[str, LogisticModel] = {}
@@ -162,7 +185,7 @@ def fit_models(
         model = _fit(ranked, features)
         calibration = Calibration(bm25=model, hybrid=model) if name == "bm25" else Calibration(models["bm25"], model)
         rescored = rank_queries(store, dataset, enc, calibration, with_held_out=True)
-        threshold, info = choose_threshold(rescored, target)
+        threshold, info = choose_threshold(rescored)
         models[name] = dataclasses.replace(model, threshold=threshold)
         report[name] = {"train": metrics(rescored), "threshold": threshold, **info}
     calibration = Calibration(
