@@ -14,7 +14,7 @@ from factsift.cli import main
 from factsift.cli.render import print_report
 from factsift.factchecks.importer import import_files
 from factsift.factchecks.search import search
-from factsift.model import Claim, Span
+from factsift.model import Claim, FactCheckMatch, Span
 
 SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "examples" / "seed-article.txt"
 
@@ -78,7 +78,14 @@ def test_seed_article_matches_the_russia_review_first(store: Path, mode: str, re
     report = analyse(str(SEED), db=store, embeddings=_embeddings(mode, request))
     assert "factchecks" in report.stages
     assert report.factchecks, "the seed article should match the fixture review"
-    best = max(report.factchecks, key=lambda m: m.score)
+
+    def query_text(match: FactCheckMatch) -> str:
+        if match.basis == "claim":
+            return report.claims[match.claim_index].text
+        return report.article.sentences[match.claim_index].text
+
+    # The claim of the seed article that the fixture review checks: its best match is that review.
+    best = next(m for m in report.factchecks if "Russia are working together" in query_text(m))
     assert best.url == RUSSIA_URL
     assert best.verdict == "false" and best.rating_text == "False"
     assert best.claimant == "True Pundit" and best.date == "2017-01-24"
@@ -146,7 +153,8 @@ def test_no_store_means_no_matches_and_no_file(tmp_path: Path) -> None:
 def test_render_shows_verdict_dates_and_keeps_markup_verbatim(store: Path, tmp_path: Path) -> None:
     feed = {
         "@type": "ClaimReview",
-        "claimReviewed": "Russia and the [bold]United States[/bold] flew joint strikes on ISIS strongholds [/x]",
+        "claimReviewed": "[bold]The United States and Russia[/bold] are working together as military allies to attack "
+        "and destroy ISIS strongholds in Syria and Iraq [/x]",
         "reviewRating": {"alternateName": "False [red]"},
         "author": {"name": "Markup [link] Checkers"},
         "url": "https://markup.example.org/a",
@@ -159,9 +167,9 @@ def test_render_shows_verdict_dates_and_keeps_markup_verbatim(store: Path, tmp_p
     print_report(report, Console(file=buffer, width=200, color_system=None))
     out = buffer.getvalue()
     assert "Known fact-checks" in out
-    assert "FALSE (False)" in out
-    assert "fact-checked 2017-01-24" in out
-    assert "[bold]United States[/bold]" in out and "[/x]" in out and "Markup [link] Checkers" in out
+    assert "FALSE (False [red])" in out
+    assert "fact-checked 2017-01-25" in out
+    assert "[bold]The United States and Russia[/bold]" in out and "[/x]" in out and "Markup [link] Checkers" in out
 
 
 def test_check_format_claimreview_exports_the_matches(
@@ -201,7 +209,7 @@ def test_search_cli_json(store: Path, capsys: pytest.CaptureFixture[str]) -> Non
         == 0
     )
     hits = json.loads(capsys.readouterr().out)
-    assert len(hits) == 2 and hits[0]["url"].endswith("lemon-water-diabetes")
+    assert 1 <= len(hits) <= 2 and hits[0]["url"].endswith("lemon-water-diabetes")
     assert main(["factchecks", "search", "lemon water", "--db", str(store), "--embeddings", "off"]) == 0
     assert "lemon" in capsys.readouterr().out.lower()
 
@@ -218,3 +226,15 @@ def test_a_named_model_folder_that_is_not_one_is_refused(
 ) -> None:
     assert main(["factchecks", "search", "x", "--db", str(store), "--embeddings", str(tmp_path)]) == 2
     assert "not a local sentence-transformers model folder" in capsys.readouterr().err
+
+
+def test_without_the_extra_bm25_alone_still_works(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from factsift.factchecks import embeddings
+
+    monkeypatch.setattr(embeddings, "bundled_model_dir", lambda: None)
+    monkeypatch.setattr(embeddings, "load_bundled", embeddings.load_bundled.__wrapped__)
+    assert embeddings.resolve_encoder(True) is None
+    hits = search(SEED_ALLY_SENTENCE, db=store)  # default setting: the installed model, here none
+    assert hits[0]["url"] == RUSSIA_URL
+    report = analyse(text="Allies\n\n" + SEED_ALLY_SENTENCE + ".", db=store)
+    assert report.factchecks[0].url == RUSSIA_URL
