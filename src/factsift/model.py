@@ -131,6 +131,9 @@ class FactCheckMatch:
     claimant: str | None = None
     review_id: str | None = None
     before_article: bool | None = None
+    sentence_id: int | None = None
+    basis: Literal["claim", "sentence"] = "claim"
+    claim_date: str | None = None
 
 
 @dataclass

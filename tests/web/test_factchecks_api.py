@@ -136,12 +136,10 @@ def test_missing_store_is_501(client: TestClient, monkeypatch: pytest.MonkeyPatc
         assert response.json()["type"].endswith("/factchecks-unavailable")
 
 
-# --- the real fact-check store (skipped until the factchecks branch is merged) ---------------
+# --- the real fact-check store ---------------------------------------------------------------
 
 
 def test_real_import_then_search(client: TestClient) -> None:
-    pytest.importorskip("factsift.factchecks.importer")
-    pytest.importorskip("factsift.factchecks.search")
     upload = json.dumps([CLAIM_REVIEW]).encode()
     imported = client.post("/api/v1/factchecks:import", files={"file": ("reviews.json", upload, "application/json")})
     assert imported.status_code == 200, imported.text
@@ -156,7 +154,6 @@ def test_real_import_then_search(client: TestClient) -> None:
 
 
 def test_real_import_of_garbage_is_422(client: TestClient) -> None:
-    pytest.importorskip("factsift.factchecks.importer")
     response = client.post(
         "/api/v1/factchecks:import", files={"file": ("reviews.json", b"{not json", "application/json")}
     )

@@ -33,9 +33,18 @@ def analysis_options(args: argparse.Namespace) -> dict[str, object]:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    report = analyse(args.source, **analysis_options(args))  # type: ignore[arg-type]
+    options = analysis_options(args)
+    report = analyse(args.source, **options)  # type: ignore[arg-type]
     if args.format == "json":
         sys.stdout.write(report.to_json() + "\n")
+    elif args.format == "claimreview":
+        import json
+
+        from factsift.factchecks.export import claimreview_document
+        from factsift.options import Options
+
+        document = claimreview_document(report, Options.from_kwargs(**options))
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
         print_report(report)
     return 0
@@ -49,5 +58,10 @@ def register(commands: Commands) -> None:
         description="Analyse one news article and print its evidence report.",
     )
     parser.add_argument("source", help="a URL, a path to an .html/.txt file, or - to read stdin")
-    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument(
+        "--format",
+        choices=["text", "json", "claimreview"],
+        default="text",
+        help="text report, JSON report, or the matched fact-checks as ClaimReview JSON-LD",
+    )
     add_analysis_options(parser)

@@ -1,0 +1,214 @@
+"""Benchmark the fact-check matcher: retrieval quality, import speed and query latency.
+
+* Quality: MAP@1, MAP@5, recall@5 and MRR on CLEF CheckThat! 2020 Task 2 **dev** (the shipped score
+  model was fitted on train only) and, out of domain with no tuning at all, CheckThat! 2021 Task 2B dev
+  (debate sentences -> PolitiFact), with BM25 alone and hybrid (BM25 + all-MiniLM-L6-v2).
+* Import: the 19,250 PolitiFact fact-checks of CheckThat! 2021 written out as a ClaimReview DataFeed,
+  imported without embeddings into a new store (then re-imported: a no-op).
+* Latency: p50/p95 of ``retrieve`` over a 100,000-review store on one core (torch limited to one
+  thread), BM25 alone and hybrid.  The 100,000 reviews are the 29,623 real claims of both sets plus
+  variants of them; the stored vectors for the latency test are random unit vectors (the cost of a
+  dense search does not depend on their values) while queries are encoded for real.
+
+Run: ``.venv/bin/python bench/factchecks.py`` (the hybrid figures need ``pip install -e '.[embeddings]'``).
+Writes ``bench/results/factchecks.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")  # one core, as the latency target says
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / ".." / "shared" / "data" / "claims"
+RESULTS = ROOT / "bench" / "results" / "factchecks.json"
+CACHE = Path(tempfile.gettempdir()) / "factsift-fc-cache"  # claim embeddings between runs (not in the repo)
+LATENCY_REVIEWS = 100_000
+LATENCY_QUERIES = 300
+
+
+def _encoder() -> Any:
+    from factsift.factchecks.embeddings import load_bundled
+
+    return load_bundled()
+
+
+def quality(tmp: Path, encoder: Any) -> dict[str, Any]:
+    from factsift.factchecks.calibration import load_calibration
+    from factsift.factchecks.datasets import load_checkthat2020, load_checkthat2021
+    from factsift.factchecks.training import build_store, metrics, rank_queries
+
+    calibration = load_calibration()
+    out: dict[str, Any] = {}
+    for name, loader, folder in (
+        ("checkthat2020_t2_dev", load_checkthat2020, DATA / "checkthat2020_t2"),
+        ("checkthat2021_t2b_dev", load_checkthat2021, DATA / "checkthat2021_t2b"),
+    ):
+        dataset = loader(folder, "dev")
+        store = build_store(dataset, tmp / f"{name}.db", encoder, cache=CACHE)
+        try:
+            for mode, enc in (("bm25", None), ("hybrid", encoder)):
+                if mode == "hybrid" and enc is None:
+                    continue
+                ranked = rank_queries(store, dataset, enc, calibration)
+                out[f"{name}/{mode}"] = metrics(ranked)
+                print(f"{name:24s} {mode:6s} {out[f'{name}/{mode}']}", flush=True)
+        finally:
+            store.close()
+    return out
+
+
+def _politifact_feed(path: Path) -> int:
+    from factsift.factchecks.claimreview import review_to_jsonld
+    from factsift.factchecks.datasets import load_checkthat2021
+
+    dataset = load_checkthat2021(DATA / "checkthat2021_t2b", "dev")
+    items = [{"@type": "DataFeedItem", "item": [review_to_jsonld(r)]} for r in dataset.reviews]
+    path.write_text(json.dumps({"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": items}))
+    return len(items)
+
+
+def import_speed(tmp: Path) -> dict[str, Any]:
+    from factsift.factchecks.importer import import_files
+
+    feed = tmp / "politifact-claimreview.json"
+    count = _politifact_feed(feed)
+    db = tmp / "import.db"
+    started = time.perf_counter()
+    first = import_files([feed], db=db, embeddings=False)
+    elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    again = import_files([feed], db=db, embeddings=False)
+    elapsed_again = time.perf_counter() - started
+    result = {
+        "file": "CheckThat! 2021 T2B PolitiFact fact-checks as a ClaimReview DataFeed",
+        "records": count,
+        "added": first.added,
+        "skipped": first.skipped,
+        "seconds": round(elapsed, 3),
+        "reviews_per_second": round(count / elapsed),
+        "reimport_seconds": round(elapsed_again, 3),
+        "reimport_added_updated": [again.added, again.updated],
+    }
+    print(f"import: {result}", flush=True)
+    return result
+
+
+def _latency_store(tmp: Path, encoder: Any) -> tuple[Path, dict[str, Any]]:
+    from factsift.factchecks.datasets import load_checkthat2020, load_checkthat2021
+    from factsift.factchecks.importer import write_records
+    from factsift.factchecks.records import Review
+    from factsift.factchecks.store import open_store
+
+    base = load_checkthat2020(DATA / "checkthat2020_t2", "dev").reviews
+    base += load_checkthat2021(DATA / "checkthat2021_t2b", "dev").reviews
+    reviews: list[Review] = []
+    variant = 0
+    while len(reviews) < LATENCY_REVIEWS:
+        for review in base:
+            if len(reviews) >= LATENCY_REVIEWS:
+                break
+            suffix = "" if variant == 0 else f" (variant {variant})"
+            reviews.append(
+                Review(
+                    id=f"{review.id}~{variant}", claim_reviewed=review.claim_reviewed + suffix, verdict=review.verdict
+                )
+            )
+        variant += 1
+    db = tmp / "latency.db"
+    store = open_store(db)
+    started = time.perf_counter()
+    with store.transaction():
+        write_records(store, reviews)
+    elapsed = time.perf_counter() - started
+    info = {
+        "reviews": len(reviews),
+        "import_seconds": round(elapsed, 3),
+        "reviews_per_second": round(len(reviews) / elapsed),
+    }
+    if encoder is not None:
+        rng = np.random.default_rng(0)
+        ids = [r.id for r in reviews]
+        for start in range(0, len(ids), 10_000):
+            chunk = rng.standard_normal((len(ids[start : start + 10_000]), 384)).astype(np.float32)
+            chunk /= np.linalg.norm(chunk, axis=1, keepdims=True)
+            store.put_embeddings(encoder.model_id, ids[start : start + 10_000], chunk)
+    store.close()
+    return db, info
+
+
+def latency(tmp: Path, encoder: Any) -> dict[str, Any]:
+    from factsift.factchecks.datasets import load_checkthat2020
+    from factsift.factchecks.retrieval import retrieve
+    from factsift.factchecks.store import open_store
+
+    db, info = _latency_store(tmp, encoder)
+    print(f"latency store: {info}", flush=True)
+    queries = list(load_checkthat2020(DATA / "checkthat2020_t2", "train").queries.values())[:LATENCY_QUERIES]
+    store = open_store(db)
+    out: dict[str, Any] = {"store": info, "queries": len(queries)}
+    try:
+        for mode, enc in (("bm25", None), ("hybrid", encoder)):
+            if mode == "hybrid" and enc is None:
+                continue
+            retrieve(store, queries[0], encoder=enc)  # warm: matrix cache, model
+            times = []
+            for query in queries:
+                started = time.perf_counter()
+                retrieve(store, query, k=5, encoder=enc)
+                times.append((time.perf_counter() - started) * 1000)
+            times.sort()
+            if enc is not None:
+                encode_times = []
+                for query in queries[:100]:
+                    started = time.perf_counter()
+                    enc.encode([query])
+                    encode_times.append((time.perf_counter() - started) * 1000)
+                out["query_encoding_p50_ms"] = round(statistics.median(encode_times), 2)
+            out[mode] = {
+                "p50_ms": round(statistics.median(times), 2),
+                "p95_ms": round(times[int(0.95 * len(times)) - 1], 2),
+                "max_ms": round(times[-1], 2),
+            }
+            print(f"latency {mode}: {out[mode]}", flush=True)
+    finally:
+        store.close()
+    return out
+
+
+def main() -> int:
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
+    encoder = _encoder()
+    results: dict[str, Any] = {
+        "embedding_model": encoder.model_id if encoder is not None else None,
+        "targets": {"map_at_5": 0.90, "import_reviews_per_second": 2000, "query_p95_ms": 50},
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        results["import"] = import_speed(tmp)
+        results["latency_100k"] = latency(tmp, encoder)
+        results["quality"] = quality(tmp, encoder)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

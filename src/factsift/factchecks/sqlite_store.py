@@ -1,0 +1,292 @@
+"""The SQLite fact-check store: one file holding the records, an FTS5 index (BM25) and embeddings.
+
+Tables: ``factcheck_reviews`` (one row per record), ``factcheck_fts`` (FTS5 over the claim text,
+kept in step by triggers), ``factcheck_embeddings`` (float16 unit vectors per record and model) and
+``factcheck_meta`` (schema version, a revision counter that invalidates in-memory caches).  Other
+parts of factsift (the web server) keep their own tables in the same file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from factsift.factchecks.records import Review
+from factsift.factchecks.store import Matrix, UpsertCounts
+
+SCHEMA_VERSION = "1"
+_FIELDS = (
+    "id",
+    "claim_reviewed",
+    "verdict",
+    "rating_text",
+    "rating_value",
+    "best_rating",
+    "worst_rating",
+    "publisher",
+    "url",
+    "date",
+    "claimant",
+    "claim_date",
+    "language",
+)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS factcheck_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS factcheck_reviews (
+    id TEXT PRIMARY KEY,
+    claim_reviewed TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    rating_text TEXT,
+    rating_value REAL,
+    best_rating REAL,
+    worst_rating REAL,
+    publisher TEXT,
+    url TEXT,
+    date TEXT,
+    claimant TEXT,
+    claim_date TEXT,
+    language TEXT,
+    content_hash TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS factcheck_fts USING fts5(
+    claim_reviewed, content='factcheck_reviews', content_rowid='rowid',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS factcheck_reviews_ai AFTER INSERT ON factcheck_reviews BEGIN
+    INSERT INTO factcheck_fts(rowid, claim_reviewed) VALUES (new.rowid, new.claim_reviewed);
+END;
+CREATE TRIGGER IF NOT EXISTS factcheck_reviews_ad AFTER DELETE ON factcheck_reviews BEGIN
+    INSERT INTO factcheck_fts(factcheck_fts, rowid, claim_reviewed) VALUES ('delete', old.rowid, old.claim_reviewed);
+    DELETE FROM factcheck_embeddings WHERE review_id = old.id;
+END;
+CREATE TRIGGER IF NOT EXISTS factcheck_reviews_au AFTER UPDATE OF claim_reviewed ON factcheck_reviews BEGIN
+    INSERT INTO factcheck_fts(factcheck_fts, rowid, claim_reviewed) VALUES ('delete', old.rowid, old.claim_reviewed);
+    INSERT INTO factcheck_fts(rowid, claim_reviewed) VALUES (new.rowid, new.claim_reviewed);
+    DELETE FROM factcheck_embeddings WHERE review_id = new.id AND old.claim_reviewed != new.claim_reviewed;
+END;
+CREATE TABLE IF NOT EXISTS factcheck_embeddings (
+    review_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (review_id, model)
+);
+"""
+
+# Dense matrices are large; keep one per (file, model) and rebuild it when the store's revision moves on.
+_MATRIX_CACHE: dict[tuple[str, str], tuple[str, list[str], Matrix, dict[str, int]]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+class SQLiteStore:
+    """A :class:`~factsift.factchecks.store.Store` in one SQLite file (created on first use)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._in_transaction = False
+        self._dirty = False
+        version = self._meta("schema_version")
+        if version is None:
+            with self.transaction():
+                for statement in _split_script(_SCHEMA):
+                    self._db.execute(statement)
+                self._db.execute(
+                    "INSERT OR REPLACE INTO factcheck_meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+                )
+        elif version != SCHEMA_VERSION:
+            raise RuntimeError(f"{path}: fact-check store schema {version}, this factsift reads {SCHEMA_VERSION}")
+
+    def _meta(self, key: str) -> str | None:
+        try:
+            row = self._db.execute("SELECT value FROM factcheck_meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return None if row is None else str(row[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside happen together or not at all (nested calls join the outer one)."""
+        if self._in_transaction:
+            yield
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            if self._dirty:
+                self._db.execute(
+                    "INSERT INTO factcheck_meta(key, value) VALUES ('revision', '1') "
+                    "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+                )
+            self._db.execute("COMMIT")
+        finally:
+            self._in_transaction = False
+            self._dirty = False
+
+    def upsert(self, reviews: Iterable[Review]) -> UpsertCounts:
+        """Insert new records and update changed ones (matched by id); identical records are left alone."""
+        counts = UpsertCounts()
+        with self.transaction():
+            known = dict(self._db.execute("SELECT id, content_hash FROM factcheck_reviews"))
+            inserts: list[tuple[Any, ...]] = []
+            updates: list[tuple[Any, ...]] = []
+            for review in reviews:
+                digest = review.content_hash()
+                previous = known.get(review.id)
+                if previous == digest:
+                    counts.unchanged += 1
+                    continue
+                row = (*(getattr(review, name) for name in _FIELDS), digest)
+                if previous is None:
+                    inserts.append(row)
+                    counts.added += 1
+                else:
+                    updates.append(row)
+                    counts.updated += 1
+                known[review.id] = digest
+            self._dirty = self._dirty or bool(inserts or updates)
+            columns = ", ".join((*_FIELDS, "content_hash"))
+            marks = ", ".join("?" for _ in range(len(_FIELDS) + 1))
+            self._db.executemany(f"INSERT INTO factcheck_reviews({columns}) VALUES ({marks})", inserts)
+            assignments = ", ".join(f"{name} = ?" for name in (*_FIELDS[1:], "content_hash"))
+            self._db.executemany(
+                f"UPDATE factcheck_reviews SET {assignments} WHERE id = ?", [(*row[1:], row[0]) for row in updates]
+            )
+        return counts
+
+    def keyword_search(self, terms: Sequence[str], limit: int) -> list[tuple[str, float]]:
+        """Ids and BM25 scores (higher is better) of the records whose claim contains any of ``terms``."""
+        if not terms:
+            return []
+        expression = " OR ".join('"' + term.replace('"', "") + '"' for term in terms)
+        rows = self._db.execute(
+            "SELECT r.id, -bm25(factcheck_fts) AS score FROM factcheck_fts "
+            "JOIN factcheck_reviews r ON r.rowid = factcheck_fts.rowid "
+            "WHERE factcheck_fts MATCH ? ORDER BY bm25(factcheck_fts) LIMIT ?",
+            (expression, limit),
+        ).fetchall()
+        return [(str(rid), float(score)) for rid, score in rows]
+
+    def get(self, ids: Sequence[str]) -> dict[str, Review]:
+        """The records with these ids (missing ids are absent from the result)."""
+        found: dict[str, Review] = {}
+        columns = ", ".join(_FIELDS)
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ", ".join("?" for _ in chunk)
+            for row in self._db.execute(f"SELECT {columns} FROM factcheck_reviews WHERE id IN ({marks})", chunk):
+                review = Review(**dict(zip(_FIELDS, row, strict=True)))
+                found[review.id] = review
+        return found
+
+    def missing_embeddings(self, model: str) -> Iterator[tuple[str, str]]:
+        """(id, claim) of every record that has no embedding from ``model`` yet."""
+        rows = self._db.execute(
+            "SELECT r.id, r.claim_reviewed FROM factcheck_reviews r WHERE NOT EXISTS "
+            "(SELECT 1 FROM factcheck_embeddings e WHERE e.review_id = r.id AND e.model = ?) ORDER BY r.rowid",
+            (model,),
+        ).fetchall()
+        for rid, claim in rows:
+            yield str(rid), str(claim)
+
+    def put_embeddings(self, model: str, ids: Sequence[str], vectors: Matrix) -> None:
+        """Store one unit-length vector per id for ``model`` (as float16: half the size, same ranking)."""
+        halves = np.asarray(vectors, dtype=np.float16)
+        with self.transaction():
+            self._dirty = True
+            self._db.executemany(
+                "INSERT OR REPLACE INTO factcheck_embeddings(review_id, model, vector) VALUES (?, ?, ?)",
+                [(rid, model, halves[i].tobytes()) for i, rid in enumerate(ids)],
+            )
+
+    def _revision(self) -> str:
+        return self._meta("revision") or "0"
+
+    def embeddings(self, model: str) -> tuple[list[str], Matrix]:
+        """Every stored (id, vector) for ``model`` as ids and one float32 matrix, cached until the store changes."""
+        cached = self._cached(model)
+        return cached[1], cached[2]
+
+    def vectors(self, model: str, ids: Sequence[str]) -> dict[str, Matrix]:
+        """The stored vectors of these ids for ``model`` (ids without one are absent)."""
+        _, _, matrix, index = self._cached(model)
+        return {rid: matrix[index[rid]] for rid in ids if rid in index}
+
+    def _cached(self, model: str) -> tuple[str, list[str], Matrix, dict[str, int]]:
+        key = (str(self.path.resolve()), model)
+        revision = self._revision()
+        with _CACHE_LOCK:
+            cached = _MATRIX_CACHE.get(key)
+            if cached is not None and cached[0] == revision:
+                return cached
+        rows = self._db.execute(
+            "SELECT review_id, vector FROM factcheck_embeddings WHERE model = ? ORDER BY rowid", (model,)
+        ).fetchall()
+        ids = [str(rid) for rid, _ in rows]
+        if rows:
+            matrix = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.float16).reshape(len(rows), -1)
+            dense: Matrix = matrix.astype(np.float32)
+        else:
+            dense = np.zeros((0, 0), dtype=np.float32)
+        entry = (revision, ids, dense, {rid: i for i, rid in enumerate(ids)})
+        with _CACHE_LOCK:
+            _MATRIX_CACHE[key] = entry
+        return entry
+
+    def stats(self) -> dict[str, Any]:
+        """Counts by verdict, publisher and language, the date range and embedding coverage."""
+        db = self._db
+        total = db.execute("SELECT COUNT(*) FROM factcheck_reviews").fetchone()[0]
+        verdicts = dict(db.execute("SELECT verdict, COUNT(*) FROM factcheck_reviews GROUP BY verdict ORDER BY 2 DESC"))
+        publishers = dict(
+            db.execute(
+                "SELECT COALESCE(publisher, '(unknown)'), COUNT(*) FROM factcheck_reviews "
+                "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"
+            )
+        )
+        languages = dict(
+            db.execute(
+                "SELECT COALESCE(language, '(unknown)'), COUNT(*) FROM factcheck_reviews GROUP BY 1 ORDER BY 2 DESC"
+            )
+        )
+        first, last = db.execute("SELECT MIN(date), MAX(date) FROM factcheck_reviews").fetchone()
+        embedded = dict(db.execute("SELECT model, COUNT(*) FROM factcheck_embeddings GROUP BY model"))
+        return {
+            "path": str(self.path),
+            "reviews": total,
+            "verdicts": verdicts,
+            "publishers": publishers,
+            "languages": languages,
+            "first_date": first,
+            "last_date": last,
+            "embeddings": embedded,
+        }
+
+    def close(self) -> None:
+        """Release the connection."""
+        self._db.close()
+
+
+def _split_script(script: str) -> list[str]:
+    """The statements of the schema script (``sqlite3.complete_statement`` knows about trigger bodies)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    return [s for s in statements if s]

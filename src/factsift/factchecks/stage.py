@@ -1,0 +1,106 @@
+"""The ``factchecks`` stage: match each of the article's claims against the imported fact-checks.
+
+Queries are ``report.claims`` (``claim_index`` is the index into that list).  When the claims
+stage has produced nothing (or is not installed), the article's sentences are matched instead:
+``basis`` is then ``"sentence"`` and ``claim_index`` is the index into ``article.sentences``.
+A match must clear the calibrated display threshold.  A fact-check published before the article
+is stronger evidence (the claim was known to be checked when the article ran); one published
+after it keeps 90% of its score.  Both dates are reported (``date`` and ``article.published``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from factsift.factchecks.embeddings import resolve_encoder
+from factsift.factchecks.retrieval import Hit, retrieve
+from factsift.factchecks.store import open_store, store_path
+from factsift.model import FactCheckMatch, Report
+from factsift.options import Options
+from factsift.pipeline import stage
+
+MATCHES_PER_CLAIM = 3
+MAX_QUERIES = 80
+MIN_SENTENCE_WORDS = 6
+AFTER_ARTICLE_WEIGHT = 0.9
+
+
+@dataclass(frozen=True)
+class Query:
+    """One thing to look up: a claim (or, without claims, a sentence) and where it sits in the report."""
+
+    index: int
+    sentence_id: int | None
+    text: str
+    basis: Literal["claim", "sentence"]
+
+
+def queries_for(report: Report) -> list[Query]:
+    """The claims to match, or the article's substantial sentences when there are no claims."""
+    if report.claims:
+        return [
+            Query(i, c.sentence_id, c.standalone or c.text, "claim") for i, c in enumerate(report.claims[:MAX_QUERIES])
+        ]
+    sentences = [
+        Query(i, s.id, s.text, "sentence")
+        for i, s in enumerate(report.article.sentences)
+        if len(s.text.split()) >= MIN_SENTENCE_WORDS
+    ]
+    return sentences[:MAX_QUERIES]
+
+
+def date_relation(review_date: str | None, article_date: str | None) -> bool | None:
+    """True if the fact-check predates the article, False if it came later or the same day, None if unknown."""
+    if not review_date or not article_date:
+        return None
+    return review_date[:10] < article_date[:10]
+
+
+def to_match(query: Query, hit: Hit, article_date: str | None) -> FactCheckMatch:
+    """A report entry for one hit, with its score weighed by the dates."""
+    review = hit.review
+    before = date_relation(review.date, article_date)
+    later = before is False and (review.date or "")[:10] > (article_date or "")[:10]
+    score = hit.score * (AFTER_ARTICLE_WEIGHT if later else 1.0)
+    return FactCheckMatch(
+        claim_index=query.index,
+        score=round(score, 4),
+        claim_reviewed=review.claim_reviewed,
+        verdict=review.verdict,
+        rating_text=review.rating_text,
+        publisher=review.publisher,
+        url=review.url,
+        date=review.date,
+        claimant=review.claimant,
+        review_id=review.id,
+        before_article=before,
+        sentence_id=query.sentence_id,
+        basis=query.basis,
+        claim_date=review.claim_date,
+    )
+
+
+@stage("factchecks")
+def match_factchecks(report: Report, options: Options) -> Report:
+    """Fill ``report.factchecks`` with the stored fact-checks that match the article's claims."""
+    path = store_path(options.db)
+    if not path.exists():
+        return report
+    queries = queries_for(report)
+    if not queries:
+        return report
+    store = open_store(path, create=False)
+    try:
+        encoder = None if options.fast else resolve_encoder(options.embeddings)
+        vectors = encoder.encode([q.text for q in queries]) if encoder is not None else None
+        matches: list[FactCheckMatch] = []
+        for position, query in enumerate(queries):
+            vector = vectors[position] if vectors is not None else None
+            hits = retrieve(store, query.text, k=MATCHES_PER_CLAIM, encoder=encoder, vector=vector)
+            matches.extend(to_match(query, hit, report.article.published) for hit in hits if hit.shown)
+    finally:
+        store.close()
+    matches.sort(key=lambda m: (m.claim_index, -m.score))
+    report.factchecks = matches
+    return report

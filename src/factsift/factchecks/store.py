@@ -1,0 +1,89 @@
+"""The fact-check store interface: what importer, retrieval and stats need, and nothing else.
+
+SQLite (:mod:`factsift.factchecks.sqlite_store`) is the default backend; another backend
+(PostgreSQL with its full-text search and pgvector, say) implements the same :class:`Store`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from factsift.factchecks.records import Review
+from factsift.options import default_db_path
+
+Matrix = npt.NDArray[np.float32]
+
+
+@dataclass
+class UpsertCounts:
+    """How a batch of records changed the store."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class Store(Protocol):
+    """A place that keeps fact-checks, a keyword index over their claims, and their sentence embeddings."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """All writes inside happen together or not at all."""
+        ...
+
+    def upsert(self, reviews: Iterable[Review]) -> UpsertCounts:
+        """Insert new records and update changed ones (matched by id); identical records are left alone."""
+        ...
+
+    def keyword_search(self, terms: Sequence[str], limit: int) -> list[tuple[str, float]]:
+        """Ids and BM25 scores (higher is better) of the records whose claim contains any of ``terms``."""
+        ...
+
+    def get(self, ids: Sequence[str]) -> dict[str, Review]:
+        """The records with these ids (missing ids are absent from the result)."""
+        ...
+
+    def missing_embeddings(self, model: str) -> Iterator[tuple[str, str]]:
+        """(id, claim) of every record that has no embedding from ``model`` yet."""
+        ...
+
+    def put_embeddings(self, model: str, ids: Sequence[str], vectors: Matrix) -> None:
+        """Store one unit-length vector per id for ``model``."""
+        ...
+
+    def embeddings(self, model: str) -> tuple[list[str], Matrix]:
+        """Every stored (id, vector) for ``model``, as ids and one float32 matrix (cached between calls)."""
+        ...
+
+    def vectors(self, model: str, ids: Sequence[str]) -> dict[str, Matrix]:
+        """The stored vectors of these ids for ``model`` (ids without one are absent)."""
+        ...
+
+    def stats(self) -> dict[str, Any]:
+        """Counts by verdict, publisher and language, date range and embedding coverage."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+
+
+def store_path(db: Path | None) -> Path:
+    """The store file: ``db`` when given, else ``$FACTSIFT_DB`` or the user data dir."""
+    return Path(db).expanduser() if db is not None else default_db_path()
+
+
+def open_store(db: Path | None = None, *, create: bool = True) -> Store:
+    """Open the store at ``db`` (default path when None); ``create=False`` raises FileNotFoundError if it is missing."""
+    from factsift.factchecks.sqlite_store import SQLiteStore
+
+    path = store_path(db)
+    if not create and not path.exists():
+        raise FileNotFoundError(path)
+    return SQLiteStore(path)

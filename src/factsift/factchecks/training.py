@@ -1,0 +1,197 @@
+"""Fit and evaluate the match-score models on a labelled claim-retrieval set.
+
+The shipped ``data/calibration.json`` is produced by ``factsift train factchecks --data
+../shared/data/claims/checkthat2020_t2`` (train split only); ``bench/factchecks.py`` evaluates it on
+the dev split and on CheckThat! 2021 Task 2B.  To make the score mean "this is a match" rather than
+"this is the best of the candidates", every training query is also replayed with its gold claims
+removed from the store, the situation of a claim nobody has fact-checked yet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from factsift.factchecks.calibration import (
+    BM25_FEATURES,
+    HYBRID_FEATURES,
+    Calibration,
+    LogisticModel,
+    fit_logistic,
+)
+from factsift.factchecks.datasets import RetrievalSet
+from factsift.factchecks.embeddings import Encoder
+from factsift.factchecks.importer import embed_missing, write_records
+from factsift.factchecks.retrieval import Hit, gather, rescore
+from factsift.factchecks.store import Matrix, Store, open_store
+
+
+@dataclass
+class Ranked:
+    """One query's scored candidates, best first, and its gold ids (``held_out``: gold removed from the store)."""
+
+    query_id: str
+    hits: list[Hit]
+    gold: set[str]
+    held_out: bool = False
+
+
+def build_store(
+    dataset: RetrievalSet, db: Path, encoder: Encoder | None, *, progress: bool = False, cache: Path | None = None
+) -> Store:
+    """A store at ``db`` holding the set's verified claims (with embeddings when an encoder is given).
+
+    ``cache``: a folder where the claims' embeddings are kept (as .npy, keyed by model and texts) so
+    that repeated runs over the same set do not encode it again.
+    """
+    store = open_store(db)
+    with store.transaction():
+        write_records(store, dataset.reviews, progress=progress)
+    if encoder is None:
+        return store
+    cached: Path | None = None
+    if cache is not None:
+        digest = hashlib.sha1(encoder.model_id.encode())
+        for review in dataset.reviews:
+            digest.update(review.id.encode() + b"\0" + review.claim_reviewed.encode() + b"\0")
+        cached = cache / f"embeddings-{digest.hexdigest()[:16]}.npy"
+        if cached.is_file():
+            store.put_embeddings(encoder.model_id, [r.id for r in dataset.reviews], np.load(cached))
+    embed_missing(store, encoder, progress=progress)
+    if cache is not None and cached is not None and not cached.is_file():
+        vectors = store.vectors(encoder.model_id, [r.id for r in dataset.reviews])
+        cache.mkdir(parents=True, exist_ok=True)
+        np.save(cached, np.stack([vectors[r.id] for r in dataset.reviews]))
+    return store
+
+
+def _neutral(features: tuple[str, ...]) -> LogisticModel:
+    zeros = tuple(0.0 for _ in features)
+    return LogisticModel(features, zeros, tuple(1.0 for _ in features), zeros, 0.0)
+
+
+NEUTRAL = Calibration(bm25=_neutral(BM25_FEATURES), hybrid=_neutral(HYBRID_FEATURES))
+
+
+def rank_queries(
+    store: Store,
+    dataset: RetrievalSet,
+    encoder: Encoder | None,
+    calibration: Calibration,
+    *,
+    with_held_out: bool = False,
+) -> list[Ranked]:
+    """Score the candidates of every query that has gold pairs (and, if asked, again with the gold held out)."""
+    ids = [q for q in dataset.queries if q in dataset.gold]
+    vectors: Matrix | None = encoder.encode([dataset.queries[q] for q in ids]) if encoder is not None else None
+    ranked: list[Ranked] = []
+    for index, qid in enumerate(ids):
+        query = dataset.queries[qid]
+        vector = vectors[index] if vectors is not None else None
+        candidates = gather(store, query, encoder=encoder, vector=vector)
+        gold = dataset.gold[qid]
+        for held_out in (False, True) if with_held_out else (False,):
+            hits = rescore(
+                store,
+                query,
+                candidates,
+                encoder=encoder,
+                calibration=calibration,
+                exclude=gold if held_out else (),
+                vector=vector,
+            )
+            ranked.append(Ranked(qid, hits, gold, held_out))
+    return ranked
+
+
+def average_precision(hits: Sequence[Hit], gold: set[str], k: int) -> float:
+    """AP@k as CheckThat! computes it: precision at each relevant rank, over min(|gold|, k)."""
+    found, total = 0, 0.0
+    for rank, hit in enumerate(hits[:k], start=1):
+        if hit.review.id in gold:
+            found += 1
+            total += found / rank
+    return total / min(len(gold), k) if gold else 0.0
+
+
+def metrics(ranked: Sequence[Ranked]) -> dict[str, float]:
+    """MAP@1, MAP@5, recall@5 (share of queries with a gold claim in the top 5) and MRR over the queries."""
+    rows = [r for r in ranked if not r.held_out]
+    if not rows:
+        return {}
+    n = len(rows)
+    return {
+        "queries": n,
+        "map_at_1": round(sum(average_precision(r.hits, r.gold, 1) for r in rows) / n, 4),
+        "map_at_5": round(sum(average_precision(r.hits, r.gold, 5) for r in rows) / n, 4),
+        "recall_at_5": round(sum(any(h.review.id in r.gold for h in r.hits[:5]) for r in rows) / n, 4),
+        "mrr": round(
+            sum(next((1 / i for i, h in enumerate(r.hits, 1) if h.review.id in r.gold), 0.0) for r in rows) / n, 4
+        ),
+    }
+
+
+def choose_threshold(ranked: Sequence[Ranked]) -> tuple[float, dict[str, float]]:
+    """The display threshold: the top-hit score that maximises F1 of "show the top hit" decisions.
+
+    Counts the top hit of every query twice: with its gold claim in the store (right or wrong) and
+    with the gold held out (always wrong), so half the queries play claims nobody has checked.
+    A shown top hit is right when it is a gold claim; recall is over the queries whose gold is present.
+    """
+    tops = sorted(
+        ((r.hits[0].score, (not r.held_out) and r.hits[0].review.id in r.gold) for r in ranked if r.hits),
+        key=lambda pair: -pair[0],
+    )
+    present = max(sum(1 for r in ranked if not r.held_out), 1)
+    best = (0.0, 1.0, 0.0, 0.0)  # f1, threshold, precision, recall
+    correct = 0
+    for count, (score, right) in enumerate(tops, start=1):
+        correct += right
+        precision, recall = correct / count, correct / present
+        f1 = 2 * precision * recall / (precision + recall) if correct else 0.0
+        if f1 > best[0]:
+            best = (f1, score, precision, recall)
+    f1, threshold, precision, recall = best
+    return round(threshold, 4), {
+        "f1": round(f1, 4),
+        "precision_of_shown_top_hits": round(precision, 4),
+        "recall_of_queries": round(recall, 4),
+    }
+
+
+def _fit(ranked: Sequence[Ranked], features: tuple[str, ...]) -> LogisticModel:
+    rows, labels = [], []
+    for r in ranked:
+        for hit in r.hits:
+            rows.append([hit.features.get(name, 0.0) for name in features])
+            labels.append(1.0 if (not r.held_out and hit.review.id in r.gold) else 0.0)
+    return fit_logistic(np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64), features)
+
+
+def fit_models(store: Store, dataset: RetrievalSet, encoder: Encoder | None) -> tuple[Calibration, dict[str, object]]:
+    """Fit the keyword-only and (with an encoder) hybrid models and their thresholds on ``dataset``."""
+    report: dict[str, object] = {}
+    models: dict[str, LogisticModel] = {}
+    for name, enc, features in (("bm25", None, BM25_FEATURES), ("hybrid", encoder, HYBRID_FEATURES)):
+        if name == "hybrid" and enc is None:
+            models[name] = dataclasses.replace(models["bm25"])  # no encoder: hybrid falls back to the bm25 fit
+            continue
+        ranked = rank_queries(store, dataset, enc, NEUTRAL, with_held_out=True)
+        model = _fit(ranked, features)
+        calibration = Calibration(bm25=model, hybrid=model) if name == "bm25" else Calibration(models["bm25"], model)
+        rescored = rank_queries(store, dataset, enc, calibration, with_held_out=True)
+        threshold, info = choose_threshold(rescored)
+        models[name] = dataclasses.replace(model, threshold=threshold)
+        report[name] = {"train": metrics(rescored), "threshold": threshold, **info}
+    calibration = Calibration(
+        bm25=models["bm25"],
+        hybrid=models["hybrid"],
+        trained_on=dataset.name,
+        embedding_model=encoder.model_id if encoder is not None else None,
+    )
+    return calibration, report
