@@ -97,7 +97,8 @@ def analyse(
     ``source`` is a URL, a file path or ``"-"`` for stdin; or say exactly what you give with
     ``url=``, ``html=`` or ``text=``.  ``url=`` together with ``html=``/``text=`` names the page's
     address (it sets the outlet) without fetching it: a saved page or a crawled record.
-    Options are the fields of :class:`factsift.options.Options`.  Raises :class:`factsift.errors.InputError` for input that cannot be analysed.
+    Options are the fields of :class:`factsift.options.Options`.
+    Raises :class:`factsift.errors.InputError` for input that cannot be analysed.
     """
     from factsift.ingest.stage import ingest
 
