@@ -21,7 +21,8 @@ $(FULL_STAMP): $(STAMP)
 	touch $(FULL_STAMP)
 
 demo: $(STAMP)
-	$(BIN)/factsift check examples/sample-article.html
+	$(BIN)/factsift factchecks import examples/sample-factchecks.json --db $(VENV)/demo.db
+	$(BIN)/factsift check examples/sample-article.html --db $(VENV)/demo.db
 
 serve: $(STAMP)
 	$(BIN)/factsift serve
