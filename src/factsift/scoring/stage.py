@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from factsift.model import Report
@@ -12,8 +13,8 @@ from factsift.scoring.riskmodel import load_model
 
 
 def model_path(options: Options) -> Path | None:
-    """A user's own model file (``extra["risk_model"]``), else None for the shipped one."""
-    custom = options.extra.get("risk_model")
+    """A user's own model file (``extra["risk_model"]`` or ``$FACTSIFT_RISK_MODEL``), else None for the shipped one."""
+    custom = options.extra.get("risk_model") or os.environ.get("FACTSIFT_RISK_MODEL")
     return Path(custom) if custom else None
 
 
