@@ -16,7 +16,7 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from factsift.ingest.outlet import host_of
@@ -40,6 +40,30 @@ class LabelledArticle:
 
 
 _SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu"}
+
+
+_MOJIBAKE = re.compile("[\u00c2\u00c3\u00e2][\u0080-\u00bf]")
+_C1 = re.compile("[\u0080-\u009f]")
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 that was decoded as Latin-1/cp1252 ("heâ\x80\x99s" → "he’s"); other text is returned as is.
+
+    Some scraped copies carry this damage and others do not; left in, the model would learn the
+    encoding accident of a few outlets instead of their writing.
+    """
+    if _MOJIBAKE.search(text):
+        for codec in ("cp1252", "latin-1"):
+            try:
+                return text.encode(codec).decode("utf-8")
+            except UnicodeError:
+                continue
+    if _C1.search(text):  # cp1252 quotes read as Latin-1 control characters
+        try:
+            return text.encode("latin-1").decode("cp1252")
+        except UnicodeError:
+            pass
+    return text
 
 
 def outlet_of(url: str | None) -> str | None:
@@ -201,5 +225,9 @@ def load_all(root: Path, names: list[str] | None = None) -> list[LabelledArticle
             continue
         if not (root / FOLDERS[name]).exists():
             continue
-        rows.extend(row for row in loader(root) if len(row.text.strip()) >= MIN_TEXT_CHARS)
+        for row in loader(root):
+            text = repair_mojibake(row.text).strip()
+            if len(text) >= MIN_TEXT_CHARS:
+                title = repair_mojibake(row.title).strip() if row.title else None
+                rows.append(replace(row, text=text, title=title or None))
     return rows

@@ -85,12 +85,15 @@ def final_log_odds(
     return z, shares
 
 
-def feature_values(model: RiskModel, report: Report) -> dict[str, float]:
-    """Every feature value the model needs for this report, the text model's logit included."""
+def feature_values(model: RiskModel, report: Report) -> tuple[dict[str, float], list[tuple[str, float]]]:
+    """Every feature value the model needs for this report (the text model's logit included),
+    and the terms that moved the text model most."""
     values = evidence_features(report)
+    top: list[tuple[str, float]] = []
     if model.text is not None and TEXT_FEATURE in model.features:
-        values[TEXT_FEATURE] = model.text.logit(model_input(report.article.title, report.article.text))
-    return values
+        document = model_input(report.article.title, report.article.text)
+        values[TEXT_FEATURE], top = model.text.explain(document, 8)
+    return values, top
 
 
 @dataclass(frozen=True)
@@ -136,18 +139,15 @@ def _factcheck_value(report: Report, values: dict[str, float]) -> Any:
     return f"{who}“{best.claim_reviewed}” rated {best.verdict} (match {best.score:.2f})"
 
 
-def _text_value(model: RiskModel) -> Callable[[Report, dict[str, float]], Any]:
+def _text_value(top_terms: list[tuple[str, float]]) -> Callable[[Report, dict[str, float]], Any]:
     def describe(report: Report, values: dict[str, float]) -> Any:
-        if model.text is None:
-            return None
-        document = model_input(report.article.title, report.article.text)
-        top = [term for term, share in model.text.top_terms(document, 8) if share > 0][:4]
-        return "wording like " + ", ".join(f"“{t}”" for t in top) if top else "wording"
+        up = [term for term, share in top_terms if share > 0][:4]
+        return "wording like " + ", ".join(f"“{t}”" for t in up) if up else "wording"
 
     return describe
 
 
-def _groups(model: RiskModel) -> list[_Group]:
+def _groups(top_terms: list[tuple[str, float]]) -> list[_Group]:
     groups = [
         _Group(
             "outlet rating",
@@ -166,21 +166,26 @@ def _groups(model: RiskModel) -> list[_Group]:
     ]
     groups += [
         _Group("claims", ("claims_missing", "claims_max_checkworthiness", "claims_share"), _claims_value),
-        _Group("wording (text model)", (TEXT_FEATURE,), _text_value(model)),
+        _Group("wording (text model)", (TEXT_FEATURE,), _text_value(top_terms)),
         _Group("length", ("length",), lambda report, values: f"{word_count(report)} words"),
     ]
     return groups
 
 
 def contributions(
-    model: RiskModel, report: Report, values: dict[str, float], shares: dict[str, float], z: float
+    model: RiskModel,
+    report: Report,
+    values: dict[str, float],
+    shares: dict[str, float],
+    z: float,
+    top_terms: list[tuple[str, float]] | None = None,
 ) -> list[Contribution]:
     """Evidence items with their effect in probability (0.12 = +12 points), largest first; they sum to score - base."""
     z0 = model.intercept
     p, p0 = sigmoid(z), sigmoid(z0)
     slope = (p - p0) / (z - z0) if abs(z - z0) > 1e-9 else p0 * (1 - p0)
     items: list[Contribution] = []
-    for group in _groups(model):
+    for group in _groups(top_terms or []):
         share = sum(shares.get(name, 0.0) for name in group.features)
         in_model = any(name in model.features for name in group.features) or "factcheck_rule" in shares
         value = group.describe(report, values)
@@ -248,12 +253,12 @@ def summary_line(score: float, label: str, items: list[Contribution], report: Re
 
 def assess(model: RiskModel, report: Report) -> Risk:
     """The full ``risk`` section for an analysed report."""
-    values = feature_values(model, report)
+    values, top_terms = feature_values(model, report)
     shrink = shrink_factor(report, values)
     z, shares = final_log_odds(model, values, shrink, decisive_factcheck(report) is not None)
     score = sigmoid(z)
     label = label_for(score)
-    items = contributions(model, report, values, shares, z)
+    items = contributions(model, report, values, shares, z, top_terms)
     notes = caveats(model, report, values, shares)
     thin = shrink < 1.0 or (
         bool(values.get("source_missing") or values.get("source_unrated")) and not report.factchecks

@@ -63,36 +63,27 @@ class TextModel:
 
     def logit(self, document: str) -> float:
         """Log-odds that ``document`` (see :func:`model_input`) is misinformation, by its wording alone."""
-        dot, norm = self._dot_norm(Counter(terms(document, self.config)))
-        return self.intercept + (dot / norm if norm > 0 else 0.0)
+        return self.explain(document, 0)[0]
 
-    def top_terms(self, document: str, k: int = 5) -> list[tuple[str, float]]:
-        """The ``k`` terms that pushed the logit most (either way), with their share of it."""
-        counts = Counter(terms(document, self.config))
-        _, norm = self._dot_norm(counts)
-        if norm == 0:
-            return []
-        parts = []
-        for term, count in counts.items():
-            entry = self.weights.get(term)
-            if entry is not None:
-                idf, coef = entry
-                parts.append((term.lstrip("#"), (1.0 + math.log(count)) * idf * coef / norm))
-        parts.sort(key=lambda part: abs(part[1]), reverse=True)
-        return parts[:k]
-
-    def _dot_norm(self, counts: Counter[str]) -> tuple[float, float]:
-        dot = 0.0
-        norm2 = 0.0
+    def explain(self, document: str, k: int = 5) -> tuple[float, list[tuple[str, float]]]:
+        """The log-odds and the ``k`` terms that pushed it most (either way), with their share of it."""
         weights = self.weights
-        for term, count in counts.items():
+        parts: list[tuple[str, float]] = []
+        norm2 = 0.0
+        for term, count in Counter(terms(document, self.config)).items():
             entry = weights.get(term)
             if entry is not None:
-                idf, coef = entry
-                value = (1.0 + math.log(count)) * idf
+                value = (1.0 + math.log(count)) * entry[0]
                 norm2 += value * value
-                dot += value * coef
-        return dot, math.sqrt(norm2)
+                parts.append((term, value * entry[1]))
+        if norm2 == 0:
+            return self.intercept, []
+        norm = math.sqrt(norm2)
+        z = self.intercept + sum(share for _, share in parts) / norm
+        if k <= 0:
+            return z, []
+        top = sorted(parts, key=lambda part: abs(part[1]), reverse=True)[:k]
+        return z, [(term.lstrip("#"), share / norm) for term, share in top]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (terms, idf and coefficients as parallel lists)."""
