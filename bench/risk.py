@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from factsift.options import Options
 from factsift.scoring.datasets import load_all
 from factsift.scoring.dedup import deduplicate
 from factsift.scoring.evaluation import PROTOCOLS, by_dataset, out_of_fold
@@ -30,7 +31,6 @@ from factsift.scoring.explain import DECISION_THRESHOLD, HIGH_FROM, LOW_BELOW, a
 from factsift.scoring.featurize import Example, analyse_row, evidence_stages, featurize
 from factsift.scoring.riskmodel import RiskModel, load_model
 from factsift.scoring.train import CANDIDATES, SHIPPED_CANDIDATE, FitConfig, TextFit, fit, without_source, without_text
-from factsift.options import Options
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "articles"
@@ -51,7 +51,9 @@ def evaluate(
         tested, scores = out_of_fold(examples, protocol, config, cache)
         datasets = by_dataset(tested, scores, resamples)
         mean = {
-            metric: round(statistics.fmean(d[metric]["value"] for d in datasets.values() if _finite(d[metric]["value"])), 4)
+            metric: round(
+                statistics.fmean(d[metric]["value"] for d in datasets.values() if _finite(d[metric]["value"])), 4
+            )
             for metric in ("auc", "accuracy", "ece", "brier")
         }
         result[protocol] = {"datasets": datasets, "mean": mean, "seconds": round(time.perf_counter() - started, 1)}
@@ -77,7 +79,7 @@ def scoring_cost(rows: list[Any], model: RiskModel, n: int = 300) -> dict[str, f
     for row in rows[:: max(1, len(rows) // n)][:n]:
         try:
             reports.append(analyse_row(row, options))
-        except Exception:  # noqa: BLE001 - an article ingest rejects is simply not timed
+        except Exception:
             continue
     for report in reports[:20]:  # warm-up
         assess(model, report)
@@ -213,8 +215,10 @@ def main() -> int:
     print()
     print("candidates (mean over held-out datasets):")
     for name, row in output["candidates"].items():
-        print(f"  {name}: outlet AUC {row['outlet']['auc']:.3f} ECE {row['outlet']['ece']:.3f}; "
-              f"cross-dataset AUC {row['cross_dataset']['auc']:.3f} ECE {row['cross_dataset']['ece']:.3f}")
+        print(
+            f"  {name}: outlet AUC {row['outlet']['auc']:.3f} ECE {row['outlet']['ece']:.3f}; "
+            f"cross-dataset AUC {row['cross_dataset']['auc']:.3f} ECE {row['cross_dataset']['ece']:.3f}"
+        )
     print(f"selected: {best}")
     print(f"scoring cost per article: median {cost['median_ms']} ms, p95 {cost['p95_ms']} ms (target ≤ 2 ms)")
     print(f"wrote {args.out} in {output['seconds']:.0f} s")

@@ -17,7 +17,9 @@ def run_train(args: argparse.Namespace) -> int:
     try:
         from factsift.scoring.train import CANDIDATES, fit
     except ModuleNotFoundError as exc:  # scikit-learn / numpy are training-only dependencies
-        raise InputError(f"training needs the 'train' extra: pip install 'factsift[train]' ({exc.name} missing)") from None
+        raise InputError(
+            f"training needs the 'train' extra: pip install 'factsift[train]' ({exc.name} missing)"
+        ) from None
     from factsift.scoring.datasets import load_all
     from factsift.scoring.dedup import deduplicate
     from factsift.scoring.featurize import featurize

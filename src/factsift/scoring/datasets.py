@@ -133,9 +133,9 @@ def fakenewsnet_defend(root: Path) -> Iterator[LabelledArticle]:
     title_path = base / "politifact_title_no_ignore.tsv"
     if title_path.exists():
         with title_path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-                if len(row) >= 2:
-                    titles[row[0]] = row[1]
+            for cells in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                if len(cells) >= 2:
+                    titles[cells[0]] = cells[1]
     urls = _defend_urls(root)
     with (base / "politifact_content_no_ignore.tsv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):

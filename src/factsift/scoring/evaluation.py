@@ -20,8 +20,8 @@ import numpy as np
 from scipy.stats import rankdata
 
 from factsift.scoring.explain import DECISION_THRESHOLD, final_log_odds
-from factsift.scoring.featurize import Example
 from factsift.scoring.features import TEXT_FEATURE
+from factsift.scoring.featurize import Example
 from factsift.scoring.riskmodel import RiskModel, sigmoid
 from factsift.scoring.train import FitConfig, TextFit, bucket, fit, fit_text, group_of
 
@@ -141,14 +141,12 @@ def with_intervals(y: np.ndarray, p: np.ndarray, resamples: int = 1000, seed: in
         values = np.array([metric(y[d], p[d]) for d in draws])
         values = values[np.isfinite(values)]
         point = metric(y, p)
-        low, high = (np.percentile(values, [2.5, 97.5]) if len(values) else (float("nan"), float("nan")))
+        low, high = np.percentile(values, [2.5, 97.5]) if len(values) else (float("nan"), float("nan"))
         out[name] = {"value": round(point, 4), "low": round(float(low), 4), "high": round(float(high), 4)}
     return out
 
 
-def by_dataset(
-    tested: Sequence[Example], scores: np.ndarray, resamples: int = 1000
-) -> dict[str, dict[str, object]]:
+def by_dataset(tested: Sequence[Example], scores: np.ndarray, resamples: int = 1000) -> dict[str, dict[str, object]]:
     """Metrics with intervals for each dataset's rows among ``tested``."""
     rows: dict[str, list[int]] = defaultdict(list)
     for index, example in enumerate(tested):

@@ -48,6 +48,42 @@ EVIDENCE_FEATURES: tuple[str, ...] = (
 #: Every feature the risk model may use, the text model's logit last.
 ALL_FEATURES: tuple[str, ...] = (*EVIDENCE_FEATURES, TEXT_FEATURE)
 
+_SOURCE_VALUES = ("source_score", "source_unreliable", "source_mixed")
+#: Missing-indicator → the value features it stands in for.  When the indicator is on, those values
+#: are set to their training mean (so they move nothing) and the indicator carries the effect.
+MISSING_GROUPS: dict[str, tuple[str, ...]] = {
+    "source_missing": _SOURCE_VALUES,
+    "source_unrated": _SOURCE_VALUES,
+    **{f"signal_{name}_missing": (f"signal_{name}",) for name in SIGNAL_NAMES},
+    "claims_missing": ("claims_max_checkworthiness", "claims_share"),
+    "factchecks_missing": ("factcheck_false", "factcheck_mixed", "factcheck_true"),
+}
+
+
+def impute(values: dict[str, float], means: dict[str, float]) -> dict[str, float]:
+    """``values`` with every value feature whose evidence is missing set to its training mean."""
+    out = dict(values)
+    for indicator, names in MISSING_GROUPS.items():
+        if values.get(indicator, 0.0):
+            for name in names:
+                if name in means:
+                    out[name] = means[name]
+    return out
+
+
+def observed_means(rows: list[dict[str, float]], names: tuple[str, ...]) -> dict[str, float]:
+    """Each feature's mean over the rows where its evidence was present (0 when it never was)."""
+    missing_for: dict[str, list[str]] = {}
+    for indicator, group in MISSING_GROUPS.items():
+        for name in group:
+            missing_for.setdefault(name, []).append(indicator)
+    means: dict[str, float] = {}
+    for name in names:
+        indicators = missing_for.get(name, [])
+        present = [r.get(name, 0.0) for r in rows if not any(r.get(i, 0.0) for i in indicators)]
+        means[name] = sum(present) / len(present) if present else 0.0
+    return means
+
 
 def verdict_family(verdict: str) -> str:
     """``false``, ``mixed``, ``true`` or ``other`` for a fact-check verdict as the factchecks stage spells it."""

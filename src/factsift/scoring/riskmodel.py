@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from factsift.scoring.features import TEXT_FEATURE
+from factsift.scoring.features import TEXT_FEATURE, impute
 from factsift.scoring.textmodel import TextModel
 
 FORMAT = "factsift.risk-model/1"
@@ -54,9 +54,15 @@ class RiskModel:
     info: dict[str, Any] = field(default_factory=dict)
 
     def shares(self, values: dict[str, float]) -> dict[str, float]:
-        """Each feature's share of the log-odds: ``weight * (value - training mean)``."""
+        """Each feature's share of the log-odds: ``weight * (value - training mean)``.
+
+        Values whose evidence is missing (see ``MISSING_GROUPS``) count as the training mean: the
+        missing-indicator carries that case, with whatever weight training gave it.
+        """
+        means = dict(zip(self.features, self.means, strict=True))
+        filled = impute(values, means)
         return {
-            name: weight * (values.get(name, mean) - mean)
+            name: weight * (filled.get(name, mean) - mean)
             for name, mean, weight in zip(self.features, self.means, self.weights, strict=True)
         }
 

@@ -8,6 +8,7 @@ Python over that JSON (no pickle, no scikit-learn at run time) and reproduces sc
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -41,7 +42,7 @@ def terms(document: str, config: TextConfig) -> list[str]:
     words = [("0" if w[0].isdigit() else w) for w in _WORD.findall(document.lower())]
     found = list(words)
     if config.word_ngrams >= 2:
-        found.extend(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+        found.extend(f"{a} {b}" for a, b in itertools.pairwise(words))
     n = config.char_ngrams
     if n:
         for word in words:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -26,8 +26,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from factsift import __version__
+from factsift.scoring.features import EVIDENCE_FEATURES, SOURCE_FEATURES, TEXT_FEATURE, impute, observed_means
 from factsift.scoring.featurize import Example
-from factsift.scoring.features import EVIDENCE_FEATURES, SOURCE_FEATURES, TEXT_FEATURE
 from factsift.scoring.riskmodel import RiskModel
 from factsift.scoring.textmodel import TextConfig, TextModel, terms
 
@@ -36,7 +36,7 @@ from factsift.scoring.textmodel import TextConfig, TextModel, terms
 class FitConfig:
     """Everything that decides a fitted model besides the data."""
 
-    text: TextConfig | None = TextConfig(word_ngrams=2, char_ngrams=0)
+    text: TextConfig | None = field(default_factory=lambda: TextConfig(word_ngrams=2, char_ngrams=0))
     use_source: bool = True
     c_text: float = 2.0
     c_meta: float = 0.5
@@ -123,8 +123,12 @@ def fit_text(examples: Sequence[Example], config: FitConfig) -> TextFit:
         test = folds == fold
         if test.all() or not test.any() or len(set(labels[~test])) < 2:
             continue
-        vectorizer, classifier = _fit_text_once([d for d, t in zip(documents, test, strict=True) if not t], labels[~test], config)
-        oof[test] = classifier.decision_function(vectorizer.transform([d for d, t in zip(documents, test, strict=True) if t]))
+        vectorizer, classifier = _fit_text_once(
+            [d for d, t in zip(documents, test, strict=True) if not t], labels[~test], config
+        )
+        oof[test] = classifier.decision_function(
+            vectorizer.transform([d for d, t in zip(documents, test, strict=True) if t])
+        )
     vectorizer, classifier = _fit_text_once(documents, labels, config)
     vocabulary: dict[str, int] = vectorizer.vocabulary_
     idf = vectorizer.idf_
@@ -165,8 +169,11 @@ def fit(
         for row, example in zip(cal_rows, calibration, strict=True):
             row[TEXT_FEATURE] = text_model.logit(example.document)
 
+    imputation = observed_means(fit_rows, names)
+    fit_rows = [impute(row, imputation) for row in fit_rows]
+    cal_rows = [impute(row, imputation) for row in cal_rows]
     x_fit = _matrix(fit_rows, names)
-    means = x_fit.mean(axis=0)
+    means = np.array([imputation[name] for name in names])
     scales = x_fit.std(axis=0)
     varying = scales > 1e-9
     scales[~varying] = 1.0
