@@ -26,7 +26,7 @@ import numpy as np
 from factsift.options import Options
 from factsift.scoring.datasets import load_all
 from factsift.scoring.dedup import deduplicate
-from factsift.scoring.evaluation import PROTOCOLS, by_dataset, out_of_fold
+from factsift.scoring.evaluation import PROTOCOLS, by_dataset, out_of_fold, with_intervals
 from factsift.scoring.explain import DECISION_THRESHOLD, HIGH_FROM, LOW_BELOW, assess
 from factsift.scoring.featurize import Example, analyse_row, evidence_stages, featurize
 from factsift.scoring.riskmodel import RiskModel, load_model
@@ -50,13 +50,20 @@ def evaluate(
         started = time.perf_counter()
         tested, scores = out_of_fold(examples, protocol, config, cache)
         datasets = by_dataset(tested, scores, resamples)
+        labels = np.array([e.article.label for e in tested])
+        pooled = {"n": len(tested), "positives": int(labels.sum()), **with_intervals(labels, scores, resamples)}
         mean = {
             metric: round(
                 statistics.fmean(d[metric]["value"] for d in datasets.values() if _finite(d[metric]["value"])), 4
             )
             for metric in ("auc", "accuracy", "ece", "brier")
         }
-        result[protocol] = {"datasets": datasets, "mean": mean, "seconds": round(time.perf_counter() - started, 1)}
+        result[protocol] = {
+            "datasets": datasets,
+            "mean": mean,
+            "pooled": pooled,
+            "seconds": round(time.perf_counter() - started, 1),
+        }
         log(f"    {protocol}: mean AUC {mean['auc']:.3f}, ECE {mean['ece']:.3f} ({result[protocol]['seconds']} s)")
     return result
 
@@ -125,8 +132,13 @@ def table(results: dict[str, Any]) -> str:
                 )
             m = block["mean"]
             lines.append(
-                f"| {variant} | {protocol} | **mean** | | **{m['auc']:.2f}** | {m['accuracy']:.2f} | "
+                f"| {variant} | {protocol} | **mean of datasets** | | **{m['auc']:.2f}** | {m['accuracy']:.2f} | "
                 f"**{m['ece']:.2f}** | {m['brier']:.2f} |"
+            )
+            d = block["pooled"]
+            lines.append(
+                f"| {variant} | {protocol} | all rows pooled | {d['n']} ({d['positives']}) | {fmt(d['auc'])} | "
+                f"{fmt(d['accuracy'])} | {fmt(d['ece'])} | {fmt(d['brier'])} |"
             )
     return "\n".join(lines)
 

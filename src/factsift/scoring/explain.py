@@ -142,7 +142,7 @@ def _factcheck_value(report: Report, values: dict[str, float]) -> Any:
 def _text_value(top_terms: list[tuple[str, float]]) -> Callable[[Report, dict[str, float]], Any]:
     def describe(report: Report, values: dict[str, float]) -> Any:
         up = [term for term, share in top_terms if share > 0][:4]
-        return "wording like " + ", ".join(f"“{t}”" for t in up) if up else "wording"
+        return "text model: " + ", ".join(f"“{t}”" for t in up) if up else "text model"
 
     return describe
 
@@ -166,7 +166,7 @@ def _groups(top_terms: list[tuple[str, float]]) -> list[_Group]:
     ]
     groups += [
         _Group("claims", ("claims_missing", "claims_max_checkworthiness", "claims_share"), _claims_value),
-        _Group("wording (text model)", (TEXT_FEATURE,), _text_value(top_terms)),
+        _Group("wording", (TEXT_FEATURE,), _text_value(top_terms)),
         _Group("length", ("length",), lambda report, values: f"{word_count(report)} words"),
     ]
     return groups
