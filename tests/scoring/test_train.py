@@ -14,7 +14,7 @@ from factsift.scoring.features import EVIDENCE_FEATURES, SIGNAL_NAMES
 from factsift.scoring.featurize import Example
 from factsift.scoring.riskmodel import read_model
 from factsift.scoring.textmodel import TextConfig
-from factsift.scoring.train import FitConfig, fit, without_source, without_text
+from factsift.scoring.train import FitConfig, dataset_weights, fit, without_source, without_text
 
 FAKE_WORDS = ["shocking", "secret", "they", "hide", "truth", "exposed", "insiders", "bombshell"]
 REAL_WORDS = ["committee", "budget", "said", "percent", "report", "official", "quarter", "vote"]
@@ -114,3 +114,15 @@ def test_metrics() -> None:
     assert brier(y, y.astype(float)) == 0.0
     assert ece(np.array([0, 1] * 50), np.full(100, 0.5)) == pytest.approx(0.0)
     assert ece(np.array([0] * 10), np.full(10, 0.9)) == pytest.approx(0.9)
+
+
+def test_balanced_weights_give_each_dataset_the_same_total() -> None:
+    examples = synthetic(90)[:70]  # datasets of unequal size
+    weights = dataset_weights(examples, FitConfig(balance_datasets=True))
+    assert weights is not None
+    totals: dict[str, float] = {}
+    for example, weight in zip(examples, weights, strict=True):
+        totals[example.article.dataset] = totals.get(example.article.dataset, 0.0) + float(weight)
+    assert max(totals.values()) == pytest.approx(min(totals.values()))
+    assert dataset_weights(examples, FitConfig()) is None
+    assert fit(examples, FitConfig(text=None, balance_datasets=True)).info["config"]["balance_datasets"] is True

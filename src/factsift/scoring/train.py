@@ -38,6 +38,7 @@ class FitConfig:
 
     text: TextConfig | None = field(default_factory=lambda: TextConfig(word_ngrams=2, char_ngrams=0))
     use_source: bool = True
+    balance_datasets: bool = False  # weight each dataset equally in the evidence model and calibration
     c_text: float = 2.0
     c_meta: float = 0.5
     max_terms: int = 60000
@@ -50,6 +51,7 @@ class FitConfig:
         return {
             "text": self.text.to_dict() if self.text else None,
             "use_source": self.use_source,
+            "balance_datasets": self.balance_datasets,
             "c_text": self.c_text,
             "c_meta": self.c_meta,
             "max_terms": self.max_terms,
@@ -66,6 +68,7 @@ CANDIDATES: dict[str, FitConfig] = {
     "words": FitConfig(text=TextConfig(word_ngrams=2, char_ngrams=0)),
     "words+chars": FitConfig(text=TextConfig(word_ngrams=2, char_ngrams=4)),
     "words-strong-reg": FitConfig(text=TextConfig(word_ngrams=2, char_ngrams=0), c_text=0.5),
+    "words-balanced": FitConfig(text=TextConfig(word_ngrams=2, char_ngrams=0), balance_datasets=True),
 }
 SHIPPED_CANDIDATE = "words"
 
@@ -178,7 +181,7 @@ def fit(
     varying = scales > 1e-9
     scales[~varying] = 1.0
     meta = LogisticRegression(C=config.c_meta, max_iter=2000)
-    meta.fit(((x_fit - means) / scales)[:, varying], y_fit)
+    meta.fit(((x_fit - means) / scales)[:, varying], y_fit, sample_weight=dataset_weights(fitting, config))
     std_weights = np.zeros(len(names))
     std_weights[varying] = meta.coef_[0]
     raw_weights = std_weights / scales
@@ -186,7 +189,7 @@ def fit(
 
     x_cal = _matrix(cal_rows, names)
     z_cal = raw_intercept + (x_cal - means) @ raw_weights
-    a, b = platt(z_cal, y_cal)
+    a, b = platt(z_cal, y_cal, dataset_weights(calibration, config))
     labels_all = np.array([e.article.label for e in examples])
     return RiskModel(
         features=names,
@@ -206,12 +209,23 @@ def fit(
     )
 
 
-def platt(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+def dataset_weights(examples: Sequence[Example], config: FitConfig) -> np.ndarray | None:
+    """Per-row weights giving every dataset the same total weight (None when not balancing)."""
+    if not config.balance_datasets or not examples:
+        return None
+    counts: dict[str, int] = {}
+    for example in examples:
+        counts[example.article.dataset] = counts.get(example.article.dataset, 0) + 1
+    per_dataset = len(examples) / len(counts)
+    return np.array([per_dataset / counts[e.article.dataset] for e in examples])
+
+
+def platt(z: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, float]:
     """Platt scaling: ``a, b`` so that ``sigmoid(a * z + b)`` fits the labels (nearly unregularised)."""
     if len(set(y.tolist())) < 2:
         return 1.0, 0.0
     model = LogisticRegression(C=1e4, max_iter=1000)
-    model.fit(z.reshape(-1, 1), y)
+    model.fit(z.reshape(-1, 1), y, sample_weight=weights)
     a = float(model.coef_[0][0])
     if not math.isfinite(a) or a <= 0:  # a model that ranks backwards on held-out data is not trusted
         return 1.0, 0.0
