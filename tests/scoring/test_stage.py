@@ -83,7 +83,7 @@ def test_train_command_writes_a_loadable_model(tmp_path: Path, capsys: pytest.Ca
     assert main(["train", "risk", "--data", str(data), "--out", str(out)]) == 0
     model = read_model(out)
     assert model.trained_on.startswith("fakenews_amt (48)")
-    assert "trained words on 48 articles" in capsys.readouterr().out
+    assert "trained words-balanced on 48 articles" in capsys.readouterr().out
 
 
 def test_train_command_rejects_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -126,3 +126,11 @@ def test_balanced_weights_give_each_dataset_the_same_total() -> None:
     assert max(totals.values()) == pytest.approx(min(totals.values()))
     assert dataset_weights(examples, FitConfig()) is None
     assert fit(examples, FitConfig(text=None, balance_datasets=True)).info["config"]["balance_datasets"] is True
+
+
+def test_cli_default_candidate_is_the_shipped_one() -> None:
+    from factsift.cli import build_parser
+    from factsift.scoring.train import CANDIDATES, SHIPPED_CANDIDATE
+
+    args = build_parser().parse_args(["train", "risk", "--data", "x"])
+    assert args.candidate == SHIPPED_CANDIDATE and SHIPPED_CANDIDATE in CANDIDATES

@@ -68,7 +68,11 @@ def register(commands: Commands) -> None:
     )
     parser.add_argument("--data", type=Path, required=True, help="folder holding the labelled article datasets")
     parser.add_argument("--out", type=Path, default=Path("risk-model.json.gz"), help="where to write the model")
-    parser.add_argument("--candidate", default="words", help="model configuration (see factsift.scoring.train)")
+    parser.add_argument(
+        "--candidate",
+        default="words-balanced",
+        help="model configuration, one of factsift.scoring.train.CANDIDATES (default: the shipped one)",
+    )
     parser.add_argument(
         "--factcheck-db", type=Path, help="fact-check store to match against (default: none, see README on leakage)"
     )

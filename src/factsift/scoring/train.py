@@ -70,7 +70,7 @@ CANDIDATES: dict[str, FitConfig] = {
     "words-strong-reg": FitConfig(text=TextConfig(word_ngrams=2, char_ngrams=0), c_text=0.5),
     "words-balanced": FitConfig(text=TextConfig(word_ngrams=2, char_ngrams=0), balance_datasets=True),
 }
-SHIPPED_CANDIDATE = "words"
+SHIPPED_CANDIDATE = "words-balanced"
 
 
 def group_of(example: Example) -> str:
