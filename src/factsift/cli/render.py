@@ -88,6 +88,8 @@ def _sections(report: Report) -> list[Any]:
 def print_report(report: Report, console: Console | None = None) -> None:
     """Print the whole report for a person reading a terminal."""
     console = console or Console()
+    if report.risk is not None and report.risk.summary:
+        console.print(Text(report.risk.summary, style="bold"))  # the one line to read first
     console.print(article_header(report))
     removed = removed_section(report)
     if removed is not None:

@@ -1,0 +1,79 @@
+"""``factsift train risk --data DIR``: retrain the risk model from labelled articles."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from factsift.cli import Commands
+from factsift.errors import InputError
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Load and de-duplicate the datasets, run the pipeline over them, fit, calibrate and save."""
+    try:
+        from factsift.scoring.train import CANDIDATES, fit
+    except ModuleNotFoundError as exc:  # scikit-learn / numpy are training-only dependencies
+        raise InputError(
+            f"training needs the 'train' extra: pip install 'factsift[train]' ({exc.name} missing)"
+        ) from None
+    from factsift.scoring.datasets import load_all
+    from factsift.scoring.dedup import deduplicate
+    from factsift.scoring.featurize import featurize
+
+    data: Path = args.data
+    if not data.is_dir():
+        raise InputError(f"no such directory: {data}")
+    if args.candidate not in CANDIDATES:
+        raise InputError(f"unknown candidate {args.candidate!r}; choose from {', '.join(CANDIDATES)}")
+    started = time.perf_counter()
+    rows, summary = deduplicate(load_all(data))
+    if not rows:
+        raise InputError(f"no labelled articles found under {data} (see README: risk model training data)")
+    print(
+        f"{summary.kept} articles after de-duplication ({summary.duplicates_removed} duplicates removed, "
+        f"{summary.conflicting_dropped} with conflicting labels dropped)",
+        file=sys.stderr,
+    )
+    with tempfile.TemporaryDirectory() as empty:
+        db = args.factcheck_db or Path(empty) / "no-factchecks.db"
+        examples = featurize(rows, db=db, fast=not args.full, progress=True)
+    counts: dict[str, int] = {}
+    for example in examples:
+        counts[example.article.dataset] = counts.get(example.article.dataset, 0) + 1
+    trained_on = ", ".join(f"{name} ({n})" for name, n in counts.items()) + f"; {len(examples)} articles"
+    stages = sorted({s for e in examples for s in e.stages})
+    model = fit(examples, CANDIDATES[args.candidate], trained_on=trained_on)
+    model.info["candidate"] = args.candidate
+    model.info["stages"] = stages
+    model.save(args.out)
+    size = args.out.stat().st_size
+    print(
+        f"trained {args.candidate} on {len(examples)} articles with stages {', '.join(stages)} "
+        f"in {time.perf_counter() - started:.0f} s; wrote {args.out} ({size / 1e6:.1f} MB)"
+    )
+    return 0
+
+
+def register(commands: Commands) -> None:
+    parser = commands.add_training(
+        "risk",
+        run_train,
+        help="retrain the calibrated risk model from labelled articles",
+        description="Retrain the risk model on the labelled article datasets under --data "
+        "(the layout of shared/data/articles: fakenewsnet_v1, fakenewsnet_defend, buzzfeed_webis_2016, fakenews_amt).",
+    )
+    parser.add_argument("--data", type=Path, required=True, help="folder holding the labelled article datasets")
+    parser.add_argument("--out", type=Path, default=Path("risk-model.json.gz"), help="where to write the model")
+    parser.add_argument(
+        "--candidate",
+        default="words-balanced",
+        help="model configuration, one of factsift.scoring.train.CANDIDATES (default: the shipped one)",
+    )
+    parser.add_argument(
+        "--factcheck-db", type=Path, help="fact-check store to match against (default: none, see README on leakage)"
+    )
+    parser.add_argument("--full", action="store_true", help="run the evidence stages without --fast")

@@ -1,0 +1,160 @@
+"""Honest evaluation of the risk model: split protocols, metrics and bootstrap intervals.
+
+Protocols (every one pools the out-of-fold predictions, then measures each dataset on its rows):
+
+* ``random`` — 5 folds by group (FakeNewsAMT pairs and duplicate groups never straddle a split);
+* ``outlet`` — 5 folds by outlet: no outlet is in both training and test; rows whose outlet is
+  unknown are left out of this protocol entirely (they might share an outlet with a test row);
+* ``cross_dataset`` — leave one dataset out: train on the others, test on it.
+
+Scores are produced by the same code path the pipeline stage uses (``final_log_odds``), with the
+thin-evidence and fact-check rules applied.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from scipy.stats import rankdata
+
+from factsift.scoring.explain import DECISION_THRESHOLD, final_log_odds
+from factsift.scoring.features import TEXT_FEATURE
+from factsift.scoring.featurize import Example
+from factsift.scoring.riskmodel import RiskModel, sigmoid
+from factsift.scoring.train import FitConfig, TextFit, bucket, fit, fit_text, group_of
+
+PROTOCOLS = ("random", "outlet", "cross_dataset")
+FOLDS = 5
+
+
+def predict(model: RiskModel, examples: Sequence[Example]) -> np.ndarray:
+    """Calibrated scores for featurised examples, exactly as the risk stage computes them."""
+    scores = np.empty(len(examples))
+    for index, example in enumerate(examples):
+        values = dict(example.values)
+        if model.text is not None and TEXT_FEATURE in model.features:
+            values[TEXT_FEATURE] = model.text.logit(example.document)
+        z, _ = final_log_odds(model, values, example.shrink, example.decisive)
+        scores[index] = sigmoid(z)
+    return scores
+
+
+def folds_for(examples: Sequence[Example], protocol: str, seed: int = 0) -> list[int | None]:
+    """The test fold of each example under ``protocol`` (None = not used by this protocol)."""
+    if protocol == "random":
+        return [bucket(group_of(e), seed + 7, FOLDS) for e in examples]
+    if protocol == "outlet":
+        return [bucket(e.article.outlet, seed + 7, FOLDS) if e.article.outlet else None for e in examples]
+    if protocol == "cross_dataset":
+        names = sorted({e.article.dataset for e in examples})
+        return [names.index(e.article.dataset) for e in examples]
+    raise ValueError(f"unknown protocol {protocol!r}")
+
+
+def out_of_fold(
+    examples: Sequence[Example],
+    protocol: str,
+    config: FitConfig,
+    text_cache: dict[tuple[str, int], TextFit] | None = None,
+    on_fold: Callable[[int, float], None] | None = None,
+) -> tuple[list[Example], np.ndarray]:
+    """Out-of-fold scores under ``protocol``: the examples that were tested and their scores."""
+    import time
+
+    folds = folds_for(examples, protocol, config.seed)
+    tested: list[Example] = []
+    scores: list[float] = []
+    for fold in sorted({f for f in folds if f is not None}):
+        started = time.perf_counter()
+        train = [e for e, f in zip(examples, folds, strict=True) if f is not None and f != fold]
+        test = [e for e, f in zip(examples, folds, strict=True) if f == fold]
+        if len({e.article.label for e in train}) < 2 or not test:
+            continue
+        text_fit = None
+        if config.text is not None and text_cache is not None:
+            key = (protocol, fold)
+            if key not in text_cache:
+                text_cache[key] = fit_text(_fitting_part(train, config), config)
+            text_fit = text_cache[key]
+        model = fit(train, config, text_fit=text_fit)
+        tested.extend(test)
+        scores.extend(predict(model, test).tolist())
+        if on_fold is not None:
+            on_fold(fold, time.perf_counter() - started)
+    return tested, np.array(scores)
+
+
+def _fitting_part(examples: Sequence[Example], config: FitConfig) -> list[Example]:
+    return [e for e in examples if not bucket(group_of(e), config.seed, 1000) < config.calibration_share * 1000]
+
+
+# --- metrics -------------------------------------------------------------------------------------
+
+
+def roc_auc(y: np.ndarray, p: np.ndarray) -> float:
+    """Area under the ROC curve (rank formulation, ties counted half); NaN with one class."""
+    positives = y == 1
+    n_pos, n_neg = int(positives.sum()), int((~positives).sum())
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    ranks = rankdata(p)
+    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def accuracy(y: np.ndarray, p: np.ndarray, threshold: float = DECISION_THRESHOLD) -> float:
+    """Share of articles on the right side of the documented threshold."""
+    return float(((p >= threshold).astype(int) == y).mean())
+
+
+def ece(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error over ``bins`` equal-width bins of the score."""
+    index = np.minimum((p * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        mask = index == b
+        if mask.any():
+            total += mask.sum() * abs(float(y[mask].mean()) - float(p[mask].mean()))
+    return total / len(y)
+
+
+def brier(y: np.ndarray, p: np.ndarray) -> float:
+    """Mean squared error of the probability."""
+    return float(((p - y) ** 2).mean())
+
+
+METRICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
+    "auc": roc_auc,
+    "accuracy": accuracy,
+    "ece": ece,
+    "brier": brier,
+}
+
+
+def with_intervals(y: np.ndarray, p: np.ndarray, resamples: int = 1000, seed: int = 0) -> dict[str, dict[str, float]]:
+    """Each metric with a percentile bootstrap 95% interval (resampling articles)."""
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(y), size=(resamples, len(y)))
+    out: dict[str, dict[str, float]] = {}
+    for name, metric in METRICS.items():
+        values = np.array([metric(y[d], p[d]) for d in draws])
+        values = values[np.isfinite(values)]
+        point = metric(y, p)
+        low, high = np.percentile(values, [2.5, 97.5]) if len(values) else (float("nan"), float("nan"))
+        out[name] = {"value": round(point, 4), "low": round(float(low), 4), "high": round(float(high), 4)}
+    return out
+
+
+def by_dataset(tested: Sequence[Example], scores: np.ndarray, resamples: int = 1000) -> dict[str, dict[str, object]]:
+    """Metrics with intervals for each dataset's rows among ``tested``."""
+    rows: dict[str, list[int]] = defaultdict(list)
+    for index, example in enumerate(tested):
+        rows[example.article.dataset].append(index)
+    result: dict[str, dict[str, object]] = {}
+    for name in sorted(rows):
+        idx = np.array(rows[name])
+        y = np.array([tested[i].article.label for i in idx])
+        p = scores[idx]
+        result[name] = {"n": len(idx), "positives": int(y.sum()), **with_intervals(y, p, resamples)}
+    return result

@@ -1,0 +1,289 @@
+"""Turn the model's log-odds into the report's ``risk``: score, label, contributions, caveats, summary.
+
+Three rules sit on top of the calibrated model, each stated in the output when it fires:
+
+* **Thin evidence** — a short text from an unrated (or unchecked) outlet with no fact-check match:
+  every share is scaled by ``words / THIN_WORDS`` (at least ``MIN_SHRINK``), pulling the score toward
+  the model's base score, and the caveats say so.
+* **Decisive fact-check** — a close match (score ≥ ``CLOSE_MATCH``) rated false or mostly false lifts
+  the score to at least ``DECISIVE_FLOOR``; it is then the top contribution and the summary says it
+  decides the score.  A style model does not know the truth; a fact-check about the same claim does.
+* **Contributions** — the model is linear in log-odds, so each piece of evidence has an exact share
+  of the log-odds; shares are turned into probability points with one common factor (the secant of
+  the logistic curve between the base score and the final score), so the effects add up exactly to
+  ``score - base score``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from factsift.model import Contribution, Report, Risk, RiskModelInfo
+from factsift.scoring.features import (
+    CLOSE_MATCH,
+    SIGNAL_NAMES,
+    TEXT_FEATURE,
+    decisive_factcheck,
+    evidence_features,
+    verdict_family,
+    word_count,
+)
+from factsift.scoring.riskmodel import RiskModel, logit, sigmoid
+from factsift.scoring.textmodel import model_input
+
+#: Label thresholds on the calibrated score: low < LOW_BELOW ≤ elevated < HIGH_FROM ≤ high.
+LOW_BELOW = 0.35
+HIGH_FROM = 0.65
+#: The decision threshold the benchmark reports accuracy at ("more likely misinformation than not").
+DECISION_THRESHOLD = 0.5
+#: A close false fact-check match lifts the score to at least this.
+DECISIVE_FLOOR = 0.9
+#: Below this many words (with no outlet rating and no fact-check match) evidence counts as thin.
+THIN_WORDS = 100
+MIN_SHRINK = 0.3
+#: Below this many words a "short text" caveat is given.
+SHORT_WORDS = 150
+
+
+def label_for(score: float) -> str:
+    """``low``, ``elevated`` or ``high`` for a calibrated score (thresholds above)."""
+    if score >= HIGH_FROM:
+        return "high"
+    if score >= LOW_BELOW:
+        return "elevated"
+    return "low"
+
+
+def shrink_factor(report: Report, values: dict[str, float]) -> float:
+    """1.0 when there is enough evidence; less for a short text with no rating and no fact-check match."""
+    rated = values.get("source_missing", 1.0) == 0.0 and values.get("source_unrated", 0.0) == 0.0
+    if rated or report.factchecks:
+        return 1.0
+    words = word_count(report)
+    if words >= THIN_WORDS:
+        return 1.0
+    return max(MIN_SHRINK, words / THIN_WORDS)
+
+
+def final_log_odds(
+    model: RiskModel, values: dict[str, float], shrink: float = 1.0, decisive: bool = False
+) -> tuple[float, dict[str, float]]:
+    """The log-odds after the thin-evidence (``shrink`` < 1) and decisive-fact-check rules, and each share of it.
+
+    The shares (plus the ``factcheck_rule`` share when the rule fires) add up to
+    ``result - model.intercept``.
+    """
+    shares = model.shares(values)
+    if shrink < 1.0:
+        shares = {name: share * shrink for name, share in shares.items()}
+    z = model.intercept + sum(shares.values())
+    if decisive and z < logit(DECISIVE_FLOOR):
+        shares["factcheck_rule"] = logit(DECISIVE_FLOOR) - z
+        z = logit(DECISIVE_FLOOR)
+    return z, shares
+
+
+def feature_values(model: RiskModel, report: Report) -> tuple[dict[str, float], list[tuple[str, float]]]:
+    """Every feature value the model needs for this report (the text model's logit included),
+    and the terms that moved the text model most."""
+    values = evidence_features(report)
+    top: list[tuple[str, float]] = []
+    if model.text is not None and TEXT_FEATURE in model.features:
+        document = model_input(report.article.title, report.article.text)
+        values[TEXT_FEATURE], top = model.text.explain(document, 8)
+    return values, top
+
+
+@dataclass(frozen=True)
+class _Group:
+    evidence: str
+    features: tuple[str, ...]
+    describe: Callable[[Report, dict[str, float]], Any]
+
+
+def _source_value(report: Report, values: dict[str, float]) -> Any:
+    source = report.source
+    if values.get("source_missing"):
+        return "not checked"
+    if source is None or values.get("source_unrated"):
+        domain = source.domain if source is not None else None
+        return f"unrated ({domain})" if domain else "unrated"
+    score = f" {source.score:.2f}" if source.score is not None else ""
+    return f"{source.label}{score} ({source.domain or source.name or 'outlet'})"
+
+
+def _signal_value(name: str) -> Callable[[Report, dict[str, float]], Any]:
+    def describe(report: Report, values: dict[str, float]) -> Any:
+        if values.get(f"signal_{name}_missing"):
+            return "not checked"
+        return round(values.get(f"signal_{name}", 0.0), 3)
+
+    return describe
+
+
+def _claims_value(report: Report, values: dict[str, float]) -> Any:
+    if values.get("claims_missing"):
+        return "not checked"
+    return f"{len(report.claims)} check-worthy (max {values.get('claims_max_checkworthiness', 0.0):.2f})"
+
+
+def _factcheck_value(report: Report, values: dict[str, float]) -> Any:
+    if values.get("factchecks_missing"):
+        return "not checked"
+    if not report.factchecks:
+        return "no match"
+    best = max(report.factchecks, key=lambda m: m.score)
+    who = f"{best.publisher}: " if best.publisher else ""
+    return f"{who}“{best.claim_reviewed}” rated {best.verdict} (match {best.score:.2f})"
+
+
+def _text_value(top_terms: list[tuple[str, float]]) -> Callable[[Report, dict[str, float]], Any]:
+    def describe(report: Report, values: dict[str, float]) -> Any:
+        up = [term for term, share in top_terms if share > 0][:4]
+        return "text model: " + ", ".join(f"“{t}”" for t in up) if up else "text model"
+
+    return describe
+
+
+def _groups(top_terms: list[tuple[str, float]]) -> list[_Group]:
+    groups = [
+        _Group(
+            "outlet rating",
+            ("source_missing", "source_unrated", "source_score", "source_unreliable", "source_mixed"),
+            _source_value,
+        ),
+        _Group(
+            "fact-checks",
+            ("factchecks_missing", "factcheck_false", "factcheck_mixed", "factcheck_true", "factcheck_rule"),
+            _factcheck_value,
+        ),
+    ]
+    groups += [
+        _Group(f"signal: {name.replace('_', ' ')}", (f"signal_{name}", f"signal_{name}_missing"), _signal_value(name))
+        for name in SIGNAL_NAMES
+    ]
+    groups += [
+        _Group("claims", ("claims_missing", "claims_max_checkworthiness", "claims_share"), _claims_value),
+        _Group("wording", (TEXT_FEATURE,), _text_value(top_terms)),
+        _Group("length", ("length",), lambda report, values: f"{word_count(report)} words"),
+    ]
+    return groups
+
+
+def contributions(
+    model: RiskModel,
+    report: Report,
+    values: dict[str, float],
+    shares: dict[str, float],
+    z: float,
+    top_terms: list[tuple[str, float]] | None = None,
+) -> list[Contribution]:
+    """Evidence items with their effect in probability (0.12 = +12 points), largest first; they sum to score - base."""
+    z0 = model.intercept
+    p, p0 = sigmoid(z), sigmoid(z0)
+    slope = (p - p0) / (z - z0) if abs(z - z0) > 1e-9 else p0 * (1 - p0)
+    items: list[Contribution] = []
+    for group in _groups(top_terms or []):
+        share = sum(shares.get(name, 0.0) for name in group.features)
+        in_model = any(name in model.features for name in group.features) or "factcheck_rule" in shares
+        value = group.describe(report, values)
+        if not in_model or (abs(share) < 1e-9 and value == "not checked"):
+            continue
+        items.append(Contribution(evidence=group.evidence, value=value, effect=round(share * slope, 4)))
+    items.sort(key=lambda c: abs(c.effect), reverse=True)
+    return items
+
+
+def caveats(model: RiskModel, report: Report, values: dict[str, float], shares: dict[str, float]) -> list[str]:
+    """Plain statements of what the score is missing or leans on."""
+    notes: list[str] = []
+    words = word_count(report)
+    source_weight = sum(abs(model.weights[model.features.index(n)]) for n in model.features if n.startswith("source_"))
+    if values.get("source_missing"):
+        notes.append("No outlet rating: the sources stage did not run or found no outlet.")
+    elif values.get("source_unrated"):
+        notes.append("The outlet is not in the rating tables, so its reliability is unknown.")
+    elif source_weight == 0.0:
+        notes.append("This model was trained without outlet ratings: the rating is shown but does not move the score.")
+    if values.get("factchecks_missing"):
+        notes.append("No fact-check search was made (the factchecks stage did not run).")
+    elif not report.factchecks:
+        notes.append("No matching fact-check in the store: nothing independent speaks to these claims.")
+    if all(values.get(f"signal_{name}_missing") for name in SIGNAL_NAMES):
+        notes.append("Writing signals were not computed.")
+    if words < SHORT_WORDS:
+        notes.append(f"Short text ({words} words): little to go on.")
+    k = shrink_factor(report, values)
+    if k < 1.0:
+        notes.append(
+            f"Evidence is thin, so the score was pulled toward the base score ({sigmoid(model.intercept):.0%})."
+        )
+    text_share = abs(shares.get(TEXT_FEATURE, 0.0))
+    total = sum(abs(s) for s in shares.values())
+    if total > 0 and text_share / total > 0.5 and "factcheck_rule" not in shares:
+        notes.append(
+            "Most of this score comes from wording alone: a style model trained on 2016–2018 US political news "
+            "does not check facts and generalises poorly to other outlets and topics."
+        )
+    return notes
+
+
+def summary_line(score: float, label: str, items: list[Contribution], report: Report, thin: bool) -> str:
+    """One plain-language sentence: the score, what drove it, and how far to trust it."""
+    head = f"{label.capitalize()} risk ({score:.0%}) that this article is misinformation"
+    decisive = decisive_factcheck(report)
+    if decisive is not None:
+        who = f" by {decisive.publisher}" if decisive.publisher else ""
+        return (
+            f"{head}: a fact-check{who} of the same claim rated it {decisive.verdict}, "
+            f"which decides the score whatever the writing style."
+        )
+    drivers = [c for c in items if c.effect > 0.005][:2]
+    if drivers:
+        parts = " and ".join(f"{c.evidence} (+{c.effect * 100:.0f} pts)" for c in drivers)
+        head += f", mainly from {parts}"
+    elif items and items[0].effect < -0.005:
+        head += f", kept down by {items[0].evidence} ({items[0].effect * 100:.0f} pts)"
+    if thin:
+        head += "; the evidence is thin, so treat it as a weak hint"
+    return head + "."
+
+
+def assess(model: RiskModel, report: Report) -> Risk:
+    """The full ``risk`` section for an analysed report."""
+    values, top_terms = feature_values(model, report)
+    shrink = shrink_factor(report, values)
+    z, shares = final_log_odds(model, values, shrink, decisive_factcheck(report) is not None)
+    score = sigmoid(z)
+    label = label_for(score)
+    items = contributions(model, report, values, shares, z, top_terms)
+    notes = caveats(model, report, values, shares)
+    thin = shrink < 1.0 or (
+        bool(values.get("source_missing") or values.get("source_unrated")) and not report.factchecks
+    )
+    return Risk(
+        score=round(score, 4),
+        label=label,  # type: ignore[arg-type]
+        contributions=items,
+        model=model_info(model),
+        caveats=notes,
+        summary=summary_line(score, label, items, report, thin),
+    )
+
+
+def model_info(model: RiskModel) -> RiskModelInfo:
+    """The ``risk.model`` block: which model, trained on what."""
+    return RiskModelInfo(name=model.name, trained_on=model.trained_on, version=model.version)
+
+
+__all__ = [
+    "CLOSE_MATCH",
+    "DECISION_THRESHOLD",
+    "HIGH_FROM",
+    "LOW_BELOW",
+    "assess",
+    "label_for",
+    "verdict_family",
+]

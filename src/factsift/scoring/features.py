@@ -1,0 +1,152 @@
+"""Evidence features: what the other stages found, turned into named numbers for the risk model.
+
+Every feature is read by name from the report, and every stage that did not run (or found
+nothing to rate) sets an explicit ``*_missing`` indicator instead of a silent zero, so the model
+can tell "no evidence" from "evidence of nothing wrong".  When a stage is added to the pipeline,
+retraining picks its features up with no code change here.
+"""
+
+from __future__ import annotations
+
+import math
+
+from factsift.model import FactCheckMatch, Report
+
+SIGNAL_NAMES = (
+    "anonymous_sourcing",
+    "clickbait_headline",
+    "loaded_language",
+    "missing_provenance",
+    "headline_body_mismatch",
+)
+
+#: Verdict families the fact-check features use; anything else counts as "other".
+FALSE_VERDICTS = frozenset({"false", "mostly-false", "pants-on-fire", "pants-fire"})
+MIXED_VERDICTS = frozenset({"mixed", "half-true", "mixture"})
+TRUE_VERDICTS = frozenset({"true", "mostly-true"})
+
+#: A fact-check match at least this close is about the same claim (the factchecks stage's scale, 0–1).
+CLOSE_MATCH = 0.75
+
+SOURCE_FEATURES = ("source_missing", "source_unrated", "source_score", "source_unreliable", "source_mixed")
+TEXT_FEATURE = "text_model"
+
+EVIDENCE_FEATURES: tuple[str, ...] = (
+    *SOURCE_FEATURES,
+    *(f"signal_{name}" for name in SIGNAL_NAMES),
+    *(f"signal_{name}_missing" for name in SIGNAL_NAMES),
+    "claims_missing",
+    "claims_max_checkworthiness",
+    "claims_share",
+    "factchecks_missing",
+    "factcheck_false",
+    "factcheck_mixed",
+    "factcheck_true",
+    "length",
+)
+
+#: Every feature the risk model may use, the text model's logit last.
+ALL_FEATURES: tuple[str, ...] = (*EVIDENCE_FEATURES, TEXT_FEATURE)
+
+_SOURCE_VALUES = ("source_score", "source_unreliable", "source_mixed")
+#: Missing-indicator → the value features it stands in for.  When the indicator is on, those values
+#: are set to their training mean (so they move nothing) and the indicator carries the effect.
+MISSING_GROUPS: dict[str, tuple[str, ...]] = {
+    "source_missing": _SOURCE_VALUES,
+    "source_unrated": _SOURCE_VALUES,
+    **{f"signal_{name}_missing": (f"signal_{name}",) for name in SIGNAL_NAMES},
+    "claims_missing": ("claims_max_checkworthiness", "claims_share"),
+    "factchecks_missing": ("factcheck_false", "factcheck_mixed", "factcheck_true"),
+}
+
+
+def impute(values: dict[str, float], means: dict[str, float]) -> dict[str, float]:
+    """``values`` with every value feature whose evidence is missing set to its training mean."""
+    out = dict(values)
+    for indicator, names in MISSING_GROUPS.items():
+        if values.get(indicator, 0.0):
+            for name in names:
+                if name in means:
+                    out[name] = means[name]
+    return out
+
+
+def observed_means(rows: list[dict[str, float]], names: tuple[str, ...]) -> dict[str, float]:
+    """Each feature's mean over the rows where its evidence was present (0 when it never was)."""
+    missing_for: dict[str, list[str]] = {}
+    for indicator, group in MISSING_GROUPS.items():
+        for name in group:
+            missing_for.setdefault(name, []).append(indicator)
+    means: dict[str, float] = {}
+    for name in names:
+        indicators = missing_for.get(name, [])
+        present = [r.get(name, 0.0) for r in rows if not any(r.get(i, 0.0) for i in indicators)]
+        means[name] = sum(present) / len(present) if present else 0.0
+    return means
+
+
+def verdict_family(verdict: str) -> str:
+    """``false``, ``mixed``, ``true`` or ``other`` for a fact-check verdict as the factchecks stage spells it."""
+    key = verdict.strip().lower().replace("_", "-").replace(" ", "-")
+    if key in FALSE_VERDICTS:
+        return "false"
+    if key in MIXED_VERDICTS:
+        return "mixed"
+    if key in TRUE_VERDICTS:
+        return "true"
+    return "other"
+
+
+def word_count(report: Report) -> int:
+    """Words in the cleaned body (what "short text" is measured in)."""
+    return len(report.article.text.split())
+
+
+def _best(matches: list[FactCheckMatch], family: str) -> float:
+    scores = [m.score for m in matches if verdict_family(m.verdict) == family]
+    return max(scores, default=0.0)
+
+
+def evidence_features(report: Report) -> dict[str, float]:
+    """The named evidence features of one report (the text model's logit is added by the scorer)."""
+    ran = set(report.stages)
+    features: dict[str, float] = dict.fromkeys(EVIDENCE_FEATURES, 0.0)
+
+    source = report.source
+    if "sources" not in ran or source is None:
+        features["source_missing"] = 1.0
+    elif source.label == "unrated" or source.score is None:
+        features["source_unrated"] = 1.0
+    else:
+        features["source_score"] = min(1.0, max(0.0, source.score)) - 0.5
+        features["source_unreliable"] = float(source.label == "unreliable")
+        features["source_mixed"] = float(source.label == "mixed")
+
+    for name in SIGNAL_NAMES:
+        signal = report.signal(name)
+        if signal is None or signal.error is not None:
+            features[f"signal_{name}_missing"] = 1.0
+        else:
+            features[f"signal_{name}"] = min(1.0, max(0.0, signal.score))
+
+    if "claims" not in ran:
+        features["claims_missing"] = 1.0
+    else:
+        features["claims_max_checkworthiness"] = max((c.checkworthiness for c in report.claims), default=0.0)
+        features["claims_share"] = len(report.claims) / max(1, len(report.article.sentences))
+
+    if "factchecks" not in ran:
+        features["factchecks_missing"] = 1.0
+    else:
+        features["factcheck_false"] = _best(report.factchecks, "false")
+        features["factcheck_mixed"] = _best(report.factchecks, "mixed")
+        features["factcheck_true"] = _best(report.factchecks, "true")
+
+    features["length"] = min(1.0, math.log1p(word_count(report)) / math.log(2000))
+    return features
+
+
+def decisive_factcheck(report: Report) -> FactCheckMatch | None:
+    """The closest fact-check match rated false or mostly false, if it is close enough to decide."""
+    close = [m for m in report.factchecks if m.score >= CLOSE_MATCH and verdict_family(m.verdict) == "false"]
+    return max(close, key=lambda m: m.score, default=None)

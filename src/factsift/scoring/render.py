@@ -1,0 +1,37 @@
+"""The risk section of the terminal report: the summary line first, then what moved the score."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from factsift.model import Report
+
+_STYLE = {"low": "green", "elevated": "yellow", "high": "bold red"}
+
+
+def render(report: Report) -> Panel | None:
+    """A panel with the plain-language summary, the score, each contribution and the caveats."""
+    risk = report.risk
+    if risk is None:
+        return None
+    style = _STYLE.get(risk.label, "bold")
+    parts: list[object] = [Text(risk.summary or f"Risk {risk.score:.0%} ({risk.label})", style=style)]
+    if risk.contributions:
+        table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+        table.add_column("evidence")
+        table.add_column("effect", justify="right")
+        table.add_column("value")
+        for item in risk.contributions:
+            effect = f"{item.effect * 100:+.0f} pts" if abs(item.effect) >= 0.005 else "±0 pts"
+            table.add_row(Text(item.evidence), Text(effect), Text("" if item.value is None else str(item.value)))
+        parts += [Text(""), table]
+    if risk.caveats:
+        parts.append(Text(""))
+        parts += [Text(f"• {note}", style="dim") for note in risk.caveats]
+    if risk.model is not None:
+        parts.append(Text(f"model {risk.model.name} {risk.model.version}", style="dim"))
+    title = f"Risk: {risk.score:.0%} ({risk.label})"
+    return Panel(Group(*parts), title=title, title_align="left", border_style=style)  # type: ignore[arg-type]

@@ -1,0 +1,25 @@
+"""The ``risk`` pipeline stage: a calibrated, explained probability that the article is misinformation."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from factsift.model import Report
+from factsift.options import Options
+from factsift.pipeline import stage
+from factsift.scoring.explain import assess
+from factsift.scoring.riskmodel import load_model
+
+
+def model_path(options: Options) -> Path | None:
+    """A user's own model file (``extra["risk_model"]`` or ``$FACTSIFT_RISK_MODEL``), else None for the shipped one."""
+    custom = options.extra.get("risk_model") or os.environ.get("FACTSIFT_RISK_MODEL")
+    return Path(custom) if custom else None
+
+
+@stage("risk")
+def risk_stage(report: Report, options: Options) -> Report:
+    """Score the report from whatever evidence the earlier stages left in it."""
+    report.risk = assess(load_model(model_path(options)), report)
+    return report

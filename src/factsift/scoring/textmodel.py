@@ -1,0 +1,108 @@
+"""The regularised text model: a linear model over tf-idf word and character n-grams.
+
+Training (:mod:`factsift.scoring.train`) fits it with scikit-learn, using :func:`terms` below as
+the analyzer, and exports the vocabulary, idf and weights to plain JSON; scoring here is pure
+Python over that JSON (no pickle, no scikit-learn at run time) and reproduces scikit-learn's
+``TfidfVectorizer(sublinear_tf=True, norm="l2")`` followed by a linear decision function.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+#: Only the headline and the first this-many characters of the body are read (speed, and the lead carries the style).
+MAX_CHARS = 3000
+
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+
+
+@dataclass(frozen=True)
+class TextConfig:
+    """Which n-grams the text model uses."""
+
+    word_ngrams: int = 2  # 1 = words, 2 = words and word pairs
+    char_ngrams: int = 0  # 0 = none, else within-word character n-grams of this length
+
+    def to_dict(self) -> dict[str, int]:
+        return {"word_ngrams": self.word_ngrams, "char_ngrams": self.char_ngrams}
+
+
+def model_input(title: str | None, text: str) -> str:
+    """The text the model reads: headline, blank line, the start of the body."""
+    return f"{title or ''}\n\n{text[:MAX_CHARS]}"
+
+
+def terms(document: str, config: TextConfig) -> list[str]:
+    """The n-gram terms of ``document`` (lower-cased; digits collapsed to ``0``)."""
+    words = [("0" if w[0].isdigit() else w) for w in _WORD.findall(document.lower())]
+    found = list(words)
+    if config.word_ngrams >= 2:
+        found.extend(f"{a} {b}" for a, b in itertools.pairwise(words))
+    n = config.char_ngrams
+    if n:
+        for word in words:
+            padded = f" {word} "
+            if len(padded) <= n:
+                found.append("#" + padded)
+            else:
+                found.extend("#" + padded[i : i + n] for i in range(len(padded) - n + 1))
+    return found
+
+
+@dataclass(frozen=True)
+class TextModel:
+    """Tf-idf weights and a linear decision function; ``logit`` is the model's log-odds."""
+
+    config: TextConfig
+    weights: dict[str, tuple[float, float]]  # term -> (idf, coefficient)
+    intercept: float
+
+    def logit(self, document: str) -> float:
+        """Log-odds that ``document`` (see :func:`model_input`) is misinformation, by its wording alone."""
+        return self.explain(document, 0)[0]
+
+    def explain(self, document: str, k: int = 5) -> tuple[float, list[tuple[str, float]]]:
+        """The log-odds and the ``k`` terms that pushed it most (either way), with their share of it."""
+        weights = self.weights
+        parts: list[tuple[str, float]] = []
+        norm2 = 0.0
+        for term, count in Counter(terms(document, self.config)).items():
+            entry = weights.get(term)
+            if entry is not None:
+                value = (1.0 + math.log(count)) * entry[0]
+                norm2 += value * value
+                parts.append((term, value * entry[1]))
+        if norm2 == 0:
+            return self.intercept, []
+        norm = math.sqrt(norm2)
+        z = self.intercept + sum(share for _, share in parts) / norm
+        if k <= 0:
+            return z, []
+        top = sorted(parts, key=lambda part: abs(part[1]), reverse=True)[:k]
+        return z, [(term.lstrip("#"), share / norm) for term, share in top]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (terms, idf and coefficients as parallel lists)."""
+        items = sorted(self.weights.items())
+        return {
+            "config": self.config.to_dict(),
+            "intercept": self.intercept,
+            "terms": [term for term, _ in items],
+            "idf": [round(idf, 5) for _, (idf, _) in items],
+            "coef": [round(coef, 5) for _, (_, coef) in items],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TextModel:
+        """Rebuild from :meth:`to_dict` output, checking the lists line up."""
+        terms_, idf, coef = data["terms"], data["idf"], data["coef"]
+        if not (len(terms_) == len(idf) == len(coef)):
+            raise ValueError("text model: terms, idf and coef differ in length")
+        config = TextConfig(**{k: int(v) for k, v in data["config"].items()})
+        weights = {str(t): (float(i), float(c)) for t, i, c in zip(terms_, idf, coef, strict=True)}
+        return cls(config=config, weights=weights, intercept=float(data["intercept"]))

@@ -1,0 +1,120 @@
+"""The risk stage in the pipeline, its terminal section, its JSON, and ``factsift train risk``."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+
+import jsonschema
+import pytest
+from rich.console import Console
+
+import factsift
+from factsift.cli import main
+from factsift.cli.render import print_report
+from factsift.options import Options
+from factsift.schema import report_schema
+from factsift.scoring.riskmodel import DEFAULT_PATH, read_model
+from factsift.scoring.stage import risk_stage
+
+from .conftest import make_report
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "examples" / "seed-article.txt"
+
+
+def test_shipped_model_loads_and_is_small() -> None:
+    assert DEFAULT_PATH.stat().st_size <= 20 * 1024 * 1024
+    model = read_model(DEFAULT_PATH)
+    assert model.text is not None and len(model.text.weights) > 1000
+    assert 0.0 < model.base_rate < 1.0
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the shared seed article is not beside the repo")
+def test_seed_article_gets_a_risk_section_that_validates() -> None:
+    report = factsift.analyse(str(SEED))
+    assert "risk" in report.stages
+    risk = report.risk
+    assert risk is not None
+    assert 0.0 <= risk.score <= 1.0
+    assert risk.summary and risk.summary.split()[0] in {"Low", "Elevated", "High"}
+    assert risk.model is not None and risk.model.trained_on
+    assert any(c.evidence == "wording" for c in risk.contributions)
+    jsonschema.validate(report.to_dict(), report_schema())
+
+
+def test_stage_uses_a_model_file_given_in_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACTSIFT_RISK_MODEL", str(tmp_path / "missing.json.gz"))
+    with pytest.raises(FileNotFoundError):
+        risk_stage(make_report(), Options())
+
+
+def test_render_puts_summary_first_and_prints_page_text_verbatim() -> None:
+    report = make_report(title="[bold]Not markup[/bold]", body="Text with [red]brackets[/] " * 40, stages=("ingest",))
+    report = risk_stage(report, Options())
+    assert report.risk is not None
+    report.risk.caveats.append("a caveat with [/x] in it")
+    buffer = io.StringIO()
+    print_report(report, Console(file=buffer, width=140, color_system=None))
+    out = buffer.getvalue()
+    assert report.risk.summary is not None
+    assert out.startswith(report.risk.summary[:40])  # the summary line is the first thing printed
+    assert "Risk:" in out and "text model" in out
+    assert "[/x]" in out and "[bold]Not markup[/bold]" in out
+
+
+def _tiny_dataset(root: Path) -> None:
+    rng = random.Random(3)
+    fake_words = "shocking secret exposed bombshell insiders hide truth they".split()
+    real_words = "committee budget said percent report official quarter vote".split()
+    for folder, words in (("fake", fake_words), ("legit", real_words)):
+        base = root / "fakenews_amt" / "fakeNewsDataset" / folder
+        base.mkdir(parents=True)
+        for i in range(24):
+            body = " ".join(rng.choice([*words, "the", "a", "of"]) for _ in range(80))
+            (base / f"t{i:02d}.{folder}.txt").write_text(f"Headline {i}\n\n{body.capitalize()}.")
+
+
+def test_train_command_writes_a_loadable_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "articles"
+    _tiny_dataset(data)
+    out = tmp_path / "model.json.gz"
+    assert main(["train", "risk", "--data", str(data), "--out", str(out)]) == 0
+    model = read_model(out)
+    assert model.trained_on.startswith("fakenews_amt (48)")
+    assert "trained words-balanced on 48 articles" in capsys.readouterr().out
+
+
+def test_train_command_rejects_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "risk", "--data", str(tmp_path / "nope")]) == 2
+    assert main(["train", "risk", "--data", str(tmp_path)]) == 2
+    assert "no labelled articles" in capsys.readouterr().err
+
+
+def test_report_json_has_the_documented_risk_shape() -> None:
+    report = risk_stage(make_report(source_label="unreliable", source_score=0.1), Options())
+    data = json.loads(report.to_json())
+    risk = data["risk"]
+    assert set(risk) >= {"score", "label", "contributions", "model", "caveats", "summary"}
+    assert all(set(c) == {"evidence", "value", "effect"} for c in risk["contributions"])
+
+
+def _has_stages(*names: str) -> bool:
+    from factsift.pipeline import registered_stages
+
+    return all(name in registered_stages() for name in names)
+
+
+@pytest.mark.skipif(
+    not (SEED.exists() and _has_stages("sources", "signals")),
+    reason="needs the sources and signals stages (other branches); live once they are merged",
+)
+def test_seed_article_is_flagged_for_its_outlet() -> None:
+    """Issue 7's acceptance check as far as the data supports it (see README: the seed scores elevated,
+    not high, on these datasets). Fails after merging the stages until the model is retrained on them."""
+    risk = factsift.analyse(str(SEED)).risk
+    assert risk is not None
+    assert risk.label in {"elevated", "high"}, risk.summary
+    assert risk.contributions[0].evidence == "outlet rating", risk.contributions
+    assert risk.contributions[0].effect > 0.05

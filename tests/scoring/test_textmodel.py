@@ -1,0 +1,66 @@
+"""The pure-Python text model reproduces scikit-learn's tf-idf + logistic regression."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factsift.scoring.textmodel import TextConfig, TextModel, model_input, terms
+
+DOCS = [
+    "Shocking! You won't believe what the senator did next",
+    "The senator introduced a bill on farm subsidies on Monday",
+    "They don't want you to know this one secret about vaccines",
+    "The committee will vote on the budget proposal next week",
+    "Insiders reveal the shocking truth the media is hiding",
+    "Officials said the bridge repairs would finish in March 2017",
+]
+LABELS = [1, 0, 1, 0, 1, 0]
+
+
+@pytest.mark.parametrize("config", [TextConfig(2, 0), TextConfig(1, 4)])
+def test_matches_sklearn(config: TextConfig) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(analyzer=lambda d: terms(d, config), sublinear_tf=True)
+    matrix = vectorizer.fit_transform(DOCS)
+    classifier = LogisticRegression(C=10).fit(matrix, LABELS)
+    weights = {t: (float(vectorizer.idf_[i]), float(classifier.coef_[0][i])) for t, i in vectorizer.vocabulary_.items()}
+    model = TextModel(config=config, weights=weights, intercept=float(classifier.intercept_[0]))
+    probe = [*DOCS, "A secret bill about the shocking budget", "nothing known here xyzzy"]
+    expected = classifier.decision_function(vectorizer.transform(probe))
+    got = np.array([model.logit(d) for d in probe])
+    assert np.allclose(got, expected, atol=1e-9)
+    restored = TextModel.from_dict(model.to_dict())
+    assert np.allclose([restored.logit(d) for d in probe], expected, atol=1e-3)
+
+
+def test_terms_words_pairs_and_chars() -> None:
+    found = terms("Big 2016 win", TextConfig(word_ngrams=2, char_ngrams=4))
+    assert "big" in found and "0" in found and "big 0" in found
+    assert "# big" in found and "#win " in found
+
+
+def test_explain_reports_the_pushing_terms() -> None:
+    model = TextModel(TextConfig(1, 0), {"secret": (1.0, 2.0), "budget": (1.0, -1.0)}, intercept=0.0)
+    z, top = model.explain("secret budget secret", 2)
+    assert z == pytest.approx(model.logit("secret budget secret"))
+    assert top[0][0] == "secret" and top[0][1] > 0 > top[1][1]
+    assert sum(share for _, share in top) == pytest.approx(z)
+
+
+def test_model_input_caps_the_body() -> None:
+    document = model_input("Title", "x" * 10_000)
+    assert document.startswith("Title\n\n") and len(document) < 3100
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text())
+def test_any_text_scores_finite(text: str) -> None:
+    model = TextModel(TextConfig(2, 4), {"a": (1.0, 1.0), "#abc": (2.0, -0.5)}, intercept=0.1)
+    assert math.isfinite(model.logit(text))

@@ -1,0 +1,136 @@
+"""Training, calibration, saving and the evaluation protocols, on synthetic featurised examples."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from factsift.scoring.datasets import LabelledArticle
+from factsift.scoring.evaluation import accuracy, brier, ece, folds_for, out_of_fold, predict, roc_auc
+from factsift.scoring.features import EVIDENCE_FEATURES, SIGNAL_NAMES
+from factsift.scoring.featurize import Example
+from factsift.scoring.riskmodel import read_model
+from factsift.scoring.textmodel import TextConfig
+from factsift.scoring.train import FitConfig, dataset_weights, fit, without_source, without_text
+
+FAKE_WORDS = ["shocking", "secret", "they", "hide", "truth", "exposed", "insiders", "bombshell"]
+REAL_WORDS = ["committee", "budget", "said", "percent", "report", "official", "quarter", "vote"]
+
+
+def synthetic(n: int = 240, seed: int = 1) -> list[Example]:
+    """Examples whose outlet rating and wording both carry (noisy) signal, as the real stages would give."""
+    rng = random.Random(seed)
+    examples = []
+    for i in range(n):
+        label = i % 2
+        words = FAKE_WORDS if label else REAL_WORDS
+        mixed = [rng.choice(words if rng.random() < 0.7 else FAKE_WORDS + REAL_WORDS) for _ in range(60)]
+        values = dict.fromkeys(EVIDENCE_FEATURES, 0.0)
+        values["source_score"] = (0.25 if label else 0.75) + rng.gauss(0, 0.2) - 0.5
+        values["source_unreliable"] = float(values["source_score"] < -0.2)
+        values["signal_anonymous_sourcing"] = min(1.0, max(0.0, (0.6 if label else 0.3) + rng.gauss(0, 0.2)))
+        for name in SIGNAL_NAMES:
+            if name != "anonymous_sourcing":
+                values[f"signal_{name}"] = rng.random()
+        values["claims_missing"] = 1.0
+        values["factchecks_missing"] = 1.0
+        values["length"] = 0.6
+        dataset = ["alpha", "beta", "gamma"][i % 3]
+        article = LabelledArticle(
+            id=f"{dataset}:{i}",
+            dataset=dataset,
+            title=None,
+            text=" ".join(mixed),
+            label=label,
+            outlet=f"outlet{i % 17}.com",
+        )
+        examples.append(
+            Example(
+                article=article, values=values, document=" ".join(mixed), shrink=1.0, decisive=False, stages=("ingest",)
+            )
+        )
+    return examples
+
+
+CONFIG = FitConfig(text=TextConfig(word_ngrams=1, char_ngrams=0), min_df=1, inner_folds=3)
+
+
+def test_fit_learns_the_evidence_and_calibrates(tmp_path: Path) -> None:
+    examples = synthetic()
+    model = fit(examples, CONFIG, trained_on="synthetic")
+    weights = dict(zip(model.features, model.weights, strict=True))
+    assert weights["source_score"] < 0  # a better-rated outlet lowers the risk
+    assert weights["signal_anonymous_sourcing"] > 0
+    assert weights["text_model"] > 0
+    assert weights["claims_missing"] == 0.0  # constant in training: no weight
+    fresh = synthetic(seed=2)
+    scores = predict(model, fresh)
+    labels = np.array([e.article.label for e in fresh])
+    assert roc_auc(labels, scores) > 0.9
+    assert ece(labels, scores) < 0.15
+    path = tmp_path / "model.json.gz"
+    model.save(path)
+    first = path.read_bytes()
+    model.save(path)
+    assert path.read_bytes() == first  # deterministic artifact
+    restored = read_model(path)
+    assert np.allclose(predict(restored, fresh), scores, atol=1e-3)
+
+
+def test_ablations_drop_their_features() -> None:
+    examples = synthetic(120)
+    no_source = fit(examples, without_source(CONFIG))
+    no_text = fit(examples, without_text(CONFIG))
+    assert not any(f.startswith("source_") for f in no_source.features)
+    assert "text_model" not in no_text.features and no_text.text is None
+
+
+def test_outlet_protocol_never_shares_an_outlet() -> None:
+    examples = synthetic(120)
+    folds = folds_for(examples, "outlet")
+    by_outlet: dict[str, set[int | None]] = {}
+    for example, fold in zip(examples, folds, strict=True):
+        by_outlet.setdefault(example.article.outlet or "", set()).add(fold)
+    assert all(len(f) == 1 for f in by_outlet.values())
+    cross = folds_for(examples, "cross_dataset")
+    assert len(set(cross)) == 3
+
+
+def test_out_of_fold_scores_every_tested_row_once() -> None:
+    examples = synthetic(90)
+    tested, scores = out_of_fold(examples, "cross_dataset", without_text(CONFIG))
+    assert len(tested) == len(examples) == len(scores)
+    assert len({e.article.id for e in tested}) == len(examples)
+
+
+def test_metrics() -> None:
+    y = np.array([0, 0, 1, 1])
+    assert roc_auc(y, np.array([0.1, 0.4, 0.35, 0.8])) == pytest.approx(0.75)
+    assert roc_auc(y, np.array([0.5, 0.5, 0.5, 0.5])) == pytest.approx(0.5)
+    assert accuracy(y, np.array([0.2, 0.6, 0.7, 0.9])) == pytest.approx(0.75)
+    assert brier(y, y.astype(float)) == 0.0
+    assert ece(np.array([0, 1] * 50), np.full(100, 0.5)) == pytest.approx(0.0)
+    assert ece(np.array([0] * 10), np.full(10, 0.9)) == pytest.approx(0.9)
+
+
+def test_balanced_weights_give_each_dataset_the_same_total() -> None:
+    examples = synthetic(90)[:70]  # datasets of unequal size
+    weights = dataset_weights(examples, FitConfig(balance_datasets=True))
+    assert weights is not None
+    totals: dict[str, float] = {}
+    for example, weight in zip(examples, weights, strict=True):
+        totals[example.article.dataset] = totals.get(example.article.dataset, 0.0) + float(weight)
+    assert max(totals.values()) == pytest.approx(min(totals.values()))
+    assert dataset_weights(examples, FitConfig()) is None
+    assert fit(examples, FitConfig(text=None, balance_datasets=True)).info["config"]["balance_datasets"] is True
+
+
+def test_cli_default_candidate_is_the_shipped_one() -> None:
+    from factsift.cli import build_parser
+    from factsift.scoring.train import CANDIDATES, SHIPPED_CANDIDATE
+
+    args = build_parser().parse_args(["train", "risk", "--data", "x"])
+    assert args.candidate == SHIPPED_CANDIDATE and SHIPPED_CANDIDATE in CANDIDATES
