@@ -23,8 +23,7 @@ def _sentence_ids(report: factsift.Report, starts: tuple[str, ...]) -> set[int]:
 
 @pytest.fixture(scope="module")
 def seed() -> factsift.Report:
-    if not SEED.is_file():
-        pytest.skip("the shared seed article is not beside the repository")
+    assert SEED.is_file(), f"the shared seed article is missing: {SEED}"
     return factsift.analyse(str(SEED))
 
 

@@ -33,11 +33,12 @@ from factsift.scoring.features import (
 from factsift.scoring.riskmodel import RiskModel, logit, sigmoid
 from factsift.scoring.textmodel import model_input
 
-#: Label thresholds on the calibrated score: low < LOW_BELOW ≤ elevated < HIGH_FROM ≤ high.
-LOW_BELOW = 0.35
-HIGH_FROM = 0.65
 #: The decision threshold the benchmark reports accuracy at ("more likely misinformation than not").
 DECISION_THRESHOLD = 0.5
+#: Label thresholds on the calibrated score: low < LOW_BELOW ≤ elevated < HIGH_FROM ≤ high.
+#: "high" starts where misinformation becomes more likely than not, the benchmark's decision threshold.
+LOW_BELOW = 0.35
+HIGH_FROM = DECISION_THRESHOLD
 #: A close false fact-check match lifts the score to at least this.
 DECISIVE_FLOOR = 0.9
 #: Below this many words (with no outlet rating and no fact-check match) evidence counts as thin.
