@@ -10,6 +10,7 @@ The same code featurises training data and live articles, so the two cannot drif
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -106,9 +107,23 @@ def cue_names(text: str, words: list[str]) -> list[str]:
     return names
 
 
+def _slot(key: str, mask: int) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) & mask
+
+
 def _add(counts: dict[int, float], key: str, mask: int, weight: float = 1.0) -> None:
-    index = zlib.crc32(key.encode("utf-8", "surrogatepass")) & mask
+    index = _slot(key, mask)
     counts[index] = counts.get(index, 0.0) + weight
+
+
+@functools.lru_cache(maxsize=200_000)
+def _char_slots(word: str, mask: int, char_min: int, char_max: int) -> tuple[int, ...]:
+    """Hashed slots of a word's character n-grams; cached, since news prose repeats its words."""
+    padded_word = f" {word} "
+    size = len(padded_word)
+    return tuple(
+        _slot("c:" + padded_word[i : i + n], mask) for n in range(char_min, char_max + 1) for i in range(size - n + 1)
+    )
 
 
 def _normalised(counts: dict[int, float], out: dict[int, float]) -> None:
@@ -155,11 +170,8 @@ def featurise(text: str, config: FeatureConfig) -> dict[int, float]:
         for shape in shapes:
             if shape[0] == "<":
                 continue
-            padded_word = f" {shape} "
-            size = len(padded_word)
-            for n in range(config.char_min, config.char_max + 1):
-                for i in range(size - n + 1):
-                    _add(block, "c:" + padded_word[i : i + n], mask)
+            for index in _char_slots(shape, mask, config.char_min, config.char_max):
+                block[index] = block.get(index, 0.0) + 1.0
         _normalised(block, out)
     if config.cues:
         for name in cue_names(text, words):
