@@ -7,7 +7,10 @@ stages cache their models per process), before the first chunk arrives.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import os
+import sys
 from typing import Any
 
 from factsift.batch.politeness import HostGate
@@ -29,8 +32,19 @@ _WARM_UP_TEXT = (
 )
 
 
+def _one_thread_per_worker() -> None:
+    """Each worker owns one core: numeric libraries must not start a thread per core in every worker."""
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+    if "torch" in sys.modules or importlib.util.find_spec("torch") is not None:
+        import torch
+
+        torch.set_num_threads(1)
+
+
 def warm_up(analysis: dict[str, Any]) -> None:
     """Analyse a tiny article once so every stage loads its models in this process (pool initializer)."""
+    _one_thread_per_worker()
     try:
         analyse(text=_WARM_UP_TEXT, **analysis)
     except Exception:  # a broken stage must not kill the worker; each row will report it
