@@ -7,7 +7,6 @@ stages cache their models per process), before the first chunk arrives.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 import sys
@@ -35,10 +34,9 @@ _WARM_UP_TEXT = (
 def _one_thread_per_worker() -> None:
     """Each worker owns one core: numeric libraries must not start a thread per core in every worker."""
     for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ.setdefault(variable, "1")
-    if "torch" in sys.modules or importlib.util.find_spec("torch") is not None:
-        import torch
-
+        os.environ.setdefault(variable, "1")  # read by torch/numpy when they are first imported
+    torch = sys.modules.get("torch")
+    if torch is not None:
         torch.set_num_threads(1)
 
 
