@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import jsonschema
@@ -66,3 +67,12 @@ def test_seed_report_matches_the_schema(seed_path: Path) -> None:
     jsonschema.validate(data, report_schema())
     assert data["schema"] == "factsift.report/1"
     assert set(data["timings_ms"]) >= {"ingest"}
+
+
+def test_to_dict_gives_what_dataclasses_asdict_gives(seed_path: Path) -> None:
+    report = factsift.analyse(str(seed_path))
+    expected = dataclasses.asdict(report)
+    data = report.to_dict()
+    assert list(data)[:2] == ["schema", "version"]
+    assert data == {key: expected[key] for key in data} and set(data) == set(expected)
+    assert data["article"]["sentences"][0] is not report.article.sentences[0]  # a copy, not the objects

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import trafilatura
-from trafilatura.settings import Document
+from trafilatura.settings import Document, set_date_params
 
 from factsift.errors import InputError
 from factsift.ingest.furniture import CleanedText, clean_text
@@ -17,7 +17,11 @@ _HTML_LANG = re.compile(r"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
 
 
 def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> tuple[Article, CleanedText]:
-    """Article metadata and cleaned body from an HTML page (``url`` helps resolve the outlet)."""
+    """Article metadata and cleaned body from an HTML page (``url`` helps resolve the outlet).
+
+    ``fast`` skips trafilatura's fallback extractors and its free-text date search: about half
+    the cost on a typical page, for slightly lower recall on unusual layouts.
+    """
     try:
         doc = trafilatura.bare_extraction(
             html,
@@ -25,7 +29,9 @@ def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> tu
             with_metadata=True,
             include_comments=False,
             include_tables=True,
-            no_fallback=fast,
+            fast=fast,
+            # --fast: dates from the page's metadata, <time> elements and URL only, no free-text scan
+            date_extraction_params=set_date_params(not fast),
         )
     except (ValueError, TypeError) as exc:  # lxml rejects some malformed documents
         raise InputError(f"cannot parse the HTML page: {exc}") from exc

@@ -11,7 +11,7 @@ import re
 
 from factsift.model import Article, Signal, Span
 from factsift.signals.clickbait_features import headline_features
-from factsift.signals.clickbait_model import shipped_model
+from factsift.signals.clickbait_model import logistic, shipped_model
 from factsift.signals.registry import signal
 from factsift.signals.spans import make_span
 
@@ -40,7 +40,7 @@ def clickbait_headline(article: Article) -> Signal:
         return Signal(name=NAME, score=0.0, explanation="No headline to judge.", details={"headline": False})
     model = shipped_model()
     decision, parts = model.contributions(article.title)
-    probability = model.probability(article.title)
+    probability = logistic(decision)
     spans = _word_spans(article.title, parts) if probability >= 0.5 else []
     if probability >= 0.8:
         explanation = "The headline reads like clickbait: it teases rather than tells what happened."
