@@ -8,7 +8,6 @@ The JSON form is versioned (``SCHEMA_ID``) and described by ``schema/report.sche
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -16,10 +15,14 @@ from typing import Any, Literal
 SCHEMA_ID = "factsift.report/1"
 
 
-@functools.cache
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
 def _field_names(cls: type) -> tuple[str, ...] | None:
-    """The field names of a dataclass type, or None for any other type."""
-    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+    """The field names of a dataclass type (remembered), or None for any other type."""
+    if cls not in _FIELD_NAMES:
+        _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+    return _FIELD_NAMES[cls]
 
 
 def _plain(value: Any) -> Any:
@@ -34,6 +37,7 @@ def _plain(value: Any) -> Any:
     if names is None:
         return value
     return {name: _plain(getattr(value, name)) for name in names}
+
 
 InputKind = Literal["url", "html", "text"]
 
