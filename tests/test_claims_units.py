@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from factsift.claims import classifier, dataset, training
 from factsift.claims.decontext import standalone
 from factsift.claims.entities import find_entities
-from factsift.claims.features import FeatureConfig, featurise
+from factsift.claims.features import FeatureConfig, embedding_tokens, featurise
 from factsift.claims.gate import is_furniture
 from factsift.claims.kinds import kind_of
 from factsift.cli import main
@@ -215,3 +215,32 @@ def test_names_fold_to_one_feature() -> None:
     assert featurise("The plan was signed by Smith.", FeatureConfig(bits=12)) != featurise(
         "The plan was signed by Jones.", FeatureConfig(bits=12)
     )
+
+
+_SENTENCES = [
+    "Unemployment fell to 4.1% in 2019, the lowest rate in 50 years, officials said.",
+    "We should all be proud of this city.",
+    "Mayor Ana Ruiz told reporters the $12 million bridge was bigger than planned.",
+    "",
+    "!!!",
+]
+
+
+@given(st.lists(st.sampled_from(_SENTENCES) | st.text(max_size=80), min_size=1, max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_scoring_an_article_at_once_equals_scoring_each_sentence(texts: list[str]) -> None:
+    model = classifier.shipped()
+    together = model.score_many(texts)
+    for text, score in zip(texts, together, strict=True):
+        features = featurise(text, model.config)
+        margin = model.bias + sum(float(model.weights[slot]) * value for slot, value in features.items())
+        known = [model.word_scores[w] for w in embedding_tokens(text, model.config.names) if w in model.word_scores]
+        margin += sum(known) / len(known) if known else 0.0
+        assert score == pytest.approx(1 / (1 + np.exp(-margin)), abs=1e-6)
+        assert model.score(text) == pytest.approx(score, abs=1e-9)
+
+
+def test_feature_blocks_are_each_unit_length() -> None:
+    config = FeatureConfig(bits=20, cues=False, chars=False)
+    features = featurise("Prices rose 5% in 2020 and prices rose again.", config)
+    assert sum(v * v for v in features.values()) == pytest.approx(1.0)

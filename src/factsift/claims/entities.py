@@ -7,6 +7,7 @@ capitalised mid-sentence (``known``), so "The", "Since" or "Newly" are not taken
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -25,6 +26,7 @@ _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+@functools.lru_cache(maxsize=200_000)
 def _bare(word: str) -> str:
     acronym = _ACRONYM.match(word)
     if acronym:

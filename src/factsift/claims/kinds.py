@@ -28,11 +28,14 @@ _ATTRIBUTION = re.compile(
 _NUMERIC = re.compile(r"\d|\b(?:hundreds?|thousands?|millions?|billions?|trillions?|dozens?|percent|per cent)\b", re.I)
 
 
+_AMOUNT_WORDS = cues.NUMBER_WORDS - {"half", "third", "majority"}
+
+
 def kind_of(text: str) -> ClaimKind:
     """The kind of claim ``text`` makes (see the module docstring for the order)."""
     text = cues.normalise(text)
     words = cues.tokens(text)
-    if _NUMERIC.search(text) or any(w.lower() in cues.NUMBER_WORDS - {"half", "third", "majority"} for w in words):
+    if _NUMERIC.search(text) or any(w.lower() in _AMOUNT_WORDS for w in words):
         return "quantity"
     if _COMPARISON.search(text):
         return "comparison"

@@ -12,11 +12,11 @@ import os
 from pathlib import Path
 
 from factsift.claims import classifier
-from factsift.claims.decontext import standalone
+from factsift.claims.decontext import opens_with_pronoun, standalone
 from factsift.claims.entities import capitalised_words, find_entities
 from factsift.claims.gate import is_furniture
 from factsift.claims.kinds import kind_of
-from factsift.model import Claim, Report, Span
+from factsift.model import Claim, Report, Sentence, Span
 from factsift.options import Options
 from factsift.pipeline import stage
 
@@ -36,17 +36,18 @@ def find_claims(report: Report, model: classifier.ClaimModel) -> list[Claim]:
     """All sentences of the article worth checking under ``model``, highest score first."""
     article = report.article
     known = capitalised_words(article.text)
+    candidates = [s for s in article.sentences if not is_furniture(s.text)]
+    scores = dict(zip((s.id for s in candidates), model.score_many([s.text for s in candidates]), strict=True))
     claims: list[Claim] = []
-    previous: tuple[str, list[str]] | None = None
+    previous: Sentence | None = None
     for sentence in article.sentences:
-        entities = find_entities(sentence.text, known)
-        before = previous
-        previous = (sentence.text, entities)
-        if is_furniture(sentence.text):
+        before, previous = previous, sentence
+        score = scores.get(sentence.id)
+        if score is None or score < model.threshold:
             continue
-        score = model.score(sentence.text)
-        if score < model.threshold:
-            continue
+        resolved = None
+        if before is not None and opens_with_pronoun(sentence.text):
+            resolved = standalone(sentence.text, before.text, find_entities(before.text, known))
         claims.append(
             Claim(
                 sentence_id=sentence.id,
@@ -54,8 +55,8 @@ def find_claims(report: Report, model: classifier.ClaimModel) -> list[Claim]:
                 span=Span(sentence.start, sentence.end, sentence.text),
                 checkworthiness=round(score, 4),
                 kind=kind_of(sentence.text),
-                entities=entities,
-                standalone=standalone(sentence.text, *before) if before else None,
+                entities=find_entities(sentence.text, known),
+                standalone=resolved,
             )
         )
     claims.sort(key=lambda c: (-c.checkworthiness, c.sentence_id))
