@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from factsift.claims import classifier, dataset, embeddings
 from factsift.claims.dataset import Example
-from factsift.claims.features import FeatureConfig, featurise
+from factsift.claims.features import FeatureConfig, feature_rows
 from factsift.errors import InputError
 
 #: Inverse regularisation strength, chosen by 5-fold CV on the train+dev rows (C in 1, 3, 10, 30).
@@ -48,21 +48,11 @@ class Metrics:
 
 
 def matrix(texts: list[str], config: FeatureConfig) -> Any:
-    """A scipy CSR matrix of the hashed features of ``texts``."""
+    """A scipy CSR matrix of the hashed features of ``texts`` (the same features the stage scores)."""
     import scipy.sparse as sp
 
-    indices: list[int] = []
-    values: list[float] = []
-    indptr = [0]
-    for text in texts:
-        features = featurise(text, config)
-        indices.extend(features.keys())
-        values.extend(features.values())
-        indptr.append(len(indices))
-    return sp.csr_matrix(
-        (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
-        shape=(len(texts), config.size),
-    )
+    found = feature_rows(texts, config)
+    return sp.csr_matrix((found.values, (found.rows, found.slots)), shape=(len(texts), config.size))
 
 
 def _fit(x: Any, y: npt.NDArray[np.int64], c: float) -> tuple[npt.NDArray[np.float64], float]:
