@@ -186,6 +186,12 @@ class Attribution:
     note: str
 
 
+#: Patterns that cannot match unless the case-folded text contains one of these: skipped cheaply otherwise.
+_REQUIRED_WORDS: dict[int, tuple[str, ...]] = {
+    1: ("according",),
+    4: ("anonymity", "named", "identified"),
+    5: ("unnamed", "anonymous", "unidentified", "insider", "sources"),
+}
 #: Patterns that can only match around a source noun ("officials", "people" ...): searched only there.
 _NEEDS_SOURCE_NOUN = frozenset({0, 2, 3, 5})
 _SOURCE_NOUN = re.compile(rf"(?<![\w’'-])(?:{_HEAD}|{_PEOPLE})(?![\w’'-])")
@@ -270,7 +276,11 @@ def find_attributions(text: str, outlet_name: str | None = None) -> list[Attribu
     taken: list[tuple[int, int]] = []
     candidates: list[tuple[int, int, Kind, str]] = []
     starts = _starts_near_nouns(text)
+    folded = text.casefold()  # casefold, like IGNORECASE matching: "ſources" still counts
     for index, (pattern, kind, note) in enumerate(_ANONYMOUS_PATTERNS):
+        required = _REQUIRED_WORDS.get(index)
+        if required is not None and not any(word in folded for word in required):
+            continue
         near_nouns = index in _NEEDS_SOURCE_NOUN
         matches = _matches_from(pattern, text, starts) if near_nouns else list(pattern.finditer(text))
         candidates.extend((m.start(), m.end(), kind, note) for m in matches)
