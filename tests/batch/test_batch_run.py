@@ -121,3 +121,31 @@ def test_progress_bar_shows_rate_and_total(tmp_path: Path, capsys: pytest.Captur
     err = capsys.readouterr().err
     assert "5/5" in err and "article/s" in err and "100%" in err
     assert "risk: " in err and "5 reports, 0 errors" in err and "output:" in err
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_retry_errors_replaces_an_error_row_by_its_report(tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"out{suffix}"
+    first = write_jsonl(tmp_path / "first.jsonl", [{"id": "ok", "text": article_text(1)}, {"id": "late", "text": " "}])
+    # the same id, now analysable (in real life: the site that timed out answers this time)
+    second = write_jsonl(tmp_path / "second.jsonl", [{"id": "late", "text": article_text(2)}])
+
+    def rows() -> dict[str, dict[str, object]]:
+        if suffix == ".jsonl":
+            return {str(row["id"]): row for row in read_jsonl(out)}
+        return {str(row["id"]): row for row in pq.read_table(out).to_pylist()}
+
+    def run(source: Path, retry: bool) -> None:
+        config = BatchConfig(inputs=[source], out=out, workers=1, progress=False, retry_errors=retry)
+        run_batch(config)
+
+    run(first, retry=False)
+    assert rows()["late"]["error"] and "ok" in rows()
+    run(second, retry=False)  # without the flag an error row counts as done
+    assert rows()["late"]["error"]
+    run(second, retry=True)
+    after = rows()
+    assert set(after) == {"ok", "late"}
+    assert not after["late"].get("error")
+    title = after["late"]["report"]["article"]["title"] if suffix == ".jsonl" else after["late"]["title"]
+    assert title == article_text(2).split("\n")[0]

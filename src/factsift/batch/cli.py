@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         analysis=analysis_options(args),
         politeness=Politeness(limit=args.per_host, delay=args.delay),
         progress=not args.no_progress,
+        retry_errors=args.retry_errors,
     )
     try:
         summary = run_batch(config)
@@ -85,6 +86,11 @@ def register(commands: Commands) -> None:
         type=float,
         default=1.0,
         help="URL inputs: pause in seconds after each request before that slot fetches from the host again (default 1)",
+    )
+    parser.add_argument(
+        "--retry-errors",
+        action="store_true",
+        help="when resuming, analyse again the ids whose earlier row is an error (a success replaces it)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_analysis_options(parser)

@@ -84,28 +84,34 @@ class OutputStore:
     def _sources(self) -> list[Path]:
         return ([self.out] if self.out.exists() else []) + self.part_files()
 
-    def _ids_in(self, path: Path) -> Iterator[str]:
+    def _heads_in(self, path: Path) -> Iterator[tuple[str, bool]]:
+        """(id, is_error) of every row in one output or part file."""
         if self.format == "jsonl":
             with path.open(encoding="utf-8") as handle:
                 for line in handle:
                     if line.strip():
-                        yield _head(line)[0]
+                        yield _head(line)
         else:
-            for batch in pq.ParquetFile(path).iter_batches(columns=["id"]):
-                yield from (str(value) for value in batch.column(0).to_pylist())
+            for batch in pq.ParquetFile(path).iter_batches(columns=["id", "error"]):
+                ids, errors = batch.column(0).to_pylist(), batch.column(1).to_pylist()
+                yield from ((str(row_id), error is not None) for row_id, error in zip(ids, errors, strict=True))
 
-    def done_ids(self) -> set[str]:
-        """Ids already written by earlier (possibly interrupted) runs into this output."""
+    def done_ids(self, *, retry_errors: bool = False) -> set[str]:
+        """Ids already written by earlier (possibly interrupted) runs; with ``retry_errors``, only reports count."""
         done: set[str] = set()
         for path in self._sources():
             try:
-                done.update(self._ids_in(path))
+                done.update(row_id for row_id, is_error in self._heads_in(path) if not (retry_errors and is_error))
             except (OSError, ValueError, KeyError, pa.ArrowException) as exc:
                 raise InputError(
                     f"{path} exists but is not a {self.format} output of factsift batch ({exc}); "
                     "choose another --out or --format"
                 ) from exc
         return done
+
+    def _reported_ids(self) -> set[str]:
+        """Ids that have a report row somewhere (a retried success replaces an earlier error row)."""
+        return {row_id for path in self._sources() for row_id, is_error in self._heads_in(path) if not is_error}
 
     def write_part(self, name: str, rows: list[Row]) -> Path:
         """Write one finished chunk as ``OUT.parts/part-NAME`` atomically (temp file, fsync, rename)."""
@@ -121,10 +127,14 @@ class OutputStore:
         return final
 
     def merge(self) -> int:
-        """Merge ``OUT`` and every part into a new ``OUT`` (first row of each id wins); return the row count."""
+        """Merge ``OUT`` and every part into a new ``OUT``; return the row count.
+
+        One row per id: its first report row, or its first error row when it has no report
+        (so an error retried with success is replaced, and nothing is ever duplicated).
+        """
         if not self.part_files():
             if self.out.exists():
-                return sum(1 for _ in self._ids_in(self.out))
+                return sum(1 for _ in self._heads_in(self.out))
             tmp = self.out.with_name(f".{self.out.name}.tmp")
             if self.format == "jsonl":
                 tmp.write_text("", encoding="utf-8")
@@ -134,6 +144,7 @@ class OutputStore:
             return 0
         tmp = self.out.with_name(f".{self.out.name}.tmp")
         seen: set[str] = set()
+        reported = self._reported_ids()
         if self.format == "jsonl":
             with tmp.open("w", encoding="utf-8") as target:
                 for path in self._sources():
@@ -141,8 +152,8 @@ class OutputStore:
                         for line in source:
                             if not line.strip():
                                 continue
-                            row_id = _head(line)[0]
-                            if row_id not in seen:
+                            row_id, is_error = _head(line)
+                            if row_id not in seen and not (is_error and row_id in reported):
                                 seen.add(row_id)
                                 target.write(line if line.endswith("\n") else line + "\n")
         else:
@@ -151,7 +162,13 @@ class OutputStore:
                 for path in self._sources():
                     for batch in pq.ParquetFile(path).iter_batches():
                         ids = [str(v) for v in batch.column(batch.schema.get_field_index("id")).to_pylist()]
-                        keep = [row_id not in seen and not seen.add(row_id) for row_id in ids]  # type: ignore[func-returns-value]
+                        errors = batch.column(batch.schema.get_field_index("error")).to_pylist()
+                        keep = []
+                        for row_id, error in zip(ids, errors, strict=True):
+                            kept = row_id not in seen and not (error is not None and row_id in reported)
+                            if kept:
+                                seen.add(row_id)
+                            keep.append(kept)
                         if any(keep):
                             table = pa.Table.from_batches([batch]).filter(pa.array(keep))
                             pending.append(table.select(SCHEMA.names).cast(SCHEMA))

@@ -37,6 +37,8 @@ class BatchConfig:
     analysis: dict[str, Any] = field(default_factory=dict)
     politeness: Politeness = field(default_factory=Politeness)
     progress: bool = True
+    #: Analyse again the ids whose earlier row is an error (a fetch that timed out, a site that was down).
+    retry_errors: bool = False
 
 
 @dataclass
@@ -117,7 +119,7 @@ def run_batch(config: BatchConfig) -> BatchSummary:
         raise InputError("--per-host must be at least 1 and --delay at least 0")
     store = OutputStore(config.out, format_for(config.out, config.format))
     config.out.parent.mkdir(parents=True, exist_ok=True)
-    done = store.done_ids()
+    done = store.done_ids(retry_errors=config.retry_errors)
     summary = BatchSummary()
     total = None
     if config.progress:
