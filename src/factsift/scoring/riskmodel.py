@@ -22,6 +22,9 @@ from factsift.scoring.textmodel import TextModel
 
 FORMAT = "factsift.risk-model/1"
 DEFAULT_PATH = Path(__file__).parent / "data" / "risk-model.json.gz"
+#: The training configuration (``factsift.scoring.train.CANDIDATES``) of the shipped model: the one that
+#: did best on the outlet-disjoint and cross-dataset protocols (bench/risk.py).
+SHIPPED_CANDIDATE = "outlet-balanced"
 
 
 def sigmoid(z: float) -> float:
