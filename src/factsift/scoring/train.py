@@ -1,29 +1,33 @@
-"""Fit the risk model so that its stated confidence is the confidence that survives a change of dataset.
+"""Fit the risk model so that its stated confidence is the confidence that survives a shift in the data.
 
 Needs scikit-learn, scipy and numpy (``pip install 'factsift[train]'``); scoring does not.
 
-The training articles come from several datasets, each with its own outlets, topics, labelling
-rule and share of fakes.  A model calibrated on a random held-out slice of the pooled mix learns how
-confident it may be on *familiar* data, and is overconfident on a new collection.  So every step that
-decides how much to believe a piece of evidence is fitted on predictions made for a dataset by a
-model that never saw that dataset (cross-fitting by dataset, ``domains="dataset"``):
+A model calibrated on a random held-out slice of its training mix learns how confident it may be on
+*familiar* data, and is overconfident on outlets and collections it has not seen.  So every step that
+decides how much to believe a piece of evidence is fitted on predictions made for articles by models
+that never saw their part of the data (cross-fitting).  The parts are outlets (hashed into ``folds``;
+articles with no outlet go by group), whole datasets, or random groups of articles (``Domain``):
 
-1. Text model: L2 logistic regression (``c_text``, class-balanced) over tf-idf word n-grams.  For each
-   training dataset D, a text model fitted without D scores D's articles; these out-of-dataset
-   log-odds are the ``text_model`` feature the evidence model learns from, so the weight on wording
-   is the weight wording earns on a collection it has not seen.
+1. Text model: class-balanced L2 logistic regression (``c_text``) over sublinear tf-idf word n-grams.
+   The text model fitted without a part scores that part; these out-of-part log-odds are the
+   ``text_model`` feature the evidence model learns from, so the weight on wording is the weight
+   wording earned on data it had not seen (``text_held_out``).
 2. Evidence model: L2 logistic regression (``c_meta``) over the standardised named features.
-3. Calibration: for each D, the evidence model is refitted without D and scores D; Platt scaling is
-   fitted on these out-of-dataset log-odds.  Platt keeps the model linear in log-odds, which is what
-   keeps the per-evidence contributions exact.
-4. The text and evidence models are refitted on every training article and the calibration from 3
-   is applied to them.
+3. Calibration: the evidence model is refitted without each part and scores it; Platt scaling is
+   fitted on these out-of-part log-odds (``calibration_held_out``).  Platt keeps the model linear in
+   log-odds, which keeps the per-evidence contributions exact.
+4. The text and evidence models are refitted on every training article and step 3's calibration is
+   applied to them.
 
 With ``balance_datasets`` every dataset has the same total weight in steps 2 and 3 (the biggest
-collection does not set the base rate); with ``balance_classes`` the fakes and the rest of each
-dataset weigh the same, so the model assumes a base rate of one half wherever it is used.
-``domains="group"`` cross-fits by random groups of articles instead (in-domain calibration, the
-comparison baseline); it is also the fallback when the data holds fewer than two datasets.
+collection does not set the base rate); with ``balance_classes`` the fakes of each dataset weigh as
+much as the rest, so the model assumes a base rate of one half (stored as ``base_rate``, stated in
+every report's caveats).  Datasets fall back to groups when the data holds fewer than two.
+
+Step 3 holds each part out of the evidence model, but the text scores of the *other* parts it learns
+from came from text models that did see the held-out part: a second-order dependence that makes the
+calibration a little bolder than a fully nested fit would.  The benchmark is not affected: its test
+fold is outside :func:`fit` altogether.
 """
 
 from __future__ import annotations
