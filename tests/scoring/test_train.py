@@ -87,6 +87,8 @@ def test_fit_learns_the_evidence_and_calibrates(tmp_path: Path) -> None:
     first = path.read_bytes()
     model.save(path)
     assert path.read_bytes() == first  # deterministic artifact
+    model.save(tmp_path / "elsewhere.json.gz")
+    assert (tmp_path / "elsewhere.json.gz").read_bytes() == first  # the file name is not stored in it
     restored = read_model(path)
     assert np.allclose(predict(restored, fresh), scores, atol=1e-3)
 

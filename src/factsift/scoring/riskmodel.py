@@ -120,7 +120,7 @@ class RiskModel:
         """Write the model as gzipped JSON (deterministic bytes for the same model)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         raw = json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True).encode()
-        with path.open("wb") as handle, gzip.GzipFile(fileobj=handle, mode="wb", mtime=0) as gz:
+        with path.open("wb") as handle, gzip.GzipFile(filename="", fileobj=handle, mode="wb", mtime=0) as gz:
             gz.write(raw)
 
 
