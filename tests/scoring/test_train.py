@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,17 @@ from factsift.scoring.features import EVIDENCE_FEATURES, SIGNAL_NAMES
 from factsift.scoring.featurize import Example
 from factsift.scoring.riskmodel import read_model
 from factsift.scoring.textmodel import TextConfig
-from factsift.scoring.train import FitConfig, dataset_weights, fit, without_source, without_text
+from factsift.scoring.train import (
+    FitCache,
+    FitConfig,
+    cross_fit,
+    domains_of,
+    fit,
+    fit_text,
+    sample_weights,
+    without_source,
+    without_text,
+)
 
 FAKE_WORDS = ["shocking", "secret", "they", "hide", "truth", "exposed", "insiders", "bombshell"]
 REAL_WORDS = ["committee", "budget", "said", "percent", "report", "official", "quarter", "vote"]
@@ -55,7 +66,7 @@ def synthetic(n: int = 240, seed: int = 1) -> list[Example]:
     return examples
 
 
-CONFIG = FitConfig(text=TextConfig(word_ngrams=1, char_ngrams=0), min_df=1, inner_folds=3)
+CONFIG = FitConfig(text=TextConfig(word_ngrams=1, char_ngrams=0), min_df=1, folds=3)
 
 
 def test_fit_learns_the_evidence_and_calibrates(tmp_path: Path) -> None:
@@ -76,6 +87,8 @@ def test_fit_learns_the_evidence_and_calibrates(tmp_path: Path) -> None:
     first = path.read_bytes()
     model.save(path)
     assert path.read_bytes() == first  # deterministic artifact
+    model.save(tmp_path / "elsewhere.json.gz")
+    assert (tmp_path / "elsewhere.json.gz").read_bytes() == first  # the file name is not stored in it
     restored = read_model(path)
     assert np.allclose(predict(restored, fresh), scores, atol=1e-3)
 
@@ -118,19 +131,108 @@ def test_metrics() -> None:
 
 def test_balanced_weights_give_each_dataset_the_same_total() -> None:
     examples = synthetic(90)[:70]  # datasets of unequal size
-    weights = dataset_weights(examples, FitConfig(balance_datasets=True))
-    assert weights is not None
+    weights = sample_weights(examples, FitConfig(balance_datasets=True))
     totals: dict[str, float] = {}
     for example, weight in zip(examples, weights, strict=True):
         totals[example.article.dataset] = totals.get(example.article.dataset, 0.0) + float(weight)
     assert max(totals.values()) == pytest.approx(min(totals.values()))
-    assert dataset_weights(examples, FitConfig()) is None
+    assert np.allclose(sample_weights(examples, FitConfig(balance_datasets=False)), 1.0)
     assert fit(examples, FitConfig(text=None, balance_datasets=True)).info["config"]["balance_datasets"] is True
 
 
 def test_cli_default_candidate_is_the_shipped_one() -> None:
     from factsift.cli import build_parser
-    from factsift.scoring.train import CANDIDATES, SHIPPED_CANDIDATE
+    from factsift.scoring.riskmodel import SHIPPED_CANDIDATE
+    from factsift.scoring.train import CANDIDATES
 
     args = build_parser().parse_args(["train", "risk", "--data", "x"])
     assert args.candidate == SHIPPED_CANDIDATE and SHIPPED_CANDIDATE in CANDIDATES
+
+
+def _relabel(examples: list[Example], dataset: str, flip: bool) -> list[Example]:
+    """The same examples, with the labels of ``dataset`` flipped when ``flip``."""
+    out = []
+    for e in examples:
+        if flip and e.article.dataset == dataset:
+            article = replace(e.article, label=1 - e.article.label)
+            e = replace(e, article=article)
+        out.append(e)
+    return out
+
+
+def test_cross_fitting_never_scores_a_dataset_with_a_model_that_saw_its_labels() -> None:
+    examples = synthetic(180)
+    config = replace(CONFIG, text_held_out="dataset", calibration_held_out="dataset")
+    _, honest = cross_fit(examples, config, FitCache())
+    _, flipped = cross_fit(_relabel(examples, "beta", True), config, FitCache())
+    beta = np.array([e.article.dataset == "beta" for e in examples])
+    assert honest.text is not None and flipped.text is not None
+    assert np.allclose(honest.text[beta], flipped.text[beta])  # beta's own labels never reach its text scores
+    assert not np.allclose(honest.text[~beta], flipped.text[~beta])  # the others' text models did learn from beta
+    evidence_only = without_text(config)
+    _, honest = cross_fit(examples, evidence_only, FitCache())
+    _, flipped = cross_fit(_relabel(examples, "beta", True), evidence_only, FitCache())
+    assert np.allclose(honest.log_odds[beta], flipped.log_odds[beta])  # nor its evidence-model scores
+    assert not np.allclose(honest.log_odds[~beta], flipped.log_odds[~beta])
+
+
+def test_in_domain_cross_fitting_does_use_the_same_dataset() -> None:
+    examples = synthetic(180)
+    config = replace(CONFIG, text_held_out="group", calibration_held_out="group")
+    _, honest = cross_fit(examples, config, FitCache())
+    _, flipped = cross_fit(_relabel(examples, "beta", True), config, FitCache())
+    beta = np.array([e.article.dataset == "beta" for e in examples])
+    assert not np.allclose(honest.log_odds[beta], flipped.log_odds[beta])
+
+
+def test_outlet_parts_keep_each_outlet_together_and_datasets_fall_back_to_groups() -> None:
+    examples = synthetic(120)
+    parts = domains_of(examples, "outlet", CONFIG)
+    by_outlet: dict[str, set[str]] = {}
+    for example, part in zip(examples, parts, strict=True):
+        by_outlet.setdefault(example.article.outlet or "", set()).add(part)
+    assert all(len(p) == 1 for p in by_outlet.values()) and len(set(parts)) == CONFIG.folds
+    assert domains_of(examples, "dataset", CONFIG) == [e.article.dataset for e in examples]
+    alpha = [e for e in examples if e.article.dataset == "alpha"]
+    assert set(domains_of(alpha, "dataset", CONFIG)) == {f"part{i}" for i in range(CONFIG.folds)}
+
+
+def test_class_balanced_weights_assume_a_base_rate_of_one_half() -> None:
+    examples = [e for e in synthetic(240) if e.article.label == 0 or e.article.dataset != "gamma"]
+    config = replace(CONFIG, balance_classes=True)
+    weights = sample_weights(examples, config)
+    cells: dict[tuple[str, int], float] = {}
+    for example, weight in zip(examples, weights, strict=True):
+        key = (example.article.dataset, example.article.label)
+        cells[key] = cells.get(key, 0.0) + float(weight)
+    assert max(cells.values()) == pytest.approx(min(cells.values()))
+    assert float(weights.mean()) == pytest.approx(1.0)
+    rng = random.Random(5)
+    noisy = [
+        replace(e, article=replace(e.article, label=1 - e.article.label)) if rng.random() < 0.3 else e
+        for e in synthetic(360)
+    ]
+    rare = [e for e in noisy if e.article.label == 0 or rng.random() < 0.4]
+    model = fit(rare, config)
+    assert model.base_rate == pytest.approx(0.5) and model.info["assumed_base_rate"] == pytest.approx(0.5)
+    natural = fit(rare, replace(config, balance_classes=False))
+    assert natural.base_rate < 0.35
+    assert predict(model, rare).mean() > predict(natural, rare).mean() + 0.1
+
+
+def test_fit_needs_both_classes() -> None:
+    with pytest.raises(ValueError, match="both"):
+        fit([e for e in synthetic(60) if e.article.label == 0], CONFIG)
+
+
+def test_text_fits_are_cached_and_a_grown_corpus_gives_the_same_model() -> None:
+    examples = synthetic(150)
+    config = CONFIG
+    cache = FitCache()
+    first = fit_text(examples[:100], config, cache)
+    assert fit_text(examples[:100], config, cache) is first
+    grown = fit_text(examples[50:], config, cache)  # counts 50 new documents into the cached corpus
+    fresh = fit_text(examples[50:], config, FitCache())
+    assert grown.weights.keys() == fresh.weights.keys()
+    assert all(np.allclose(grown.weights[t], fresh.weights[t]) for t in fresh.weights)
+    assert grown.intercept == pytest.approx(fresh.intercept)

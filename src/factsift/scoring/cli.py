@@ -10,6 +10,7 @@ from pathlib import Path
 
 from factsift.cli import Commands
 from factsift.errors import InputError
+from factsift.scoring.riskmodel import SHIPPED_CANDIDATE
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -46,7 +47,10 @@ def run_train(args: argparse.Namespace) -> int:
         counts[example.article.dataset] = counts.get(example.article.dataset, 0) + 1
     trained_on = ", ".join(f"{name} ({n})" for name, n in counts.items()) + f"; {len(examples)} articles"
     stages = sorted({s for e in examples for s in e.stages})
-    model = fit(examples, CANDIDATES[args.candidate], trained_on=trained_on)
+    try:
+        model = fit(examples, CANDIDATES[args.candidate], trained_on=trained_on)
+    except ValueError as exc:
+        raise InputError(f"{data}: {exc}") from None
     model.info["candidate"] = args.candidate
     model.info["stages"] = stages
     model.save(args.out)
@@ -70,7 +74,7 @@ def register(commands: Commands) -> None:
     parser.add_argument("--out", type=Path, default=Path("risk-model.json.gz"), help="where to write the model")
     parser.add_argument(
         "--candidate",
-        default="words-balanced",
+        default=SHIPPED_CANDIDATE,
         help="model configuration, one of factsift.scoring.train.CANDIDATES (default: the shipped one)",
     )
     parser.add_argument(

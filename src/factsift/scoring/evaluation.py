@@ -23,7 +23,7 @@ from factsift.scoring.explain import DECISION_THRESHOLD, final_log_odds
 from factsift.scoring.features import TEXT_FEATURE
 from factsift.scoring.featurize import Example
 from factsift.scoring.riskmodel import RiskModel, sigmoid
-from factsift.scoring.train import FitConfig, TextFit, bucket, fit, fit_text, group_of
+from factsift.scoring.train import FitCache, FitConfig, bucket, fit, group_of
 
 PROTOCOLS = ("random", "outlet", "cross_dataset")
 FOLDS = 5
@@ -57,12 +57,17 @@ def out_of_fold(
     examples: Sequence[Example],
     protocol: str,
     config: FitConfig,
-    text_cache: dict[tuple[str, int], TextFit] | None = None,
+    cache: FitCache | None = None,
     on_fold: Callable[[int, float], None] | None = None,
 ) -> tuple[list[Example], np.ndarray]:
-    """Out-of-fold scores under ``protocol``: the examples that were tested and their scores."""
+    """Out-of-fold scores under ``protocol``: the examples that were tested and their scores.
+
+    Each fold's model is fitted, cross-fitted and calibrated on the training folds alone, by the same
+    :func:`~factsift.scoring.train.fit` that makes the shipped model (so the calibration of a
+    cross-dataset fold never sees the held-out dataset)."""
     import time
 
+    cache = cache if cache is not None else FitCache()
     folds = folds_for(examples, protocol, config.seed)
     tested: list[Example] = []
     scores: list[float] = []
@@ -72,22 +77,12 @@ def out_of_fold(
         test = [e for e, f in zip(examples, folds, strict=True) if f == fold]
         if len({e.article.label for e in train}) < 2 or not test:
             continue
-        text_fit = None
-        if config.text is not None and text_cache is not None:
-            key = (protocol, fold)
-            if key not in text_cache:
-                text_cache[key] = fit_text(_fitting_part(train, config), config)
-            text_fit = text_cache[key]
-        model = fit(train, config, text_fit=text_fit)
+        model = fit(train, config, cache=cache)
         tested.extend(test)
         scores.extend(predict(model, test).tolist())
         if on_fold is not None:
             on_fold(fold, time.perf_counter() - started)
     return tested, np.array(scores)
-
-
-def _fitting_part(examples: Sequence[Example], config: FitConfig) -> list[Example]:
-    return [e for e in examples if not bucket(group_of(e), config.seed, 1000) < config.calibration_share * 1000]
 
 
 # --- metrics -------------------------------------------------------------------------------------

@@ -221,6 +221,7 @@ def caveats(model: RiskModel, report: Report, values: dict[str, float], shares: 
         notes.append(
             f"Evidence is thin, so the score was pulled toward the base score ({sigmoid(model.intercept):.0%})."
         )
+    notes.append(base_rate_note(model))
     text_share = abs(shares.get(TEXT_FEATURE, 0.0))
     total = sum(abs(s) for s in shares.values())
     if total > 0 and text_share / total > 0.5 and "factcheck_rule" not in shares:
@@ -229,6 +230,15 @@ def caveats(model: RiskModel, report: Report, values: dict[str, float], shares: 
             "does not check facts and generalises poorly to other outlets and topics."
         )
     return notes
+
+
+def base_rate_note(model: RiskModel) -> str:
+    """The share of misinformation the calibration assumes: the score means "out of articles like this,
+    in a collection where this share is misinformation", and is too high where misinformation is rarer."""
+    return (
+        f"Calibrated for collections in which about {model.base_rate:.0%} of articles are misinformation "
+        "(the training datasets weighted equally); where it is rarer, as in most news, the true chance is lower."
+    )
 
 
 def summary_line(score: float, label: str, items: list[Contribution], report: Report, thin: bool) -> str:

@@ -22,6 +22,9 @@ from factsift.scoring.textmodel import TextModel
 
 FORMAT = "factsift.risk-model/1"
 DEFAULT_PATH = Path(__file__).parent / "data" / "risk-model.json.gz"
+#: The training configuration (``factsift.scoring.train.CANDIDATES``) of the shipped model: the one that
+#: did best on the outlet-disjoint and cross-dataset protocols (bench/risk.py).
+SHIPPED_CANDIDATE = "outlet-balanced"
 
 
 def sigmoid(z: float) -> float:
@@ -117,7 +120,7 @@ class RiskModel:
         """Write the model as gzipped JSON (deterministic bytes for the same model)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         raw = json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True).encode()
-        with path.open("wb") as handle, gzip.GzipFile(fileobj=handle, mode="wb", mtime=0) as gz:
+        with path.open("wb") as handle, gzip.GzipFile(filename="", fileobj=handle, mode="wb", mtime=0) as gz:
             gz.write(raw)
 
 
