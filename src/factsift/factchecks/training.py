@@ -28,7 +28,7 @@ from factsift.factchecks.datasets import RetrievalSet
 from factsift.factchecks.embeddings import Encoder
 from factsift.factchecks.importer import embed_missing, write_records
 from factsift.factchecks.retrieval import Hit, gather, rescore
-from factsift.factchecks.store import Matrix, Store, open_store
+from factsift.factchecks.store import Matrix, Store, open_store, title_key
 
 
 @dataclass
@@ -46,7 +46,7 @@ def build_store(
 ) -> Store:
     """A store at ``db`` holding the set's verified claims (with embeddings when an encoder is given).
 
-    ``cache``: a folder where the claims' embeddings are kept (as .npy, keyed by model and texts) so
+    ``cache``: a folder where the claim and title embeddings are kept (as .npy, keyed by model and texts) so
     that repeated runs over the same set do not encode it again.
     """
     store = open_store(db)
@@ -54,19 +54,27 @@ def build_store(
         write_records(store, dataset.reviews, progress=progress)
     if encoder is None:
         return store
-    cached: Path | None = None
+    caches: list[tuple[str, list[str], Path]] = []
     if cache is not None:
-        digest = hashlib.sha1(encoder.model_id.encode())
-        for review in dataset.reviews:
-            digest.update(review.id.encode() + b"\0" + review.claim_reviewed.encode() + b"\0")
-        cached = cache / f"embeddings-{digest.hexdigest()[:16]}.npy"
-        if cached.is_file():
-            store.put_embeddings(encoder.model_id, [r.id for r in dataset.reviews], np.load(cached))
+        for field, key in (("claim", encoder.model_id), ("title", title_key(encoder.model_id))):
+            texts = [(r.id, r.claim_reviewed if field == "claim" else r.title) for r in dataset.reviews]
+            present = [(rid, text) for rid, text in texts if text]
+            if not present:
+                continue
+            digest = hashlib.sha1(key.encode())
+            for rid, text in present:
+                digest.update(rid.encode() + b"\0" + text.encode() + b"\0")
+            path = cache / f"embeddings-{digest.hexdigest()[:16]}.npy"
+            ids = [rid for rid, _ in present]
+            if path.is_file():
+                store.put_embeddings(key, ids, np.load(path))
+            else:
+                caches.append((key, ids, path))
     embed_missing(store, encoder, progress=progress)
-    if cache is not None and cached is not None and not cached.is_file():
-        vectors = store.vectors(encoder.model_id, [r.id for r in dataset.reviews])
-        cache.mkdir(parents=True, exist_ok=True)
-        np.save(cached, np.stack([vectors[r.id] for r in dataset.reviews]))
+    for key, ids, path in caches:
+        vectors = store.vectors(key, ids)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, np.stack([vectors[rid] for rid in ids]))
     return store
 
 
@@ -88,7 +96,7 @@ def rank_queries(
 ) -> list[Ranked]:
     """Score the candidates of every query that has gold pairs (and, if asked, again with the gold held out)."""
     ids = [q for q in dataset.queries if q in dataset.gold]
-    vectors: Matrix | None = encoder.encode([dataset.queries[q] for q in ids]) if encoder is not None else None
+    vectors: Matrix | None = encoder.encode_queries([dataset.queries[q] for q in ids]) if encoder is not None else None
     ranked: list[Ranked] = []
     for index, qid in enumerate(ids):
         query = dataset.queries[qid]
