@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
@@ -52,9 +53,11 @@ def content_terms(text: str) -> list[str]:
     return list(seen)
 
 
-def stems(text: str) -> set[str]:
-    """The set of stemmed content words, for overlap between a claim and a review."""
-    return {stem(w) for w in content_terms(text)}
+@functools.lru_cache(maxsize=65536)
+def stems(text: str) -> frozenset[str]:
+    """The set of stemmed content words, for overlap between a claim and a review (cached: the same stored
+    reviews come back as candidates for many queries)."""
+    return frozenset(stem(w) for w in content_terms(text))
 
 
 def index_terms(text: str) -> list[str]:
