@@ -113,13 +113,19 @@ def run_train(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = build_store(dataset, Path(tmp) / "train.db", encoder, progress=sys.stderr.isatty(), cache=args.cache)
         try:
-            calibration, report = fit_models(store, dataset, encoder)
+            calibration, report, weights = fit_models(store, dataset, encoder)
         finally:
             store.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(calibration.to_dict(), indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=2))
     print(f"wrote {args.out}; use it with FACTSIFT_FACTCHECK_CALIBRATION={args.out}")
+    if weights is not None and encoder is not None:
+        from factsift.factchecks.adapter import save
+
+        adapter_out = args.out.with_suffix(".adapter.npz")
+        save(adapter_out, weights, encoder.model_id)
+        print(f"wrote {adapter_out}; use it with FACTSIFT_FACTCHECK_ADAPTER={adapter_out}")
     return 0
 
 

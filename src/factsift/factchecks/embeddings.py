@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from factsift.errors import InputError
+from factsift.factchecks import adapter
 from factsift.factchecks.store import Matrix
 from factsift.factchecks.terms import clean_query
 
@@ -43,14 +44,19 @@ class Encoder:
     model_id: str
     model: Any
     query_model: Any = None
+    adapter: Matrix | None = None  # see factsift.factchecks.adapter
 
     def encode(self, texts: list[str], *, batch_size: int = 64) -> Matrix:
         """Unit-length float32 embeddings of stored texts, one row per text (full precision)."""
         return _encode(self.model, texts, batch_size)
 
-    def encode_queries(self, texts: list[str]) -> Matrix:
-        """Unit-length embeddings of queries: cleaned of links and tweet signatures, by the fast query model."""
-        return _encode(self.query_model or self.model, [clean_query(t) for t in texts], 16)
+    def encode_queries(self, texts: list[str], *, adapt: bool = True) -> Matrix:
+        """Unit-length embeddings of queries: cleaned of links and tweet signatures, by the fast query model,
+        then through the learned query adapter when there is one (``adapt=False``: without it, for training)."""
+        vectors = _encode(self.query_model or self.model, [clean_query(t) for t in texts], 16)
+        if adapt and self.adapter is not None and len(vectors):
+            return adapter.apply(self.adapter, vectors)
+        return vectors
 
 
 def _encode(model: Any, texts: list[str], batch_size: int) -> Matrix:
@@ -132,7 +138,8 @@ def load_bundled() -> Encoder | None:
     if not weights.is_file() or sha256_of(weights) != BUNDLED_SHA256:
         raise InputError(f"{weights}: the bundled embedding model does not match its known SHA-256; reinstall it")
     model = _load_sentence_transformer(folder)
-    return Encoder(model_id=f"{BUNDLED_MODEL}@{BUNDLED_SHA256[:12]}", model=model, query_model=quantised(model))
+    model_id = f"{BUNDLED_MODEL}@{BUNDLED_SHA256[:12]}"
+    return Encoder(model_id, model, quantised(model), adapter.load_adapter(model_id))
 
 
 @functools.cache
@@ -146,7 +153,8 @@ def load_folder(folder: str) -> Encoder:
     weights = next((p for p in (path / "model.safetensors", path / "pytorch_model.bin") if p.is_file()), None)
     fingerprint = sha256_of(weights)[:12] if weights is not None else "nohash"
     model = _load_sentence_transformer(path)
-    return Encoder(model_id=f"{path.name}@{fingerprint}", model=model, query_model=quantised(model))
+    model_id = f"{path.name}@{fingerprint}"
+    return Encoder(model_id, model, quantised(model), adapter.load_adapter(model_id))
 
 
 def resolve_encoder(setting: bool | str | None = True) -> Encoder | None:

@@ -117,7 +117,8 @@ def features_for(
 
     ``best`` holds the best candidate's BM25 (``bm25``, ``claim``, ``title``) and cosine (``cos``,
     ``cos_claim``, ``cos_title``); ``ranks`` is the (keyword, dense) rank, ``ABSENT_RANK`` when absent.
-    ``cosine`` is None in BM25-only mode.
+    ``cosine`` is None in BM25-only mode.  For a record without a title, the title features repeat the
+    claim's (the score model was fitted on reviews that all had one).
     """
     fields = keyword.fields if keyword is not None else {}
     bm25 = keyword.score if keyword is not None else 0.0
@@ -131,16 +132,22 @@ def features_for(
     def relative(value: float, top: float) -> float:
         return max(value, 0.0) / top if top > 0 else 0.0
 
+    claim_rel = relative(fields.get("claim", 0.0), best["claim"])
     values = {
         "bm25_rel": relative(bm25, best["bm25"]),
-        "bm25_claim_rel": relative(fields.get("claim", 0.0), best["claim"]),
-        "bm25_title_rel": relative(fields.get("title", 0.0), best["title"]),
+        "bm25_claim_rel": claim_rel,
+        "bm25_title_rel": relative(fields.get("title", 0.0), best["title"]) if review.title else claim_rel,
         "rrf": RRF_K * (1.0 / (RRF_K + ranks[0]) + 1.0 / (RRF_K + ranks[1])),
         "inv_rank_keyword": 1.0 / ranks[0],
         "doc_covered": shared_claim / max(len(claim_stems), 1),
         "query_covered": shared_claim / max(len(query_stems), 1),
         "title_covered": shared_title / max(len(title_stems), 1),
         "query_covered_title": shared_title / max(len(query_stems), 1),
+    }
+    if not review.title:  # a review without a headline: its claim is the best stand-in (the model saw titles)
+        values["title_covered"] = values["doc_covered"]
+        values["query_covered_title"] = values["query_covered"]
+    values |= {
         "numbers_shared": len(query_numbers & doc_numbers) / len(query_numbers) if query_numbers else 0.0,
         "length_ratio": math.log((len(review.claim_reviewed) + 1) / (len(query) + 1)),
     }
