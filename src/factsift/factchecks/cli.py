@@ -143,7 +143,7 @@ def register(commands: Commands) -> None:
         help="import ClaimReview files (JSON-LD, JSONL, CSV)",
         description="Import ClaimReview JSON-LD (object, array, @graph, DataFeed), JSON Lines, or CSV with columns "
         "claim, rating, url, publisher, date, language, id (optional: claimant, claim_date, rating_value, "
-        "best_rating, worst_rating). Re-importing updates records, never duplicates them.",
+        "best_rating, worst_rating, title). Re-importing updates records, never duplicates them.",
     )
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
     _common(imp)
@@ -162,7 +162,7 @@ def register(commands: Commands) -> None:
     train = commands.add_training(
         "factchecks",
         run_train,
-        help="refit the fact-check match score on a CheckThat! 2020 Task 2 style folder",
+        help="refit the fact-check match score and query adapter on a CheckThat! 2020 Task 2 style folder",
     )
     train.add_argument("--data", type=Path, required=True, help="folder with verified_claims.docs.tsv and train/")
     train.add_argument("--out", type=Path, default=Path("factchecks-calibration.json"), help="where to write it")

@@ -1,7 +1,7 @@
-"""Fit and evaluate the match-score models on a labelled claim-retrieval set.
+"""Fit and evaluate the match-score models (and the query adapter) on a labelled claim-retrieval set.
 
-The shipped ``data/calibration.json`` is produced by ``factsift train factchecks --data
-../shared/data/claims/checkthat2020_t2`` (train split only); ``bench/factchecks.py`` evaluates it on
+The shipped ``data/calibration.json`` and ``data/query_adapter.npz`` are produced by ``factsift train
+factchecks --data ../shared/data/claims/checkthat2020_t2`` (train split only); ``bench/factchecks.py`` evaluates it on
 the dev split and on CheckThat! 2021 Task 2B.  To make the score mean "this is a match" rather than
 "this is the best of the candidates", every training query is also replayed with its gold claims
 removed from the store, the situation of a claim nobody has fact-checked yet.
