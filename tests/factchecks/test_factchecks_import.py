@@ -29,7 +29,7 @@ def test_datafeed_import_keeps_every_field(fixtures: Path, db: Path) -> None:
     assert (summary.added, summary.updated, summary.skipped, summary.errors) == (14, 0, 0, [])
     store = open_store(db)
     hits = store.keyword_search(["russia", "air", "force"], 5)
-    review = store.get([hits[0][0]])[hits[0][0]]
+    review = store.get([hits[0].id])[hits[0].id]
     store.close()
     assert review.claim_reviewed.startswith("Russia's air force has joined U.S. strikes")
     assert review.verdict == "false"

@@ -20,10 +20,32 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-# Features that do not depend on the store's size (raw BM25 grows with the collection's IDF): BM25 relative
-# to the best candidate, word overlap both ways, the fused rank, and cosine (absolute and behind the best).
-BM25_FEATURES = ("bm25_rel", "doc_covered", "query_covered", "rrf")
-HYBRID_FEATURES = (*BM25_FEATURES, "cosine", "cosine_doc_covered", "cosine_gap")
+# Features that do not depend on the store's size (raw BM25 grows with the collection's IDF): BM25 combined
+# and per field relative to the best candidate, ranks and their fusion, word overlap both ways with claim and
+# title, shared numbers, length ratio, and cosine per field (absolute and behind the best candidate).
+BM25_FEATURES = (
+    "bm25_rel",
+    "bm25_claim_rel",
+    "bm25_title_rel",
+    "rrf",
+    "inv_rank_keyword",
+    "doc_covered",
+    "query_covered",
+    "title_covered",
+    "query_covered_title",
+    "numbers_shared",
+    "length_ratio",
+)
+HYBRID_FEATURES = (
+    *BM25_FEATURES,
+    "inv_rank_dense",
+    "cosine",
+    "cosine_gap",
+    "cosine_claim",
+    "cosine_title",
+    "cosine_claim_gap",
+    "cosine_title_gap",
+)
 DEFAULT_THRESHOLD = 0.5
 
 

@@ -101,6 +101,7 @@ def review_from_fields(
     claimant: Any = None,
     claim_date: Any = None,
     language: Any = None,
+    title: Any = None,
 ) -> Review:
     """Validate loose field values (from JSON-LD or CSV) and build a :class:`Review`; raise RecordError if unusable."""
     claim_text = _text(claim, "claimReviewed")
@@ -133,7 +134,20 @@ def review_from_fields(
         claimant=_text(claimant, "itemReviewed.author"),
         claim_date=normalise_date(claim_date, "itemReviewed.datePublished"),
         language=normalise_language(language),
+        title=_title(title),
     )
+
+
+def _title(value: Any) -> str | None:
+    """The review's headline, whitespace collapsed and capped (a title is a line, not an article)."""
+    try:
+        text = _text(value, "name")
+    except RecordError:
+        return None  # an optional field: an odd headline does not cost the record
+    if not text:
+        return None
+    text = " ".join(text.split())
+    return text[:MAX_CLAIM_CHARS] or None
 
 
 def review_from_jsonld(node: dict[str, Any]) -> Review:
@@ -167,6 +181,7 @@ def review_from_jsonld(node: dict[str, Any]) -> Review:
         claimant=item.get("author"),
         claim_date=claim_date,
         language=node.get("inLanguage"),
+        title=node.get("headline") or node.get("name"),
     )
 
 
@@ -236,6 +251,8 @@ def review_to_jsonld(review: Review) -> dict[str, Any]:
         "claimReviewed": review.claim_reviewed,
         "reviewRating": rating,
     }
+    if review.title:
+        node["headline"] = review.title
     if review.url:
         node["url"] = review.url
     if review.publisher:

@@ -113,13 +113,19 @@ def run_train(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = build_store(dataset, Path(tmp) / "train.db", encoder, progress=sys.stderr.isatty(), cache=args.cache)
         try:
-            calibration, report = fit_models(store, dataset, encoder)
+            calibration, report, weights = fit_models(store, dataset, encoder)
         finally:
             store.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(calibration.to_dict(), indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=2))
     print(f"wrote {args.out}; use it with FACTSIFT_FACTCHECK_CALIBRATION={args.out}")
+    if weights is not None and encoder is not None:
+        from factsift.factchecks.adapter import save
+
+        adapter_out = args.out.with_suffix(".adapter.npz")
+        save(adapter_out, weights, encoder.model_id)
+        print(f"wrote {adapter_out}; use it with FACTSIFT_FACTCHECK_ADAPTER={adapter_out}")
     return 0
 
 
@@ -137,7 +143,7 @@ def register(commands: Commands) -> None:
         help="import ClaimReview files (JSON-LD, JSONL, CSV)",
         description="Import ClaimReview JSON-LD (object, array, @graph, DataFeed), JSON Lines, or CSV with columns "
         "claim, rating, url, publisher, date, language, id (optional: claimant, claim_date, rating_value, "
-        "best_rating, worst_rating). Re-importing updates records, never duplicates them.",
+        "best_rating, worst_rating, title). Re-importing updates records, never duplicates them.",
     )
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
     _common(imp)
@@ -156,7 +162,7 @@ def register(commands: Commands) -> None:
     train = commands.add_training(
         "factchecks",
         run_train,
-        help="refit the fact-check match score on a CheckThat! 2020 Task 2 style folder",
+        help="refit the fact-check match score and query adapter on a CheckThat! 2020 Task 2 style folder",
     )
     train.add_argument("--data", type=Path, required=True, help="folder with verified_claims.docs.tsv and train/")
     train.add_argument("--out", type=Path, default=Path("factchecks-calibration.json"), help="where to write it")

@@ -5,7 +5,8 @@ Layouts understood:
 
 * CheckThat! 2020 Task 2: ``verified_claims.docs.tsv`` (id, vclaim, title) and ``SPLIT/tweets.queries.tsv``
   (id, text) with ``SPLIT/tweet-vclaim-pairs.qrels`` (query id, 0, vclaim id, 1).
-* CheckThat! 2021 Task 2B: ``politifact_vclaims.jsonl.gz`` (vclaim_id, vclaim, truth_label, speaker, date, url),
+* CheckThat! 2021 Task 2B: ``politifact_vclaims.jsonl.gz`` (vclaim_id, vclaim, truth_label, speaker, date, url,
+  title),
   ``iclaims.queries`` (id, text) and ``SPLIT.tsv`` (query id, 0, vclaim id, 1).
 """
 
@@ -53,7 +54,13 @@ def load_checkthat2020(folder: Path, split: str) -> RetrievalSet:
     if not docs.is_file():
         raise InputError(f"{folder}: no verified_claims.docs.tsv (CheckThat! 2020 Task 2 layout expected)")
     reviews = [
-        Review(id=row[0].strip(), claim_reviewed=" ".join(row[1].split()), verdict="other", publisher="Snopes")
+        Review(
+            id=row[0].strip(),
+            claim_reviewed=" ".join(row[1].split()),
+            verdict="other",
+            publisher="Snopes",
+            title=" ".join(row[2].split()) or None if len(row) > 2 else None,
+        )
         for row in _tsv(docs)[1:]
         if len(row) >= 2 and row[1].strip()
     ]
@@ -79,6 +86,7 @@ def load_checkthat2021(folder: Path, split: str) -> RetrievalSet:
                     url=("https://www.politifact.com" + url) if url.startswith("/") else url or None,
                     claimant=item.get("speaker"),
                     claim_date=normalise_date(item.get("date")),
+                    title=" ".join(str(item.get("title") or "").split()) or None,
                 )
             )
     queries = {row[0].strip(): row[1] for row in _tsv(folder / "iclaims.queries") if len(row) >= 2}

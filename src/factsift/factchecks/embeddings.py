@@ -22,7 +22,9 @@ from typing import Any
 import numpy as np
 
 from factsift.errors import InputError
+from factsift.factchecks import adapter
 from factsift.factchecks.store import Matrix
+from factsift.factchecks.terms import clean_query
 
 log = logging.getLogger(__name__)
 
@@ -33,19 +35,62 @@ _OFF = {"", "0", "off", "no", "none", "false", "bm25"}
 
 @dataclass(frozen=True)
 class Encoder:
-    """A loaded sentence-embedding model; ``model_id`` names it in the store so vectors never mix."""
+    """A loaded sentence-embedding model; ``model_id`` names it in the store so vectors never mix.
+
+    ``query_model`` (when set) is an int8 copy used for queries only: stored records are encoded at full
+    precision once, while a query must be encoded within the latency budget (see :func:`quantised`).
+    """
 
     model_id: str
     model: Any
+    query_model: Any = None
+    adapter: Matrix | None = None  # see factsift.factchecks.adapter
 
     def encode(self, texts: list[str], *, batch_size: int = 64) -> Matrix:
-        """Unit-length float32 embeddings, one row per text."""
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        vectors = self.model.encode(
-            texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        """Unit-length float32 embeddings of stored texts, one row per text (full precision)."""
+        return _encode(self.model, texts, batch_size)
+
+    def encode_queries(self, texts: list[str], *, adapt: bool = True) -> Matrix:
+        """Unit-length embeddings of queries: cleaned of links and tweet signatures, by the fast query model,
+        then through the learned query adapter when there is one (``adapt=False``: without it, for training)."""
+        vectors = _encode(self.query_model or self.model, [clean_query(t) for t in texts], 16)
+        if adapt and self.adapter is not None and len(vectors):
+            return adapter.apply(self.adapter, vectors)
+        return vectors
+
+
+def _encode(model: Any, texts: list[str], batch_size: int) -> Matrix:
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    vectors = model.encode(
+        texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+    )
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def quantised(model: Any) -> Any:
+    """An int8 copy of a sentence-transformers model for query encoding (Linear layers, per-channel weights).
+
+    About 3x faster on one core (24 -> 9 ms for a tweet); query vectors keep a cosine of 0.96-0.99 with
+    the full-precision ones, and retrieval figures are measured with it (bench/factchecks.py).  Returns the
+    model itself when dynamic quantisation is not available in the installed torch.
+    """
+    import copy
+    import warnings
+
+    try:
+        import torch
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+    except ImportError:
+        return model
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch announces the API's move to torchao; the call is what we want
+        try:
+            return quantize_dynamic(  # type: ignore[no-untyped-call]
+                copy.deepcopy(model), {torch.nn.Linear: per_channel_dynamic_qconfig}
+            )
+        except (RuntimeError, AssertionError):  # no quantised engine on this CPU build
+            return model
 
 
 def sha256_of(path: Path) -> str:
@@ -92,7 +137,9 @@ def load_bundled() -> Encoder | None:
     weights = folder / "model.safetensors"
     if not weights.is_file() or sha256_of(weights) != BUNDLED_SHA256:
         raise InputError(f"{weights}: the bundled embedding model does not match its known SHA-256; reinstall it")
-    return Encoder(model_id=f"{BUNDLED_MODEL}@{BUNDLED_SHA256[:12]}", model=_load_sentence_transformer(folder))
+    model = _load_sentence_transformer(folder)
+    model_id = f"{BUNDLED_MODEL}@{BUNDLED_SHA256[:12]}"
+    return Encoder(model_id, model, quantised(model), adapter.load_adapter(model_id))
 
 
 @functools.cache
@@ -105,7 +152,9 @@ def load_folder(folder: str) -> Encoder:
         raise InputError("embeddings need the optional extra: pip install 'factsift[embeddings]'")
     weights = next((p for p in (path / "model.safetensors", path / "pytorch_model.bin") if p.is_file()), None)
     fingerprint = sha256_of(weights)[:12] if weights is not None else "nohash"
-    return Encoder(model_id=f"{path.name}@{fingerprint}", model=_load_sentence_transformer(path))
+    model = _load_sentence_transformer(path)
+    model_id = f"{path.name}@{fingerprint}"
+    return Encoder(model_id, model, quantised(model), adapter.load_adapter(model_id))
 
 
 def resolve_encoder(setting: bool | str | None = True) -> Encoder | None:

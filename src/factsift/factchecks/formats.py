@@ -5,7 +5,8 @@ a single bad record inside a good file is reported with its position and skipped
 
 CSV columns (header row required, names case-insensitive): ``claim`` and ``rating`` (required),
 ``url``, ``publisher``, ``date``, ``language``, ``id`` (becomes the record's id), and optionally
-``claimant``, ``claim_date``, ``rating_value``, ``best_rating``, ``worst_rating``.
+``claimant``, ``claim_date``, ``rating_value``, ``best_rating``, ``worst_rating`` and ``title`` (the
+review's headline, searched together with the claim).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from factsift.factchecks.records import RecordError, Review
 from factsift.ingest.loading import decode_bytes, describe_binary
 
 CSV_COLUMNS = ("claim", "rating", "url", "publisher", "date", "language", "id")
-CSV_OPTIONAL = ("claimant", "claim_date", "rating_value", "best_rating", "worst_rating")
+CSV_OPTIONAL = ("claimant", "claim_date", "rating_value", "best_rating", "worst_rating", "title")
 _JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 _CSV_SUFFIXES = {".csv", ".tsv"}
 
@@ -169,6 +170,7 @@ def _parse_csv(path: Path, text: str) -> ParsedFile:
                         claimant=cell("claimant"),
                         claim_date=cell("claim_date"),
                         language=cell("language"),
+                        title=cell("title"),
                     )
                 )
             except RecordError as exc:

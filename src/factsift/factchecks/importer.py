@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from factsift.factchecks.embeddings import Encoder, resolve_encoder
 from factsift.factchecks.formats import ParsedFile, parse_file
 from factsift.factchecks.records import Review
-from factsift.factchecks.store import Store, UpsertCounts, open_store
+from factsift.factchecks.store import Store, UpsertCounts, open_store, title_key
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -53,18 +53,22 @@ def _progress(enabled: bool) -> Progress:
 
 
 def embed_missing(store: Store, encoder: Encoder, *, progress: bool = False) -> int:
-    """Compute and store embeddings for every record that has none from ``encoder`` yet; return how many."""
-    pending = list(store.missing_embeddings(encoder.model_id))
-    if not pending:
-        return 0
-    with _progress(progress) as bar:
-        task = bar.add_task("embedding claims", total=len(pending))
-        for start in range(0, len(pending), EMBED_BATCH):
-            chunk = pending[start : start + EMBED_BATCH]
-            vectors = encoder.encode([claim for _, claim in chunk])
-            store.put_embeddings(encoder.model_id, [rid for rid, _ in chunk], vectors)
-            bar.advance(task, len(chunk))
-    return len(pending)
+    """Compute and store the claim and title vectors that records lack from ``encoder``; return how many records
+    got a claim vector."""
+    done = 0
+    for part, key in (("claim", encoder.model_id), ("title", title_key(encoder.model_id))):
+        pending = list(store.missing_embeddings(key, part))
+        if not pending:
+            continue
+        with _progress(progress) as bar:
+            task = bar.add_task(f"embedding {part}s", total=len(pending))
+            for start in range(0, len(pending), EMBED_BATCH):
+                chunk = pending[start : start + EMBED_BATCH]
+                vectors = encoder.encode([text for _, text in chunk])
+                store.put_embeddings(key, [rid for rid, _ in chunk], vectors)
+                bar.advance(task, len(chunk))
+        done += len(pending) if part == "claim" else 0
+    return done
 
 
 def write_records(store: Store, records: Sequence[Review], *, progress: bool = False) -> UpsertCounts:

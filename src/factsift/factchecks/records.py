@@ -32,10 +32,17 @@ class Review:
     claimant: str | None = None
     claim_date: str | None = None
     language: str | None = None
+    title: str | None = None  # the review's headline (ClaimReview ``name``/``headline``), searched with the claim
 
     def content_hash(self) -> str:
-        """A digest of every field: re-importing an identical record is recognised as unchanged."""
-        data = json.dumps(dataclasses.astuple(self), ensure_ascii=False, separators=(",", ":"))
+        """A digest of every field: re-importing an identical record is recognised as unchanged.
+
+        A record without a title hashes as it did before titles existed, so upgrading is not an update.
+        """
+        values = dataclasses.astuple(self)
+        if self.title is None:
+            values = values[:-1]
+        data = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha1(data.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,15 +1,20 @@
 """Hybrid retrieval: BM25 candidates + dense candidates, fused by reciprocal rank, then re-scored.
 
-1. BM25 over the FTS5 index (the claim's content words, OR-ed) gives up to ``CANDIDATES`` records;
-   nearest neighbours of the claim's embedding give as many more (when an embedding model is there).
-2. Reciprocal rank fusion (``1 / (60 + rank)`` summed over the two lists) merges them.
-3. Every fused candidate is re-scored by a logistic model over its features (BM25, word overlap both
-   ways, fused rank, cosine) into a calibrated probability that it reviews the same claim; hits are
-   returned best first by that probability.
+1. BM25 over each record's claim and review headline (title) gives up to ``CANDIDATES`` records;
+   the nearest neighbours of the query's embedding among the claims' vectors give as many more, when
+   an embedding model is there.
+2. Every candidate gets features: BM25 per field and combined (relative to the best candidate), its
+   rank in each list and their reciprocal-rank fusion, word overlap both ways for claim and title,
+   cosine per field and behind the best, shared numbers and the length ratio.
+3. A logistic model over these features (learned on CheckThat! 2020 Task 2 train, shipped as JSON)
+   turns them into a calibrated probability that the record reviews the same claim; hits are
+   returned best first by it.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -18,11 +23,13 @@ import numpy as np
 from factsift.factchecks.calibration import Calibration, load_calibration
 from factsift.factchecks.embeddings import Encoder
 from factsift.factchecks.records import Review
-from factsift.factchecks.store import Matrix, Store
-from factsift.factchecks.terms import content_terms, stems
+from factsift.factchecks.store import KeywordHit, Matrix, Store, title_key
+from factsift.factchecks.terms import query_terms, stems
 
 CANDIDATES = 30
 RRF_K = 60
+ABSENT_RANK = 100  # the rank a candidate gets in a list it is not in
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 @dataclass
@@ -42,72 +49,134 @@ class Hit:
 
 @dataclass
 class Candidates:
-    """The raw candidate lists for one query, before fusion (kept apart so training can reuse them)."""
+    """The raw candidate lists for one query, before fusion (kept apart so training can reuse them).
 
-    keyword: list[tuple[str, float]]
+    ``keyword`` is BM25's top list, best first; ``keyword_scores`` has the BM25 scores of every
+    candidate (dense ones too); ``dense`` is the dense top list with its cosine; ``cosine`` maps
+    field ("claim", "title") to the cosine of every candidate whose vector is stored.
+    """
+
+    keyword: list[str]
+    keyword_scores: dict[str, KeywordHit]
     dense: list[tuple[str, float]]
-    cosine: dict[str, float]
+    cosine: dict[str, dict[str, float]]
     terms: list[str]
 
 
-def dense_search(store: Store, encoder: Encoder, vector: Matrix, limit: int) -> list[tuple[str, float]]:
-    """The ``limit`` stored records nearest to ``vector`` (cosine, best first)."""
-    ids, matrix = store.embeddings(encoder.model_id)
+def dense_search(
+    store: Store, model_id: str, vector: Matrix, limit: int
+) -> tuple[list[tuple[str, float]], dict[str, dict[str, float]]]:
+    """The ``limit`` records whose claim vector is nearest to ``vector`` (cosine, best first).
+
+    Only the claim matrix is scanned (one pass over 100,000 x 384 floats is ~10 ms on one core); the
+    title cosines of all candidates are looked up afterwards, when they are re-scored.
+    """
+    cosine: dict[str, dict[str, float]] = {"claim": {}, "title": {}}
+    ids, matrix = store.embeddings(model_id)
     if not ids:
-        return []
+        return [], cosine
     sims = matrix @ vector
-    limit = min(limit, len(ids))
-    top = np.argpartition(-sims, limit - 1)[:limit]
-    top = top[np.argsort(-sims[top])]
-    return [(ids[i], float(sims[i])) for i in top]
+    count = min(limit, len(ids))
+    top = np.argpartition(-sims, count - 1)[:count]
+    top = top[np.argsort(-sims[top], kind="stable")]
+    ranked = [(ids[i], float(sims[i])) for i in top]
+    cosine["claim"] = dict(ranked)
+    return ranked, cosine
 
 
 def gather(
     store: Store, query: str, *, encoder: Encoder | None, vector: Matrix | None = None, limit: int = CANDIDATES
 ) -> Candidates:
     """BM25 and dense candidate lists for ``query`` (dense only with an encoder)."""
-    terms = content_terms(query)
-    keyword = store.keyword_search(terms, limit)
+    terms = query_terms(query)
     dense: list[tuple[str, float]] = []
+    cosine: dict[str, dict[str, float]] = {"claim": {}, "title": {}}
     if encoder is not None:
         if vector is None:
-            vector = encoder.encode([query])[0]
-        dense = dense_search(store, encoder, vector, limit)
-    return Candidates(keyword=keyword, dense=dense, cosine=dict(dense), terms=terms)
+            vector = encoder.encode_queries([query])[0]
+        dense, cosine = dense_search(store, encoder.model_id, vector, limit)
+    hits = store.keyword_search(terms, limit, include=[rid for rid, _ in dense])
+    keyword = [h.id for h in hits if h.rank is not None]
+    return Candidates(keyword=keyword, keyword_scores={h.id: h for h in hits}, dense=dense, cosine=cosine, terms=terms)
 
 
-def fuse(keyword: list[tuple[str, float]], dense: list[tuple[str, float]]) -> dict[str, float]:
-    """Reciprocal rank fusion of the two lists: id -> sum of ``1 / (RRF_K + rank)``."""
-    fused: dict[str, float] = {}
-    for ranked in (keyword, dense):
-        for rank, (rid, _) in enumerate(ranked, start=1):
-            fused[rid] = fused.get(rid, 0.0) + 1.0 / (RRF_K + rank)
-    return fused
+def _numbers(text: str) -> set[str]:
+    return set(_NUMBER.findall(text))
 
 
 def features_for(
-    query_stems: set[str],
+    query: str,
+    query_stems: frozenset[str],
     review: Review,
-    bm25: float,
-    best_bm25: float,
-    rrf: float,
-    cosine: float | None,
-    best_cosine: float | None,
+    keyword: KeywordHit | None,
+    best: dict[str, float],
+    ranks: tuple[int, int],
+    cosine: dict[str, float] | None,
 ) -> dict[str, float]:
-    """The similarity features of one (query, review) pair that the scoring model reads."""
-    doc_stems = stems(review.claim_reviewed)
-    shared = len(query_stems & doc_stems)
+    """The similarity features of one (query, review) pair that the scoring model reads.
+
+    ``best`` holds the best candidate's BM25 (``bm25``, ``claim``, ``title``) and cosine (``cos``,
+    ``cos_claim``, ``cos_title``); ``ranks`` is the (keyword, dense) rank, ``ABSENT_RANK`` when absent.
+    ``cosine`` is None in BM25-only mode.  For a record without a title, the title features repeat the
+    claim's (the score model was fitted on reviews that all had one).
+    """
+    fields = keyword.fields if keyword is not None else {}
+    bm25 = keyword.score if keyword is not None else 0.0
+    claim_stems = stems(review.claim_reviewed)
+    title_stems = stems(review.title) if review.title else set()
+    shared_claim = len(query_stems & claim_stems)
+    shared_title = len(query_stems & title_stems)
+    query_numbers = _numbers(query)
+    doc_numbers = _numbers(f"{review.claim_reviewed} {review.title or ''}")
+
+    def relative(value: float, top: float) -> float:
+        return max(value, 0.0) / top if top > 0 else 0.0
+
+    claim_rel = relative(fields.get("claim", 0.0), best["claim"])
     values = {
-        "bm25_rel": max(bm25, 0.0) / best_bm25 if best_bm25 > 0 else 0.0,
-        "doc_covered": shared / max(len(doc_stems), 1),
-        "query_covered": shared / max(len(query_stems), 1),
-        "rrf": rrf * RRF_K,
+        "bm25_rel": relative(bm25, best["bm25"]),
+        "bm25_claim_rel": claim_rel,
+        "bm25_title_rel": relative(fields.get("title", 0.0), best["title"]) if review.title else claim_rel,
+        "rrf": RRF_K * (1.0 / (RRF_K + ranks[0]) + 1.0 / (RRF_K + ranks[1])),
+        "inv_rank_keyword": 1.0 / ranks[0],
+        "doc_covered": shared_claim / max(len(claim_stems), 1),
+        "query_covered": shared_claim / max(len(query_stems), 1),
+        "title_covered": shared_title / max(len(title_stems), 1),
+        "query_covered_title": shared_title / max(len(query_stems), 1),
+    }
+    if not review.title:  # a review without a headline: its claim is the best stand-in (the model saw titles)
+        values["title_covered"] = values["doc_covered"]
+        values["query_covered_title"] = values["query_covered"]
+    values |= {
+        "numbers_shared": len(query_numbers & doc_numbers) / len(query_numbers) if query_numbers else 0.0,
+        "length_ratio": math.log((len(review.claim_reviewed) + 1) / (len(query) + 1)),
     }
     if cosine is not None:
-        values["cosine"] = cosine
-        values["cosine_doc_covered"] = cosine * values["doc_covered"]
-        values["cosine_gap"] = (best_cosine if best_cosine is not None else cosine) - cosine
+        claim_cos = cosine.get("claim", 0.0)
+        title_cos = cosine.get("title", claim_cos)
+        top = max(claim_cos, title_cos)
+        values.update(
+            {
+                "inv_rank_dense": 1.0 / ranks[1],
+                "cosine": top,
+                "cosine_gap": best["cos"] - top,
+                "cosine_claim": claim_cos,
+                "cosine_title": title_cos,
+                "cosine_claim_gap": best["cos_claim"] - claim_cos,
+                "cosine_title_gap": best["cos_title"] - title_cos,
+            }
+        )
     return values
+
+
+def _fill_cosines(
+    store: Store, encoder: Encoder, ids: list[str], cosine: dict[str, dict[str, float]], vector: Matrix
+) -> None:
+    """Look up the stored claim and title vectors of candidates that the dense lists did not score."""
+    for name, key in (("claim", encoder.model_id), ("title", title_key(encoder.model_id))):
+        needed = [rid for rid in ids if rid not in cosine[name]]
+        if needed:
+            cosine[name].update({rid: float(v @ vector) for rid, v in store.vectors(key, needed).items()})
 
 
 def rescore(
@@ -120,49 +189,62 @@ def rescore(
     exclude: Collection[str] = (),
     vector: Matrix | None = None,
 ) -> list[Hit]:
-    """Fuse the candidate lists (leaving out ``exclude``), compute features and score each candidate."""
-    keyword = [(rid, s) for rid, s in candidates.keyword if rid not in exclude]
+    """Score every candidate (leaving out ``exclude``) with the calibrated model, best first."""
+    keyword = [rid for rid in candidates.keyword if rid not in exclude]
     dense = [(rid, s) for rid, s in candidates.dense if rid not in exclude]
-    fused = fuse(keyword, dense)
-    if not fused:
+    keyword_rank = {rid: rank for rank, rid in enumerate(keyword, start=1)}
+    dense_rank = {rid: rank for rank, (rid, _) in enumerate(dense, start=1)}
+    ordered = list(dict.fromkeys([*keyword, *(rid for rid, _ in dense)]))
+    if not ordered:
         return []
-    ordered = sorted(fused, key=lambda rid: -fused[rid])[: 2 * CANDIDATES]
     reviews = store.get(ordered)
-    bm25 = dict(keyword)
-    cosine = dict(candidates.cosine)
+    ordered = [rid for rid in ordered if rid in reviews]
     use_dense = encoder is not None
+    cosine = {name: dict(values) for name, values in candidates.cosine.items()}
     if encoder is not None:
-        needed = [rid for rid in ordered if rid not in cosine and rid in reviews]
-        stored = store.vectors(encoder.model_id, needed)
-        if stored:
-            if vector is None:
-                vector = encoder.encode([query])[0]
-            cosine.update({rid: float(v @ vector) for rid, v in stored.items()})
-        lacking = [rid for rid in needed if rid not in stored]
-        if lacking:
-            if vector is None:
-                vector = encoder.encode([query])[0]
+        if vector is None:
+            vector = encoder.encode_queries([query])[0]
+        _fill_cosines(store, encoder, ordered, cosine, vector)
+        lacking = [rid for rid in ordered if rid not in cosine["claim"]]
+        if lacking:  # records imported without embeddings: encode their claims now
             vectors = encoder.encode([reviews[rid].claim_reviewed for rid in lacking])
-            cosine.update({rid: float(v @ vector) for rid, v in zip(lacking, vectors, strict=True)})
+            cosine["claim"].update({rid: float(v @ vector) for rid, v in zip(lacking, vectors, strict=True)})
+    scores = candidates.keyword_scores
+
+    def top(values: list[float]) -> float:
+        return max(values, default=0.0)
+
+    best = {
+        "bm25": top([scores[r].score for r in ordered if r in scores]),
+        "claim": top([scores[r].fields.get("claim", 0.0) for r in ordered if r in scores]),
+        "title": top([scores[r].fields.get("title", 0.0) for r in ordered if r in scores]),
+    }
+    per_record: dict[str, dict[str, float]] = {}
+    if use_dense:
+        for rid in ordered:
+            entry = {"claim": cosine["claim"].get(rid, 0.0)}
+            if rid in cosine["title"]:
+                entry["title"] = cosine["title"][rid]
+            per_record[rid] = entry
+        best["cos_claim"] = top([e["claim"] for e in per_record.values()])
+        best["cos_title"] = top([e.get("title", e["claim"]) for e in per_record.values()])
+        best["cos"] = max(best["cos_claim"], best["cos_title"])
     model = calibration.model_for(use_dense)
     query_stems = stems(query)
-    best_bm25 = max(bm25.values(), default=0.0)
-    best_cosine = max((cosine[rid] for rid in ordered if rid in cosine), default=None) if use_dense else None
     hits = []
     for rid in ordered:
-        review = reviews.get(rid)
-        if review is None:
-            continue
         values = features_for(
+            query,
             query_stems,
-            review,
-            bm25.get(rid, 0.0),
-            best_bm25,
-            fused[rid],
-            cosine.get(rid) if use_dense else None,
-            best_cosine,
+            reviews[rid],
+            scores.get(rid),
+            best,
+            (keyword_rank.get(rid, ABSENT_RANK), dense_rank.get(rid, ABSENT_RANK)),
+            per_record.get(rid) if use_dense else None,
         )
-        hits.append(Hit(review=review, score=model.probability(values), features=values, threshold=model.threshold))
+        hits.append(
+            Hit(review=reviews[rid], score=model.probability(values), features=values, threshold=model.threshold)
+        )
     hits.sort(key=lambda h: (-h.score, h.review.id))
     return hits
 
@@ -181,6 +263,6 @@ def retrieve(
         return []
     calibration = calibration or load_calibration()
     if encoder is not None and vector is None:
-        vector = encoder.encode([query])[0]
+        vector = encoder.encode_queries([query])[0]
     candidates = gather(store, query, encoder=encoder, vector=vector)
     return rescore(store, query, candidates, encoder=encoder, calibration=calibration, vector=vector)[:k]

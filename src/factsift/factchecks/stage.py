@@ -98,7 +98,7 @@ def match_factchecks(report: Report, options: Options) -> Report:
     try:
         encoder = None if options.fast else resolve_encoder(options.embeddings)
         dense = queries[:DENSE_QUERIES] if encoder is not None else []
-        vectors = encoder.encode([q.text for q in dense]) if encoder is not None and dense else None
+        vectors = encoder.encode_queries([q.text for q in dense]) if encoder is not None and dense else None
         matches: list[FactCheckMatch] = []
         for position, query in enumerate(queries):
             with_dense = vectors is not None and position < len(dense)

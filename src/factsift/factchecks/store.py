@@ -19,6 +19,12 @@ from factsift.factchecks.records import Review
 from factsift.options import default_db_path
 
 Matrix = npt.NDArray[np.float32]
+TITLE_KEY = "#title"  # suffix of the embedding key under which records' title vectors are stored
+
+
+def title_key(model_id: str) -> str:
+    """The store key of the title vectors computed by ``model_id`` (claim vectors use ``model_id`` itself)."""
+    return model_id + TITLE_KEY
 
 
 @dataclass
@@ -28,6 +34,17 @@ class UpsertCounts:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class KeywordHit:
+    """A record found by keyword search: its combined BM25 score, the score of each text field, and its rank
+    in the keyword list (None for a record that was only asked about)."""
+
+    id: str
+    score: float
+    fields: dict[str, float]
+    rank: int | None = None
 
 
 class Store(Protocol):
@@ -41,16 +58,17 @@ class Store(Protocol):
         """Insert new records and update changed ones (matched by id); identical records are left alone."""
         ...
 
-    def keyword_search(self, terms: Sequence[str], limit: int) -> list[tuple[str, float]]:
-        """Ids and BM25 scores (higher is better) of the records whose claim contains any of ``terms``."""
+    def keyword_search(self, terms: Sequence[str], limit: int, *, include: Sequence[str] = ()) -> list[KeywordHit]:
+        """The ``limit`` best records by BM25 over claim and title (``terms`` as :func:`.terms.query_terms` makes
+        them), best first, then the ``include`` ids that were not among them (with their scores, maybe 0)."""
         ...
 
     def get(self, ids: Sequence[str]) -> dict[str, Review]:
         """The records with these ids (missing ids are absent from the result)."""
         ...
 
-    def missing_embeddings(self, model: str) -> Iterator[tuple[str, str]]:
-        """(id, claim) of every record that has no embedding from ``model`` yet."""
+    def missing_embeddings(self, model: str, field: str = "claim") -> Iterator[tuple[str, str]]:
+        """(id, text) of every record whose ``field`` ("claim" or "title") has no vector under ``model`` yet."""
         ...
 
     def put_embeddings(self, model: str, ids: Sequence[str], vectors: Matrix) -> None:

@@ -1,7 +1,7 @@
-"""Fit and evaluate the match-score models on a labelled claim-retrieval set.
+"""Fit and evaluate the match-score models (and the query adapter) on a labelled claim-retrieval set.
 
-The shipped ``data/calibration.json`` is produced by ``factsift train factchecks --data
-../shared/data/claims/checkthat2020_t2`` (train split only); ``bench/factchecks.py`` evaluates it on
+The shipped ``data/calibration.json`` and ``data/query_adapter.npz`` are produced by ``factsift train
+factchecks --data ../shared/data/claims/checkthat2020_t2`` (train split only); ``bench/factchecks.py`` evaluates it on
 the dev split and on CheckThat! 2021 Task 2B.  To make the score mean "this is a match" rather than
 "this is the best of the candidates", every training query is also replayed with its gold claims
 removed from the store, the situation of a claim nobody has fact-checked yet.
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from factsift.factchecks import adapter
 from factsift.factchecks.calibration import (
     BM25_FEATURES,
     HYBRID_FEATURES,
@@ -28,7 +29,7 @@ from factsift.factchecks.datasets import RetrievalSet
 from factsift.factchecks.embeddings import Encoder
 from factsift.factchecks.importer import embed_missing, write_records
 from factsift.factchecks.retrieval import Hit, gather, rescore
-from factsift.factchecks.store import Matrix, Store, open_store
+from factsift.factchecks.store import Matrix, Store, open_store, title_key
 
 
 @dataclass
@@ -46,7 +47,7 @@ def build_store(
 ) -> Store:
     """A store at ``db`` holding the set's verified claims (with embeddings when an encoder is given).
 
-    ``cache``: a folder where the claims' embeddings are kept (as .npy, keyed by model and texts) so
+    ``cache``: a folder where the claim and title embeddings are kept (as .npy, keyed by model and texts) so
     that repeated runs over the same set do not encode it again.
     """
     store = open_store(db)
@@ -54,19 +55,27 @@ def build_store(
         write_records(store, dataset.reviews, progress=progress)
     if encoder is None:
         return store
-    cached: Path | None = None
+    caches: list[tuple[str, list[str], Path]] = []
     if cache is not None:
-        digest = hashlib.sha1(encoder.model_id.encode())
-        for review in dataset.reviews:
-            digest.update(review.id.encode() + b"\0" + review.claim_reviewed.encode() + b"\0")
-        cached = cache / f"embeddings-{digest.hexdigest()[:16]}.npy"
-        if cached.is_file():
-            store.put_embeddings(encoder.model_id, [r.id for r in dataset.reviews], np.load(cached))
+        for field, key in (("claim", encoder.model_id), ("title", title_key(encoder.model_id))):
+            texts = [(r.id, r.claim_reviewed if field == "claim" else r.title) for r in dataset.reviews]
+            present = [(rid, text) for rid, text in texts if text]
+            if not present:
+                continue
+            digest = hashlib.sha1(key.encode())
+            for rid, text in present:
+                digest.update(rid.encode() + b"\0" + text.encode() + b"\0")
+            path = cache / f"embeddings-{digest.hexdigest()[:16]}.npy"
+            ids = [rid for rid, _ in present]
+            if path.is_file():
+                store.put_embeddings(key, ids, np.load(path))
+            else:
+                caches.append((key, ids, path))
     embed_missing(store, encoder, progress=progress)
-    if cache is not None and cached is not None and not cached.is_file():
-        vectors = store.vectors(encoder.model_id, [r.id for r in dataset.reviews])
-        cache.mkdir(parents=True, exist_ok=True)
-        np.save(cached, np.stack([vectors[r.id] for r in dataset.reviews]))
+    for key, ids, path in caches:
+        vectors = store.vectors(key, ids)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, np.stack([vectors[rid] for rid in ids]))
     return store
 
 
@@ -85,10 +94,15 @@ def rank_queries(
     calibration: Calibration,
     *,
     with_held_out: bool = False,
+    vectors: Matrix | None = None,
 ) -> list[Ranked]:
-    """Score the candidates of every query that has gold pairs (and, if asked, again with the gold held out)."""
-    ids = [q for q in dataset.queries if q in dataset.gold]
-    vectors: Matrix | None = encoder.encode([dataset.queries[q] for q in ids]) if encoder is not None else None
+    """Score the candidates of every query that has gold pairs (and, if asked, again with the gold held out).
+
+    ``vectors``: the query vectors (rows in :func:`gold_queries` order) when the caller has them.
+    """
+    ids = gold_queries(dataset)
+    if vectors is None and encoder is not None:
+        vectors = encoder.encode_queries([dataset.queries[q] for q in ids])
     ranked: list[Ranked] = []
     for index, qid in enumerate(ids):
         query = dataset.queries[qid]
@@ -107,6 +121,41 @@ def rank_queries(
             )
             ranked.append(Ranked(qid, hits, gold, held_out))
     return ranked
+
+
+def gold_queries(dataset: RetrievalSet) -> list[str]:
+    """The ids of the queries that have gold pairs, in a fixed order."""
+    return [q for q in dataset.queries if q in dataset.gold]
+
+
+def cross_fitted_adapter(
+    store: Store, dataset: RetrievalSet, encoder: Encoder, *, folds: int = 5
+) -> tuple[Matrix | None, Matrix]:
+    """The query adapter fitted on all of ``dataset`` and the query vectors to train the score model on.
+
+    Each query's vector comes from an adapter fitted on the other folds, so the score model learns how
+    far to trust the adapted cosine on queries the adapter has not seen (as at use).  Returns (None,
+    plain vectors) when the store has no claim vectors.
+    """
+    ids = gold_queries(dataset)
+    raw = encoder.encode_queries([dataset.queries[q] for q in ids], adapt=False)
+    doc_ids, documents = store.embeddings(encoder.model_id)
+    row = {rid: i for i, rid in enumerate(doc_ids)}
+    if not doc_ids:
+        return None, raw
+    pairs = [(i, row[g]) for i, q in enumerate(ids) for g in sorted(dataset.gold[q]) if g in row]
+
+    def fit_on(members: set[int]) -> Matrix:
+        chosen = [(i, d) for i, d in pairs if i in members]
+        return adapter.fit(raw[[i for i, _ in chosen]], np.asarray([d for _, d in chosen]), documents)
+
+    fold_of = np.random.default_rng(0).integers(0, folds, len(ids))
+    out = raw.copy()
+    for fold in range(folds):
+        held = [i for i in range(len(ids)) if fold_of[i] == fold]
+        weights = fit_on({i for i in range(len(ids)) if fold_of[i] != fold})
+        out[held] = adapter.apply(weights, raw[held])
+    return fit_on(set(range(len(ids)))), out
 
 
 def average_precision(hits: Sequence[Hit], gold: set[str], k: int) -> float:
@@ -173,18 +222,26 @@ def _fit(ranked: Sequence[Ranked], features: tuple[str, ...]) -> LogisticModel:
     return fit_logistic(np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64), features)
 
 
-def fit_models(store: Store, dataset: RetrievalSet, encoder: Encoder | None) -> tuple[Calibration, dict[str, object]]:
-    """Fit the keyword-only and (with an encoder) hybrid models and their thresholds on ``dataset``."""
+def fit_models(
+    store: Store, dataset: RetrievalSet, encoder: Encoder | None
+) -> tuple[Calibration, dict[str, object], Matrix | None]:
+    """Fit the keyword-only and (with an encoder) hybrid models and their thresholds on ``dataset``, and the
+    query adapter (None without an encoder)."""
     report: dict[str, object] = {}
     models: dict[str, LogisticModel] = {}
+    weights: Matrix | None = None
+    vectors: Matrix | None = None
+    if encoder is not None:
+        weights, vectors = cross_fitted_adapter(store, dataset, encoder)
     for name, enc, features in (("bm25", None, BM25_FEATURES), ("hybrid", encoder, HYBRID_FEATURES)):
         if name == "hybrid" and enc is None:
             models[name] = dataclasses.replace(models["bm25"])  # no encoder: hybrid falls back to the bm25 fit
             continue
-        ranked = rank_queries(store, dataset, enc, NEUTRAL, with_held_out=True)
+        given = vectors if name == "hybrid" else None
+        ranked = rank_queries(store, dataset, enc, NEUTRAL, with_held_out=True, vectors=given)
         model = _fit(ranked, features)
         calibration = Calibration(bm25=model, hybrid=model) if name == "bm25" else Calibration(models["bm25"], model)
-        rescored = rank_queries(store, dataset, enc, calibration, with_held_out=True)
+        rescored = rank_queries(store, dataset, enc, calibration, with_held_out=True, vectors=given)
         threshold, info = choose_threshold(rescored)
         models[name] = dataclasses.replace(model, threshold=threshold)
         report[name] = {"train": metrics(rescored), "threshold": threshold, **info}
@@ -194,4 +251,4 @@ def fit_models(store: Store, dataset: RetrievalSet, encoder: Encoder | None) -> 
         trained_on=dataset.name,
         embedding_model=encoder.model_id if encoder is not None else None,
     )
-    return calibration, report
+    return calibration, report, weights
