@@ -104,6 +104,7 @@ class SQLiteStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._key = str(path.resolve())  # names this store in the per-process caches
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -199,7 +200,7 @@ class SQLiteStore:
         return [KeywordHit(*found) for found in index.search(terms, limit, include=include)]
 
     def _lexical(self) -> LexicalIndex:
-        key = str(self.path.resolve())
+        key = self._key
         revision = self._revision()
         with _CACHE_LOCK:
             cached = _LEXICAL_CACHE.get(key)
@@ -258,7 +259,7 @@ class SQLiteStore:
         return {rid: matrix[index[rid]] for rid in ids if rid in index}
 
     def _cached(self, model: str) -> tuple[str, list[str], Matrix, dict[str, int]]:
-        key = (str(self.path.resolve()), model)
+        key = (self._key, model)
         revision = self._revision()
         with _CACHE_LOCK:
             cached = _MATRIX_CACHE.get(key)
