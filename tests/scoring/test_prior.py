@@ -86,3 +86,44 @@ def test_bad_input() -> None:
 def test_extreme_scores_stay_in_range() -> None:
     estimate = estimate_prior([0.0, 0.0, 1e-12], assumed=0.5, max_iterations=50)
     assert 0.0 <= estimate.rate < 0.01
+
+
+def test_prior_adapted_moves_each_part_to_its_own_rate() -> None:
+    """Two feeds with different shares of fakes: each is re-calibrated from its own scores; AUC is unchanged."""
+    import numpy as np
+
+    from factsift.scoring.evaluation import ece, prior_adapted, roc_auc
+
+    rare, rare_y = calibrated_scores(4000, 0.05, assumed=0.5, seed=6)
+    common, common_y = calibrated_scores(4000, 0.7, assumed=0.5, seed=7)
+    scores = np.array(rare + common)
+    labels = np.array(rare_y + common_y)
+    parts = ["rare"] * 4000 + ["common"] * 4000
+    adapted, estimates = prior_adapted(scores, [0.5] * 8000, parts)
+    assert abs(estimates["rare"].rate - np.mean(rare_y)) < 0.02
+    assert abs(estimates["common"].rate - np.mean(common_y)) < 0.02
+    for part, y in (("rare", np.array(rare_y)), ("common", np.array(common_y))):
+        idx = np.array([i for i, p in enumerate(parts) if p == part])
+        assert ece(y, adapted[idx]) < 0.02 < ece(y, scores[idx])
+        assert roc_auc(y, adapted[idx]) == pytest.approx(roc_auc(y, scores[idx]))
+    assert ece(labels, adapted) < ece(labels, scores)
+    with pytest.raises(ValueError):
+        prior_adapted(scores[:2], [0.5, 0.3], ["same", "same"])
+
+
+def test_held_out_parts_follow_the_protocol() -> None:
+    from factsift.scoring.evaluation import held_out_parts, out_of_fold
+    from factsift.scoring.train import without_text
+
+    from .test_train import CONFIG, synthetic
+
+    examples = synthetic(90)
+    rates: list[float] = []
+    tested, scores = out_of_fold(examples, "cross_dataset", without_text(CONFIG), base_rates=rates)
+    assert len(rates) == len(tested) and all(0 < r < 1 for r in rates)
+    parts = held_out_parts(examples, tested, "cross_dataset")
+    assert parts == [e.article.dataset for e in tested]
+    outlet_parts = held_out_parts(examples, examples, "outlet")
+    assert all(
+        p.startswith("fold ") and p.endswith(e.article.dataset) for p, e in zip(outlet_parts, examples, strict=True)
+    )
