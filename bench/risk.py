@@ -6,8 +6,10 @@ For each dataset: ROC AUC, accuracy at the documented 0.5 threshold, ECE (10 bin
 score with bootstrap 95% intervals, under (a) a random split, (b) an outlet-disjoint split and
 (c) leave-one-dataset-out.  Every candidate configuration is compared on (b) and (c); the best one
 (mean AUC over (b) and (c); within 0.01 of the best counts as a tie, broken by lower mean ECE)
-gets the full table plus the ablations without the outlet rating and without the text model.
-Writes bench/results/risk.json.
+gets the full table plus the ablations without the outlet rating and without the text model, and,
+under (b) and (c), the same scores after label-shift adaptation: each held-out part (one dataset's
+rows in one test fold) moved to the base rate that EM estimates from its scores alone, no labels
+(``factsift.scoring.prior``).  Writes bench/results/risk.json.
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ def test_held_out_parts_follow_the_protocol() -> None:
 
     examples = synthetic(90)
     rates: list[float] = []
-    tested, scores = out_of_fold(examples, "cross_dataset", without_text(CONFIG), base_rates=rates)
+    tested, _scores = out_of_fold(examples, "cross_dataset", without_text(CONFIG), base_rates=rates)
     assert len(rates) == len(tested) and all(0 < r < 1 for r in rates)
     parts = held_out_parts(examples, tested, "cross_dataset")
     assert parts == [e.article.dataset for e in tested]
