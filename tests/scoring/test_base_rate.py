@@ -40,6 +40,7 @@ def test_base_rate_moves_the_log_odds_by_the_prior_correction(model: RiskModel) 
     assert len(base) == 1 and base[0].effect < 0
     assert str(base[0].value).startswith("set to 0.05")
     assert any(note.startswith("Base rate set to 0.05") for note in moved.caveats)
+    assert moved.summary is not None and "(base rate set to 0.05)" in moved.summary
     assert not any(c.evidence == "base rate" for c in plain.contributions)
     assert not any("Base rate set" in note for note in plain.caveats)
 

@@ -277,9 +277,14 @@ def base_rate_set_note(model: RiskModel, rate: float) -> str:
     )
 
 
-def summary_line(score: float, label: str, items: list[Contribution], report: Report, thin: bool) -> str:
+def summary_line(
+    score: float, label: str, items: list[Contribution], report: Report, thin: bool, base_rate: float | None = None
+) -> str:
     """One plain-language sentence: the score, what drove it, and how far to trust it."""
     head = f"{label.capitalize()} risk ({score:.0%}) that this article is misinformation"
+    if base_rate is not None:
+        head += f" (base rate set to {base_rate_text(base_rate)})"
+    items = [c for c in items if c.evidence != "base rate"]
     decisive = decisive_factcheck(report)
     if decisive is not None:
         who = f" by {decisive.publisher}" if decisive.publisher else ""
@@ -317,7 +322,7 @@ def assess(model: RiskModel, report: Report, base_rate: float | None = None) -> 
         contributions=items,
         model=model_info(model),
         caveats=notes,
-        summary=summary_line(score, label, items, report, thin),
+        summary=summary_line(score, label, items, report, thin, base_rate),
     )
 
 
