@@ -135,3 +135,14 @@ def test_risk_base_rate_refuses_moved_or_missing_scores(tmp_path: Path, capsys: 
     garbage.write_text("not parquet")
     assert main(["risk", "base-rate", str(garbage)]) == 2
     assert main(["risk"]) == 2
+
+
+def test_risk_base_rate_never_prints_an_unusable_rate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """EM can end on 0 for a few low scores; the printed rate must still be a valid --base-rate."""
+    out = tmp_path / "low.jsonl"
+    _jsonl(out, [0.01, 0.02, 0.03, 0.01])
+    assert main(["risk", "base-rate", str(out), "--scored-at", "0.5"]) == 0
+    captured = capsys.readouterr()
+    assert float(captured.out) == pytest.approx(0.125)
+    assert "kept within half an article" in captured.err and "rough" in captured.err
+    assert build_parser().parse_args(["check", "x", "--base-rate", captured.out.strip()]).base_rate == 0.125

@@ -80,12 +80,19 @@ def run_base_rate(args: argparse.Namespace) -> int:
         raise InputError(f"{args.output}: no risk scores (did the risk stage run?)")
     assumed = args.scored_at if args.scored_at is not None else load_model(model_path(Options())).base_rate
     estimate = estimate_prior(found.scores, assumed=assumed)
-    print(f"{estimate.rate:.4f}")
+    # EM may end on 0 or 1, which no score can be moved to; n articles cannot resolve a share finer
+    # than about half an article either way.
+    floor = max(0.5 / estimate.n, 1e-4)
+    rate = min(1.0 - floor, max(floor, estimate.rate))
+    print(f"{rate:.4f}")
     note = (
         f"estimated from {estimate.n} risk scores ({found.without_score} rows without one) calibrated at "
         f"base rate {assumed:g}; EM {'converged' if estimate.converged else 'did NOT converge'} after "
-        f"{estimate.iterations} iterations. Pass it on: --base-rate {estimate.rate:.4f}"
+        f"{estimate.iterations} iterations"
     )
+    if rate != estimate.rate:
+        note += f" at {estimate.rate:.4f}, kept within half an article of 0 and 1"
+    note += f". Pass it on: --base-rate {rate:.4f}"
     if estimate.n < FEW_ARTICLES:
         note += f". Only {estimate.n} articles: the estimate is rough"
     print(note, file=sys.stderr)
