@@ -6,8 +6,10 @@ For each dataset: ROC AUC, accuracy at the documented 0.5 threshold, ECE (10 bin
 score with bootstrap 95% intervals, under (a) a random split, (b) an outlet-disjoint split and
 (c) leave-one-dataset-out.  Every candidate configuration is compared on (b) and (c); the best one
 (mean AUC over (b) and (c); within 0.01 of the best counts as a tie, broken by lower mean ECE)
-gets the full table plus the ablations without the outlet rating and without the text model.
-Writes bench/results/risk.json.
+gets the full table plus the ablations without the outlet rating and without the text model, and,
+under (b) and (c), the same scores after label-shift adaptation: each held-out part (one dataset's
+rows in one test fold) moved to the base rate that EM estimates from its scores alone, no labels
+(``factsift.scoring.prior``).  Writes bench/results/risk.json.
 """
 
 from __future__ import annotations
@@ -27,9 +29,19 @@ import numpy as np
 from factsift.options import Options
 from factsift.scoring.datasets import load_all
 from factsift.scoring.dedup import deduplicate
-from factsift.scoring.evaluation import PROTOCOLS, by_dataset, ece, out_of_fold, with_intervals
+from factsift.scoring.evaluation import (
+    PROTOCOLS,
+    by_dataset,
+    ece,
+    held_out_parts,
+    out_of_fold,
+    prior_adapted,
+    roc_auc,
+    with_intervals,
+)
 from factsift.scoring.explain import DECISION_THRESHOLD, HIGH_FROM, LOW_BELOW, assess
 from factsift.scoring.featurize import Example, analyse_row, evidence_stages, featurize
+from factsift.scoring.prior import PriorEstimate
 from factsift.scoring.riskmodel import SHIPPED_CANDIDATE, RiskModel, load_model, logit, sigmoid
 from factsift.scoring.train import CANDIDATES, FitCache, FitConfig, fit, without_source, without_text
 
@@ -42,33 +54,82 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def summarise(tested: list[Example], scores: np.ndarray, resamples: int) -> dict[str, Any]:
+    """Per-dataset metrics with intervals, their mean over datasets, and the pooled rows."""
+    datasets = by_dataset(tested, scores, resamples)
+    labels = np.array([e.article.label for e in tested])
+    pooled = {"n": len(tested), "positives": int(labels.sum()), **with_intervals(labels, scores, resamples)}
+    mean = {
+        metric: round(statistics.fmean(d[metric]["value"] for d in datasets.values() if _finite(d[metric]["value"])), 4)
+        for metric in ("auc", "accuracy", "ece", "brier")
+    }
+    return {"datasets": datasets, "mean": mean, "pooled": pooled}
+
+
 def evaluate(
-    examples: list[Example], config: FitConfig, protocols: tuple[str, ...], cache: FitCache, resamples: int
+    examples: list[Example],
+    config: FitConfig,
+    protocols: tuple[str, ...],
+    cache: FitCache,
+    resamples: int,
+    adapted: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Per-dataset metrics for ``config`` under each protocol, plus their mean over datasets."""
+    """Per-dataset metrics for ``config`` under each protocol, plus their mean over datasets.
+
+    Under the selection protocols the mean also holds the ECE after prior adaptation (EM on each
+    held-out part's scores, no labels); with ``adapted`` given, the adapted scores' full block (with
+    intervals) is put there for each selection protocol."""
     result: dict[str, Any] = {}
     for protocol in protocols:
         started = time.perf_counter()
-        tested, scores = out_of_fold(examples, protocol, config, cache)
-        datasets = by_dataset(tested, scores, resamples)
-        labels = np.array([e.article.label for e in tested])
-        pooled = {"n": len(tested), "positives": int(labels.sum()), **with_intervals(labels, scores, resamples)}
-        mean = {
-            metric: round(
-                statistics.fmean(d[metric]["value"] for d in datasets.values() if _finite(d[metric]["value"])), 4
-            )
-            for metric in ("auc", "accuracy", "ece", "brier")
-        }
+        rates: list[float] = []
+        tested, scores = out_of_fold(examples, protocol, config, cache, base_rates=rates)
+        block = summarise(tested, scores, resamples)
+        mean = block["mean"]
         if protocol == "cross_dataset":
             mean["ece_if_base_rate_known"] = base_rate_diagnostic(tested, scores)
-        result[protocol] = {
-            "datasets": datasets,
-            "mean": mean,
-            "pooled": pooled,
-            "seconds": round(time.perf_counter() - started, 1),
-        }
-        log(f"    {protocol}: mean AUC {mean['auc']:.3f}, ECE {mean['ece']:.3f} ({result[protocol]['seconds']} s)")
+        if protocol in SELECTION_PROTOCOLS:
+            parts = held_out_parts(examples, tested, protocol, config.seed)
+            moved, estimates = prior_adapted(scores, rates, parts)
+            adapted_block = summarise(tested, moved, resamples if adapted is not None else 1)
+            mean["ece_prior_adapted"] = adapted_block["mean"]["ece"]
+            if adapted is not None:
+                adapted_block["parts"] = part_estimates(tested, parts, estimates)
+                adapted_block["auc_unchanged_within_parts"] = auc_unchanged(tested, scores, moved, parts)
+                adapted[protocol] = adapted_block
+        result[protocol] = {**block, "seconds": round(time.perf_counter() - started, 1)}
+        log(
+            f"    {protocol}: mean AUC {mean['auc']:.3f}, ECE {mean['ece']:.3f}"
+            + (f", prior-adapted ECE {mean['ece_prior_adapted']:.3f}" if "ece_prior_adapted" in mean else "")
+            + f" ({result[protocol]['seconds']} s)"
+        )
     return result
+
+
+def part_estimates(tested: list[Example], parts: list[str], estimates: dict[str, PriorEstimate]) -> dict[str, Any]:
+    """Each held-out part's estimated base rate beside its true share of fakes (reported, never used)."""
+    out: dict[str, Any] = {}
+    for part, estimate in estimates.items():
+        labels = [e.article.label for e, p in zip(tested, parts, strict=True) if p == part]
+        out[part] = {
+            "n": estimate.n,
+            "estimated_base_rate": round(estimate.rate, 4),
+            "true_share_of_fakes": round(statistics.fmean(labels), 4),
+            "em_iterations": estimate.iterations,
+            "converged": estimate.converged,
+        }
+    return out
+
+
+def auc_unchanged(tested: list[Example], before: np.ndarray, after: np.ndarray, parts: list[str]) -> bool:
+    """Whether every held-out part's ROC AUC is the same after adaptation (one monotone shift per part)."""
+    for part in set(parts):
+        idx = np.array([i for i, p in enumerate(parts) if p == part])
+        y = np.array([tested[i].article.label for i in idx])
+        a, b = roc_auc(y, before[idx]), roc_auc(y, after[idx])
+        if _finite(a) and abs(a - b) > 1e-9:
+            return False
+    return True
 
 
 def base_rate_diagnostic(tested: list[Example], scores: np.ndarray) -> float:
@@ -97,6 +158,9 @@ def base_rate_diagnostic(tested: list[Example], scores: np.ndarray) -> float:
 def _finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and math.isfinite(value)
 
+
+#: The results key of the prior-adapted rows.
+ADAPTED = "prior-adapted (EM on the held-out part's unlabelled scores)"
 
 #: Candidates whose mean AUC is within this of the best are tied (the bootstrap intervals are ±0.03–0.05).
 AUC_TIE = 0.01
@@ -204,10 +268,14 @@ def main() -> int:
     compared: dict[str, Any] = {}
     caches: dict[str, FitCache] = {}
     corpora: dict[Any, Any] = {}  # term counts, shared by every candidate
+    adapted_by_candidate: dict[str, dict[str, Any]] = {}
     for name, config in candidates.items():
         log(f"candidate {name}")
         caches[name] = FitCache(corpora=corpora)
-        compared[name] = evaluate(examples, config, SELECTION_PROTOCOLS, caches[name], resamples)
+        adapted_by_candidate[name] = {}
+        compared[name] = evaluate(
+            examples, config, SELECTION_PROTOCOLS, caches[name], resamples, adapted=adapted_by_candidate[name]
+        )
         if name != SHIPPED_CANDIDATE:
             caches[name].text_models.clear()  # memory; the selected candidate's are refitted if needed
     best = select(compared)
@@ -219,6 +287,7 @@ def main() -> int:
     full = dict(compared[best])
     full.update(evaluate(examples, config, ("random",), caches[best], resamples))
     results[f"full ({best})"] = {p: full[p] for p in PROTOCOLS}
+    results[ADAPTED] = adapted_by_candidate[best]
     log("ablation: without outlet rating")
     results["without outlet rating"] = evaluate(examples, without_source(config), PROTOCOLS, caches[best], resamples)
     log("ablation: without text model")
@@ -243,6 +312,10 @@ def main() -> int:
         },
         "ece_if_base_rate_known": "diagnostic only: mean cross-dataset ECE after one log-odds shift per held-out "
         "dataset that matches its share of fakes (uses the test labels; shows how much ECE is base-rate shift)",
+        "prior_adapted": f"rows {ADAPTED!r}: the same out-of-fold scores as the full model's, moved part by part "
+        "to the base rate that the EM procedure of Saerens, Latinne & Decaestecker (2002) estimates from that "
+        "part's scores alone (no labels); a part is one dataset's rows in one test fold (cross-dataset: the whole "
+        "held-out dataset). ece_prior_adapted in each candidate's mean is the same figure without intervals",
         "thresholds": {"decision": DECISION_THRESHOLD, "low_below": LOW_BELOW, "high_from": HIGH_FROM},
         "stages": evidence_stages(),
         "dedup": {
@@ -273,7 +346,9 @@ def main() -> int:
         print(
             f"  {name}: outlet AUC {row['outlet']['auc']:.3f} ECE {row['outlet']['ece']:.3f}; "
             f"cross-dataset AUC {row['cross_dataset']['auc']:.3f} ECE {row['cross_dataset']['ece']:.3f} "
-            f"(with each held-out base rate known: {row['cross_dataset']['ece_if_base_rate_known']:.3f})"
+            f"(with each held-out base rate known: {row['cross_dataset']['ece_if_base_rate_known']:.3f}); "
+            f"prior-adapted ECE outlet {row['outlet']['ece_prior_adapted']:.3f}, "
+            f"cross-dataset {row['cross_dataset']['ece_prior_adapted']:.3f}"
         )
     print(f"selected: {best}")
     print(f"scoring cost per article: median {cost['median_ms']} ms, p95 {cost['p95_ms']} ms (target ≤ 2 ms)")

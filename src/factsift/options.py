@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from factsift.errors import InputError
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FETCH_BYTES = 5 * 1024 * 1024
 
@@ -30,6 +32,9 @@ class Options:
     embeddings: bool | str = True
     claims_model: Path | None = None
     fast: bool = False
+    #: The share of misinformation in the feed being analysed, if known (e.g. from ``factsift risk base-rate``):
+    #: the risk score is moved from the model's assumed base rate to this one.  None keeps the model's.
+    base_rate: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -40,6 +45,12 @@ class Options:
         if unknown:
             raise TypeError(f"unknown option(s): {', '.join(unknown)}")
         return cls(**kwargs)
+
+    def __post_init__(self) -> None:
+        if self.base_rate is not None:
+            valid = isinstance(self.base_rate, int | float) and not isinstance(self.base_rate, bool)
+            if not valid or not 0.0 < float(self.base_rate) < 1.0:
+                raise InputError(f"base rate must be a number strictly between 0 and 1, got {self.base_rate!r}")
 
 
 def default_db_path() -> Path:

@@ -20,6 +20,24 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--db", type=Path, help="fact-check store (default: $FACTSIFT_DB or the user data dir)")
     parser.add_argument("--fast", action="store_true", help="skip the slowest steps (extractor fallbacks, embeddings)")
+    parser.add_argument(
+        "--base-rate",
+        type=base_rate,
+        metavar="P",
+        help="share of misinformation in the feed these articles come from (0 < P < 1), e.g. from "
+        "`factsift risk base-rate`; the risk score is moved from the model's assumed rate to it",
+    )
+
+
+def base_rate(value: str) -> float:
+    """argparse type for ``--base-rate``: a probability strictly between 0 and 1."""
+    try:
+        rate = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0.0 < rate < 1.0:
+        raise argparse.ArgumentTypeError(f"must be strictly between 0 and 1, got {value}")
+    return rate
 
 
 def analysis_options(args: argparse.Namespace) -> dict[str, object]:
@@ -29,6 +47,8 @@ def analysis_options(args: argparse.Namespace) -> dict[str, object]:
         options["ratings"] = args.ratings
     if args.db is not None:
         options["db"] = args.db
+    if getattr(args, "base_rate", None) is not None:
+        options["base_rate"] = args.base_rate
     return options
 
 

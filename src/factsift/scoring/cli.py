@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from factsift.cli import Commands
+from factsift.cli.check import base_rate
 from factsift.errors import InputError
 from factsift.scoring.riskmodel import SHIPPED_CANDIDATE
 
@@ -62,7 +63,67 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Below this many scored articles the estimated base rate is flagged as rough.
+FEW_ARTICLES = 100
+
+
+def run_base_rate(args: argparse.Namespace) -> int:
+    """Estimate a feed's share of misinformation from a batch output's risk scores (no labels needed)."""
+    from factsift.options import Options
+    from factsift.scoring.batchscores import read_scores
+    from factsift.scoring.prior import estimate_prior
+    from factsift.scoring.riskmodel import load_model
+    from factsift.scoring.stage import model_path
+
+    found = read_scores(args.output)
+    if not found.scores:
+        raise InputError(f"{args.output}: no risk scores (did the risk stage run?)")
+    assumed = args.scored_at if args.scored_at is not None else load_model(model_path(Options())).base_rate
+    estimate = estimate_prior(found.scores, assumed=assumed)
+    # EM may end on 0 or 1, which no score can be moved to; n articles cannot resolve a share finer
+    # than about half an article either way.
+    floor = max(0.5 / estimate.n, 1e-4)
+    rate = min(1.0 - floor, max(floor, estimate.rate))
+    print(f"{rate:.4f}")
+    note = (
+        f"estimated from {estimate.n} risk scores ({found.without_score} rows without one) calibrated at "
+        f"base rate {assumed:g}; EM {'converged' if estimate.converged else 'did NOT converge'} after "
+        f"{estimate.iterations} iterations"
+    )
+    if rate != estimate.rate:
+        note += f" at {estimate.rate:.4f}, kept within half an article of 0 and 1"
+    note += f". Pass it on: --base-rate {rate:.4f}"
+    if estimate.n < FEW_ARTICLES:
+        note += f". Only {estimate.n} articles: the estimate is rough"
+    print(note, file=sys.stderr)
+    return 0
+
+
 def register(commands: Commands) -> None:
+    risk = commands.add(
+        "risk",
+        lambda args: _usage(risk),
+        help="risk-score tools (estimate a feed's base rate)",
+        description="Tools for the risk score.",
+    )
+    tools = risk.add_subparsers(dest="risk_command", metavar="COMMAND")
+    estimate = tools.add_parser(
+        "base-rate",
+        help="estimate the share of misinformation in a batch output's feed, without labels",
+        description="Estimate the share of misinformation among the articles of a `factsift batch` output "
+        "(JSONL or Parquet, run without --base-rate) from their risk scores alone, by the EM procedure of "
+        "Saerens, Latinne & Decaestecker (2002). Prints the rate; pass it to check/batch as --base-rate. "
+        "It needs many articles from the same feed: one article cannot estimate its own base rate.",
+    )
+    estimate.add_argument("output", type=Path, help="a factsift batch output (.jsonl or .parquet)")
+    estimate.add_argument(
+        "--scored-at",
+        type=base_rate,
+        metavar="P",
+        help="the base rate the scores are calibrated at (default: the risk model's assumed rate)",
+    )
+    estimate.set_defaults(handler=run_base_rate)
+
     parser = commands.add_training(
         "risk",
         run_train,
@@ -81,3 +142,8 @@ def register(commands: Commands) -> None:
         "--factcheck-db", type=Path, help="fact-check store to match against (default: none, see README on leakage)"
     )
     parser.add_argument("--full", action="store_true", help="run the evidence stages without --fast")
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2

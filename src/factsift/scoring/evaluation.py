@@ -22,6 +22,7 @@ from scipy.stats import rankdata
 from factsift.scoring.explain import DECISION_THRESHOLD, final_log_odds
 from factsift.scoring.features import TEXT_FEATURE
 from factsift.scoring.featurize import Example
+from factsift.scoring.prior import PriorEstimate, adjust, estimate_prior
 from factsift.scoring.riskmodel import RiskModel, sigmoid
 from factsift.scoring.train import FitCache, FitConfig, bucket, fit, group_of
 
@@ -59,12 +60,14 @@ def out_of_fold(
     config: FitConfig,
     cache: FitCache | None = None,
     on_fold: Callable[[int, float], None] | None = None,
+    base_rates: list[float] | None = None,
 ) -> tuple[list[Example], np.ndarray]:
     """Out-of-fold scores under ``protocol``: the examples that were tested and their scores.
 
     Each fold's model is fitted, cross-fitted and calibrated on the training folds alone, by the same
     :func:`~factsift.scoring.train.fit` that makes the shipped model (so the calibration of a
-    cross-dataset fold never sees the held-out dataset)."""
+    cross-dataset fold never sees the held-out dataset).  When ``base_rates`` is given, the base rate
+    each tested example's model assumes is appended to it (for prior adaptation)."""
     import time
 
     cache = cache if cache is not None else FitCache()
@@ -80,9 +83,41 @@ def out_of_fold(
         model = fit(train, config, cache=cache)
         tested.extend(test)
         scores.extend(predict(model, test).tolist())
+        if base_rates is not None:
+            base_rates.extend([model.base_rate] * len(test))
         if on_fold is not None:
             on_fold(fold, time.perf_counter() - started)
     return tested, np.array(scores)
+
+
+def held_out_parts(examples: Sequence[Example], tested: Sequence[Example], protocol: str, seed: int = 0) -> list[str]:
+    """The held-out part of each tested example: its dataset within its test fold (one feed's unseen rows).
+
+    Prior adaptation treats each part as one collection whose base rate is estimated from its scores."""
+    fold_of = {id(e): f for e, f in zip(examples, folds_for(examples, protocol, seed), strict=True)}
+    return [
+        e.article.dataset if protocol == "cross_dataset" else f"fold {fold_of[id(e)]}/{e.article.dataset}"
+        for e in tested
+    ]
+
+
+def prior_adapted(
+    scores: np.ndarray, assumed: Sequence[float], parts: Sequence[str]
+) -> tuple[np.ndarray, dict[str, PriorEstimate]]:
+    """Scores moved, part by part, to the base rate EM estimates from that part's scores alone (no labels).
+
+    ``assumed`` is the base rate each score's model was calibrated at (one per score; constant within a part)."""
+    adapted = np.array(scores, dtype=float)
+    estimates: dict[str, PriorEstimate] = {}
+    for part in sorted(set(parts)):
+        idx = np.array([i for i, p in enumerate(parts) if p == part])
+        rates = {float(assumed[i]) for i in idx}
+        if len(rates) != 1:
+            raise ValueError(f"part {part!r} mixes models with different base rates")
+        rate = rates.pop()
+        estimates[part] = estimate_prior(scores[idx].tolist(), assumed=rate)
+        adapted[idx] = adjust(scores[idx].tolist(), estimates[part].rate, rate)
+    return adapted, estimates
 
 
 # --- metrics -------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from factsift.scoring.features import (
     verdict_family,
     word_count,
 )
+from factsift.scoring.prior import prior_shift
 from factsift.scoring.riskmodel import RiskModel, logit, sigmoid
 from factsift.scoring.textmodel import model_input
 
@@ -46,6 +47,8 @@ THIN_WORDS = 100
 MIN_SHRINK = 0.3
 #: Below this many words a "short text" caveat is given.
 SHORT_WORDS = 150
+#: The share of the log-odds that moves the score to a base rate the user gave.
+BASE_RATE_SHARE = "base_rate"
 
 
 def label_for(score: float) -> str:
@@ -69,16 +72,25 @@ def shrink_factor(report: Report, values: dict[str, float]) -> float:
 
 
 def final_log_odds(
-    model: RiskModel, values: dict[str, float], shrink: float = 1.0, decisive: bool = False
+    model: RiskModel,
+    values: dict[str, float],
+    shrink: float = 1.0,
+    decisive: bool = False,
+    base_rate: float | None = None,
 ) -> tuple[float, dict[str, float]]:
-    """The log-odds after the thin-evidence (``shrink`` < 1) and decisive-fact-check rules, and each share of it.
+    """The log-odds after the thin-evidence (``shrink`` < 1), base-rate and decisive-fact-check rules,
+    and each share of it.
 
-    The shares (plus the ``factcheck_rule`` share when the rule fires) add up to
-    ``result - model.intercept``.
+    A known ``base_rate`` moves the log-odds by ``logit(base_rate) - logit(model.base_rate)`` (Bayes'
+    prior correction, share ``base_rate``); it is not shrunk, since it is about the feed, not the
+    article.  A decisive fact-check still lifts the result to ``DECISIVE_FLOOR``.  The shares (plus
+    ``base_rate`` and ``factcheck_rule`` when they apply) add up to ``result - model.intercept``.
     """
     shares = model.shares(values)
     if shrink < 1.0:
         shares = {name: share * shrink for name, share in shares.items()}
+    if base_rate is not None:
+        shares[BASE_RATE_SHARE] = prior_shift(base_rate, model.base_rate)
     z = model.intercept + sum(shares.values())
     if decisive and z < logit(DECISIVE_FLOOR):
         shares["factcheck_rule"] = logit(DECISIVE_FLOOR) - z
@@ -193,6 +205,15 @@ def contributions(
         if not in_model or (abs(share) < 1e-9 and value == "not checked"):
             continue
         items.append(Contribution(evidence=group.evidence, value=value, effect=round(share * slope, 4)))
+    if BASE_RATE_SHARE in shares:
+        items.append(
+            Contribution(
+                evidence="base rate",
+                value=f"set to {base_rate_text(sigmoid(logit(model.base_rate) + shares[BASE_RATE_SHARE]))} "
+                f"(model assumes {base_rate_text(model.base_rate)})",
+                effect=round(shares[BASE_RATE_SHARE] * slope, 4),
+            )
+        )
     items.sort(key=lambda c: abs(c.effect), reverse=True)
     return items
 
@@ -217,11 +238,13 @@ def caveats(model: RiskModel, report: Report, values: dict[str, float], shares: 
     if words < SHORT_WORDS:
         notes.append(f"Short text ({words} words): little to go on.")
     k = shrink_factor(report, values)
+    base = sigmoid(model.intercept + shares.get(BASE_RATE_SHARE, 0.0))
     if k < 1.0:
-        notes.append(
-            f"Evidence is thin, so the score was pulled toward the base score ({sigmoid(model.intercept):.0%})."
-        )
-    notes.append(base_rate_note(model))
+        notes.append(f"Evidence is thin, so the score was pulled toward the base score ({base:.0%}).")
+    if BASE_RATE_SHARE in shares:
+        notes.append(base_rate_set_note(model, sigmoid(logit(model.base_rate) + shares[BASE_RATE_SHARE])))
+    else:
+        notes.append(base_rate_note(model))
     text_share = abs(shares.get(TEXT_FEATURE, 0.0))
     total = sum(abs(s) for s in shares.values())
     if total > 0 and text_share / total > 0.5 and "factcheck_rule" not in shares:
@@ -241,9 +264,27 @@ def base_rate_note(model: RiskModel) -> str:
     )
 
 
-def summary_line(score: float, label: str, items: list[Contribution], report: Report, thin: bool) -> str:
+def base_rate_text(rate: float) -> str:
+    """A base rate as a short number: 0.05, 0.5, 0.0123."""
+    return f"{rate:.3g}"
+
+
+def base_rate_set_note(model: RiskModel, rate: float) -> str:
+    """The caveat when the user gave the feed's base rate."""
+    return (
+        f"Base rate set to {base_rate_text(rate)}: the score was moved by Bayes' rule from the model's assumed "
+        f"{base_rate_text(model.base_rate)} to a feed in which that share of articles is misinformation."
+    )
+
+
+def summary_line(
+    score: float, label: str, items: list[Contribution], report: Report, thin: bool, base_rate: float | None = None
+) -> str:
     """One plain-language sentence: the score, what drove it, and how far to trust it."""
     head = f"{label.capitalize()} risk ({score:.0%}) that this article is misinformation"
+    if base_rate is not None:
+        head += f" (base rate set to {base_rate_text(base_rate)})"
+    items = [c for c in items if c.evidence != "base rate"]
     decisive = decisive_factcheck(report)
     if decisive is not None:
         who = f" by {decisive.publisher}" if decisive.publisher else ""
@@ -262,11 +303,12 @@ def summary_line(score: float, label: str, items: list[Contribution], report: Re
     return head + "."
 
 
-def assess(model: RiskModel, report: Report) -> Risk:
-    """The full ``risk`` section for an analysed report."""
+def assess(model: RiskModel, report: Report, base_rate: float | None = None) -> Risk:
+    """The full ``risk`` section for an analysed report; ``base_rate``: the feed's share of misinformation,
+    if known (None keeps the model's assumed one)."""
     values, top_terms = feature_values(model, report)
     shrink = shrink_factor(report, values)
-    z, shares = final_log_odds(model, values, shrink, decisive_factcheck(report) is not None)
+    z, shares = final_log_odds(model, values, shrink, decisive_factcheck(report) is not None, base_rate)
     score = sigmoid(z)
     label = label_for(score)
     items = contributions(model, report, values, shares, z, top_terms)
@@ -280,7 +322,7 @@ def assess(model: RiskModel, report: Report) -> Risk:
         contributions=items,
         model=model_info(model),
         caveats=notes,
-        summary=summary_line(score, label, items, report, thin),
+        summary=summary_line(score, label, items, report, thin, base_rate),
     )
 
 

@@ -21,5 +21,5 @@ def model_path(options: Options) -> Path | None:
 @stage("risk")
 def risk_stage(report: Report, options: Options) -> Report:
     """Score the report from whatever evidence the earlier stages left in it."""
-    report.risk = assess(load_model(model_path(options)), report)
+    report.risk = assess(load_model(model_path(options)), report, options.base_rate)
     return report
