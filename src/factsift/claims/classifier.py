@@ -16,8 +16,11 @@ Without the embeddings extra (or with ``--fast``) the first stage alone is used,
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from factsift.claims.features import FeatureConfig, embedding_tokens, featurise
+from factsift.claims.features import FeatureConfig, blocks, char_slots
 from factsift.claims.head import KEYS as HEAD_KEYS
 from factsift.claims.head import Head
 from factsift.errors import InputError
@@ -70,6 +73,7 @@ class ClaimModel:
     word_scores: dict[str, float] = field(default_factory=dict)
     head: Head | None = None
     cascade: Cascade | None = None
+    _char_weights: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def threshold_for(self, encoder: SentenceFeatures | None) -> float:
         """The "worth checking" threshold: the cascade's when the second stage can run, else the first stage's."""
@@ -95,16 +99,36 @@ class ClaimModel:
                 out[i] = cascade.mix * p + (1.0 - cascade.mix) * scores[i]
         return out
 
+    def _char_weight(self, word: str) -> float:
+        """Sum of the weights of a word's character n-gram slots (cached per model: words repeat)."""
+        cached = self._char_weights.get(word)
+        if cached is None:
+            cached = float(self.weights[list(char_slots(word, self.config))].sum())
+            if len(self._char_weights) < 500_000:
+                self._char_weights[word] = cached
+        return cached
+
     def score(self, text: str) -> float:
-        """Check-worthiness of one sentence in [0, 1] (the model's probability of CFS)."""
-        features = featurise(text, self.config)
-        if not features:
+        """Check-worthiness of one sentence in [0, 1] (the model's probability of CFS).
+
+        The same number as ``weights · featurise(text)`` plus the bias, computed block by block: a
+        block's weighted sum over its slot counts divided by its L2 norm, without building the vector.
+        """
+        parts = blocks(text, self.config)
+        if not parts.words and not parts.cues:
             return 0.0
-        index = np.fromiter(features.keys(), dtype=np.int64, count=len(features))
-        value = np.fromiter(features.values(), dtype=np.float32, count=len(features))
-        margin = self.bias + float(self.weights[index] @ value)
+        weights = self.weights
+        margin = self.bias
+        if parts.words:
+            margin += float(weights[parts.words].sum()) / _norm(Counter(parts.words).values())
+        if parts.char_words:
+            counts = Counter(itertools.chain.from_iterable(char_slots(w, self.config) for w in parts.char_words))
+            if counts:
+                margin += sum(self._char_weight(w) for w in parts.char_words) / _norm(counts.values())
+        if parts.cues:
+            margin += float(weights[parts.cues].sum())
         if self.word_scores:
-            known = [self.word_scores[w] for w in embedding_tokens(text, self.config.names) if w in self.word_scores]
+            known = [self.word_scores[w] for w in parts.vector_words if w in self.word_scores]
             if known:
                 margin += sum(known) / len(known)
         return 1.0 / (1.0 + math.exp(-margin)) if margin > -500 else 0.0
@@ -113,6 +137,10 @@ class ClaimModel:
         """Check-worthiness of each sentence, in order (the whole cascade when ``encoder`` is given)."""
         scores = [self.score(text) for text in texts]
         return self.refine(scores, texts, encoder) if encoder is not None else scores
+
+
+def _norm(counts: Iterable[int]) -> float:
+    return math.hypot(*counts) or 1.0
 
 
 def _file(path_stem: Path, suffix: str) -> Path:

@@ -15,6 +15,7 @@ import itertools
 import math
 import re
 import zlib
+from collections import Counter
 from dataclasses import asdict, dataclass
 
 from factsift.claims import cues
@@ -67,37 +68,40 @@ def _bucket(value: int, edges: tuple[int, ...]) -> int:
 def cue_names(text: str, words: list[str]) -> list[str]:
     """The named surface cues a sentence shows (used as features and for explanations)."""
     lower = [w.lower() for w in words]
+    vocabulary = set(lower)
+    folded = text.lower()  # the case-blind patterns run once over lower-cased text
     alpha = [w for w in words if w[0].isalpha()]
     names: list[str] = []
-    if cues.has_quantity(text, words):
+    digits = bool(cues.NUMBER.search(text))
+    if digits or not vocabulary.isdisjoint(cues.NUMBER_WORDS):
         names.append("quantity")
-    if cues.NUMBER.search(text):
+    if digits:
         names.append("digits")
-    if cues.PERCENT.search(text):
+    if cues.PERCENT_LOWER.search(folded):
         names.append("percent")
-    if cues.MONEY.search(text):
+    if cues.MONEY_LOWER.search(folded):
         names.append("money")
     if cues.YEAR.search(text):
         names.append("year")
-    capitalised = sum(1 for w in alpha[1:] if _CAPITALISED.match(w))
+    capitalised = sum(1 for w in alpha[1:] if "A" <= w[0] <= "Z" and _CAPITALISED.match(w))
     names.append(f"caps{_bucket(capitalised, (1, 2, 4, 7))}")
-    if any(_ACRONYM.match(w) for w in alpha):
+    if any("A" <= w[0] <= "Z" and _ACRONYM.match(w) for w in alpha):  # both patterns need an ASCII capital first
         names.append("acronym")
     past = sum(1 for w in alpha if cues.is_past_tense(w))
     names.append(f"past{_bucket(past, (1, 2, 4))}")
-    if cues.has_attribution(text):
+    if cues.ATTRIBUTION_LOWER.search(folded):
         names.append("attribution")
-    if cues.has_comparison(text):
+    if cues.COMPARATIVE_LOWER.search(folded):
         names.append("comparison")
     first = sum(1 for w in lower if w in cues.FIRST_PERSON)
     names.append(f"first{_bucket(first, (1, 3))}")
-    if any(w in cues.SECOND_PERSON for w in lower):
+    if not vocabulary.isdisjoint(cues.SECOND_PERSON):
         names.append("second")
-    if any(w in cues.MODALS for w in lower):
+    if not vocabulary.isdisjoint(cues.MODALS):
         names.append("modal")
-    if any(w in cues.OPINION for w in lower):
+    if not vocabulary.isdisjoint(cues.OPINION):
         names.append("opinion")
-    if any(w in cues.HEDGES for w in lower):
+    if not vocabulary.isdisjoint(cues.HEDGES):
         names.append("hedge")
     if "?" in text:
         names.append("question")
@@ -109,6 +113,12 @@ def cue_names(text: str, words: list[str]) -> list[str]:
 
 def _slot(key: str, mask: int) -> int:
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) & mask
+
+
+@functools.lru_cache(maxsize=400_000)
+def _cached_slot(key: str, mask: int) -> int:
+    """:func:`_slot` for the word and bigram keys, which repeat across sentences."""
+    return _slot(key, mask)
 
 
 def _add(counts: dict[int, float], key: str, mask: int, weight: float = 1.0) -> None:
@@ -126,8 +136,11 @@ def _char_slots(word: str, mask: int, char_min: int, char_max: int) -> tuple[int
     )
 
 
-def _normalised(counts: dict[int, float], out: dict[int, float]) -> None:
-    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
+def _normalised(counts: dict[int, float] | Counter[int], out: dict[int, float]) -> None:
+    norm = math.hypot(*counts.values()) or 1.0
+    if not out:
+        out.update({index: value / norm for index, value in counts.items()})
+        return
     for index, value in counts.items():
         out[index] = out.get(index, 0.0) + value / norm
 
@@ -146,34 +159,48 @@ def embedding_tokens(text: str, names: bool = False) -> list[str]:
     return [w.lower() for i, w in enumerate(words) if w[0].isalnum() and not (names and _is_name(words, i))]
 
 
-def featurise(text: str, config: FeatureConfig) -> dict[int, float]:
-    """The sparse feature vector of one sentence: slot index → value (each block L2-normalised)."""
+@dataclass(frozen=True)
+class Blocks:
+    """A sentence's hashed slots before weighting: word/bigram slots (with repeats), the words whose
+    character n-grams count, and the cue slots. :func:`featurise` and the scorer both start here."""
+
+    words: list[int]
+    char_words: list[str]
+    cues: list[int]
+    #: The lower-cased words the word-vector scores average over (as :func:`embedding_tokens`).
+    vector_words: list[str]
+
+
+def blocks(text: str, config: FeatureConfig) -> Blocks:
+    """The hashed slots of one sentence, block by block (see :func:`featurise` for the values)."""
     text = cues.normalise(text)
     words = cues.tokens(text)
     mask = config.size - 1
-    out: dict[int, float] = {}
-    shapes = [
-        "<name>" if config.names and _is_name(words, i) else _shape(w)
-        for i, w in enumerate(words)
-        if w[0].isalnum() or w[0] in "$€£"
-    ]
-    block: dict[int, float] = {}
-    for shape in shapes:
-        _add(block, "w:" + shape, mask)
+    names = [config.names and _is_name(words, i) for i in range(len(words))]
+    shapes = ["<name>" if names[i] else _shape(w) for i, w in enumerate(words) if w[0].isalnum() or w[0] in "$€£"]
+    vector_words = [w.lower() for i, w in enumerate(words) if w[0].isalnum() and not names[i]]
+    word_slots = [_cached_slot("w:" + shape, mask) for shape in shapes]
     if config.word_bigrams:
         padded = ["<s>", *shapes, "</s>"]
-        for left, right in itertools.pairwise(padded):
-            _add(block, f"b:{left} {right}", mask)
-    _normalised(block, out)
+        word_slots.extend(_cached_slot(f"b:{left} {right}", mask) for left, right in itertools.pairwise(padded))
+    char_words = [shape for shape in shapes if shape[0] != "<"] if config.chars else []
+    cue_slots = [_cached_slot("cue:" + name, mask) for name in cue_names(text, words)] if config.cues else []
+    return Blocks(word_slots, char_words, cue_slots, vector_words)
+
+
+def char_slots(word: str, config: FeatureConfig) -> tuple[int, ...]:
+    """Hashed slots of one word's character n-grams (cached)."""
+    return _char_slots(word, config.size - 1, config.char_min, config.char_max)
+
+
+def featurise(text: str, config: FeatureConfig) -> dict[int, float]:
+    """The sparse feature vector of one sentence: slot index → value (each block L2-normalised)."""
+    parts = blocks(text, config)
+    out: dict[int, float] = {}
+    _normalised(Counter(parts.words), out)
     if config.chars:
-        block = {}
-        for shape in shapes:
-            if shape[0] == "<":
-                continue
-            for index in _char_slots(shape, mask, config.char_min, config.char_max):
-                block[index] = block.get(index, 0.0) + 1.0
-        _normalised(block, out)
-    if config.cues:
-        for name in cue_names(text, words):
-            _add(out, "cue:" + name, mask)
+        chars = Counter(itertools.chain.from_iterable(char_slots(word, config) for word in parts.char_words))
+        _normalised(chars, out)
+    for index in parts.cues:
+        out[index] = out.get(index, 0.0) + 1.0
     return out
