@@ -87,4 +87,4 @@ def bundled_features() -> SentenceFeatures | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # PyTorch announces the move of this API to torchao
         quantised = torch.ao.quantization.quantize_dynamic(transformer, {torch.nn.Linear}, dtype=torch.qint8)  # type: ignore[no-untyped-call]
-    return SentenceFeatures(tokenizer=encoder.model.tokenizer, transformer=quantised)
+    return SentenceFeatures(tokenizer=copy.deepcopy(encoder.model.tokenizer), transformer=quantised)
