@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jsonschema
+import numpy as np
 import pytest
 
 import factsift
@@ -104,3 +105,57 @@ def test_text_render_lists_top_claims_with_scores(seed: factsift.Report) -> None
     out = console.export_text()
     assert "Check-worthy claims" in out
     assert f"{seed.claims[0].checkworthiness:.2f}" in out
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_seed_ranking_and_opener_in_both_modes(fast: bool) -> None:
+    """The first stage alone (--fast) and the cascade both put factual claims on top and drop the opener."""
+    report = factsift.analyse(str(SEED), fast=fast, stages=("claims",))
+    model = classifier.shipped()
+    top = [c.text for c in report.claims[:3]]
+    assert len(top) == 3
+    factual = ("22 strikes", "refused to strike", "more than 30 attacks", "oil wells", "Russia has quietly")
+    assert sum(any(f in t for f in factual) for t in top) >= 2
+    opener = next(s.text for s in report.article.sentences if s.text.startswith("The Cold War"))
+    assert opener == "The Cold War just got very warm."
+    assert model.score(opener) < model.threshold
+    assert all(c.checkworthiness >= model.threshold for c in report.claims)
+
+
+def test_sentence_features_are_unit_blocks_and_deterministic() -> None:
+    from factsift.claims.encoder import LAYERS, bundled_features
+
+    encoder = bundled_features()
+    if encoder is None:
+        pytest.fail("the embeddings extra is part of the test environment (make test installs it)")
+    texts = ["The council approved 40 new homes in 2019.", "Thank you all for coming tonight."]
+    rows = encoder.features(texts)
+    assert rows.shape == (2, 384 * len(LAYERS))
+    for block in range(len(LAYERS)):
+        norms = np.linalg.norm(rows[:, block * 384 : (block + 1) * 384], axis=1)
+        assert np.allclose(norms, 1.0, atol=1e-4)
+    assert np.allclose(encoder.features(texts[::-1])[::-1], rows, atol=1e-5)  # order and batching do not matter
+    model = classifier.shipped()
+    assert model.head is not None
+    second = model.head.predict(rows)
+    assert second[0] > 0.5 > second[1]
+
+
+def test_cascade_encodes_at_most_a_few_sentences_per_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    from factsift.claims import stage
+
+    model = classifier.shipped()
+    assert model.cascade is not None
+    seen: list[int] = []
+
+    class Recording:
+        def features(self, texts: list[str]) -> np.ndarray:
+            seen.append(len(texts))
+            return np.zeros((len(texts), 768), dtype=np.float32)
+
+    uncertain = "The committee met on Tuesday to discuss the budget, members said."
+    sentences = [uncertain.replace("Tuesday", day) for day in ("Monday", "Tuesday", "Friday", "Sunday", "Saturday")]
+    assert all(model.cascade.uncertain(model.score(s)) for s in sentences), [model.score(s) for s in sentences]
+    report = factsift.analyse(text="Budget\n\n" + " ".join(sentences), stages=())
+    stage.find_claims(report, model, Recording())  # type: ignore[arg-type]
+    assert seen == [stage.MAX_ENCODED]

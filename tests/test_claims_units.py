@@ -124,7 +124,9 @@ def _synthetic(tmp_path: Path) -> Path:
 
 def test_train_writes_a_pickle_free_model_that_scores(tmp_path: Path) -> None:
     data = _synthetic(tmp_path)
-    meta = training.train(data, tmp_path / "model", config=FeatureConfig(bits=12), word_vectors=False)
+    meta = training.train(
+        data, tmp_path / "model", config=FeatureConfig(bits=12), word_vectors=False, second_stage=False
+    )
     assert meta["test"]["f1"] > 0.9
     with np.load(tmp_path / "model.npz", allow_pickle=False) as arrays:
         assert arrays["weights"].dtype == np.float16
@@ -156,8 +158,9 @@ def test_word_vectors_fold_into_per_word_scores(tmp_path: Path, monkeypatch: pyt
     words = ["officials", "said", "homes", "power", "think", "proud", "thank", "you", "lost", "we"]
     fake = embeddings.WordVectors(words=words, vectors=rng.normal(size=(len(words), 4)).astype(np.float32))
     monkeypatch.setattr(embeddings, "load_glove", lambda limit=embeddings.VOCABULARY: fake)
-    meta = training.train(_synthetic(tmp_path), tmp_path / "m", config=FeatureConfig(bits=12))
+    meta = training.train(_synthetic(tmp_path), tmp_path / "m", config=FeatureConfig(bits=12), second_stage=False)
     model = classifier.load(tmp_path / "m")
+    assert model.head is None and model.cascade is None
     assert meta["word_vectors"]["words"] == len(words) == len(model.word_scores)
     bare = classifier.ClaimModel(
         weights=np.zeros(16, dtype=np.float32),
@@ -184,10 +187,91 @@ def test_broken_model_file_is_an_input_error(tmp_path: Path) -> None:
 
 def test_shipped_model_is_small_and_documents_its_threshold() -> None:
     model = classifier.shipped()
-    assert (classifier.DATA_DIR / "claims-model.npz").stat().st_size < 600_000
+    assert (classifier.DATA_DIR / "claims-model.npz").stat().st_size < 1_000_000
     assert len(model.word_scores) == model.meta["word_vectors"]["words"] > 10_000
     assert 0 < model.threshold < 1
     assert model.meta["test"]["rows"] > 1000
+    assert model.head is not None and model.cascade is not None
+    assert model.head.width == 768
+    assert 0 < model.cascade.threshold < 1 and model.cascade.low < model.cascade.high
+    # the cascade is what a full analysis runs; its held-out figure must beat the first stage's
+    assert model.meta["test_cascade"]["f1"] > model.meta["test"]["f1"]
+
+
+class _CountingEncoder:
+    """A stand-in for the MiniLM feature encoder: a fixed row per text, and a log of what it encoded."""
+
+    width = 768
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def features(self, texts: list[str]) -> np.ndarray:
+        self.seen.extend(texts)
+        return np.stack([np.full(self.width, 1.0 if "52" in t else -1.0, dtype=np.float32) for t in texts])
+
+
+def _cascade_model(threshold: float = 0.5) -> classifier.ClaimModel:
+    from factsift.claims.head import Head
+
+    head = Head(
+        w1=np.eye(768, 1, dtype=np.float32) * 10, b1=np.zeros(1, np.float32), w2=np.ones(1, np.float32), b2=-5.0
+    )
+    return classifier.ClaimModel(
+        weights=np.zeros(16, dtype=np.float32),
+        bias=0.0,
+        config=FeatureConfig(bits=4, chars=False, cues=False, word_bigrams=False),
+        threshold=threshold,
+        meta={},
+        head=head,
+        cascade=classifier.Cascade(low=0.2, high=0.8, mix=0.5, threshold=0.6),
+    )
+
+
+def test_cascade_rescores_only_uncertain_sentences_and_respects_the_limit() -> None:
+    model = _cascade_model()
+    encoder = _CountingEncoder()
+    texts = ["sure no", "unsure with 52", "unsure without", "sure yes", "unsure 52 again"]
+    first = [0.05, 0.5, 0.5, 0.95, 0.6]
+    final = model.refine(first, texts, encoder)  # type: ignore[arg-type]
+    assert encoder.seen == ["unsure with 52", "unsure without", "unsure 52 again"]
+    assert final[0] == 0.05 and final[3] == 0.95
+    head_yes = 1 / (1 + np.exp(-5.0))
+    assert final[1] == pytest.approx(0.5 * head_yes + 0.25)
+    assert final[2] == pytest.approx(0.5 * (1 - head_yes) + 0.25)
+    limited = _CountingEncoder()
+    model.refine(first, texts, limited, limit=1)  # type: ignore[arg-type]
+    assert limited.seen == ["unsure 52 again"]  # the highest first-stage score in the band goes first
+    assert model.threshold_for(None) == 0.5 and model.threshold_for(encoder) == 0.6  # type: ignore[arg-type]
+    # a first-stage score of 0.5 (all-zero weights) is uncertain, so the head has its say
+    assert model.score_many(texts[:1], encoder) == pytest.approx([0.5 * (1 - head_yes) + 0.25])  # type: ignore[arg-type]
+
+
+def test_second_stage_is_trained_saved_and_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    encoder = _CountingEncoder()
+    monkeypatch.setattr(training, "_second_stage_encoder", lambda: encoder)
+    meta = training.train(_synthetic(tmp_path), tmp_path / "two", config=FeatureConfig(bits=12), word_vectors=False)
+    assert meta["cascade"]["low"] == training.LOW and meta["second_stage"]["cross_validation"]["rows"] > 0
+    assert "test_cascade" in meta
+    model = classifier.load(tmp_path / "two")
+    assert model.head is not None and model.cascade is not None
+    with np.load(tmp_path / "two.npz", allow_pickle=False) as arrays:
+        assert arrays["head_w1"].shape == (768, training.HIDDEN) and arrays["head_w1"].dtype == np.float16
+    meta_path = tmp_path / "two.json"
+    broken = json.loads(meta_path.read_text())
+    broken["cascade"] = None
+    meta_path.write_text(json.dumps(broken))
+    with pytest.raises(InputError):
+        classifier.load(tmp_path / "two")
+
+
+def test_head_rejects_inconsistent_arrays() -> None:
+    from factsift.claims.head import Head
+
+    with pytest.raises(ValueError):
+        Head.from_arrays(
+            {"head_w1": np.zeros((4, 3)), "head_b1": np.zeros(2), "head_w2": np.zeros(3), "head_b2": np.zeros(1)}
+        )
 
 
 def test_render_prints_page_text_verbatim() -> None:

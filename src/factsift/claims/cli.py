@@ -14,8 +14,22 @@ def run_train(args: argparse.Namespace) -> int:
     from factsift.claims.training import train
 
     stem = stem_of(args.out)
-    meta = train(args.data, stem, word_vectors=not args.no_embeddings)
-    print(json.dumps({k: meta[k] for k in ("rows", "threshold", "cross_validation", "test") if k in meta}, indent=2))
+    meta = train(
+        args.data,
+        stem,
+        word_vectors=not args.no_embeddings,
+        second_stage=not (args.first_stage_only or args.no_embeddings),
+    )
+    print(
+        json.dumps(
+            {
+                k: meta[k]
+                for k in ("rows", "threshold", "cross_validation", "test", "cascade", "second_stage", "test_cascade")
+                if k in meta
+            },
+            indent=2,
+        )
+    )
     print(f"wrote {stem}.npz and {stem}.json; use it with FACTSIFT_CLAIMS_MODEL={stem} or analyse(claims_model=...)")
     return 0
 
@@ -35,5 +49,12 @@ def register(commands: Commands) -> None:
         "--out", type=Path, default=Path("claims-model"), help="output path stem (default: ./claims-model)"
     )
     parser.add_argument(
-        "--no-embeddings", action="store_true", help="train without GloVe word vectors (n-grams and cues only)"
+        "--no-embeddings",
+        action="store_true",
+        help="train without GloVe word vectors or the second stage (n-grams and cues only)",
+    )
+    parser.add_argument(
+        "--first-stage-only",
+        action="store_true",
+        help="skip the second stage (the perceptron on MiniLM sentence features; needs factsift[embeddings])",
     )

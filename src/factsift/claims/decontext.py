@@ -40,11 +40,6 @@ def subject_of(previous: str, entities: list[str]) -> str | None:
     return None
 
 
-def opens_with_pronoun(sentence: str) -> bool:
-    """Whether ``sentence`` opens with a pronoun that :func:`standalone` could resolve."""
-    return _LEADING.match(sentence) is not None
-
-
 def standalone(sentence: str, previous: str | None, previous_entities: list[str]) -> str | None:
     """``sentence`` with a leading pronoun replaced by the previous sentence's subject, or None."""
     if previous is None:

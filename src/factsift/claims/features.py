@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
 import zlib
+from collections import Counter
 from dataclasses import asdict, dataclass
-
-import numpy as np
-import numpy.typing as npt
 
 from factsift.claims import cues
 
@@ -50,7 +49,6 @@ class FeatureConfig:
         return asdict(self)
 
 
-@functools.lru_cache(maxsize=200_000)
 def _shape(token: str) -> str:
     if not _DIGIT.search(token):
         return token.lower()
@@ -70,37 +68,40 @@ def _bucket(value: int, edges: tuple[int, ...]) -> int:
 def cue_names(text: str, words: list[str]) -> list[str]:
     """The named surface cues a sentence shows (used as features and for explanations)."""
     lower = [w.lower() for w in words]
+    vocabulary = set(lower)
+    folded = text.lower()  # the case-blind patterns run once over lower-cased text
     alpha = [w for w in words if w[0].isalpha()]
     names: list[str] = []
-    if cues.has_quantity(text, words):
+    digits = bool(cues.NUMBER.search(text))
+    if digits or not vocabulary.isdisjoint(cues.NUMBER_WORDS):
         names.append("quantity")
-    if cues.NUMBER.search(text):
+    if digits:
         names.append("digits")
-    if cues.PERCENT.search(text):
+    if cues.PERCENT_LOWER.search(folded):
         names.append("percent")
-    if cues.MONEY.search(text):
+    if cues.MONEY_LOWER.search(folded):
         names.append("money")
     if cues.YEAR.search(text):
         names.append("year")
-    capitalised = sum(1 for w in alpha[1:] if _capitalised(w))
+    capitalised = sum(1 for w in alpha[1:] if "A" <= w[0] <= "Z" and _CAPITALISED.match(w))
     names.append(f"caps{_bucket(capitalised, (1, 2, 4, 7))}")
-    if any(_acronym(w) for w in alpha):
+    if any("A" <= w[0] <= "Z" and _ACRONYM.match(w) for w in alpha):  # both patterns need an ASCII capital first
         names.append("acronym")
-    past = sum(1 for w in alpha if _past(w))
+    past = sum(1 for w in alpha if cues.is_past_tense(w))
     names.append(f"past{_bucket(past, (1, 2, 4))}")
-    if cues.has_attribution(text):
+    if cues.ATTRIBUTION_LOWER.search(folded):
         names.append("attribution")
-    if cues.has_comparison(text):
+    if cues.COMPARATIVE_LOWER.search(folded):
         names.append("comparison")
     first = sum(1 for w in lower if w in cues.FIRST_PERSON)
     names.append(f"first{_bucket(first, (1, 3))}")
-    if any(w in cues.SECOND_PERSON for w in lower):
+    if not vocabulary.isdisjoint(cues.SECOND_PERSON):
         names.append("second")
-    if any(w in cues.MODALS for w in lower):
+    if not vocabulary.isdisjoint(cues.MODALS):
         names.append("modal")
-    if any(w in cues.OPINION for w in lower):
+    if not vocabulary.isdisjoint(cues.OPINION):
         names.append("opinion")
-    if any(w in cues.HEDGES for w in lower):
+    if not vocabulary.isdisjoint(cues.HEDGES):
         names.append("hedge")
     if "?" in text:
         names.append("question")
@@ -110,35 +111,22 @@ def cue_names(text: str, words: list[str]) -> list[str]:
     return names
 
 
-_WORD_CACHE = 200_000
-
-
-@functools.lru_cache(maxsize=_WORD_CACHE)
-def _capitalised(word: str) -> bool:
-    return bool(_CAPITALISED.match(word))
-
-
-@functools.lru_cache(maxsize=_WORD_CACHE)
-def _acronym(word: str) -> bool:
-    return bool(_ACRONYM.match(word))
-
-
-@functools.lru_cache(maxsize=_WORD_CACHE)
-def _past(word: str) -> bool:
-    return cues.is_past_tense(word)
-
-
 def _slot(key: str, mask: int) -> int:
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) & mask
 
 
-@functools.lru_cache(maxsize=_WORD_CACHE)
+@functools.lru_cache(maxsize=400_000)
 def _cached_slot(key: str, mask: int) -> int:
-    """:func:`_slot` for keys that recur across sentences (words, bigrams, cue names)."""
+    """:func:`_slot` for the word and bigram keys, which repeat across sentences."""
     return _slot(key, mask)
 
 
-@functools.lru_cache(maxsize=_WORD_CACHE)
+def _add(counts: dict[int, float], key: str, mask: int, weight: float = 1.0) -> None:
+    index = _slot(key, mask)
+    counts[index] = counts.get(index, 0.0) + weight
+
+
+@functools.lru_cache(maxsize=200_000)
 def _char_slots(word: str, mask: int, char_min: int, char_max: int) -> tuple[int, ...]:
     """Hashed slots of a word's character n-grams; cached, since news prose repeats its words."""
     padded_word = f" {word} "
@@ -148,17 +136,21 @@ def _char_slots(word: str, mask: int, char_min: int, char_max: int) -> tuple[int
     )
 
 
+def _normalised(counts: dict[int, float] | Counter[int], out: dict[int, float]) -> None:
+    norm = math.hypot(*counts.values()) or 1.0
+    if not out:
+        out.update({index: value / norm for index, value in counts.items()})
+        return
+    for index, value in counts.items():
+        out[index] = out.get(index, 0.0) + value / norm
+
+
 _NAME = re.compile(r"^[A-Z][a-z][\w'-]*$")
 
 
 def _is_name(words: list[str], position: int) -> bool:
     """A Titlecase word that does not open the sentence (after a full stop or quote it may)."""
-    return position > 0 and _titlecase(words[position]) and words[position - 1] not in {".", '"', ":"}
-
-
-@functools.lru_cache(maxsize=200_000)
-def _titlecase(word: str) -> bool:
-    return bool(_NAME.match(word))
+    return position > 0 and bool(_NAME.match(words[position])) and words[position - 1] not in {".", '"', ":"}
 
 
 def embedding_tokens(text: str, names: bool = False) -> list[str]:
@@ -168,87 +160,47 @@ def embedding_tokens(text: str, names: bool = False) -> list[str]:
 
 
 @dataclass(frozen=True)
-class FeatureRows:
-    """The hashed features of several sentences as coordinates: ``values[k]`` sits at (``rows[k]``, ``slots[k]``).
+class Blocks:
+    """A sentence's hashed slots before weighting: word/bigram slots (with repeats), the words whose
+    character n-grams count, and the cue slots. :func:`featurise` and the scorer both start here."""
 
-    A slot can appear more than once in a row (the blocks share one hashed space); a linear
-    model adds them up, as a sparse matrix built from these coordinates does.
-    """
-
-    rows: npt.NDArray[np.int64]
-    slots: npt.NDArray[np.int64]
-    values: npt.NDArray[np.float64]
-    count: int
+    words: list[int]
+    char_words: list[str]
+    cues: list[int]
+    #: The lower-cased words the word-vector scores average over (as :func:`embedding_tokens`).
+    vector_words: list[str]
 
 
-def _normalised_block(
-    rows: list[int], slots: list[int], count: int, size: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Counts of each (row, slot) pair, each row scaled to unit L2 norm."""
-    keys, counts = np.unique(
-        np.asarray(rows, dtype=np.int64) * size + np.asarray(slots, dtype=np.int64), return_counts=True
-    )
-    block_rows, block_slots = np.divmod(keys, size)
-    values = counts.astype(np.float64)
-    norms = np.sqrt(np.bincount(block_rows, weights=values * values, minlength=count))
-    norms[norms == 0] = 1.0
-    return block_rows, block_slots, values / norms[block_rows]
-
-
-def feature_rows(texts: list[str], config: FeatureConfig) -> FeatureRows:
-    """The hashed features of ``texts`` (word, character and cue blocks; word and character blocks L2-normalised).
-
-    One pass over all sentences of an article with a few array operations, rather than a
-    dictionary per sentence: scoring an article this way costs a fraction of the per-sentence path.
-    """
+def blocks(text: str, config: FeatureConfig) -> Blocks:
+    """The hashed slots of one sentence, block by block (see :func:`featurise` for the values)."""
+    text = cues.normalise(text)
+    words = cues.tokens(text)
     mask = config.size - 1
-    word_rows: list[int] = []
-    word_slots: list[int] = []
-    char_rows: list[int] = []
-    char_slots: list[int] = []
-    cue_rows: list[int] = []
-    cue_slots: list[int] = []
-    for row, raw in enumerate(texts):
-        text = cues.normalise(raw)
-        words = cues.tokens(text)
-        shapes = [
-            "<name>" if config.names and _is_name(words, i) else _shape(w)
-            for i, w in enumerate(words)
-            if w[0].isalnum() or w[0] in "$€£"
-        ]
-        found = [_cached_slot("w:" + shape, mask) for shape in shapes]
-        if config.word_bigrams:
-            padded = ["<s>", *shapes, "</s>"]
-            found.extend(_cached_slot(f"b:{left} {right}", mask) for left, right in itertools.pairwise(padded))
-        word_slots.extend(found)
-        word_rows.extend([row] * len(found))
-        if config.chars:
-            before = len(char_slots)
-            for shape in shapes:
-                if shape[0] != "<":
-                    char_slots.extend(_char_slots(shape, mask, config.char_min, config.char_max))
-            char_rows.extend([row] * (len(char_slots) - before))
-        if config.cues:
-            named = [_cached_slot("cue:" + name, mask) for name in cue_names(text, words)]
-            cue_slots.extend(named)
-            cue_rows.extend([row] * len(named))
-    count = len(texts)
-    parts = [_normalised_block(word_rows, word_slots, count, config.size)]
-    if char_slots:
-        parts.append(_normalised_block(char_rows, char_slots, count, config.size))
-    parts.append((np.asarray(cue_rows, dtype=np.int64), np.asarray(cue_slots, dtype=np.int64), np.ones(len(cue_slots))))
-    return FeatureRows(
-        rows=np.concatenate([p[0] for p in parts]),
-        slots=np.concatenate([p[1] for p in parts]),
-        values=np.concatenate([p[2] for p in parts]),
-        count=count,
-    )
+    names = [config.names and _is_name(words, i) for i in range(len(words))]
+    shapes = ["<name>" if names[i] else _shape(w) for i, w in enumerate(words) if w[0].isalnum() or w[0] in "$€£"]
+    vector_words = [w.lower() for i, w in enumerate(words) if w[0].isalnum() and not names[i]]
+    word_slots = [_cached_slot("w:" + shape, mask) for shape in shapes]
+    if config.word_bigrams:
+        padded = ["<s>", *shapes, "</s>"]
+        word_slots.extend(_cached_slot(f"b:{left} {right}", mask) for left, right in itertools.pairwise(padded))
+    char_words = [shape for shape in shapes if shape[0] != "<"] if config.chars else []
+    cue_slots = [_cached_slot("cue:" + name, mask) for name in cue_names(text, words)] if config.cues else []
+    return Blocks(word_slots, char_words, cue_slots, vector_words)
+
+
+def char_slots(word: str, config: FeatureConfig) -> tuple[int, ...]:
+    """Hashed slots of one word's character n-grams (cached)."""
+    return _char_slots(word, config.size - 1, config.char_min, config.char_max)
 
 
 def featurise(text: str, config: FeatureConfig) -> dict[int, float]:
     """The sparse feature vector of one sentence: slot index → value (each block L2-normalised)."""
-    found = feature_rows([text], config)
+    parts = blocks(text, config)
     out: dict[int, float] = {}
-    for slot, value in zip(found.slots.tolist(), found.values.tolist(), strict=True):
-        out[slot] = out.get(slot, 0.0) + value
+    _normalised(Counter(parts.words), out)
+    if config.chars:
+        chars = Counter(itertools.chain.from_iterable(char_slots(word, config) for word in parts.char_words))
+        _normalised(chars, out)
+    for index in parts.cues:
+        out[index] = out.get(index, 0.0) + 1.0
     return out

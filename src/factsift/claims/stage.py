@@ -1,9 +1,12 @@
 """The ``claims`` pipeline stage: which sentences state a checkable fact, best first.
 
 Every sentence that is not furniture is scored by the check-worthiness model
-(:mod:`factsift.claims.classifier`); those scoring at or above the model's threshold
-(``worth checking``, 0.33 for the shipped model: the F1-optimal cut on out-of-fold predictions)
-become :class:`~factsift.model.Claim` objects, sorted by score.
+(:mod:`factsift.claims.classifier`): the cheap n-gram model first, then, unless ``--fast`` or the
+embeddings extra is missing, the second stage re-scores the sentences the first is unsure of
+(at most :data:`MAX_ENCODED` per article, which bounds the cost of a long page). Those scoring at or
+above the threshold of the model used (``worth checking``: the F1-optimal cut on out-of-fold
+predictions, one for the cascade and one for the first stage alone) become
+:class:`~factsift.model.Claim` objects, sorted by score.
 """
 
 from __future__ import annotations
@@ -12,16 +15,20 @@ import os
 from pathlib import Path
 
 from factsift.claims import classifier
-from factsift.claims.decontext import opens_with_pronoun, standalone
+from factsift.claims.decontext import standalone
+from factsift.claims.encoder import SentenceFeatures, bundled_features
 from factsift.claims.entities import capitalised_words, find_entities
 from factsift.claims.gate import is_furniture
 from factsift.claims.kinds import kind_of
-from factsift.model import Claim, Report, Sentence, Span
+from factsift.factchecks.embeddings import resolve_encoder
+from factsift.model import Claim, Report, Span
 from factsift.options import Options
 from factsift.pipeline import stage
 
 #: Environment variable naming a model of your own (the path stem of its .npz/.json pair).
 MODEL_ENV = "FACTSIFT_CLAIMS_MODEL"
+#: Most sentences per article the second stage encodes (3-5 ms each on one core).
+MAX_ENCODED = 3
 
 
 def model_for(options: Options) -> classifier.ClaimModel:
@@ -32,22 +39,39 @@ def model_for(options: Options) -> classifier.ClaimModel:
     return classifier.shipped()
 
 
-def find_claims(report: Report, model: classifier.ClaimModel) -> list[Claim]:
-    """All sentences of the article worth checking under ``model``, highest score first."""
+def encoder_for(options: Options, model: classifier.ClaimModel) -> SentenceFeatures | None:
+    """The second stage's encoder, or None for the first stage alone (``--fast``, embeddings off or not installed)."""
+    if options.fast or model.head is None:
+        return None
+    if resolve_encoder(options.embeddings) is None:  # switched off, or the extra is not installed
+        return None
+    return bundled_features()
+
+
+def find_claims(report: Report, model: classifier.ClaimModel, encoder: SentenceFeatures | None = None) -> list[Claim]:
+    """All sentences of the article worth checking under ``model`` (and its second stage), highest score first."""
     article = report.article
-    known = capitalised_words(article.text)
-    candidates = [s for s in article.sentences if not is_furniture(s.text)]
-    scores = dict(zip((s.id for s in candidates), model.score_many([s.text for s in candidates]), strict=True))
+    sentences = article.sentences
+    candidates = [i for i, sentence in enumerate(sentences) if not is_furniture(sentence.text)]
+    texts = [sentences[i].text for i in candidates]
+    scores = [model.score(text) for text in texts]
+    if encoder is not None:
+        scores = model.refine(scores, texts, encoder, limit=MAX_ENCODED)
+    threshold = model.threshold_for(encoder)
+    chosen = [(i, score) for i, score in zip(candidates, scores, strict=True) if score >= threshold]
+    if not chosen:
+        return []
+    known = capitalised_words(article.text)  # entities only for claims and the sentence before each
+    entities: dict[int, list[str]] = {}
+
+    def entities_of(i: int) -> list[str]:
+        if i not in entities:
+            entities[i] = find_entities(sentences[i].text, known)
+        return entities[i]
+
     claims: list[Claim] = []
-    previous: Sentence | None = None
-    for sentence in article.sentences:
-        before, previous = previous, sentence
-        score = scores.get(sentence.id)
-        if score is None or score < model.threshold:
-            continue
-        resolved = None
-        if before is not None and opens_with_pronoun(sentence.text):
-            resolved = standalone(sentence.text, before.text, find_entities(before.text, known))
+    for i, score in chosen:
+        sentence = sentences[i]
         claims.append(
             Claim(
                 sentence_id=sentence.id,
@@ -55,8 +79,8 @@ def find_claims(report: Report, model: classifier.ClaimModel) -> list[Claim]:
                 span=Span(sentence.start, sentence.end, sentence.text),
                 checkworthiness=round(score, 4),
                 kind=kind_of(sentence.text),
-                entities=find_entities(sentence.text, known),
-                standalone=resolved,
+                entities=entities_of(i),
+                standalone=standalone(sentence.text, sentences[i - 1].text, entities_of(i - 1)) if i > 0 else None,
             )
         )
     claims.sort(key=lambda c: (-c.checkworthiness, c.sentence_id))
@@ -66,5 +90,6 @@ def find_claims(report: Report, model: classifier.ClaimModel) -> list[Claim]:
 @stage("claims")
 def claims_stage(report: Report, options: Options) -> Report:
     """Fill ``report.claims`` with the article's check-worthy sentences, best first."""
-    report.claims = find_claims(report, model_for(options))
+    model = model_for(options)
+    report.claims = find_claims(report, model, encoder_for(options, model))
     return report

