@@ -12,6 +12,8 @@ import os
 import sys
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
 from factsift.batch.politeness import HostGate
 from factsift.batch.records import BadRecord, InputRecord, Record
 from factsift.errors import InputError
@@ -34,7 +36,8 @@ _WARM_UP_TEXT = (
 def _one_thread_per_worker() -> None:
     """Each worker owns one core: numeric libraries must not start a thread per core in every worker."""
     for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ.setdefault(variable, "1")  # read by torch/numpy when they are first imported
+        os.environ.setdefault(variable, "1")  # read by libraries loaded from now on
+    threadpool_limits(limits=1)  # BLAS and OpenMP pools already loaded (numpy's OpenBLAS)
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(1)
@@ -47,6 +50,7 @@ def warm_up(analysis: dict[str, Any]) -> None:
         analyse(text=_WARM_UP_TEXT, **analysis)
     except Exception:  # a broken stage must not kill the worker; each row will report it
         log.exception("warm-up analysis failed")
+    _one_thread_per_worker()  # again for what the models loaded (torch, its BLAS)
 
 
 def analyse_record(record: InputRecord, analysis: dict[str, Any], gate: HostGate | None) -> Report:
