@@ -49,6 +49,7 @@ class FeatureConfig:
         return asdict(self)
 
 
+@functools.lru_cache(maxsize=200_000)
 def _shape(token: str) -> str:
     if not _DIGIT.search(token):
         return token.lower()
@@ -87,7 +88,7 @@ def cue_names(text: str, words: list[str]) -> list[str]:
     names.append(f"caps{_bucket(capitalised, (1, 2, 4, 7))}")
     if any("A" <= w[0] <= "Z" and _ACRONYM.match(w) for w in alpha):  # both patterns need an ASCII capital first
         names.append("acronym")
-    past = sum(1 for w in alpha if cues.is_past_tense(w))
+    past = sum(1 for w in alpha if _past_tense(w))
     names.append(f"past{_bucket(past, (1, 2, 4))}")
     if cues.ATTRIBUTION_LOWER.search(folded):
         names.append("attribution")
@@ -109,6 +110,15 @@ def cue_names(text: str, words: list[str]) -> list[str]:
         names.append("exclaim")
     names.append(f"len{_bucket(len(alpha), (4, 8, 13, 20, 30, 45))}")
     return names
+
+
+#: Per-word tests, remembered: news prose repeats its words.
+_past_tense = functools.lru_cache(maxsize=200_000)(cues.is_past_tense)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _titlecase(word: str) -> bool:
+    return bool(_NAME.match(word))
 
 
 def _slot(key: str, mask: int) -> int:
@@ -150,7 +160,7 @@ _NAME = re.compile(r"^[A-Z][a-z][\w'-]*$")
 
 def _is_name(words: list[str], position: int) -> bool:
     """A Titlecase word that does not open the sentence (after a full stop or quote it may)."""
-    return position > 0 and bool(_NAME.match(words[position])) and words[position - 1] not in {".", '"', ":"}
+    return position > 0 and _titlecase(words[position]) and words[position - 1] not in {".", '"', ":"}
 
 
 def embedding_tokens(text: str, names: bool = False) -> list[str]:
