@@ -47,6 +47,16 @@ def test_options_are_applied(client: TestClient) -> None:
     assert report["stages"] == ["ingest"]
 
 
+def test_a_known_base_rate_moves_the_risk_score(client: TestClient) -> None:
+    plain = client.post("/api/v1/analyses", json={"text": small_article(3)}).json()["report"]["risk"]
+    low = client.post("/api/v1/analyses", json={"text": small_article(3), "options": {"base_rate": 0.02}})
+    assert low.status_code == 201, low.text
+    risk = low.json()["report"]["risk"]
+    assert risk["score"] < plain["score"]
+    assert any(c["evidence"] == "base rate" for c in risk["contributions"])
+    assert not any(c["evidence"] == "base rate" for c in plain["contributions"])
+
+
 def test_ids_are_unguessable_and_distinct(client: TestClient) -> None:
     ids = {client.post("/api/v1/analyses", json={"text": small_article(i)}).json()["id"] for i in range(5)}
     assert len(ids) == 5
@@ -133,6 +143,7 @@ def test_request_shape_errors_are_422(client: TestClient) -> None:
         ({"text": small_article(0), "colour": "red"}, "colour"),
         ({"text": small_article(0), "options": {"allow_private": True}}, "allow_private"),
         ({"text": small_article(0), "options": {"stages": ["nonsense"]}}, "unknown stage"),
+        ({"text": small_article(0), "options": {"base_rate": 1.5}}, "base_rate"),
         ({"text": 42}, "text"),
         ([1, 2], "body"),
     ]

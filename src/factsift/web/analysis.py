@@ -1,6 +1,7 @@
 """Run one analysis for the server: client options in, stored report out.
 
-Clients may choose only harmless options (kind, fast mode, which stages); anything touching the
+Clients may choose only harmless options (kind, fast mode, which stages, their feed's base rate);
+anything touching the
 server's files or network policy (``db``, ``ratings``, ``allow_private``) comes from the server.
 """
 
@@ -26,6 +27,12 @@ class ClientOptions(BaseModel):
 
     as_kind: Literal["html", "text"] | None = Field(default=None, description="treat the input as HTML or text")
     fast: bool = Field(default=False, description="skip the slowest steps")
+    base_rate: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="your feed's share of misinformation, if known: moves the risk score (Bayes' prior correction)",
+    )
     stages: list[str] | None = Field(
         default=None, description=f"run only these stages after ingest (any of: {', '.join(STAGE_MODULES)})"
     )
@@ -68,6 +75,8 @@ def analysis_options(request: AnalysisRequest, settings: ServerSettings) -> dict
         options["ratings"] = settings.ratings
     if request.options.stages is not None:
         options["stages"] = request.options.stages
+    if request.options.base_rate is not None:
+        options["base_rate"] = request.options.base_rate
     return options
 
 
