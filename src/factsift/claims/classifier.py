@@ -133,10 +133,13 @@ class ClaimModel:
                 margin += sum(known) / len(known)
         return 1.0 / (1.0 + math.exp(-margin)) if margin > -500 else 0.0
 
-    def score_many(self, texts: list[str], encoder: SentenceFeatures | None = None) -> list[float]:
-        """Check-worthiness of each sentence, in order (the whole cascade when ``encoder`` is given)."""
+    def score_many(
+        self, texts: list[str], encoder: SentenceFeatures | None = None, limit: int | None = None
+    ) -> list[float]:
+        """Check-worthiness of each sentence, in order (the whole cascade when ``encoder`` is given;
+        ``limit`` bounds how many sentences it encodes)."""
         scores = [self.score(text) for text in texts]
-        return self.refine(scores, texts, encoder) if encoder is not None else scores
+        return self.refine(scores, texts, encoder, limit) if encoder is not None else scores
 
 
 def _norm(counts: Iterable[int]) -> float:

@@ -54,9 +54,7 @@ def find_claims(report: Report, model: classifier.ClaimModel, encoder: SentenceF
     sentences = article.sentences
     candidates = [i for i, sentence in enumerate(sentences) if not is_furniture(sentence.text)]
     texts = [sentences[i].text for i in candidates]
-    scores = [model.score(text) for text in texts]
-    if encoder is not None:
-        scores = model.refine(scores, texts, encoder, limit=MAX_ENCODED)
+    scores = model.score_many(texts, encoder, limit=MAX_ENCODED)
     threshold = model.threshold_for(encoder)
     chosen = [(i, score) for i, score in zip(candidates, scores, strict=True) if score >= threshold]
     if not chosen:

@@ -218,8 +218,10 @@ def contributions(
     return items
 
 
-def caveats(model: RiskModel, report: Report, values: dict[str, float], shares: dict[str, float]) -> list[str]:
-    """Plain statements of what the score is missing or leans on."""
+def caveats(
+    model: RiskModel, report: Report, values: dict[str, float], shares: dict[str, float], shrink: float
+) -> list[str]:
+    """Plain statements of what the score is missing or leans on (``shrink``: see :func:`shrink_factor`)."""
     notes: list[str] = []
     words = word_count(report)
     source_weight = sum(abs(model.weights[model.features.index(n)]) for n in model.features if n.startswith("source_"))
@@ -237,9 +239,8 @@ def caveats(model: RiskModel, report: Report, values: dict[str, float], shares: 
         notes.append("Writing signals were not computed.")
     if words < SHORT_WORDS:
         notes.append(f"Short text ({words} words): little to go on.")
-    k = shrink_factor(report, values)
     base = sigmoid(model.intercept + shares.get(BASE_RATE_SHARE, 0.0))
-    if k < 1.0:
+    if shrink < 1.0:
         notes.append(f"Evidence is thin, so the score was pulled toward the base score ({base:.0%}).")
     if BASE_RATE_SHARE in shares:
         notes.append(base_rate_set_note(model, sigmoid(logit(model.base_rate) + shares[BASE_RATE_SHARE])))
@@ -312,7 +313,7 @@ def assess(model: RiskModel, report: Report, base_rate: float | None = None) -> 
     score = sigmoid(z)
     label = label_for(score)
     items = contributions(model, report, values, shares, z, top_terms)
-    notes = caveats(model, report, values, shares)
+    notes = caveats(model, report, values, shares, shrink)
     thin = shrink < 1.0 or (
         bool(values.get("source_missing") or values.get("source_unrated")) and not report.factchecks
     )
