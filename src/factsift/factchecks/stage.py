@@ -15,7 +15,7 @@ from typing import Literal
 
 from factsift.factchecks.embeddings import resolve_encoder
 from factsift.factchecks.retrieval import Hit, retrieve
-from factsift.factchecks.store import open_store, store_path
+from factsift.factchecks.store import shared_reader
 from factsift.model import FactCheckMatch, Report
 from factsift.options import Options
 from factsift.pipeline import stage
@@ -88,30 +88,26 @@ def to_match(query: Query, hit: Hit, article_date: str | None) -> FactCheckMatch
 @stage("factchecks")
 def match_factchecks(report: Report, options: Options) -> Report:
     """Fill ``report.factchecks`` with the stored fact-checks that match the article's claims."""
-    path = store_path(options.db)
-    if not path.exists():
-        return report
     queries = queries_for(report)
     if not queries:
         return report
-    store = open_store(path, create=False)
-    try:
-        encoder = None if options.fast else resolve_encoder(options.embeddings)
-        dense = queries[:DENSE_QUERIES] if encoder is not None else []
-        vectors = encoder.encode_queries([q.text for q in dense]) if encoder is not None and dense else None
-        matches: list[FactCheckMatch] = []
-        for position, query in enumerate(queries):
-            with_dense = vectors is not None and position < len(dense)
-            hits = retrieve(
-                store,
-                query.text,
-                k=MATCHES_PER_CLAIM,
-                encoder=encoder if with_dense else None,
-                vector=vectors[position] if with_dense and vectors is not None else None,
-            )
-            matches.extend(to_match(query, hit, report.article.published) for hit in hits if hit.shown)
-    finally:
-        store.close()
+    store = shared_reader(options.db)
+    if store is None:
+        return report
+    encoder = None if options.fast else resolve_encoder(options.embeddings)
+    dense = queries[:DENSE_QUERIES] if encoder is not None else []
+    vectors = encoder.encode_queries([q.text for q in dense]) if encoder is not None and dense else None
+    matches: list[FactCheckMatch] = []
+    for position, query in enumerate(queries):
+        with_dense = vectors is not None and position < len(dense)
+        hits = retrieve(
+            store,
+            query.text,
+            k=MATCHES_PER_CLAIM,
+            encoder=encoder if with_dense else None,
+            vector=vectors[position] if with_dense and vectors is not None else None,
+        )
+        matches.extend(to_match(query, hit, report.article.published) for hit in hits if hit.shown)
     matches.sort(key=lambda m: (m.claim_index, -m.score))
     report.factchecks = matches
     return report

@@ -14,6 +14,11 @@ _STOPWORDS = {
     "pt": "o a os as de que e do da em um uma para com não por se na no mais".split(),
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+#: Each stopword with the languages it belongs to, so a text is read once, not once per language.
+_LANGUAGES_OF: dict[str, list[str]] = {}
+for _lang, _words in _STOPWORDS.items():
+    for _word in set(_words):
+        _LANGUAGES_OF.setdefault(_word, []).append(_lang)
 
 
 def detect_language(text: str) -> str | None:
@@ -22,11 +27,9 @@ def detect_language(text: str) -> str | None:
     if len(words) < 8:
         return None
     counts = {lang: 0 for lang in _STOPWORDS}
-    sets = {lang: set(words_) for lang, words_ in _STOPWORDS.items()}
     for word in words:
-        for lang, stop in sets.items():
-            if word in stop:
-                counts[lang] += 1
+        for lang in _LANGUAGES_OF.get(word, ()):
+            counts[lang] += 1
     best = max(counts, key=lambda lang: counts[lang])
     if counts[best] / len(words) < 0.08:
         return None

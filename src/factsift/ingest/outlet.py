@@ -11,10 +11,25 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 _NAME = r"((?:The\s+)?[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})"
+#: (pattern, a cheaper pattern that must also match somewhere for it to match at all): the names are
+#: tried at every capitalised word, so a text without the verbs is not searched for them.
 _SELF_REFERENCES = (
-    re.compile(rf"\b(?:told|spoke\s+to|spoke\s+with|speaking\s+to|speaking\s+with|confirmed\s+to|said\s+to)\s+{_NAME}"),
-    re.compile(rf"\b[Aa]s\s+{_NAME}\s+(?:first\s+|exclusively\s+|previously\s+)?(?:reported|revealed|has\s+reported)"),
-    re.compile(rf"{_NAME}\s+has\s+(?:learned|confirmed|obtained)"),
+    (
+        re.compile(
+            rf"\b(?:told|spoke\s+to|spoke\s+with|speaking\s+to|speaking\s+with|confirmed\s+to|said\s+to)\s+{_NAME}"
+        ),
+        None,
+    ),
+    (
+        re.compile(
+            rf"\b[Aa]s\s+{_NAME}\s+(?:first\s+|exclusively\s+|previously\s+)?(?:reported|revealed|has\s+reported)"
+        ),
+        re.compile(r"reported|revealed"),
+    ),
+    (
+        re.compile(rf"{_NAME}\s+has\s+(?:learned|confirmed|obtained)"),
+        re.compile(r"\s+has\s+(?:learned|confirmed|obtained)"),
+    ),
 )
 _TITLES = re.compile(
     r"^(?:President|Sen|Senator|Rep|Gov|Governor|Mr|Mrs|Ms|Dr|Secretary|General|Gen|Judge|Prime|"
@@ -25,7 +40,9 @@ _TITLES = re.compile(
 def self_references(text: str) -> Counter[str]:
     """Outlet names the text uses to refer to itself, with how often each appears."""
     found: Counter[str] = Counter()
-    for pattern in _SELF_REFERENCES:
+    for pattern, needed in _SELF_REFERENCES:
+        if needed is not None and needed.search(text) is None:
+            continue
         for match in pattern.finditer(text):
             name = match.group(1).strip(" .,’'")
             if name and not _TITLES.match(name):

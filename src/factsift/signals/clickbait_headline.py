@@ -7,6 +7,7 @@ news headlines score low.  The spans are the headline words that push the score 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from factsift.model import Article, Signal, Span
@@ -20,12 +21,17 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[?!]")
 MAX_SPANS = 3
 
 
+@functools.lru_cache(maxsize=20_000)
+def _own_features(word: str) -> frozenset[str]:
+    """The features one headline word brings by itself: the word and its character n-grams."""
+    return frozenset(f for f in headline_features(word) if not f.startswith("b:"))
+
+
 def _word_spans(title: str, weights: dict[str, float]) -> list[Span]:
     """Spans over the headline words whose own features (the word and its character n-grams) push most."""
     scored: list[tuple[float, int, int]] = []
     for match in _WORD.finditer(title):
-        own = {f for f in headline_features(match.group(0)) if not f.startswith("b:")}
-        weight = sum(weights.get(f, 0.0) for f in own)
+        weight = sum(weights.get(f, 0.0) for f in _own_features(match.group(0)))
         if weight > 0:
             scored.append((weight, match.start(), match.end()))
     best = sorted(scored, reverse=True)[:MAX_SPANS]

@@ -1,0 +1,61 @@
+"""The per-thread read connection the fact-check stage reuses between analyses."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from factsift.factchecks.importer import import_files
+from factsift.factchecks.search import search
+from factsift.factchecks.store import shared_reader
+
+REVIEW = """{{"@context": "https://schema.org", "@type": "ClaimReview", "url": "https://checks.example/{slug}",
+"claimReviewed": "{claim}", "author": {{"@type": "Organization", "name": "Example Checks"}},
+"datePublished": "2024-01-02", "reviewRating": {{"@type": "Rating", "alternateName": "False"}}}}"""
+
+
+def _feed(tmp_path: Path, slug: str, claim: str) -> Path:
+    path = tmp_path / f"{slug}.json"
+    path.write_text(REVIEW.format(slug=slug, claim=claim), encoding="utf-8")
+    return path
+
+
+def test_no_store_file_means_no_reader(tmp_path: Path) -> None:
+    assert shared_reader(tmp_path / "absent.db") is None
+    assert not (tmp_path / "absent.db").exists()
+
+
+def test_the_reader_is_reused_and_sees_later_imports(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    import_files([_feed(tmp_path, "a", "The river bridge was closed for nine months in 2023")], db=db)
+    first = shared_reader(db)
+    assert first is not None and shared_reader(db) is first
+    assert first.keyword_search(["lighthouse"], 5) == []
+    import_files([_feed(tmp_path, "b", "The old lighthouse was sold to a hotel chain")], db=db)
+    assert shared_reader(db) is first  # same file: same connection, and it sees the new record
+    assert [hit.id for hit in first.keyword_search(["lighthouse"], 5) if hit.rank is not None] != []
+
+
+def test_a_replaced_file_is_reopened(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    import_files([_feed(tmp_path, "a", "The river bridge was closed for nine months in 2023")], db=db)
+    first = shared_reader(db)
+    db.unlink()
+    import_files([_feed(tmp_path, "b", "The old lighthouse was sold to a hotel chain")], db=db)
+    second = shared_reader(db)
+    assert second is not None and second is not first
+    assert [hit["claim_reviewed"] for hit in search("lighthouse sold to a hotel", db=db)][:1] == [
+        "The old lighthouse was sold to a hotel chain"
+    ]
+    assert second.keyword_search(["bridge"], 5) == []
+
+
+def test_each_thread_has_its_own_connection(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    import_files([_feed(tmp_path, "a", "The river bridge was closed for nine months in 2023")], db=db)
+    mine = shared_reader(db)
+    theirs: list[object] = []
+    worker = threading.Thread(target=lambda: theirs.append(shared_reader(db)))
+    worker.start()
+    worker.join()
+    assert theirs[0] is not None and theirs[0] is not mine
