@@ -29,7 +29,6 @@ SENTENCE_STARTERS = frozenset(
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
-_LAST_TOKEN = re.compile(r"(\S+)$")
 _NEXT = re.compile(r"\s*([\"'“‘(\[]?)(\S*)")
 
 
@@ -47,8 +46,11 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if not mark.startswith(".") or mark.startswith(".."):
         return True
     before = text[max(0, match.start() - 64) : match.start()]
-    token_match = _LAST_TOKEN.search(before)
-    token = token_match.group(1).lstrip("\"'“‘([") if token_match else ""
+    # the run of non-space characters that ends the text before the mark, or at most one newline
+    # before that end (what `(\S+)$` finds); "" when the mark follows other spaces
+    tail = before[:-1] if before.endswith("\n") else before
+    last = tail.rsplit(None, 1)[-1] if tail and not tail[-1].isspace() else ""
+    token = last.lstrip("\"'“‘([")
     if not token:
         return True
     bare = token.lower()
