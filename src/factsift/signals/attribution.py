@@ -220,14 +220,16 @@ _WORDS_BEFORE_NOUN = 9
 
 def _starts_near_nouns(text: str) -> list[int]:
     """Word starts from ``_WORDS_BEFORE_NOUN`` words before each source noun up to the noun itself."""
-    nouns = [m.start() for m in _SOURCE_NOUN.finditer(text)]
-    if not nouns:
-        return []
-    starts = [m.start() for m in _WORD_START.finditer(text)]
     chosen: set[int] = set()
-    for noun in nouns:
-        index = bisect.bisect_right(starts, noun)
-        chosen.update(starts[max(0, index - 1 - _WORDS_BEFORE_NOUN) : index])
+    for noun in (m.start() for m in _SOURCE_NOUN.finditer(text)):
+        reach = 96  # characters back from the noun; widened until it holds enough words (or the text's start)
+        while True:
+            low = max(0, noun - reach)
+            starts = [m.start() for m in _WORD_START.finditer(text, low, noun + 1)]
+            if len(starts) > _WORDS_BEFORE_NOUN or low == 0:
+                break
+            reach *= 2
+        chosen.update(starts[-_WORDS_BEFORE_NOUN - 1 :])
     return sorted(chosen)
 
 
