@@ -112,7 +112,7 @@ def test_parts_merge_into_one_output_with_every_id_once(tmp_path: Path, fmt: str
         table = pq.read_table(out)
         assert table.schema.equals(SCHEMA)
         ids = table.column("id").to_pylist()
-    assert ids == ["a", "e1", "b", "c", "d"]
+    assert ids == ["a", "b", "c", "d", "e1"]  # reports in part order, then the error rows
     errors = tmp_path / "errors.jsonl"
     assert store.write_errors(errors) == 1
     assert [json.loads(line) for line in errors.read_text().splitlines()] == [

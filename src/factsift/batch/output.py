@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from factsift.batch.flatten import SCHEMA, table_of
@@ -109,10 +110,6 @@ class OutputStore:
                 ) from exc
         return done
 
-    def _reported_ids(self) -> set[str]:
-        """Ids that have a report row somewhere (a retried success replaces an earlier error row)."""
-        return {row_id for path in self._sources() for row_id, is_error in self._heads_in(path) if not is_error}
-
     def write_part(self, name: str, rows: list[Row]) -> Path:
         """Write one finished chunk as ``OUT.parts/part-NAME`` atomically (temp file, fsync, rename)."""
         self.parts.mkdir(parents=True, exist_ok=True)
@@ -130,7 +127,8 @@ class OutputStore:
         """Merge ``OUT`` and every part into a new ``OUT``; return the row count.
 
         One row per id: its first report row, or its first error row when it has no report
-        (so an error retried with success is replaced, and nothing is ever duplicated).
+        (so an error retried with success is replaced, and nothing is ever duplicated).  Error rows
+        come after the reports.
         """
         if not self.part_files():
             if self.out.exists():
@@ -143,9 +141,11 @@ class OutputStore:
             _fsync_replace(tmp, self.out)  # nothing to analyse still leaves a valid, empty output
             return 0
         tmp = self.out.with_name(f".{self.out.name}.tmp")
+        # One pass: report rows go straight out; error rows wait (they are few) until it is known
+        # whether a later report row, from a retry, replaces them.
         seen: set[str] = set()
-        reported = self._reported_ids()
         if self.format == "jsonl":
+            errors: dict[str, str] = {}
             with tmp.open("w", encoding="utf-8") as target:
                 for path in self._sources():
                     with path.open(encoding="utf-8") as source:
@@ -153,30 +153,45 @@ class OutputStore:
                             if not line.strip():
                                 continue
                             row_id, is_error = _head(line)
-                            if row_id not in seen and not (is_error and row_id in reported):
+                            if is_error:
+                                errors.setdefault(row_id, line if line.endswith("\n") else line + "\n")
+                            elif row_id not in seen:
                                 seen.add(row_id)
                                 target.write(line if line.endswith("\n") else line + "\n")
+                for row_id, line in errors.items():
+                    if row_id not in seen:
+                        seen.add(row_id)
+                        target.write(line)
         else:
+            error_tables: list[pa.Table] = []
             pending: list[pa.Table] = []
             with pq.ParquetWriter(tmp, SCHEMA) as writer:
                 for path in self._sources():
                     for batch in pq.ParquetFile(path).iter_batches():
-                        ids = [str(v) for v in batch.column(batch.schema.get_field_index("id")).to_pylist()]
-                        errors = batch.column(batch.schema.get_field_index("error")).to_pylist()
+                        table = pa.Table.from_batches([batch]).select(SCHEMA.names).cast(SCHEMA)
+                        failed = table.column("error").is_valid()
+                        if pc.any(failed).as_py():
+                            error_tables.append(table.filter(failed))
                         keep = []
-                        for row_id, error in zip(ids, errors, strict=True):
-                            kept = row_id not in seen and not (error is not None and row_id in reported)
+                        for row_id, error in zip(table.column("id").to_pylist(), failed.to_pylist(), strict=True):
+                            kept = not error and str(row_id) not in seen
                             if kept:
-                                seen.add(row_id)
+                                seen.add(str(row_id))
                             keep.append(kept)
                         if any(keep):
-                            table = pa.Table.from_batches([batch]).filter(pa.array(keep))
-                            pending.append(table.select(SCHEMA.names).cast(SCHEMA))
-                        if (
-                            sum(t.num_rows for t in pending) >= ROW_GROUP_ROWS
-                        ):  # few large row groups, not one per chunk
+                            pending.append(table.filter(pa.array(keep)))
+                        if sum(t.num_rows for t in pending) >= ROW_GROUP_ROWS:  # few large row groups
                             writer.write_table(pa.concat_tables(pending))
                             pending = []
+                for table in error_tables:
+                    keep = []
+                    for row_id in table.column("id").to_pylist():
+                        kept = str(row_id) not in seen
+                        if kept:
+                            seen.add(str(row_id))
+                        keep.append(kept)
+                    if any(keep):
+                        pending.append(table.filter(pa.array(keep)))
                 if pending:
                     writer.write_table(pa.concat_tables(pending))
         _fsync_replace(tmp, self.out)
