@@ -69,6 +69,7 @@ class FitConfig:
 
     text: TextConfig | None = field(default_factory=lambda: TextConfig(word_ngrams=2, char_ngrams=0))
     use_source: bool = True
+    exclude: tuple[str, ...] = ()  # evidence features left out of the model
     text_held_out: Domain = "dataset"  # what the text model's cross-fitting holds out (see module docstring)
     calibration_held_out: Domain = "dataset"  # what the evidence model's cross-fitting holds out
     balance_datasets: bool = True  # every dataset the same total weight in the evidence model and calibration
@@ -84,6 +85,7 @@ class FitConfig:
         return {
             "text": self.text.to_dict() if self.text else None,
             "use_source": self.use_source,
+            "exclude": list(self.exclude),
             "text_held_out": self.text_held_out,
             "calibration_held_out": self.calibration_held_out,
             "balance_datasets": self.balance_datasets,
@@ -105,6 +107,10 @@ CANDIDATES: dict[str, FitConfig] = {
     "cross-dataset": FitConfig(),
     "cross-dataset-balanced": FitConfig(balance_classes=True),
     "outlet-balanced": FitConfig(text_held_out="outlet", calibration_held_out="outlet", balance_classes=True),
+    # the wording's weight learnt across outlets, the confidence across whole datasets
+    "outlet-text-dataset-calibrated": FitConfig(
+        text_held_out="outlet", calibration_held_out="dataset", balance_classes=True
+    ),
 }
 
 
@@ -130,7 +136,9 @@ def domains_of(examples: Sequence[Example], by: Domain, config: FitConfig) -> li
 
 
 def _features(config: FitConfig) -> tuple[str, ...]:
-    names = [n for n in EVIDENCE_FEATURES if config.use_source or n not in SOURCE_FEATURES]
+    names = [
+        n for n in EVIDENCE_FEATURES if (config.use_source or n not in SOURCE_FEATURES) and n not in config.exclude
+    ]
     if config.text is not None:
         names.append(TEXT_FEATURE)
     return tuple(names)
