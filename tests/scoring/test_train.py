@@ -11,7 +11,7 @@ import pytest
 
 from factsift.scoring.datasets import LabelledArticle
 from factsift.scoring.evaluation import accuracy, brier, ece, folds_for, out_of_fold, predict, roc_auc
-from factsift.scoring.features import EVIDENCE_FEATURES, SIGNAL_NAMES
+from factsift.scoring.features import EVIDENCE_FEATURES, SIGNAL_NAMES, WARNING_SIGNS
 from factsift.scoring.featurize import Example
 from factsift.scoring.riskmodel import read_model
 from factsift.scoring.textmodel import TextConfig
@@ -22,6 +22,7 @@ from factsift.scoring.train import (
     domains_of,
     fit,
     fit_text,
+    logistic_l2,
     sample_weights,
     without_source,
     without_text,
@@ -91,6 +92,38 @@ def test_fit_learns_the_evidence_and_calibrates(tmp_path: Path) -> None:
     assert (tmp_path / "elsewhere.json.gz").read_bytes() == first  # the file name is not stored in it
     restored = read_model(path)
     assert np.allclose(predict(restored, fresh), scores, atol=1e-3)
+
+
+def test_warning_signs_get_no_negative_weight() -> None:
+    """A warning sign that goes with *real* articles in training is held at zero, not made protective."""
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(400, 2))
+    y = (x[:, 0] - 0.8 * x[:, 1] + rng.normal(size=400) > 0).astype(int)
+    weights = np.ones(400)
+    free, _ = logistic_l2(x, y, weights, 1.0)
+    bounded, _ = logistic_l2(x, y, weights, 1.0, nonnegative=np.array([False, True]))
+    assert free[1] < -0.3 and bounded[1] == 0.0 and bounded[0] > 0
+    examples = synthetic()
+    for example in examples:  # clickbait now marks the real articles
+        example.values["signal_clickbait_headline"] = 0.9 - 0.6 * example.article.label
+    model = fit(examples, CONFIG)
+    by_name = dict(zip(model.features, model.weights, strict=True))
+    assert by_name["signal_clickbait_headline"] == 0.0
+    assert by_name["signal_anonymous_sourcing"] > 0
+    assert all(by_name[name] >= 0 for name in WARNING_SIGNS)
+
+
+def test_logistic_l2_matches_scikit_learn_without_bounds() -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(300, 3))
+    y = (x @ np.array([1.5, -0.5, 0.0]) + rng.normal(size=300) > 0).astype(int)
+    weights = rng.uniform(0.5, 2.0, size=300)
+    reference = LogisticRegression(C=0.5, max_iter=5000, tol=1e-10).fit(x, y, sample_weight=weights)
+    coef, intercept = logistic_l2(x, y, weights, 0.5)
+    assert np.allclose(coef, reference.coef_[0], atol=1e-4)
+    assert abs(intercept - reference.intercept_[0]) < 1e-4
 
 
 def test_ablations_drop_their_features() -> None:

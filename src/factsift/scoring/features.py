@@ -28,6 +28,11 @@ TRUE_VERDICTS = frozenset({"true", "mostly-true"})
 #: A fact-check match at least this close is about the same claim (the factchecks stage's scale, 0–1).
 CLOSE_MATCH = 0.75
 
+#: The writing warning signs' values: each can only raise the risk (their learned weights are bounded at
+#: zero from below), so the breakdown never shows a warning sign lowering it.  Their missing-indicators
+#: are not bounded: the absence of a stage's output is not a warning sign either way.
+WARNING_SIGNS: tuple[str, ...] = tuple(f"signal_{name}" for name in SIGNAL_NAMES)
+
 SOURCE_FEATURES = ("source_missing", "source_unrated", "source_score", "source_unreliable", "source_mixed")
 TEXT_FEATURE = "text_model"
 

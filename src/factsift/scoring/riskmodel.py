@@ -24,7 +24,7 @@ FORMAT = "factsift.risk-model/1"
 DEFAULT_PATH = Path(__file__).parent / "data" / "risk-model.json.gz"
 #: The training configuration (``factsift.scoring.train.CANDIDATES``) of the shipped model: the one that
 #: did best on the outlet-disjoint and cross-dataset protocols (bench/risk.py).
-SHIPPED_CANDIDATE = "outlet-balanced"
+SHIPPED_CANDIDATE = "outlet-text-dataset-calibrated"
 
 
 def sigmoid(z: float) -> float:

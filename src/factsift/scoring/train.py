@@ -41,12 +41,21 @@ from typing import Any, Literal
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.optimize import minimize
+from scipy.special import expit
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 from factsift import __version__
-from factsift.scoring.features import EVIDENCE_FEATURES, SOURCE_FEATURES, TEXT_FEATURE, impute, observed_means
+from factsift.scoring.features import (
+    EVIDENCE_FEATURES,
+    SOURCE_FEATURES,
+    TEXT_FEATURE,
+    WARNING_SIGNS,
+    impute,
+    observed_means,
+)
 from factsift.scoring.featurize import Example
 from factsift.scoring.riskmodel import RiskModel, sigmoid
 from factsift.scoring.textmodel import TextConfig, TextModel, terms
@@ -60,6 +69,7 @@ class FitConfig:
 
     text: TextConfig | None = field(default_factory=lambda: TextConfig(word_ngrams=2, char_ngrams=0))
     use_source: bool = True
+    exclude: tuple[str, ...] = ()  # evidence features left out of the model
     text_held_out: Domain = "dataset"  # what the text model's cross-fitting holds out (see module docstring)
     calibration_held_out: Domain = "dataset"  # what the evidence model's cross-fitting holds out
     balance_datasets: bool = True  # every dataset the same total weight in the evidence model and calibration
@@ -75,6 +85,7 @@ class FitConfig:
         return {
             "text": self.text.to_dict() if self.text else None,
             "use_source": self.use_source,
+            "exclude": list(self.exclude),
             "text_held_out": self.text_held_out,
             "calibration_held_out": self.calibration_held_out,
             "balance_datasets": self.balance_datasets,
@@ -96,6 +107,10 @@ CANDIDATES: dict[str, FitConfig] = {
     "cross-dataset": FitConfig(),
     "cross-dataset-balanced": FitConfig(balance_classes=True),
     "outlet-balanced": FitConfig(text_held_out="outlet", calibration_held_out="outlet", balance_classes=True),
+    # the wording's weight learnt across outlets, the confidence across whole datasets
+    "outlet-text-dataset-calibrated": FitConfig(
+        text_held_out="outlet", calibration_held_out="dataset", balance_classes=True
+    ),
 }
 
 
@@ -121,7 +136,9 @@ def domains_of(examples: Sequence[Example], by: Domain, config: FitConfig) -> li
 
 
 def _features(config: FitConfig) -> tuple[str, ...]:
-    names = [n for n in EVIDENCE_FEATURES if config.use_source or n not in SOURCE_FEATURES]
+    names = [
+        n for n in EVIDENCE_FEATURES if (config.use_source or n not in SOURCE_FEATURES) and n not in config.exclude
+    ]
     if config.text is not None:
         names.append(TEXT_FEATURE)
     return tuple(names)
@@ -246,10 +263,51 @@ def fit_evidence(
     if len(set(labels.tolist())) < 2:
         rate = float(np.clip(np.average(labels, weights=weights), 1e-3, 1 - 1e-3)) if len(labels) else 0.5
         return Linear(means=means, weights=raw, intercept=math.log(rate / (1 - rate)))
-    model = LogisticRegression(C=c, max_iter=2000)
-    model.fit(((x - means) / scales)[:, varying], labels, sample_weight=weights)
-    raw[varying] = model.coef_[0] / scales[varying]
-    return Linear(means=means, weights=raw, intercept=float(model.intercept_[0]))
+    kept = [name for name, v in zip(names, varying, strict=True) if v]
+    coef, intercept = logistic_l2(
+        ((x - means) / scales)[:, varying],
+        labels,
+        weights,
+        c,
+        nonnegative=np.array([name in WARNING_SIGNS for name in kept], dtype=bool),
+    )
+    raw[varying] = coef / scales[varying]
+    return Linear(means=means, weights=raw, intercept=intercept)
+
+
+def logistic_l2(
+    x: np.ndarray, y: np.ndarray, weights: np.ndarray, c: float, nonnegative: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """L2 logistic regression, ``0.5 |w|^2 + c * sum(weights * log loss)`` with an unpenalised
+    intercept (scikit-learn's objective), fitted by L-BFGS-B so that the columns flagged in
+    ``nonnegative`` get weights >= 0.
+
+    Why bounds: a warning sign whose weight came out slightly negative (it separates nothing once the
+    outlet and wording are known) would show up in a report as *lowering* the risk, which no reader
+    can make sense of; bounded at zero it moves nothing instead."""
+    k = x.shape[1]
+    target = y.astype(np.float64)
+    sw = weights.astype(np.float64)
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = params[:k], params[k]
+        z = x @ w + b
+        # log(1 + e^z) - y z, stable for large |z|
+        value = float(np.sum(sw * (np.logaddexp(0.0, z) - target * z)))
+        residual = sw * (expit(z) - target)
+        grad = np.empty(k + 1)
+        grad[:k] = w + c * (x.T @ residual)
+        grad[k] = c * float(residual.sum())
+        return 0.5 * float(w @ w) + c * value, grad
+
+    bounds = [(0.0, None) if nonnegative is not None and nonnegative[j] else (None, None) for j in range(k)]
+    bounds.append((None, None))
+    result = minimize(
+        loss, np.zeros(k + 1), jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 5000, "gtol": 1e-8}
+    )
+    if not np.all(np.isfinite(result.x)):
+        raise RuntimeError(f"evidence model did not converge: {result.message}")
+    return np.asarray(result.x[:k], dtype=np.float64), float(result.x[k])
 
 
 def evidence_matrix(rows: Sequence[dict[str, float]], model: Linear, names: tuple[str, ...]) -> np.ndarray:
