@@ -151,7 +151,7 @@ def test_cascade_encodes_at_most_a_few_sentences_per_article(monkeypatch: pytest
     class Recording:
         def features(self, texts: list[str]) -> np.ndarray:
             seen.append(len(texts))
-            return np.zeros((len(texts), 768), dtype=np.float32)
+            return np.zeros((len(texts), model.head.width), dtype=np.float32)  # type: ignore[union-attr]
 
     uncertain = "The committee met on Tuesday to discuss the budget, members said."
     sentences = [uncertain.replace("Tuesday", day) for day in ("Monday", "Tuesday", "Friday", "Sunday", "Saturday")]
