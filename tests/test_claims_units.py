@@ -189,7 +189,7 @@ def test_shipped_model_is_small_and_documents_its_threshold() -> None:
     from factsift.claims.encoder import LAYERS
 
     model = classifier.shipped()
-    assert (classifier.DATA_DIR / "claims-model.npz").stat().st_size < 1_000_000
+    assert (classifier.DATA_DIR / "claims-model.npz").stat().st_size < 1_100_000  # ~1.0 MB with the 1,152-wide head
     assert len(model.word_scores) == model.meta["word_vectors"]["words"] > 10_000
     assert 0 < model.threshold < 1
     assert model.meta["test"]["rows"] > 1000
