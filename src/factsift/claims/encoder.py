@@ -83,9 +83,14 @@ def bundled_features() -> SentenceFeatures | None:
         return None
     import torch
 
-    transformer = copy.deepcopy(encoder.model[0].auto_model).eval()
+    base = encoder.model[0].auto_model
+    # the word-embedding table (~47 MB, not quantised, only read) is shared with the retrieval encoder, not copied
+    transformer = copy.deepcopy(base, memo={id(base.embeddings): base.embeddings}).eval()
     transformer.encoder.layer = transformer.encoder.layer[:DEPTH]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # PyTorch announces the move of this API to torchao
-        quantised = torch.ao.quantization.quantize_dynamic(transformer, {torch.nn.Linear}, dtype=torch.qint8)  # type: ignore[no-untyped-call]
+        # in place: the copy above is ours, and a second full-precision copy would only raise peak memory
+        quantised = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
+            transformer, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+        )
     return SentenceFeatures(tokenizer=copy.deepcopy(encoder.model.tokenizer), transformer=quantised)
