@@ -139,6 +139,17 @@ def test_sentence_features_are_unit_blocks_and_deterministic() -> None:
     assert model.head is not None
     second = model.head.predict(rows)
     assert second[0] > 0.5 > second[1]
+    import torch
+
+    from factsift.factchecks.embeddings import load_bundled
+
+    retrieval = load_bundled()
+    assert retrieval is not None
+    base = retrieval.model[0].auto_model
+    assert encoder.transformer.embeddings is base.embeddings  # the word table is shared, not copied
+    assert len(base.encoder.layer) == 6  # the retrieval model keeps its layers, in full precision
+    assert isinstance(base.encoder.layer[0].attention.self.query, torch.nn.Linear)
+    assert not isinstance(encoder.transformer.encoder.layer[0].attention.self.query, torch.nn.Linear)
 
 
 def test_cascade_encodes_at_most_a_few_sentences_per_article(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -151,7 +162,7 @@ def test_cascade_encodes_at_most_a_few_sentences_per_article(monkeypatch: pytest
     class Recording:
         def features(self, texts: list[str]) -> np.ndarray:
             seen.append(len(texts))
-            return np.zeros((len(texts), 768), dtype=np.float32)
+            return np.zeros((len(texts), model.head.width), dtype=np.float32)  # type: ignore[union-attr]
 
     uncertain = "The committee met on Tuesday to discuss the budget, members said."
     sentences = [uncertain.replace("Tuesday", day) for day in ("Monday", "Tuesday", "Friday", "Sunday", "Saturday")]
