@@ -170,3 +170,35 @@ def test_cascade_encodes_at_most_a_few_sentences_per_article(monkeypatch: pytest
     report = factsift.analyse(text="Budget\n\n" + " ".join(sentences), stages=())
     stage.find_claims(report, model, Recording())  # type: ignore[arg-type]
     assert seen == [stage.MAX_ENCODED]
+
+
+def test_the_second_stage_loads_its_model_only_when_a_sentence_needs_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from factsift.claims import encoder as encoder_module
+    from factsift.claims import stage
+    from factsift.options import Options
+
+    model = classifier.shipped()
+    assert model.cascade is not None and model.head is not None
+    loads: list[int] = []
+
+    class StandIn:
+        def features(self, texts: list[str]) -> np.ndarray:
+            return np.zeros((len(texts), model.head.width), dtype=np.float32)  # type: ignore[union-attr]
+
+    def load() -> StandIn:
+        loads.append(1)
+        return StandIn()
+
+    monkeypatch.setattr(encoder_module, "bundled_features", load)
+    monkeypatch.setattr(stage, "bundled_embeddings_wanted", lambda setting: True)
+    deferred = stage.encoder_for(Options(), model)
+    assert deferred is not None and stage.encoder_for(Options(fast=True), model) is None
+    sure = "The council voted 7 to 2 on Tuesday to spend $14.5 million on the harbour, the mayor said."
+    report = factsift.analyse(text="Harbour\n\n" + sure, stages=())
+    assert not model.cascade.uncertain(model.score(sure))
+    stage.find_claims(report, model, deferred)
+    assert loads == []  # every sentence was clear to the first stage: no model loaded
+    uncertain = "The committee met on Tuesday to discuss the budget, members said."
+    assert model.cascade.uncertain(model.score(uncertain))
+    stage.find_claims(factsift.analyse(text="Budget\n\n" + uncertain, stages=()), model, deferred)
+    assert loads == [1]

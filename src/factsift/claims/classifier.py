@@ -34,7 +34,7 @@ from factsift.claims.head import Head
 from factsift.errors import InputError
 
 if TYPE_CHECKING:
-    from factsift.claims.encoder import SentenceFeatures
+    from factsift.claims.encoder import FeatureEncoder
 
 DATA_DIR = Path(__file__).parent / "data"
 MODEL_NAME = "claims-model"
@@ -75,12 +75,12 @@ class ClaimModel:
     cascade: Cascade | None = None
     _char_weights: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
-    def threshold_for(self, encoder: SentenceFeatures | None) -> float:
+    def threshold_for(self, encoder: FeatureEncoder | None) -> float:
         """The "worth checking" threshold: the cascade's when the second stage can run, else the first stage's."""
         return self.cascade.threshold if self.cascade is not None and encoder is not None else self.threshold
 
     def refine(
-        self, scores: list[float], texts: list[str], encoder: SentenceFeatures, limit: int | None = None
+        self, scores: list[float], texts: list[str], encoder: FeatureEncoder, limit: int | None = None
     ) -> list[float]:
         """Final scores of sentences whose first-stage ``scores`` are given: uncertain ones re-scored by the head.
 
@@ -134,7 +134,7 @@ class ClaimModel:
         return 1.0 / (1.0 + math.exp(-margin)) if margin > -500 else 0.0
 
     def score_many(
-        self, texts: list[str], encoder: SentenceFeatures | None = None, limit: int | None = None
+        self, texts: list[str], encoder: FeatureEncoder | None = None, limit: int | None = None
     ) -> list[float]:
         """Check-worthiness of each sentence, in order (the whole cascade when ``encoder`` is given;
         ``limit`` bounds how many sentences it encodes)."""

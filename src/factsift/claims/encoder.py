@@ -16,7 +16,7 @@ import copy
 import functools
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -35,6 +35,14 @@ DESCRIPTION = (
     "all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0), all 6 layers, int8 dynamic quantisation; "
     "mean token state of layers 2, 4 and 6, each unit length"
 )
+
+
+class FeatureEncoder(Protocol):
+    """Anything that turns sentences into the second stage's feature rows."""
+
+    def features(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        """One feature row per text."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -94,3 +102,18 @@ def bundled_features() -> SentenceFeatures | None:
             transformer, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
         )
     return SentenceFeatures(tokenizer=copy.deepcopy(encoder.model.tokenizer), transformer=quantised)
+
+
+class DeferredFeatures:
+    """The bundled feature encoder, loaded when the first sentence needs it.
+
+    Loading PyTorch and the model takes seconds, while many articles have no sentence the first
+    stage is unsure of: those are scored without ever loading it.
+    """
+
+    def features(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        """One row per text, from :func:`bundled_features` (loaded on this first call)."""
+        encoder = bundled_features()
+        if encoder is None:
+            raise RuntimeError("the embeddings extra is not installed: the second stage cannot run")
+        return encoder.features(texts)

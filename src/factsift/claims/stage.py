@@ -16,11 +16,11 @@ from pathlib import Path
 
 from factsift.claims import classifier
 from factsift.claims.decontext import standalone
-from factsift.claims.encoder import SentenceFeatures, bundled_features
+from factsift.claims.encoder import DeferredFeatures, FeatureEncoder
 from factsift.claims.entities import capitalised_words, find_entities
 from factsift.claims.gate import is_furniture
 from factsift.claims.kinds import kind_of
-from factsift.factchecks.embeddings import resolve_encoder
+from factsift.factchecks.embeddings import bundled_embeddings_wanted
 from factsift.model import Claim, Report, Span
 from factsift.options import Options
 from factsift.pipeline import stage
@@ -39,16 +39,18 @@ def model_for(options: Options) -> classifier.ClaimModel:
     return classifier.shipped()
 
 
-def encoder_for(options: Options, model: classifier.ClaimModel) -> SentenceFeatures | None:
-    """The second stage's encoder, or None for the first stage alone (``--fast``, embeddings off or not installed)."""
-    if options.fast or model.head is None:
+def encoder_for(options: Options, model: classifier.ClaimModel) -> FeatureEncoder | None:
+    """The second stage's encoder, or None for the first stage alone (``--fast``, embeddings off or not installed).
+
+    The encoder is loaded only when a sentence first needs it, so an article the first stage is sure
+    of costs no model loading.
+    """
+    if options.fast or model.head is None or not bundled_embeddings_wanted(options.embeddings):
         return None
-    if resolve_encoder(options.embeddings) is None:  # switched off, or the extra is not installed
-        return None
-    return bundled_features()
+    return DeferredFeatures()
 
 
-def find_claims(report: Report, model: classifier.ClaimModel, encoder: SentenceFeatures | None = None) -> list[Claim]:
+def find_claims(report: Report, model: classifier.ClaimModel, encoder: FeatureEncoder | None = None) -> list[Claim]:
     """All sentences of the article worth checking under ``model`` (and its second stage), highest score first."""
     article = report.article
     sentences = article.sentences

@@ -157,19 +157,41 @@ def load_folder(folder: str) -> Encoder:
     return Encoder(model_id, model, quantised(model), adapter.load_adapter(model_id))
 
 
+def _chosen(setting: bool | str | None) -> bool | str:
+    """The setting in force: ``None`` and ``True`` defer to ``$FACTSIFT_EMBEDDINGS`` when it is set."""
+    if setting is None or setting is True:
+        configured = os.environ.get("FACTSIFT_EMBEDDINGS")
+        return True if configured is None else configured
+    return setting
+
+
+def _is_off(setting: bool | str) -> bool:
+    return setting is False or (isinstance(setting, str) and setting.strip().lower() in _OFF)
+
+
+def _names_folder(setting: bool | str) -> bool:
+    return isinstance(setting, str) and setting.strip().lower() not in {"1", "on", "yes", "true", "auto"}
+
+
+def bundled_embeddings_wanted(setting: bool | str | None = True) -> bool:
+    """Whether a setting leaves embeddings on and the bundled model is installed, without loading it.
+
+    Loading takes seconds (PyTorch and the model), so callers that may not need the model at all
+    decide with this and load it on first use.
+    """
+    return not _is_off(_chosen(setting)) and bundled_model_dir() is not None
+
+
 def resolve_encoder(setting: bool | str | None = True) -> Encoder | None:
     """The encoder a setting asks for: False/"off" none, a path that folder, True the bundled model if installed.
 
     ``None`` and ``True`` defer to ``$FACTSIFT_EMBEDDINGS`` when it is set.
     """
-    if setting is None or setting is True:
-        configured = os.environ.get("FACTSIFT_EMBEDDINGS")
-        if configured is not None:
-            setting = configured
-    if setting is False or (isinstance(setting, str) and setting.strip().lower() in _OFF):
+    chosen = _chosen(setting)
+    if _is_off(chosen):
         return None
-    if isinstance(setting, str) and setting.strip().lower() not in {"1", "on", "yes", "true", "auto"}:
-        return load_folder(setting)
+    if isinstance(chosen, str) and _names_folder(chosen):
+        return load_folder(chosen)
     encoder = load_bundled()
     if encoder is None:
         log.info("no embedding model installed: fact-check retrieval uses BM25 alone")
