@@ -21,6 +21,7 @@ Writes ``bench/results/factchecks.json``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import statistics
@@ -51,13 +52,11 @@ def _encoder() -> Any:
 
 def quality(tmp: Path, encoder: Any) -> dict[str, Any]:
     from factsift.factchecks.calibration import load_calibration
-    from factsift.factchecks.datasets import load_checkthat2020, load_checkthat2021
-    from factsift.factchecks.training import build_store, metrics, rank_queries
+    from factsift.factchecks.datasets import duplicate_groups, load_checkthat2020, load_checkthat2021
+    from factsift.factchecks.training import build_store, collapse_duplicates, metrics, rank_queries
 
     calibration = load_calibration()
     out: dict[str, Any] = {"calibration_trained_on": calibration.trained_on}
-    import dataclasses
-
     full_precision = dataclasses.replace(encoder, query_model=None) if encoder is not None else None
     for name, loader, folder, split in (
         ("checkthat2020_t2_dev", load_checkthat2020, DATA / "checkthat2020_t2", "dev"),
@@ -76,6 +75,10 @@ def quality(tmp: Path, encoder: Any) -> dict[str, Any]:
                 ranked = rank_queries(store, dataset, enc, calibration)
                 out[f"{name}/{mode}"] = metrics(ranked)
                 print(f"{name:24s} {mode:6s} {out[f'{name}/{mode}']}", flush=True)
+                if name == "checkthat2020_t2_dev" and mode == "hybrid":
+                    key = f"{name}/{mode}_duplicates_collapsed"
+                    out[key] = metrics(collapse_duplicates(ranked, duplicate_groups(dataset)))
+                    print(f"{name:24s} {key.split('/')[1]} {out[key]}", flush=True)
         finally:
             store.close()
     return out

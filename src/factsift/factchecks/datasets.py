@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,3 +93,22 @@ def load_checkthat2021(folder: Path, split: str) -> RetrievalSet:
     queries = {row[0].strip(): row[1] for row in _tsv(folder / "iclaims.queries") if len(row) >= 2}
     gold = _qrels(folder / f"{split}.tsv")
     return RetrievalSet(f"checkthat2021_t2b/{split}", reviews, queries, {q: g for q, g in gold.items() if q in queries})
+
+
+def _normalised(text: str | None) -> str:
+    text = (text or "").lower().replace('""', '"')
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def duplicate_groups(dataset: RetrievalSet) -> dict[str, str]:
+    """Each record's group: the first id with the same claim and title once case, quotes and punctuation are
+    dropped.
+
+    CheckThat! 2020 lists some Snopes claims twice (369 of its 10,389 records are in such groups, e.g. one
+    copy with ``""hoax""`` and one with ``'hoax'``) and its gold pairs name one copy; the groups size how
+    much of the measured error is that (see :func:`factsift.factchecks.training.collapse_duplicates`).
+    """
+    first: dict[tuple[str, str], str] = {}
+    return {
+        r.id: first.setdefault((_normalised(r.claim_reviewed), _normalised(r.title)), r.id) for r in dataset.reviews
+    }

@@ -185,6 +185,25 @@ def metrics(ranked: Sequence[Ranked]) -> dict[str, float]:
     }
 
 
+def collapse_duplicates(ranked: Sequence[Ranked], group: dict[str, str]) -> list[Ranked]:
+    """The rankings with duplicate records merged: each hit becomes its group (from
+    :func:`factsift.factchecks.datasets.duplicate_groups`), listed once at its best rank, and so does the gold.
+
+    Not the official CheckThat! measure: it only sizes how much of the error is the set's duplicate records.
+    """
+    out = []
+    for r in ranked:
+        seen: set[str] = set()
+        hits = []
+        for hit in r.hits:
+            key = group.get(hit.review.id, hit.review.id)
+            if key not in seen:
+                seen.add(key)
+                hits.append(dataclasses.replace(hit, review=dataclasses.replace(hit.review, id=key)))
+        out.append(Ranked(r.query_id, hits, {group.get(g, g) for g in r.gold}, r.held_out))
+    return out
+
+
 def choose_threshold(ranked: Sequence[Ranked]) -> tuple[float, dict[str, float]]:
     """The display threshold: the top-hit score that maximises F1 of "show the top hit" decisions.
 
