@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from factsift.factchecks.datasets import RetrievalSet, duplicate_groups
+from factsift.factchecks.importer import import_files
 from factsift.factchecks.records import Review
-from factsift.factchecks.retrieval import Hit
+from factsift.factchecks.retrieval import Hit, distinct
+from factsift.factchecks.search import search
 from factsift.factchecks.training import Ranked, collapse_duplicates, metrics
 
 
@@ -35,3 +40,30 @@ def test_collapsed_ranking_counts_a_copy_of_the_gold_once_at_its_best_rank() -> 
     assert [h.review.id for h in collapsed[0].hits] == ["1", "4"]
     assert metrics(collapsed)["map_at_1"] == 1.0
     assert [h.review.id for h in ranked[0].hits] == ["2", "1", "4"]  # the input is left as it was
+
+
+def test_search_shows_a_fact_check_imported_twice_once(tmp_path: Path) -> None:
+    def record(rid: str, claim: str, url: str) -> dict[str, object]:
+        return {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "identifier": rid,
+            "url": url,
+            "claimReviewed": claim,
+            "author": {"@type": "Organization", "name": "Example Checks"},
+            "reviewRating": {"@type": "Rating", "alternateName": "False"},
+        }
+
+    feed = tmp_path / "feed.json"
+    claim = "The mayor called kite flying a menace to pigeons."
+    records = [
+        record("a", claim, "https://checks.example/kites"),
+        record("b", "The  mayor called kite flying a MENACE to pigeons.", "https://checks.example/kites"),
+        record("c", claim, "https://other.example/kites"),  # another address: another fact-check
+    ]
+    feed.write_text(json.dumps(records), encoding="utf-8")
+    db = tmp_path / "store.db"
+    assert import_files([feed], db=db).added == 3
+    hits = search("mayor kite flying menace pigeons", k=5, db=db, embeddings=False)
+    assert sorted(h["url"] for h in hits) == ["https://checks.example/kites", "https://other.example/kites"]
+    assert distinct([]) == []

@@ -265,4 +265,20 @@ def retrieve(
     if encoder is not None and vector is None:
         vector = encoder.encode_queries([query])[0]
     candidates = gather(store, query, encoder=encoder, vector=vector)
-    return rescore(store, query, candidates, encoder=encoder, calibration=calibration, vector=vector)[:k]
+    hits = rescore(store, query, candidates, encoder=encoder, calibration=calibration, vector=vector)
+    return distinct(hits)[:k]
+
+
+def distinct(hits: list[Hit]) -> list[Hit]:
+    """``hits`` without repeats of the same fact-check: one publisher's review of the same claim text at the
+    same address (or both without one) imported twice under different ids.  Feeds do repeat records, and a
+    repeat would only take a slot from another fact-check.  The best-scored copy stays."""
+    seen: set[tuple[str, str, str]] = set()
+    kept = []
+    for hit in hits:
+        review = hit.review
+        key = (" ".join(review.claim_reviewed.casefold().split()), review.url or "", review.publisher or "")
+        if key not in seen:
+            seen.add(key)
+            kept.append(hit)
+    return kept
