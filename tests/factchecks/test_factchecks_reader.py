@@ -59,3 +59,18 @@ def test_each_thread_has_its_own_connection(tmp_path: Path) -> None:
     worker.start()
     worker.join()
     assert theirs[0] is not None and theirs[0] is not mine
+
+
+def test_only_the_latest_few_stores_stay_open(tmp_path: Path) -> None:
+    from factsift.factchecks.store import MAX_SHARED_READERS
+
+    paths = []
+    for i in range(MAX_SHARED_READERS + 2):
+        db = tmp_path / f"store{i}.db"
+        import_files([_feed(tmp_path, f"s{i}", "The river bridge was closed for nine months in 2023")], db=db)
+        paths.append(db)
+    first = shared_reader(paths[0])
+    for db in paths[1:]:
+        assert shared_reader(db) is not None
+    assert shared_reader(paths[-1]) is shared_reader(paths[-1])
+    assert shared_reader(paths[0]) is not first  # closed to make room, then opened afresh

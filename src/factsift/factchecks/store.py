@@ -110,6 +110,7 @@ def open_store(db: Path | None = None, *, create: bool = True) -> Store:
 
 
 _READERS = threading.local()
+MAX_SHARED_READERS = 4  # per thread
 
 
 def shared_reader(db: Path | None = None) -> Store | None:
@@ -133,6 +134,10 @@ def shared_reader(db: Path | None = None) -> Store | None:
         return cached[1]
     if cached is not None:
         cached[1].close()
+        del readers[key]
+    while len(readers) >= MAX_SHARED_READERS:  # a process that reads many stores keeps only the latest open
+        oldest = next(iter(readers))
+        readers.pop(oldest)[1].close()
     store = open_store(path, create=False)
     readers[key] = (identity, store)
     return store
