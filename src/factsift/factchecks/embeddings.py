@@ -86,8 +86,9 @@ def quantised(model: Any) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch announces the API's move to torchao; the call is what we want
         try:
+            # in place on our own copy: without it quantize_dynamic would deep-copy the model a second time
             return quantize_dynamic(  # type: ignore[no-untyped-call]
-                copy.deepcopy(model), {torch.nn.Linear: per_channel_dynamic_qconfig}
+                copy.deepcopy(model), {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=True
             )
         except (RuntimeError, AssertionError):  # no quantised engine on this CPU build
             return model
