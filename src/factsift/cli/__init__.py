@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     train_parser = subparsers.add_parser("train", help="retrain a shipped model on your own data")
     train = train_parser.add_subparsers(dest="model", metavar="MODEL")
-    train_parser.set_defaults(handler=lambda args: _usage(train_parser))
+    train_parser.set_defaults(handler=lambda args: usage(train_parser))
     commands = Commands(subparsers=subparsers, train=train)
     for module_name in COMMAND_MODULES:
         try:
@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _usage(parser: argparse.ArgumentParser) -> int:
+def usage(parser: argparse.ArgumentParser) -> int:
+    """Print a command's help to stderr and return exit code 2 (for a command group run without a subcommand)."""
     parser.print_help(sys.stderr)
     return 2
 
@@ -104,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        return _usage(parser)
+        return usage(parser)
     try:
         return handler(args)
     except FactsiftError as exc:

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from factsift.cli import Commands
+from factsift.cli import Commands, usage
 from factsift.errors import InputError
 
 MAX_ERRORS_SHOWN = 20
@@ -133,7 +133,7 @@ def register(commands: Commands) -> None:
     """Add ``factsift factchecks ...`` and ``factsift train factchecks``."""
     parser = commands.add(
         "factchecks",
-        lambda args: _usage(parser),
+        lambda args: usage(parser),
         help="import, search and inspect known fact-checks (ClaimReview)",
         description="Manage the store of known fact-checks that analysed claims are matched against.",
     )
@@ -168,8 +168,3 @@ def register(commands: Commands) -> None:
     train.add_argument("--out", type=Path, default=Path("factchecks-calibration.json"), help="where to write it")
     train.add_argument("--cache", type=Path, help="folder to keep the claims' embeddings between runs")
     train.add_argument("--embeddings", default=None, metavar="PATH|off", help="embedding model (default: installed)")
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2

@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from factsift.cli import Commands
+from factsift.cli import Commands, usage
 from factsift.cli.check import base_rate
 from factsift.errors import InputError
 from factsift.scoring.riskmodel import SHIPPED_CANDIDATE
@@ -102,7 +102,7 @@ def run_base_rate(args: argparse.Namespace) -> int:
 def register(commands: Commands) -> None:
     risk = commands.add(
         "risk",
-        lambda args: _usage(risk),
+        lambda args: usage(risk),
         help="risk-score tools (estimate a feed's base rate)",
         description="Tools for the risk score.",
     )
@@ -142,8 +142,3 @@ def register(commands: Commands) -> None:
         "--factcheck-db", type=Path, help="fact-check store to match against (default: none, see README on leakage)"
     )
     parser.add_argument("--full", action="store_true", help="run the evidence stages without --fast")
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
