@@ -153,11 +153,12 @@ class OutputStore:
                             if not line.strip():
                                 continue
                             row_id, is_error = _head(line)
+                            line = line if line.endswith("\n") else line + "\n"  # a last line without one
                             if is_error:
-                                errors.setdefault(row_id, line if line.endswith("\n") else line + "\n")
+                                errors.setdefault(row_id, line)
                             elif row_id not in seen:
                                 seen.add(row_id)
-                                target.write(line if line.endswith("\n") else line + "\n")
+                                target.write(line)
                 for row_id, line in errors.items():
                     if row_id not in seen:
                         seen.add(row_id)
