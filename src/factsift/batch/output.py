@@ -67,6 +67,18 @@ def _head(line: str) -> tuple[str, bool]:
     return str(row["id"]), "report" not in row
 
 
+def _first_unseen(table: pa.Table, seen: set[str], leave_out: list[bool] | None = None) -> pa.Table | None:
+    """The rows of ``table`` whose id is not in ``seen`` (the first of each), apart from those ``leave_out``
+    marks; their ids are added to ``seen``.  None when no row is left."""
+    keep = []
+    for position, row_id in enumerate(table.column("id").to_pylist()):
+        kept = not (leave_out is not None and leave_out[position]) and str(row_id) not in seen
+        if kept:
+            seen.add(str(row_id))
+        keep.append(kept)
+    return table.filter(pa.array(keep)) if any(keep) else None
+
+
 class OutputStore:
     """The output file ``out`` plus its folder of part files, in JSONL or Parquet."""
 
@@ -173,26 +185,16 @@ class OutputStore:
                         failed = table.column("error").is_valid()
                         if pc.any(failed).as_py():
                             error_tables.append(table.filter(failed))
-                        keep = []
-                        for row_id, error in zip(table.column("id").to_pylist(), failed.to_pylist(), strict=True):
-                            kept = not error and str(row_id) not in seen
-                            if kept:
-                                seen.add(str(row_id))
-                            keep.append(kept)
-                        if any(keep):
-                            pending.append(table.filter(pa.array(keep)))
+                        reports = _first_unseen(table, seen, leave_out=failed.to_pylist())
+                        if reports is not None:
+                            pending.append(reports)
                         if sum(t.num_rows for t in pending) >= ROW_GROUP_ROWS:  # few large row groups
                             writer.write_table(pa.concat_tables(pending))
                             pending = []
                 for table in error_tables:
-                    keep = []
-                    for row_id in table.column("id").to_pylist():
-                        kept = str(row_id) not in seen
-                        if kept:
-                            seen.add(str(row_id))
-                        keep.append(kept)
-                    if any(keep):
-                        pending.append(table.filter(pa.array(keep)))
+                    failures = _first_unseen(table, seen)
+                    if failures is not None:
+                        pending.append(failures)
                 if pending:
                     writer.write_table(pa.concat_tables(pending))
         _fsync_replace(tmp, self.out)
