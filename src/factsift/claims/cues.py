@@ -7,6 +7,7 @@ so a model trained on debate transcripts still sees the cues that news sentences
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: Mojibake and typographic variants that training transcripts and scraped pages carry.
@@ -91,6 +92,13 @@ def normalise(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Word, number and punctuation tokens of already-normalised text (case kept)."""
     return TOKEN.findall(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def sentence_tokens(text: str) -> tuple[str, ...]:
+    """The tokens of the normalised ``text``, remembered for the last sentences: scoring a
+    sentence and naming its kind both read them."""
+    return tuple(TOKEN.findall(normalise(text)))
 
 
 def is_past_tense(word: str) -> bool:

@@ -16,6 +16,7 @@ import math
 import re
 import zlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from factsift.claims import cues
@@ -23,6 +24,7 @@ from factsift.claims import cues
 _DIGIT = re.compile(r"\d")
 _CAPITALISED = re.compile(r"^[A-Z][a-zA-Z'.-]*$")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z]{2,6}s?$")
+_MONEY_HINTS = ("$", "€", "£", "dollars", "euros", "pounds")
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def _bucket(value: int, edges: tuple[int, ...]) -> int:
     return sum(value >= edge for edge in edges)
 
 
-def cue_names(text: str, words: list[str]) -> list[str]:
+def cue_names(text: str, words: Sequence[str]) -> list[str]:
     """The named surface cues a sentence shows (used as features and for explanations)."""
     lower = [w.lower() for w in words]
     vocabulary = set(lower)
@@ -78,11 +80,12 @@ def cue_names(text: str, words: list[str]) -> list[str]:
         names.append("quantity")
     if digits:
         names.append("digits")
-    if cues.PERCENT_LOWER.search(folded):
+    # each pattern below needs a digit, "%" or "cent", or a currency: skip the search when absent
+    if ("%" in folded or "cent" in folded) and cues.PERCENT_LOWER.search(folded):
         names.append("percent")
-    if cues.MONEY_LOWER.search(folded):
+    if digits and any(hint in folded for hint in _MONEY_HINTS) and cues.MONEY_LOWER.search(folded):
         names.append("money")
-    if cues.YEAR.search(text):
+    if digits and cues.YEAR.search(text):
         names.append("year")
     capitalised = sum(1 for w in alpha[1:] if "A" <= w[0] <= "Z" and _CAPITALISED.match(w))
     names.append(f"caps{_bucket(capitalised, (1, 2, 4, 7))}")
@@ -158,7 +161,7 @@ def _normalised(counts: dict[int, float] | Counter[int], out: dict[int, float]) 
 _NAME = re.compile(r"^[A-Z][a-z][\w'-]*$")
 
 
-def _is_name(words: list[str], position: int) -> bool:
+def _is_name(words: Sequence[str], position: int) -> bool:
     """A Titlecase word that does not open the sentence (after a full stop or quote it may)."""
     return position > 0 and _titlecase(words[position]) and words[position - 1] not in {".", '"', ":"}
 
@@ -183,8 +186,8 @@ class Blocks:
 
 def blocks(text: str, config: FeatureConfig) -> Blocks:
     """The hashed slots of one sentence, block by block (see :func:`featurise` for the values)."""
+    words = cues.sentence_tokens(text)
     text = cues.normalise(text)
-    words = cues.tokens(text)
     mask = config.size - 1
     names = [config.names and _is_name(words, i) for i in range(len(words))]
     shapes = ["<name>" if names[i] else _shape(w) for i, w in enumerate(words) if w[0].isalnum() or w[0] in "$€£"]

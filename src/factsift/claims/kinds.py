@@ -33,8 +33,8 @@ _AMOUNT_WORDS = cues.NUMBER_WORDS - {"half", "third", "majority"}
 
 def kind_of(text: str) -> ClaimKind:
     """The kind of claim ``text`` makes (see the module docstring for the order)."""
+    words = cues.sentence_tokens(text)
     text = cues.normalise(text)
-    words = cues.tokens(text)
     if _NUMERIC.search(text) or any(w.lower() in _AMOUNT_WORDS for w in words):
         return "quantity"
     if _COMPARISON.search(text):

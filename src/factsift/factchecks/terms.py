@@ -25,11 +25,17 @@ _TWEET_SIGNATURE = re.compile(
 _HANDLE = re.compile(r"@(\w+)")
 
 
+_NOISE_MARKERS = ("@", "&", "http", "www.", "pic.twitter.com/")  # every _NOISE alternative has one
+
+
 def words(text: str) -> list[str]:
     """Lower-case word tokens of ``text`` with links, handles and HTML entities removed."""
-    return [w.replace("’", "'") for w in _TOKEN.findall(_NOISE.sub(" ", text).lower())]
+    if any(marker in text for marker in _NOISE_MARKERS):
+        text = _NOISE.sub(" ", text)
+    return [w.replace("’", "'") for w in _TOKEN.findall(text.lower())]
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light suffix strip (plural, possessive) so "strikes" meets "strike" in overlap features."""
     if word.endswith("'s"):
