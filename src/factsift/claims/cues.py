@@ -101,6 +101,7 @@ def sentence_tokens(text: str) -> tuple[str, ...]:
     return tuple(TOKEN.findall(normalise(text)))
 
 
+@functools.lru_cache(maxsize=200_000)
 def is_past_tense(word: str) -> bool:
     """A cheap past-tense test: irregular past forms, or a regular ``-ed`` ending."""
     lower = word.lower()

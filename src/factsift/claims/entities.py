@@ -34,6 +34,13 @@ def _bare(word: str) -> str:
     return _POSSESSIVE.sub("", word.strip('.,;:!?"“”()[]'))
 
 
+@functools.lru_cache(maxsize=200_000)
+def _capital(raw: str) -> tuple[str, bool]:
+    """A token without its punctuation and possessive, and whether that is capitalised (remembered)."""
+    word = _bare(raw)
+    return word, bool(word) and _CAPITAL.match(word) is not None
+
+
 def _opens_name(word: str, following: list[str], known: set[str] | frozenset[str]) -> bool:
     """Is the sentence's capitalised first word part of a name (not just capitalised as an opener)?"""
     if word in known or re.match(r"^(?:[A-Z]\.){2,}$|^[A-Z]{2,}$", word):
@@ -49,8 +56,8 @@ def capitalised_words(text: str) -> set[str]:
     words = _WORD.findall(text)
     known: set[str] = set()
     for previous, word in itertools.pairwise(words):
-        bare = _bare(word)
-        if bare and _CAPITAL.match(bare) and not previous.endswith((".", "!", "?", "\n")):
+        bare, capital = _capital(word)
+        if capital and not previous.endswith((".", "!", "?", "\n")):
             known.add(bare)
     return known
 
@@ -61,15 +68,13 @@ def find_entities(sentence: str, known: set[str] | frozenset[str] = frozenset())
     runs: list[list[str]] = []
     current: list[str] = []
     for position, raw in enumerate(words):
-        word = _bare(raw)
-        capital = bool(word) and bool(_CAPITAL.match(word)) and word[0].isalpha() and word not in _NOT_NAMES
+        word, capital = _capital(raw)
+        capital = capital and word[0].isalpha() and word not in _NOT_NAMES
         if capital and position == 0 and not _opens_name(word, words[1:2], known):
             capital = False
         if capital:
             current.append(word)
-        elif (
-            current and raw in _CONNECTORS and position + 1 < len(words) and _CAPITAL.match(_bare(words[position + 1]))
-        ):
+        elif current and raw in _CONNECTORS and position + 1 < len(words) and _capital(words[position + 1])[1]:
             current.append(raw)
         else:
             if current:

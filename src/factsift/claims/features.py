@@ -74,6 +74,13 @@ def cue_names(text: str, words: Sequence[str]) -> list[str]:
     vocabulary = set(lower)
     folded = text.lower()  # the case-blind patterns run once over lower-cased text
     alpha = [w for w in words if w[0].isalpha()]
+    capitalised = past = 0
+    acronym = False
+    for position, word in enumerate(alpha):
+        is_capitalised, is_acronym, is_past = _word_cues(word)
+        capitalised += is_capitalised and position > 0
+        acronym = acronym or is_acronym
+        past += is_past
     names: list[str] = []
     digits = bool(cues.NUMBER.search(text))
     if digits or not vocabulary.isdisjoint(cues.NUMBER_WORDS):
@@ -87,17 +94,15 @@ def cue_names(text: str, words: Sequence[str]) -> list[str]:
         names.append("money")
     if digits and cues.YEAR.search(text):
         names.append("year")
-    capitalised = sum(1 for w in alpha[1:] if "A" <= w[0] <= "Z" and _CAPITALISED.match(w))
     names.append(f"caps{_bucket(capitalised, (1, 2, 4, 7))}")
-    if any("A" <= w[0] <= "Z" and _ACRONYM.match(w) for w in alpha):  # both patterns need an ASCII capital first
+    if acronym:
         names.append("acronym")
-    past = sum(1 for w in alpha if _past_tense(w))
     names.append(f"past{_bucket(past, (1, 2, 4))}")
     if cues.ATTRIBUTION_LOWER.search(folded):
         names.append("attribution")
     if cues.COMPARATIVE_LOWER.search(folded):
         names.append("comparison")
-    first = sum(1 for w in lower if w in cues.FIRST_PERSON)
+    first = sum(map(cues.FIRST_PERSON.__contains__, lower))
     names.append(f"first{_bucket(first, (1, 3))}")
     if not vocabulary.isdisjoint(cues.SECOND_PERSON):
         names.append("second")
@@ -115,8 +120,16 @@ def cue_names(text: str, words: Sequence[str]) -> list[str]:
     return names
 
 
-#: Per-word tests, remembered: news prose repeats its words.
-_past_tense = functools.lru_cache(maxsize=200_000)(cues.is_past_tense)
+@functools.lru_cache(maxsize=200_000)
+def _word_cues(word: str) -> tuple[bool, bool, bool]:
+    """Whether a word is capitalised, an acronym, in the past tense; remembered, since news prose repeats
+    its words (both patterns need an ASCII capital first)."""
+    ascii_capital = "A" <= word[0] <= "Z"
+    return (
+        ascii_capital and _CAPITALISED.match(word) is not None,
+        ascii_capital and _ACRONYM.match(word) is not None,
+        cues.is_past_tense(word),
+    )
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -161,9 +174,12 @@ def _normalised(counts: dict[int, float] | Counter[int], out: dict[int, float]) 
 _NAME = re.compile(r"^[A-Z][a-z][\w'-]*$")
 
 
+_OPENS_AFTER = frozenset({".", '"', ":"})
+
+
 def _is_name(words: Sequence[str], position: int) -> bool:
     """A Titlecase word that does not open the sentence (after a full stop or quote it may)."""
-    return position > 0 and _titlecase(words[position]) and words[position - 1] not in {".", '"', ":"}
+    return position > 0 and _titlecase(words[position]) and words[position - 1] not in _OPENS_AFTER
 
 
 def embedding_tokens(text: str, names: bool = False) -> list[str]:
@@ -189,9 +205,17 @@ def blocks(text: str, config: FeatureConfig) -> Blocks:
     words = cues.sentence_tokens(text)
     text = cues.normalise(text)
     mask = config.size - 1
-    names = [config.names and _is_name(words, i) for i in range(len(words))]
-    shapes = ["<name>" if names[i] else _shape(w) for i, w in enumerate(words) if w[0].isalnum() or w[0] in "$€£"]
-    vector_words = [w.lower() for i, w in enumerate(words) if w[0].isalnum() and not names[i]]
+    names = [_is_name(words, i) for i in range(len(words))] if config.names else [False] * len(words)
+    shapes: list[str] = []
+    vector_words: list[str] = []
+    for word, name in zip(words, names, strict=True):
+        if name:
+            shapes.append("<name>")
+        elif word[0].isalnum():
+            shapes.append(_shape(word))
+            vector_words.append(word.lower())
+        elif word[0] in "$€£":
+            shapes.append(_shape(word))
     word_slots = [_cached_slot("w:" + shape, mask) for shape in shapes]
     if config.word_bigrams:
         padded = ["<s>", *shapes, "</s>"]

@@ -35,7 +35,7 @@ def kind_of(text: str) -> ClaimKind:
     """The kind of claim ``text`` makes (see the module docstring for the order)."""
     words = cues.sentence_tokens(text)
     text = cues.normalise(text)
-    if _NUMERIC.search(text) or any(w.lower() in _AMOUNT_WORDS for w in words):
+    if cues.NUMBER.search(text) or _NUMERIC.search(text) or any(w.lower() in _AMOUNT_WORDS for w in words):
         return "quantity"
     if _COMPARISON.search(text):
         return "comparison"
