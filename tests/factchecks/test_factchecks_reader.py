@@ -74,3 +74,22 @@ def test_only_the_latest_few_stores_stay_open(tmp_path: Path) -> None:
         assert shared_reader(db) is not None
     assert shared_reader(paths[-1]) is shared_reader(paths[-1])
     assert shared_reader(paths[0]) is not first  # closed to make room, then opened afresh
+
+
+def test_a_pinned_reader_checks_the_revision_once_and_sees_imports_afterwards(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    import_files([_feed(tmp_path, "a", "The river bridge was closed for nine months in 2023")], db=db)
+    reader = shared_reader(db)
+    assert reader is not None
+    statements: list[str] = []
+    reader._db.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    try:
+        with reader.pinned(), reader.pinned():
+            for word in ("bridge", "river", "closed"):
+                assert reader.keyword_search([word], 5) != []
+        assert sum("factcheck_meta" in s for s in statements) == 1
+        import_files([_feed(tmp_path, "b", "The old lighthouse was sold to a hotel chain")], db=db)
+        with reader.pinned():
+            assert [hit.id for hit in reader.keyword_search(["lighthouse"], 5) if hit.rank is not None] != []
+    finally:
+        reader._db.set_trace_callback(None)  # type: ignore[attr-defined]

@@ -111,6 +111,7 @@ class SQLiteStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._in_transaction = False
         self._dirty = False
+        self._pinned_revision: str | None = None
         version = self._meta("schema_version")
         if version is None:
             with self.transaction():
@@ -160,6 +161,18 @@ class SQLiteStore:
         finally:
             self._in_transaction = False
             self._dirty = False
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Look the store's revision up once for the lookups inside (one article's claims), not at every query."""
+        if self._pinned_revision is not None:
+            yield
+            return
+        self._pinned_revision = self._revision()
+        try:
+            yield
+        finally:
+            self._pinned_revision = None
 
     def upsert(self, reviews: Iterable[Review]) -> UpsertCounts:
         """Insert new records and update changed ones (matched by id); identical records are left alone."""
@@ -246,6 +259,8 @@ class SQLiteStore:
             )
 
     def _revision(self) -> str:
+        if self._pinned_revision is not None:
+            return self._pinned_revision
         return self._meta("revision") or "0"
 
     def embeddings(self, model: str) -> tuple[list[str], Matrix]:

@@ -98,16 +98,17 @@ def match_factchecks(report: Report, options: Options) -> Report:
     dense = queries[:DENSE_QUERIES] if encoder is not None else []
     vectors = encoder.encode_queries([q.text for q in dense]) if encoder is not None and dense else None
     matches: list[FactCheckMatch] = []
-    for position, query in enumerate(queries):
-        with_dense = vectors is not None and position < len(dense)
-        hits = retrieve(
-            store,
-            query.text,
-            k=MATCHES_PER_CLAIM,
-            encoder=encoder if with_dense else None,
-            vector=vectors[position] if with_dense and vectors is not None else None,
-        )
-        matches.extend(to_match(query, hit, report.article.published) for hit in hits if hit.shown)
+    with store.pinned():  # the store's revision is read once for the article, not once per claim
+        for position, query in enumerate(queries):
+            with_dense = vectors is not None and position < len(dense)
+            hits = retrieve(
+                store,
+                query.text,
+                k=MATCHES_PER_CLAIM,
+                encoder=encoder if with_dense else None,
+                vector=vectors[position] if with_dense and vectors is not None else None,
+            )
+            matches.extend(to_match(query, hit, report.article.published) for hit in hits if hit.shown)
     matches.sort(key=lambda m: (m.claim_index, -m.score))
     report.factchecks = matches
     return report

@@ -56,6 +56,10 @@ class Store(Protocol):
         """All writes inside happen together or not at all."""
         ...
 
+    def pinned(self) -> AbstractContextManager[None]:
+        """Read-only lookups inside may assume the store does not change (cached indexes are checked once)."""
+        ...
+
     def upsert(self, reviews: Iterable[Review]) -> UpsertCounts:
         """Insert new records and update changed ones (matched by id); identical records are left alone."""
         ...

@@ -58,6 +58,8 @@ _FIGURE = re.compile(
     rf"|(?<![\w-]){_QUALIFIER}(?i:{_SMALL}|dozens|hundreds|thousands|millions|billions)(?:[^\S\n]+of)?{_NOUN}"
 )
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
+#: A year-like number followed by one of these is an amount ("2000 percent", "2020 million"), not a year.
+_NOT_A_YEAR = ("%", "percent", "million", "billion")
 _TIME_AFTER = re.compile(r"^[^\S\n]*(?:a\.?m\.?|p\.?m\.?)(?!\w)", re.IGNORECASE)
 _DATE_BEFORE = re.compile(rf"(?i:{_MONTHS})[^\S\n]*$|(?i:{_MONTHS})[^\S\n]+\d{{1,2}},?[^\S\n]*$")
 _DATE_AFTER = re.compile(rf"^[^\S\n]*(?i:{_MONTHS})(?![a-z])")
@@ -68,7 +70,7 @@ def _figures(text: str) -> list[tuple[int, int]]:
     for match in _FIGURE.finditer(text):
         number = match.group("num")
         if number is not None:
-            if _YEAR.match(number) and not re.search(r"%|percent|million|billion", match.group(0)):
+            if _YEAR.match(number) and not any(word in match.group(0) for word in _NOT_A_YEAR):
                 continue
             before = text[max(0, match.start() - 16) : match.start()]
             after = text[match.end("num") : match.end("num") + 12]
