@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 
 import trafilatura
-from trafilatura.settings import Document, set_date_params
+from trafilatura.settings import Document, Extractor, set_date_params
 
 from factsift.errors import InputError
 from factsift.ingest.furniture import CleanedText, clean_text
@@ -16,6 +18,28 @@ from factsift.model import Article, Outlet
 _HTML_LANG = re.compile(r"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
 
 
+@functools.cache
+def _extractor_template(fast: bool) -> Extractor:
+    return Extractor(
+        output_format="python",  # what bare_extraction() uses when it builds the settings itself
+        with_metadata=True,
+        comments=False,
+        tables=True,
+        fast=fast,
+        # --fast: dates from the page's metadata, <time> elements and URL only, no free-text scan
+        date_params=set_date_params(not fast),
+    )
+
+
+def _extractor(fast: bool, url: str | None) -> Extractor:
+    """trafilatura's settings for one page: a copy of the settings made once (building them reads its config
+    file's values each time), with the page's URL."""
+    options = copy.copy(_extractor_template(fast))
+    options.url = url
+    options.source = url and url.encode("utf-8", "replace").decode("utf-8")  # as Extractor() sets it
+    return options
+
+
 def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> tuple[Article, CleanedText]:
     """Article metadata and cleaned body from an HTML page (``url`` helps resolve the outlet).
 
@@ -23,16 +47,7 @@ def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> tu
     the cost on a typical page, for slightly lower recall on unusual layouts.
     """
     try:
-        doc = trafilatura.bare_extraction(
-            html,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            fast=fast,
-            # --fast: dates from the page's metadata, <time> elements and URL only, no free-text scan
-            date_extraction_params=set_date_params(not fast),
-        )
+        doc = trafilatura.bare_extraction(html, options=_extractor(fast, url))
     except (ValueError, TypeError) as exc:  # lxml rejects some malformed documents
         raise InputError(f"cannot parse the HTML page: {exc}") from exc
     if not isinstance(doc, Document) or not (doc.text or "").strip():
