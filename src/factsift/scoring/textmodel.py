@@ -8,6 +8,7 @@ Python over that JSON (no pickle, no scikit-learn at run time) and reproduces sc
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -37,12 +38,17 @@ def model_input(title: str | None, text: str) -> str:
     return f"{title or ''}\n\n{text[:MAX_CHARS]}"
 
 
-def terms(document: str, config: TextConfig) -> list[str]:
-    """The n-gram terms of ``document`` (lower-cased; digits collapsed to ``0``)."""
+def terms(document: str, config: TextConfig, pair_heads: frozenset[str] | None = None) -> list[str]:
+    """The n-gram terms of ``document`` (lower-cased; digits collapsed to ``0``).
+
+    ``pair_heads``, when given, keeps only the word pairs whose first word is one of them: a scorer
+    passes the first words of its vocabulary's pairs, since no other pair can carry a weight.
+    """
     words = [("0" if w[0].isdigit() else w) for w in _WORD.findall(document.lower())]
     found = list(words)
     if config.word_ngrams >= 2:
-        found.extend(f"{a} {b}" for a, b in itertools.pairwise(words))
+        pairs = itertools.pairwise(words)
+        found.extend(f"{a} {b}" for a, b in pairs if pair_heads is None or a in pair_heads)
     n = config.char_ngrams
     if n:
         for word in words:
@@ -66,12 +72,17 @@ class TextModel:
         """Log-odds that ``document`` (see :func:`model_input`) is misinformation, by its wording alone."""
         return self.explain(document, 0)[0]
 
+    @functools.cached_property
+    def _pair_heads(self) -> frozenset[str]:
+        """The first words of the word pairs the model weighs."""
+        return frozenset(term.split(" ", 1)[0] for term in self.weights if " " in term and not term.startswith("#"))
+
     def explain(self, document: str, k: int = 5) -> tuple[float, list[tuple[str, float]]]:
         """The log-odds and the ``k`` terms that pushed it most (either way), with their share of it."""
         weights = self.weights
         parts: list[tuple[str, float]] = []
         norm2 = 0.0
-        for term, count in Counter(terms(document, self.config)).items():
+        for term, count in Counter(terms(document, self.config, self._pair_heads)).items():
             entry = weights.get(term)
             if entry is not None:
                 value = (1.0 + math.log(count)) * entry[0]
