@@ -93,3 +93,17 @@ def test_a_pinned_reader_checks_the_revision_once_and_sees_imports_afterwards(tm
             assert [hit.id for hit in reader.keyword_search(["lighthouse"], 5) if hit.rank is not None] != []
     finally:
         reader._db.set_trace_callback(None)  # type: ignore[attr-defined]
+
+
+def test_remembered_records_are_replaced_when_the_store_changes(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    feed = _feed(tmp_path, "a", "The river bridge was closed for nine months in 2023")
+    import_files([feed], db=db)
+    reader = shared_reader(db)
+    assert reader is not None
+    (rid,) = [hit.id for hit in reader.keyword_search(["bridge"], 5)]
+    assert reader.get([rid])[rid].rating_text == "False"
+    feed.write_text(feed.read_text(encoding="utf-8").replace('"False"', '"Mostly true"'), encoding="utf-8")
+    import_files([feed], db=db)  # another connection updates the record
+    assert reader.get([rid, "no-such-id"]) == {rid: reader.get([rid])[rid]}
+    assert reader.get([rid])[rid].rating_text == "Mostly true"

@@ -99,6 +99,10 @@ _LEXICAL_CACHE: dict[str, tuple[str, LexicalIndex]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
+#: Records a store object keeps in memory between lookups (a few MB at most).
+MAX_REMEMBERED_REVIEWS = 20_000
+
+
 class SQLiteStore:
     """A :class:`~factsift.factchecks.store.Store` in one SQLite file (created on first use)."""
 
@@ -112,6 +116,8 @@ class SQLiteStore:
         self._in_transaction = False
         self._dirty = False
         self._pinned_revision: str | None = None
+        self._reviews: dict[str, Review] = {}  # records read lately, valid for one revision
+        self._reviews_revision: str | None = None
         version = self._meta("schema_version")
         if version is None:
             with self.transaction():
@@ -196,6 +202,8 @@ class SQLiteStore:
                     counts.updated += 1
                 known[review.id] = digest
             self._dirty = self._dirty or bool(inserts or updates)
+            if updates:
+                self._reviews = {}  # the revision changes only at commit; a lookup before it must not see old rows
             columns = ", ".join((*_FIELDS, "content_hash"))
             marks = ", ".join("?" for _ in range(len(_FIELDS) + 1))
             self._db.executemany(f"INSERT INTO factcheck_reviews({columns}) VALUES ({marks})", inserts)
@@ -226,16 +234,25 @@ class SQLiteStore:
         return index
 
     def get(self, ids: Sequence[str]) -> dict[str, Review]:
-        """The records with these ids (missing ids are absent from the result)."""
-        found: dict[str, Review] = {}
+        """The records with these ids (missing ids are absent from the result).
+
+        Records read before are kept until the store changes: the same few reviews come back as
+        candidates for claim after claim.
+        """
+        revision = self._revision()
+        if revision != self._reviews_revision or len(self._reviews) > MAX_REMEMBERED_REVIEWS:
+            self._reviews = {}
+            self._reviews_revision = revision
+        remembered = self._reviews
+        wanted = [rid for rid in dict.fromkeys(ids) if rid not in remembered]
         columns = ", ".join(_FIELDS)
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
             marks = ", ".join("?" for _ in chunk)
             for row in self._db.execute(f"SELECT {columns} FROM factcheck_reviews WHERE id IN ({marks})", chunk):
                 review = Review(**dict(zip(_FIELDS, row, strict=True)))
-                found[review.id] = review
-        return found
+                remembered[review.id] = review
+        return {rid: remembered[rid] for rid in ids if rid in remembered}
 
     def missing_embeddings(self, model: str, field: str = "claim") -> Iterator[tuple[str, str]]:
         """(id, text) of every record whose ``field`` ("claim" or "title") has no vector under ``model`` yet."""
