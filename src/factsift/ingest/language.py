@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _STOPWORDS = {
     "en": "the and of to in is that for it was on with as by are be this have from at not but".split(),
@@ -23,13 +24,16 @@ for _lang, _words in _STOPWORDS.items():
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the best-matching language, or None when the text is too short to tell."""
-    words = [w.lower() for w in _WORD.findall(text[:20000])]
+    words = _WORD.findall(text[:20000])
     if len(words) < 8:
         return None
+    tally = Counter(map(str.lower, words))
     counts = {lang: 0 for lang in _STOPWORDS}
-    for word in words:
-        for lang in _LANGUAGES_OF.get(word, ()):
-            counts[lang] += 1
+    for word, languages in _LANGUAGES_OF.items():
+        seen = tally.get(word)
+        if seen:
+            for lang in languages:
+                counts[lang] += seen
     best = max(counts, key=lambda lang: counts[lang])
     if counts[best] / len(words) < 0.08:
         return None

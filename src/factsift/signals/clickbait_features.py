@@ -7,6 +7,7 @@ weights always see the features they were trained on.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -33,9 +34,14 @@ def headline_features(headline: str) -> list[str]:
     features = [f"w:{w}" for w in words]
     padded = ["<s>", *words, "</s>"]
     features.extend(f"b:{a} {b}" for a, b in itertools.pairwise(padded))
-    low, high = CHAR_NGRAMS
     for word in _DIGITS.sub("0", normalise(headline)).split():
-        marked = f" {word} "
-        for n in range(low, high + 1):
-            features.extend(f"c:{marked[i : i + n]}" for i in range(len(marked) - n + 1))
+        features.extend(_char_features(word))
     return features
+
+
+@functools.lru_cache(maxsize=50_000)
+def _char_features(word: str) -> tuple[str, ...]:
+    """The ``c:`` character n-grams of one word, space-marked at both ends (remembered: words repeat)."""
+    low, high = CHAR_NGRAMS
+    marked = f" {word} "
+    return tuple(f"c:{marked[i : i + n]}" for n in range(low, high + 1) for i in range(len(marked) - n + 1))
