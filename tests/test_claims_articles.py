@@ -185,7 +185,8 @@ def test_the_second_stage_loads_its_model_only_when_a_sentence_needs_it(monkeypa
         def features(self, texts: list[str]) -> np.ndarray:
             return np.zeros((len(texts), model.head.width), dtype=np.float32)  # type: ignore[union-attr]
 
-    def load() -> StandIn:
+    def load(tuned: Path | None = None) -> StandIn:
+        assert tuned == model.layers_file  # the model's own tuned layers, if it has any
         loads.append(1)
         return StandIn()
 
