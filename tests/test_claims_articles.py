@@ -125,7 +125,8 @@ def test_seed_ranking_and_opener_in_both_modes(fast: bool) -> None:
 def test_sentence_features_are_unit_blocks_and_deterministic() -> None:
     from factsift.claims.encoder import LAYERS, bundled_features
 
-    encoder = bundled_features()
+    model = classifier.shipped()
+    encoder = bundled_features(model.layers_file)  # the shipped model's fine-tuned top layers
     if encoder is None:
         pytest.fail("the embeddings extra is part of the test environment (make test installs it)")
     texts = ["The council approved 40 new homes in 2019.", "Thank you all for coming tonight."]
@@ -135,7 +136,6 @@ def test_sentence_features_are_unit_blocks_and_deterministic() -> None:
         norms = np.linalg.norm(rows[:, block * 384 : (block + 1) * 384], axis=1)
         assert np.allclose(norms, 1.0, atol=1e-4)
     assert np.allclose(encoder.features(texts[::-1])[::-1], rows, atol=1e-5)  # order and batching do not matter
-    model = classifier.shipped()
     assert model.head is not None
     second = model.head.predict(rows)
     assert second[0] > 0.5 > second[1]
@@ -150,6 +150,12 @@ def test_sentence_features_are_unit_blocks_and_deterministic() -> None:
     assert len(base.encoder.layer) == 6  # the retrieval model keeps its layers, in full precision
     assert isinstance(base.encoder.layer[0].attention.self.query, torch.nn.Linear)
     assert not isinstance(encoder.transformer.encoder.layer[0].attention.self.query, torch.nn.Linear)
+    frozen = bundled_features()
+    assert frozen is not None and frozen is not encoder
+    # the tuned layers are really loaded: the lower blocks are the bundled model's, the top ones differ
+    plain = frozen.features(texts)
+    assert np.allclose(plain[:, :384], rows[:, :384], atol=1e-5)
+    assert not np.allclose(plain[:, -384:], rows[:, -384:], atol=1e-2)
 
 
 def test_cascade_encodes_at_most_a_few_sentences_per_article(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -185,7 +191,8 @@ def test_the_second_stage_loads_its_model_only_when_a_sentence_needs_it(monkeypa
         def features(self, texts: list[str]) -> np.ndarray:
             return np.zeros((len(texts), model.head.width), dtype=np.float32)  # type: ignore[union-attr]
 
-    def load() -> StandIn:
+    def load(tuned: Path | None = None) -> StandIn:
+        assert tuned == model.layers_file  # the model's own tuned layers, if it has any
         loads.append(1)
         return StandIn()
 

@@ -190,6 +190,9 @@ def test_shipped_model_is_small_and_documents_its_threshold() -> None:
 
     model = classifier.shipped()
     assert (classifier.DATA_DIR / "claims-model.npz").stat().st_size < 1_100_000  # ~1.0 MB with the 1,152-wide head
+    # the fine-tuned top three encoder layers: int8 rows, ~4.9 MB
+    assert model.layers_file is not None and model.layers_file.stat().st_size < 6_000_000
+    assert model.meta["second_stage"]["tuned_layers"] == [4, 5, 6]
     assert len(model.word_scores) == model.meta["word_vectors"]["words"] > 10_000
     assert 0 < model.threshold < 1
     assert model.meta["test"]["rows"] > 1000

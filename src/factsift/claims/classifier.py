@@ -11,6 +11,8 @@ perceptron on contextual sentence features (:mod:`factsift.claims.encoder`, :mod
 The cheap n-gram score decides the sentences it is sure of; only those whose score falls in the
 cascade's uncertain band are encoded, and their score becomes the mean of the two models'.
 Without the embeddings extra (or with ``--fast``) the first stage alone is used, with its own threshold.
+A model trained with ``--fine-tune`` also has ``STEM.layers.npz``: its own weights for the encoder's top
+layers (:mod:`factsift.claims.finetune`), named in the ``.json`` and loaded with the encoder.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
 
 DATA_DIR = Path(__file__).parent / "data"
 MODEL_NAME = "claims-model"
+#: Suffix of the file holding a fine-tuned model's encoder layers, beside ``STEM.npz``.
+LAYERS_SUFFIX = ".layers.npz"
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,8 @@ class ClaimModel:
     word_scores: dict[str, float] = field(default_factory=dict)
     head: Head | None = None
     cascade: Cascade | None = None
+    #: The second stage's fine-tuned encoder layers (``STEM.layers.npz``), or None for the bundled ones.
+    layers_file: Path | None = None
     _char_weights: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def threshold_for(self, encoder: FeatureEncoder | None) -> float:
@@ -157,8 +163,13 @@ def save(
     meta: dict[str, Any],
     word_scores: dict[str, float] | None = None,
     head: Head | None = None,
+    layers: dict[str, npt.NDArray[Any]] | None = None,
 ) -> None:
-    """Write ``STEM.npz`` (weights, bias, per-word scores, head) and ``STEM.json`` (config, thresholds, provenance)."""
+    """Write ``STEM.npz`` (weights, bias, per-word scores, head) and ``STEM.json`` (config, thresholds, provenance).
+
+    ``layers`` (the arrays of :func:`factsift.claims.finetune.layer_arrays`) go to ``STEM.layers.npz``;
+    without them a stale file of that name is removed, so a model never picks up another's layers.
+    """
     path_stem.parent.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, npt.NDArray[Any]] = {"weights": weights.astype(np.float16), "bias": np.array([bias])}
     if word_scores:
@@ -167,6 +178,10 @@ def save(
     if head is not None:
         arrays.update(head.arrays())
     np.savez_compressed(_file(path_stem, ".npz"), **arrays)  # type: ignore[arg-type]
+    if layers:
+        np.savez_compressed(_file(path_stem, LAYERS_SUFFIX), **layers)  # type: ignore[arg-type]
+    else:
+        _file(path_stem, LAYERS_SUFFIX).unlink(missing_ok=True)
     _file(path_stem, ".json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -186,6 +201,7 @@ def load(path_stem: Path) -> ClaimModel:
                 word_scores = dict(zip(words, scores, strict=True))
             head = Head.from_arrays({k: arrays[k] for k in HEAD_KEYS}) if HEAD_KEYS[0] in arrays.files else None
         cascade = Cascade(**meta["cascade"]) if meta.get("cascade") else None
+        tuned = bool((meta.get("second_stage") or {}).get("tuned_layers"))
         config = FeatureConfig(**meta["features"])
         threshold = float(meta["threshold"])
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
@@ -194,6 +210,9 @@ def load(path_stem: Path) -> ClaimModel:
         raise InputError(f"claims model {path_stem}: {weights.shape[0]} weights, config expects {config.size}")
     if (head is None) != (cascade is None):
         raise InputError(f"claims model {path_stem}: a second-stage head needs a cascade entry and vice versa")
+    layers_file = _file(path_stem, LAYERS_SUFFIX) if tuned else None
+    if layers_file is not None and not layers_file.is_file():
+        raise InputError(f"claims model {path_stem}: its fine-tuned encoder layers {layers_file} are missing")
     return ClaimModel(
         weights=weights,
         bias=bias,
@@ -203,6 +222,7 @@ def load(path_stem: Path) -> ClaimModel:
         word_scores=word_scores,
         head=head,
         cascade=cascade,
+        layers_file=layers_file,
     )
 
 

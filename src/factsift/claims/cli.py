@@ -19,6 +19,8 @@ def run_train(args: argparse.Namespace) -> int:
         stem,
         word_vectors=not args.no_embeddings,
         second_stage=not (args.first_stage_only or args.no_embeddings),
+        fine_tune=args.fine_tune,
+        log=lambda line: print(line, flush=True),
     )
     print(
         json.dumps(
@@ -57,4 +59,9 @@ def register(commands: Commands) -> None:
         "--first-stage-only",
         action="store_true",
         help="skip the second stage (the perceptron on MiniLM sentence features; needs factsift[embeddings])",
+    )
+    parser.add_argument(
+        "--fine-tune",
+        action="store_true",
+        help="train the second stage end to end: MiniLM's top layers with the head (slow: tens of minutes on one core)",
     )

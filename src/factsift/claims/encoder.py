@@ -16,11 +16,13 @@ import copy
 import functools
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
+from factsift.errors import InputError
 from factsift.factchecks.embeddings import load_bundled
 
 #: Transformer layers run (of six). Four (layers 2 and 4) were shipped first; all six (layers 2, 4
@@ -55,7 +57,7 @@ class SentenceFeatures:
     @property
     def width(self) -> int:
         """Length of one feature row."""
-        return 384 * len(LAYERS)
+        return int(self.transformer.config.hidden_size) * len(LAYERS)
 
     def features(self, texts: list[str]) -> npt.NDArray[np.float32]:
         """One row per text (mean state of each layer in :data:`LAYERS`, unit length, concatenated)."""
@@ -83,37 +85,71 @@ class SentenceFeatures:
         return out
 
 
-@functools.cache
-def bundled_features() -> SentenceFeatures | None:
-    """The feature encoder built from the bundled all-MiniLM-L6-v2; None when the extra is not installed."""
-    encoder = load_bundled()
-    if encoder is None:
-        return None
+def build(base: Any, tokenizer: Any, tuned: dict[str, npt.NDArray[np.float32]] | None = None) -> SentenceFeatures:
+    """The first :data:`DEPTH` layers of ``base`` (not modified), int8, sharing its word-embedding table.
+
+    ``tuned`` (parameters by ``index.name``, see :mod:`factsift.claims.finetune`) replaces the
+    matching layers' weights before quantisation. Raises ValueError when they do not fit the model.
+    """
     import torch
 
-    base = encoder.model[0].auto_model
     # the word-embedding table (~47 MB, not quantised, only read) is shared with the retrieval encoder, not copied
     transformer = copy.deepcopy(base, memo={id(base.embeddings): base.embeddings}).eval()
     transformer.encoder.layer = transformer.encoder.layer[:DEPTH]
+    if tuned:
+        from factsift.claims.finetune import install
+
+        install(transformer, tuned)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # PyTorch announces the move of this API to torchao
         # in place: the copy above is ours, and a second full-precision copy would only raise peak memory
         quantised = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
             transformer, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
         )
-    return SentenceFeatures(tokenizer=copy.deepcopy(encoder.model.tokenizer), transformer=quantised)
+    return SentenceFeatures(tokenizer=tokenizer, transformer=quantised)
 
 
+def read_tuned(path: Path) -> dict[str, npt.NDArray[np.float32]]:
+    """Fine-tuned layer parameters from a ``.layers.npz`` file (no pickle); InputError when unreadable."""
+    from factsift.claims.finetune import from_arrays
+
+    try:
+        with np.load(path, allow_pickle=False) as arrays:
+            return from_arrays({key: arrays[key] for key in arrays.files})
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(f"cannot load the claims model's tuned layers {path}: {exc}") from exc
+
+
+@functools.cache
+def bundled_features(tuned: Path | None = None) -> SentenceFeatures | None:
+    """The feature encoder built from the bundled all-MiniLM-L6-v2; None when the extra is not installed.
+
+    ``tuned`` names a model's fine-tuned layers (``STEM.layers.npz``), which replace the bundled
+    model's before quantisation; loaded once per process and path.
+    """
+    encoder = load_bundled()
+    if encoder is None:
+        return None
+    layers = read_tuned(tuned) if tuned is not None else None
+    try:
+        return build(encoder.model[0].auto_model, copy.deepcopy(encoder.model.tokenizer), layers)
+    except ValueError as exc:
+        raise InputError(f"the claims model's tuned layers {tuned} do not fit all-MiniLM-L6-v2: {exc}") from exc
+
+
+@dataclass(frozen=True)
 class DeferredFeatures:
-    """The bundled feature encoder, loaded when the first sentence needs it.
+    """The bundled feature encoder (with a model's tuned layers, if any), loaded when the first sentence needs it.
 
     Loading PyTorch and the model takes seconds, while many articles have no sentence the first
     stage is unsure of: those are scored without ever loading it.
     """
 
+    tuned: Path | None = None
+
     def features(self, texts: list[str]) -> npt.NDArray[np.float32]:
         """One row per text, from :func:`bundled_features` (loaded on this first call)."""
-        encoder = bundled_features()
+        encoder = bundled_features(self.tuned)
         if encoder is None:
             raise RuntimeError("the embeddings extra is not installed: the second stage cannot run")
         return encoder.features(texts)

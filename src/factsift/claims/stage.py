@@ -47,7 +47,7 @@ def encoder_for(options: Options, model: classifier.ClaimModel) -> FeatureEncode
     """
     if options.fast or model.head is None or not bundled_embeddings_wanted(options.embeddings):
         return None
-    return DeferredFeatures()
+    return DeferredFeatures(model.layers_file)
 
 
 def find_claims(report: Report, model: classifier.ClaimModel, encoder: FeatureEncoder | None = None) -> list[Claim]:

