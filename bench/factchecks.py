@@ -213,6 +213,19 @@ def latency(tmp: Path, encoder: Any) -> dict[str, Any]:
                     enc.encode_queries([query])
                     encode_times.append((time.process_time() - started) * 1000)
                 out["query_encoding_cpu_p50_ms"] = round(statistics.median(encode_times), 2)
+                if enc.reranker is not None:  # the cross-encoder over the top candidates, on its own
+                    from factsift.factchecks.calibration import load_calibration
+
+                    top = load_calibration().rerank_top
+                    rerank_times = []
+                    for query in queries[:100]:
+                        hits = retrieve(store, query, k=top, encoder=enc)
+                        started = time.process_time()
+                        enc.reranker.scores(query, [h.review for h in hits])
+                        rerank_times.append((time.process_time() - started) * 1000)
+                    rerank_times.sort()
+                    out["reranker_cpu_p50_ms"] = round(statistics.median(rerank_times), 2)
+                    out["reranker_cpu_p95_ms"] = round(rerank_times[94], 2)
             out[mode] = {
                 "p50_ms": round(statistics.median(times), 2),
                 "p95_ms": round(times[int(0.95 * len(times)) - 1], 2),
