@@ -13,7 +13,9 @@
   headlines of both sets plus variants of them; the stored claim and title vectors for the latency test
   are random unit vectors (the cost of a dense search does not depend on their values) while queries
   are encoded for real (int8 query encoder).  The first query of a process also builds the in-memory
-  BM25 index and loads the vectors: reported as ``cold_first_query_ms``.
+  BM25 index and loads the vectors: reported as ``cold_first_query_ms``.  When a cross-encoder re-ranker is
+  in use (``FACTSIFT_FACTCHECK_RERANKER``, not shipped), its own CPU time over the top candidates is
+  reported as ``reranker_cpu_p50_ms`` / ``reranker_cpu_p95_ms`` (and it is part of the hybrid times).
 
 Run: ``.venv/bin/python bench/factchecks.py`` (the hybrid figures need ``pip install -e '.[embeddings]'``).
 Writes ``bench/results/factchecks.json``.
