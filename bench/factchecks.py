@@ -13,7 +13,9 @@
   headlines of both sets plus variants of them; the stored claim and title vectors for the latency test
   are random unit vectors (the cost of a dense search does not depend on their values) while queries
   are encoded for real (int8 query encoder).  The first query of a process also builds the in-memory
-  BM25 index and loads the vectors: reported as ``cold_first_query_ms``.
+  BM25 index and loads the vectors: reported as ``cold_first_query_ms``.  When a cross-encoder re-ranker is
+  in use (``FACTSIFT_FACTCHECK_RERANKER``, not shipped), its own CPU time over the top candidates is
+  reported as ``reranker_cpu_p50_ms`` / ``reranker_cpu_p95_ms`` (and it is part of the hybrid times).
 
 Run: ``.venv/bin/python bench/factchecks.py`` (the hybrid figures need ``pip install -e '.[embeddings]'``).
 Writes ``bench/results/factchecks.json``.
@@ -213,6 +215,19 @@ def latency(tmp: Path, encoder: Any) -> dict[str, Any]:
                     enc.encode_queries([query])
                     encode_times.append((time.process_time() - started) * 1000)
                 out["query_encoding_cpu_p50_ms"] = round(statistics.median(encode_times), 2)
+                if enc.reranker is not None:  # the cross-encoder over the top candidates, on its own
+                    from factsift.factchecks.calibration import load_calibration
+
+                    top = load_calibration().rerank_top
+                    rerank_times = []
+                    for query in queries[:100]:
+                        hits = retrieve(store, query, k=top, encoder=enc)
+                        started = time.process_time()
+                        enc.reranker.scores(query, [h.review for h in hits])
+                        rerank_times.append((time.process_time() - started) * 1000)
+                    rerank_times.sort()
+                    out["reranker_cpu_p50_ms"] = round(statistics.median(rerank_times), 2)
+                    out["reranker_cpu_p95_ms"] = round(rerank_times[94], 2)
             out[mode] = {
                 "p50_ms": round(statistics.median(times), 2),
                 "p95_ms": round(times[int(0.95 * len(times)) - 1], 2),

@@ -46,6 +46,8 @@ HYBRID_FEATURES = (
     "cosine_claim_gap",
     "cosine_title_gap",
 )
+# The re-ranker's combining model: the hybrid score's logit and the cross-encoder's logit (see .reranker).
+RERANK_FEATURES = ("base_logit", "cross_encoder")
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -99,6 +101,8 @@ class Calibration:
     hybrid: LogisticModel
     trained_on: str = ""
     embedding_model: str | None = None
+    rerank: LogisticModel | None = None  # combines the hybrid score with the cross-encoder's (see .reranker)
+    rerank_top: int = 3  # how many of the best hybrid candidates the cross-encoder re-orders
 
     def model_for(self, dense: bool) -> LogisticModel:
         """The hybrid model when cosine similarity is available, else the keyword-only one."""
@@ -112,6 +116,7 @@ class Calibration:
             "embedding_model": self.embedding_model,
             "bm25": self.bm25.to_dict(),
             "hybrid": self.hybrid.to_dict(),
+            **({"rerank": {**self.rerank.to_dict(), "top": self.rerank_top}} if self.rerank is not None else {}),
         }
 
 
@@ -156,6 +161,8 @@ def parse_calibration(data: dict[str, Any]) -> Calibration:
         hybrid=LogisticModel.from_dict(data["hybrid"]),
         trained_on=str(data.get("trained_on", "")),
         embedding_model=data.get("embedding_model"),
+        rerank=LogisticModel.from_dict(data["rerank"]) if data.get("rerank") else None,
+        rerank_top=int(data["rerank"].get("top", 3)) if data.get("rerank") else 3,
     )
 
 

@@ -106,26 +106,36 @@ def run_stats(args: argparse.Namespace) -> int:
 def run_train(args: argparse.Namespace) -> int:
     from factsift.factchecks.datasets import load_checkthat2020
     from factsift.factchecks.embeddings import resolve_encoder
+    from factsift.factchecks.reranker import RerankerSpec
     from factsift.factchecks.training import build_store, fit_models
 
     dataset = load_checkthat2020(args.data, "train")
     encoder = resolve_encoder(args.embeddings)
+    spec = None
+    if encoder is not None and args.reranker_layers > 0:
+        spec = RerankerSpec(encoder.model_id, args.reranker_layers, args.reranker_max_length)
     with tempfile.TemporaryDirectory() as tmp:
         store = build_store(dataset, Path(tmp) / "train.db", encoder, progress=sys.stderr.isatty(), cache=args.cache)
         try:
-            calibration, report, weights = fit_models(store, dataset, encoder)
+            fitted = fit_models(store, dataset, encoder, rerank=spec)
         finally:
             store.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(calibration.to_dict(), indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(report, indent=2))
+    args.out.write_text(json.dumps(fitted.calibration.to_dict(), indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(fitted.report, indent=2))
     print(f"wrote {args.out}; use it with FACTSIFT_FACTCHECK_CALIBRATION={args.out}")
-    if weights is not None and encoder is not None:
+    if fitted.adapter is not None and encoder is not None:
         from factsift.factchecks.adapter import save
 
         adapter_out = args.out.with_suffix(".adapter.npz")
-        save(adapter_out, weights, encoder.model_id)
+        save(adapter_out, fitted.adapter, encoder.model_id)
         print(f"wrote {adapter_out}; use it with FACTSIFT_FACTCHECK_ADAPTER={adapter_out}")
+    if fitted.reranker is not None:
+        from factsift.factchecks import reranker
+
+        reranker_out = args.out.with_suffix(".reranker.npz")
+        reranker.save(reranker_out, *fitted.reranker)
+        print(f"wrote {reranker_out}; use it with FACTSIFT_FACTCHECK_RERANKER={reranker_out}")
     return 0
 
 
@@ -168,3 +178,12 @@ def register(commands: Commands) -> None:
     train.add_argument("--out", type=Path, default=Path("factchecks-calibration.json"), help="where to write it")
     train.add_argument("--cache", type=Path, help="folder to keep the claims' embeddings between runs")
     train.add_argument("--embeddings", default=None, metavar="PATH|off", help="embedding model (default: installed)")
+    train.add_argument(
+        "--reranker-layers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also fit a cross-encoder re-ranker of N transformer layers (default 0: none; needs an embedding "
+        "model; writes OUT.reranker.npz; not shipped, see the README)",
+    )
+    train.add_argument("--reranker-max-length", type=int, default=64, metavar="TOKENS", help="tokens per pair")

@@ -4,10 +4,13 @@ A set is a list of verified claims (becoming store records), queries, and gold (
 Layouts understood:
 
 * CheckThat! 2020 Task 2: ``verified_claims.docs.tsv`` (id, vclaim, title) and ``SPLIT/tweets.queries.tsv``
-  (id, text) with ``SPLIT/tweet-vclaim-pairs.qrels`` (query id, 0, vclaim id, 1).
+  (id, text) with ``SPLIT/tweet-vclaim-pairs.qrels`` (query id, 0, vclaim id, 1).  The two .tsv files use
+  CSV quoting (a field with a quote is wrapped in quotes with its own quotes doubled, and 14 claims span two
+  lines inside quotes), so they are read as quoted CSV.
 * CheckThat! 2021 Task 2B: ``politifact_vclaims.jsonl.gz`` (vclaim_id, vclaim, truth_label, speaker, date, url,
   title),
-  ``iclaims.queries`` (id, text) and ``SPLIT.tsv`` (query id, 0, vclaim id, 1).
+  ``iclaims.queries`` (id, text) and ``SPLIT.tsv`` (query id, 0, vclaim id, 1); these are raw tab-separated
+  text (a quote is just a character), read without quoting.
 """
 
 from __future__ import annotations
@@ -35,10 +38,11 @@ class RetrievalSet:
     gold: dict[str, set[str]]
 
 
-def _tsv(path: Path) -> list[list[str]]:
+def _tsv(path: Path, *, quoted: bool = False) -> list[list[str]]:
+    """Rows of a tab-separated file; ``quoted``: fields may be CSV-quoted (``"a ""b"" c"``, line breaks inside)."""
     csv.field_size_limit(1 << 24)
     with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+        return list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE))
 
 
 def _qrels(path: Path) -> dict[str, set[str]]:
@@ -62,10 +66,12 @@ def load_checkthat2020(folder: Path, split: str) -> RetrievalSet:
             publisher="Snopes",
             title=" ".join(row[2].split()) or None if len(row) > 2 else None,
         )
-        for row in _tsv(docs)[1:]
+        for row in _tsv(docs, quoted=True)[1:]
         if len(row) >= 2 and row[1].strip()
     ]
-    queries = {row[0].strip(): row[1] for row in _tsv(folder / split / "tweets.queries.tsv")[1:] if len(row) >= 2}
+    queries = {
+        row[0].strip(): row[1] for row in _tsv(folder / split / "tweets.queries.tsv", quoted=True)[1:] if len(row) >= 2
+    }
     gold = _qrels(folder / split / "tweet-vclaim-pairs.qrels")
     return RetrievalSet(f"checkthat2020_t2/{split}", reviews, queries, {q: g for q, g in gold.items() if q in queries})
 
@@ -104,8 +110,8 @@ def duplicate_groups(dataset: RetrievalSet) -> dict[str, str]:
     """Each record's group: the first id with the same claim and title once case, quotes and punctuation are
     dropped.
 
-    CheckThat! 2020 lists some Snopes claims twice (369 of its 10,389 records are in such groups, e.g. one
-    copy with ``""hoax""`` and one with ``'hoax'``) and its gold pairs name one copy; the groups size how
+    CheckThat! 2020 lists some Snopes claims twice (361 of its 10,375 records are in 180 such groups, e.g. one
+    copy with ``"hoax"`` and one with ``'hoax'``) and its gold pairs name one copy; the groups size how
     much of the measured error is that (see :func:`factsift.factchecks.training.collapse_duplicates`).
     """
     first: dict[tuple[str, str], str] = {}

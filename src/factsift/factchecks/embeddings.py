@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from factsift.errors import InputError
-from factsift.factchecks import adapter
+from factsift.factchecks import adapter, reranker
 from factsift.factchecks.store import Matrix
 from factsift.factchecks.terms import clean_query
 
@@ -45,6 +45,7 @@ class Encoder:
     model: Any
     query_model: Any = None
     adapter: Matrix | None = None  # see factsift.factchecks.adapter
+    reranker: Any = None  # a factsift.factchecks.reranker.Reranker for this model, when one ships
 
     def encode(self, texts: list[str], *, batch_size: int = 64) -> Matrix:
         """Unit-length float32 embeddings of stored texts, one row per text (full precision)."""
@@ -76,6 +77,14 @@ def quantised(model: Any) -> Any:
     model itself when dynamic quantisation is not available in the installed torch.
     """
     import copy
+
+    # in place on our own copy: without it quantize_dynamic would deep-copy the model a second time
+    return quantised_in_place(copy.deepcopy(model))
+
+
+def quantised_in_place(model: Any) -> Any:
+    """``model`` with its Linear layers replaced by int8 ones (per-channel, dynamic), or unchanged when
+    dynamic quantisation is not available in the installed torch."""
     import warnings
 
     try:
@@ -86,9 +95,8 @@ def quantised(model: Any) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch announces the API's move to torchao; the call is what we want
         try:
-            # in place on our own copy: without it quantize_dynamic would deep-copy the model a second time
             return quantize_dynamic(  # type: ignore[no-untyped-call]
-                copy.deepcopy(model), {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=True
+                model, {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=True
             )
         except (RuntimeError, AssertionError):  # no quantised engine on this CPU build
             return model
@@ -140,7 +148,9 @@ def load_bundled() -> Encoder | None:
         raise InputError(f"{weights}: the bundled embedding model does not match its known SHA-256; reinstall it")
     model = _load_sentence_transformer(folder)
     model_id = f"{BUNDLED_MODEL}@{BUNDLED_SHA256[:12]}"
-    return Encoder(model_id, model, quantised(model), adapter.load_adapter(model_id))
+    return Encoder(
+        model_id, model, quantised(model), adapter.load_adapter(model_id), reranker.load_reranker(model_id, model)
+    )
 
 
 @functools.cache
@@ -155,7 +165,9 @@ def load_folder(folder: str) -> Encoder:
     fingerprint = sha256_of(weights)[:12] if weights is not None else "nohash"
     model = _load_sentence_transformer(path)
     model_id = f"{path.name}@{fingerprint}"
-    return Encoder(model_id, model, quantised(model), adapter.load_adapter(model_id))
+    return Encoder(
+        model_id, model, quantised(model), adapter.load_adapter(model_id), reranker.load_reranker(model_id, model)
+    )
 
 
 def _chosen(setting: bool | str | None) -> bool | str:

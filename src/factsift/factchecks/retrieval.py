@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from factsift.factchecks.calibration import Calibration, load_calibration
+from factsift.factchecks.calibration import Calibration, LogisticModel, load_calibration
 from factsift.factchecks.embeddings import Encoder
 from factsift.factchecks.records import Review
+from factsift.factchecks.reranker import Reranker
 from factsift.factchecks.store import KeywordHit, Matrix, Store, title_key
 from factsift.factchecks.terms import query_terms, stems
 
@@ -246,7 +247,28 @@ def rescore(
             Hit(review=reviews[rid], score=model.probability(values), features=values, threshold=model.threshold)
         )
     hits.sort(key=lambda h: (-h.score, h.review.id))
+    if encoder is not None and encoder.reranker is not None and calibration.rerank is not None:
+        hits = rerank(query, hits, encoder.reranker, calibration.rerank, calibration.rerank_top)
     return hits
+
+
+def rerank(query: str, hits: list[Hit], reranker: Reranker, combiner: LogisticModel, top: int) -> list[Hit]:
+    """Re-score the ``top`` best hits with the cross-encoder and re-order them among themselves.
+
+    The combining model reads the hit's score (as a logit) and the cross-encoder's logit; re-scored hits
+    stay ahead of the rest, which keep their scores.
+    """
+    head = hits[:top]
+    if not head:
+        return hits
+    values = reranker.scores(query, [h.review for h in head])
+    for hit, value in zip(head, values, strict=True):
+        p = min(max(hit.score, 1e-9), 1 - 1e-9)
+        hit.features = {**hit.features, "base_logit": math.log(p / (1 - p)), "cross_encoder": value}
+        hit.score = combiner.probability(hit.features)
+        hit.threshold = combiner.threshold
+    head.sort(key=lambda h: (-h.score, h.review.id))
+    return head + hits[top:]
 
 
 def retrieve(

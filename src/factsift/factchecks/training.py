@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +23,7 @@ from factsift.factchecks import adapter
 from factsift.factchecks.calibration import (
     BM25_FEATURES,
     HYBRID_FEATURES,
+    RERANK_FEATURES,
     Calibration,
     LogisticModel,
     fit_logistic,
@@ -30,6 +33,10 @@ from factsift.factchecks.embeddings import Encoder
 from factsift.factchecks.importer import embed_missing, write_records
 from factsift.factchecks.retrieval import Hit, gather, rescore
 from factsift.factchecks.store import Matrix, Store, open_store, title_key
+
+if TYPE_CHECKING:
+    from factsift.factchecks.reranker import RerankerSpec
+    from factsift.factchecks.reranker_training import Group
 
 
 @dataclass
@@ -241,11 +248,22 @@ def _fit(ranked: Sequence[Ranked], features: tuple[str, ...]) -> LogisticModel:
     return fit_logistic(np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64), features)
 
 
+@dataclass
+class Fitted:
+    """What ``factsift train factchecks`` writes: the calibration, the query adapter and the cross-encoder."""
+
+    calibration: Calibration
+    report: dict[str, object]
+    adapter: Matrix | None = None
+    reranker: tuple[object, object, RerankerSpec] | None = None  # (layers, head, spec) for reranker.save
+
+
 def fit_models(
-    store: Store, dataset: RetrievalSet, encoder: Encoder | None
-) -> tuple[Calibration, dict[str, object], Matrix | None]:
-    """Fit the keyword-only and (with an encoder) hybrid models and their thresholds on ``dataset``, and the
-    query adapter (None without an encoder)."""
+    store: Store, dataset: RetrievalSet, encoder: Encoder | None, *, rerank: RerankerSpec | None = None
+) -> Fitted:
+    """Fit the keyword-only and (with an encoder) hybrid models and their thresholds on ``dataset``, the query
+    adapter (None without an encoder) and, when ``rerank`` is given (needs an encoder), the cross-encoder and
+    the model that combines its logit with the hybrid score."""
     report: dict[str, object] = {}
     models: dict[str, LogisticModel] = {}
     weights: Matrix | None = None
@@ -270,4 +288,122 @@ def fit_models(
         trained_on=dataset.name,
         embedding_model=encoder.model_id if encoder is not None else None,
     )
-    return calibration, report, weights
+    if rerank is None or encoder is None:
+        return Fitted(calibration, report, weights)
+    from factsift.factchecks.reranker_training import fit
+
+    ranked = rank_queries(store, dataset, encoder, calibration, with_held_out=True, vectors=vectors)
+    scores = cross_fitted_rerank_scores(store, dataset, ranked, encoder, rerank)
+    rows = rerank_rows(ranked, scores, calibration.rerank_top)
+    combiner = fit_combiner(rows)
+    reranked = apply_combiner(ranked, rows, [combiner.probability(features) for _, _, features, _ in rows])
+    threshold, info = choose_threshold(reranked)
+    calibration = dataclasses.replace(calibration, rerank=dataclasses.replace(combiner, threshold=threshold))
+    report["rerank"] = {"train_cross_fitted": metrics(reranked), "threshold": threshold, **info}
+    groups = list(rerank_groups(store, dataset, ranked, RERANK_TRAIN_TOP).values())
+    layers, head = fit(encoder.model[0].auto_model, encoder.model.tokenizer, groups, rerank)
+    return Fitted(calibration, report, weights, (layers, head, rerank))
+
+
+RERANK_TRAIN_TOP = 4  # candidates per training query for the cross-encoder (its gold added when missing)
+RERANK_FOLDS = 2
+
+
+def rerank_groups(store: Store, dataset: RetrievalSet, ranked: Sequence[Ranked], top: int) -> dict[str, Group]:
+    """Per query (rankings with the gold present only): its ``top`` best candidates, plus its first gold claim
+    when the ranking left it out, as a cross-encoder training group."""
+    from factsift.factchecks.reranker_training import Group
+
+    groups: dict[str, Group] = {}
+    for r in ranked:
+        if r.held_out:
+            continue
+        reviews = [h.review for h in r.hits[:top]]
+        if not any(review.id in r.gold for review in reviews):
+            found = store.get(sorted(r.gold))
+            if not found:
+                continue
+            reviews[-1:] = [found[sorted(found)[0]]]
+        gold = next(i for i, review in enumerate(reviews) if review.id in r.gold)
+        groups[r.query_id] = Group(dataset.queries[r.query_id], tuple(reviews), gold)
+    return groups
+
+
+def cross_fitted_rerank_scores(
+    store: Store,
+    dataset: RetrievalSet,
+    ranked: Sequence[Ranked],
+    encoder: Encoder,
+    spec: RerankerSpec,
+    *,
+    folds: int = RERANK_FOLDS,
+    epochs: int | None = None,
+) -> dict[tuple[str, str], float]:
+    """Cross-encoder logits of the top candidates of every query, each from a model fitted on the other folds.
+
+    Keys are (query id, record id) for the best ``RERANK_TRAIN_TOP`` candidates of each ranking, which covers
+    the top few of its held-out replay too.  The combining model is fitted on these.
+    """
+    from factsift.factchecks.reranker import Reranker
+    from factsift.factchecks.reranker_training import EPOCHS, fit
+
+    groups = rerank_groups(store, dataset, ranked, RERANK_TRAIN_TOP)
+    ids = gold_queries(dataset)
+    fold_of = dict(zip(ids, np.random.default_rng(2).integers(0, folds, len(ids)), strict=True))
+    bert, tokenizer = encoder.model[0].auto_model, encoder.model.tokenizer
+    out: dict[tuple[str, str], float] = {}
+    for fold in range(folds):
+        chosen = [g for q, g in groups.items() if fold_of[q] != fold]
+        model, head = fit(bert, tokenizer, chosen, spec, epochs=epochs or EPOCHS)
+        scorer = Reranker(spec, tokenizer, model, head)
+        for r in ranked:
+            if r.held_out or fold_of[r.query_id] != fold:
+                continue
+            reviews = [h.review for h in r.hits[:RERANK_TRAIN_TOP]]
+            for review, value in zip(reviews, scorer.scores(dataset.queries[r.query_id], reviews), strict=True):
+                out[(r.query_id, review.id)] = value
+    return out
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
+
+
+def rerank_rows(
+    ranked: Sequence[Ranked], scores: dict[tuple[str, str], float], top: int
+) -> list[tuple[int, int, dict[str, float], bool]]:
+    """(ranking index, position, combiner features, label) for the ``top`` best hits of every ranking."""
+    rows = []
+    for index, r in enumerate(ranked):
+        for position, hit in enumerate(r.hits[:top]):
+            value = scores.get((r.query_id, hit.review.id))
+            if value is None:
+                continue
+            features = {"base_logit": _logit(hit.score), "cross_encoder": value}
+            rows.append((index, position, features, (not r.held_out) and hit.review.id in r.gold))
+    return rows
+
+
+def fit_combiner(rows: Sequence[tuple[int, int, dict[str, float], bool]]) -> LogisticModel:
+    """The logistic model that turns (the score model's logit, the cross-encoder's logit) into the new score."""
+    x = np.asarray([[f[name] for name in RERANK_FEATURES] for _, _, f, _ in rows], dtype=np.float64)
+    y = np.asarray([1.0 if label else 0.0 for *_, label in rows], dtype=np.float64)
+    return fit_logistic(x, y, RERANK_FEATURES)
+
+
+def apply_combiner(
+    ranked: Sequence[Ranked], rows: Sequence[tuple[int, int, dict[str, float], bool]], predict: list[float]
+) -> list[Ranked]:
+    """The rankings with each listed hit re-scored (``predict``, one per row) and the re-scored hits of a
+    ranking re-ordered among themselves at the head of the list."""
+    new_scores: dict[int, dict[int, float]] = {}
+    for (index, position, _, _), value in zip(rows, predict, strict=True):
+        new_scores.setdefault(index, {})[position] = value
+    out = list(ranked)
+    for index, values in new_scores.items():
+        r = ranked[index]
+        head = [dataclasses.replace(r.hits[p], score=values[p]) for p in sorted(values)]
+        head.sort(key=lambda h: (-h.score, h.review.id))
+        out[index] = Ranked(r.query_id, head + r.hits[len(head) :], r.gold, r.held_out)
+    return out
