@@ -45,13 +45,16 @@ ATTRIBUTION = re.compile(
     r"sources?|officials?|spokes(?:man|woman|person)|data|survey|study|poll|records?|statistics)\b",
     re.IGNORECASE,
 )
-COMPARATIVE = re.compile(
+_COMPARATIVE_THAN = (
     r"\b(?:more|less|fewer|greater|higher|lower|larger|smaller|bigger|faster|slower|cheaper|worse|better)\s+than\b|"
-    r"\b\w+er than\b|\b(?:most|least|largest|biggest|highest|lowest|smallest|fastest|worst|best|first|last|"
-    r"record|only|never|ever|times as|twice as|half as|as many as|as much as|compared (?:to|with)|"
-    r"increase[ds]?|decrease[ds]?|rose|fell|grew|doubled|tripled|dropped|declined|surged|cut)\b",
-    re.IGNORECASE,
+    r"\b\w+er than\b"
 )
+_COMPARATIVE_WORDS = (
+    r"\b(?:most|least|largest|biggest|highest|lowest|smallest|fastest|worst|best|first|last|"
+    r"record|only|never|ever|times as|twice as|half as|as many as|as much as|compared (?:to|with)|"
+    r"increase[ds]?|decrease[ds]?|rose|fell|grew|doubled|tripled|dropped|declined|surged|cut)\b"
+)
+COMPARATIVE = re.compile(f"{_COMPARATIVE_THAN}|{_COMPARATIVE_WORDS}", re.IGNORECASE)
 IRREGULAR_PAST = frozenset(
     """
     was were had did became began brought built bought came caught chose cost cut drew drove ate fell felt
@@ -77,7 +80,9 @@ OPINION = frozenset(
 PERCENT_LOWER = re.compile(PERCENT.pattern)
 MONEY_LOWER = re.compile(MONEY.pattern)
 ATTRIBUTION_LOWER = re.compile(ATTRIBUTION.pattern)
-COMPARATIVE_LOWER = re.compile(COMPARATIVE.pattern)
+#: ``COMPARATIVE`` in two halves for lower-cased text: the "than" half is searched only when "than" occurs.
+COMPARATIVE_THAN_LOWER = re.compile(_COMPARATIVE_THAN)
+COMPARATIVE_WORDS_LOWER = re.compile(_COMPARATIVE_WORDS)
 HEDGES = frozenset("maybe perhaps probably possibly likely unlikely seems appears apparently".split())
 
 

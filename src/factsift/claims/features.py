@@ -100,7 +100,7 @@ def cue_names(text: str, words: Sequence[str]) -> list[str]:
     names.append(f"past{_bucket(past, (1, 2, 4))}")
     if cues.ATTRIBUTION_LOWER.search(folded):
         names.append("attribution")
-    if cues.COMPARATIVE_LOWER.search(folded):
+    if cues.COMPARATIVE_WORDS_LOWER.search(folded) or ("than" in folded and cues.COMPARATIVE_THAN_LOWER.search(folded)):
         names.append("comparison")
     first = sum(map(cues.FIRST_PERSON.__contains__, lower))
     names.append(f"first{_bucket(first, (1, 3))}")

@@ -13,9 +13,13 @@ from factsift.claims import cues
 
 ClaimKind = Literal["quantity", "event", "attribution", "comparison", "other"]
 
-_COMPARISON = re.compile(
+#: Comparisons, in two patterns: the "than" one is searched only when the sentence has "than".
+_COMPARISON_THAN = re.compile(
     r"\b(?:more|less|fewer|greater|higher|lower|larger|smaller|bigger|cheaper|worse|better|\w+er)\s+than\b"
-    r"(?!\s+(?:a|an|one)\s+(?:hour|day|week|month|year|decade|century)\b)|"
+    r"(?!\s+(?:a|an|one)\s+(?:hour|day|week|month|year|decade|century)\b)",
+    re.IGNORECASE,
+)
+_COMPARISON_WORDS = re.compile(
     r"\b(?:most|least|largest|biggest|highest|lowest|smallest|fastest|worst|best)\b|"
     r"\b(?:times as|twice as|half as|compared (?:to|with)|the (?:first|only) \w+ (?:to|since|in))\b",
     re.IGNORECASE,
@@ -37,7 +41,7 @@ def kind_of(text: str) -> ClaimKind:
     text = cues.normalise(text)
     if cues.NUMBER.search(text) or _NUMERIC.search(text) or any(w.lower() in _AMOUNT_WORDS for w in words):
         return "quantity"
-    if _COMPARISON.search(text):
+    if _COMPARISON_WORDS.search(text) or ("than" in text.lower() and _COMPARISON_THAN.search(text)):
         return "comparison"
     if _ATTRIBUTION.search(text):
         return "attribution"
