@@ -24,6 +24,7 @@ _OPENERS = frozenset(
 _NOT_NAMES = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}")
 _POSSESSIVE = re.compile(r"['’]s$")
+_ACRONYM_WORD = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z]{2,}$")
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -43,7 +44,7 @@ def _capital(raw: str) -> tuple[str, bool]:
 
 def _opens_name(word: str, following: list[str], known: set[str] | frozenset[str]) -> bool:
     """Is the sentence's capitalised first word part of a name (not just capitalised as an opener)?"""
-    if word in known or re.match(r"^(?:[A-Z]\.){2,}$|^[A-Z]{2,}$", word):
+    if word in known or _ACRONYM_WORD.match(word):
         return True
     if word.lower() in _OPENERS or not following:
         return False

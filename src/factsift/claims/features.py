@@ -205,7 +205,9 @@ def blocks(text: str, config: FeatureConfig) -> Blocks:
     words = cues.sentence_tokens(text)
     text = cues.normalise(text)
     mask = config.size - 1
-    names = [_is_name(words, i) for i in range(len(words))] if config.names else [False] * len(words)
+    names = [False] * len(words)
+    if config.names and words:  # _is_name for every position, without a call per word
+        names[1:] = [previous not in _OPENS_AFTER and _titlecase(word) for previous, word in itertools.pairwise(words)]
     shapes: list[str] = []
     vector_words: list[str] = []
     for word, name in zip(words, names, strict=True):
