@@ -10,8 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 from batch_helpers import article_text
 
+from factsift.batch.encoding import jsonl_line
 from factsift.batch.flatten import SCHEMA, flatten_row, worst_verdict
-from factsift.batch.output import OutputStore, format_for, jsonl_line
+from factsift.batch.output import OutputStore, format_for
 from factsift.errors import InputError
 from factsift.model import (
     Article,
@@ -141,3 +142,18 @@ def test_nothing_to_do_still_writes_a_valid_empty_output(tmp_path: Path, fmt: st
     assert store.done_ids() == set()
     if fmt == "parquet":
         assert pq.read_table(out).schema.equals(SCHEMA)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_rows_encoded_on_a_worker_carry_what_the_summary_counts(fmt: str) -> None:
+    from factsift.batch.encoding import encode_row
+
+    report = encode_row({"id": 7, "report": _full_report(), "extra": {}}, fmt)
+    error = encode_row({"id": "e", "error": "the input is empty", "url": None, "extra": {}}, fmt)
+    assert (report.id, report.error, report.risk_label) == ("7", False, "high")
+    assert (error.id, error.error, error.risk_label) == ("e", True, None)
+    if fmt == "jsonl":
+        assert isinstance(report.data, str) and json.loads(report.data)["report"]["risk"]["label"] == "high"
+    else:
+        assert isinstance(report.data, dict)
+        assert (report.data["risk_label"], report.data["risk_score"]) == ("high", 0.77)

@@ -15,9 +15,10 @@ from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from factsift.batch.encoding import EncodedRow, Format
 from factsift.batch.politeness import HostGate
 from factsift.batch.records import Record
-from factsift.batch.worker import Row, process_chunk, warm_up
+from factsift.batch.worker import process_chunk, warm_up
 from factsift.errors import FactsiftError, InputError
 
 Chunk = tuple[int, list[Record]]
@@ -28,8 +29,8 @@ class WorkerDied(FactsiftError):
 
 
 def run_local(
-    chunks: Iterator[Chunk], analysis: dict[str, Any], gate: HostGate | None, *, workers: int
-) -> Iterator[tuple[int, list[Row]]]:
+    chunks: Iterator[Chunk], analysis: dict[str, Any], gate: HostGate | None, fmt: Format, *, workers: int
+) -> Iterator[tuple[int, list[EncodedRow]]]:
     """Analyse chunks on a pool of ``workers`` processes; yield ``(chunk number, rows)`` as they finish."""
     pool = ProcessPoolExecutor(
         max_workers=workers,
@@ -37,12 +38,12 @@ def run_local(
         initializer=warm_up,
         initargs=(analysis,),
     )
-    pending: dict[Future[list[Row]], int] = {}
+    pending: dict[Future[list[EncodedRow]], int] = {}
     limit = 2 * workers
     finished = False
     try:
         for number, chunk in chunks:
-            pending[pool.submit(process_chunk, chunk, analysis, gate)] = number
+            pending[pool.submit(process_chunk, chunk, analysis, gate, fmt)] = number
             while len(pending) >= limit:
                 yield from _collect(pending)
         while pending:
@@ -52,7 +53,7 @@ def run_local(
         pool.shutdown(wait=finished, cancel_futures=True)
 
 
-def _collect(pending: dict[Future[list[Row]], int]) -> Iterator[tuple[int, list[Row]]]:
+def _collect(pending: dict[Future[list[EncodedRow]], int]) -> Iterator[tuple[int, list[EncodedRow]]]:
     done, _ = wait(pending, return_when=FIRST_COMPLETED)
     for future in done:
         number = pending.pop(future)
@@ -76,8 +77,8 @@ class WarmUp(WorkerPlugin):
 
 
 def run_dask(
-    chunks: Iterator[Chunk], analysis: dict[str, Any], gate: HostGate | None, *, scheduler: str
-) -> Iterator[tuple[int, list[Row]]]:
+    chunks: Iterator[Chunk], analysis: dict[str, Any], gate: HostGate | None, fmt: Format, *, scheduler: str
+) -> Iterator[tuple[int, list[EncodedRow]]]:
     """Analyse chunks on the Dask cluster at ``scheduler``; yield ``(chunk number, rows)`` as they finish."""
     from distributed import Client, as_completed
 
@@ -92,7 +93,7 @@ def run_dask(
         running = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]
 
         def submit(number: int, chunk: list[Record]) -> None:
-            future = client.submit(process_chunk, chunk, analysis, gate, pure=False)
+            future = client.submit(process_chunk, chunk, analysis, gate, fmt, pure=False)
             numbers[future.key] = number
             running.add(future)  # type: ignore[no-untyped-call]
 
@@ -102,7 +103,7 @@ def run_dask(
             if len(numbers) >= limit:
                 break
         for future in running:
-            rows: list[Row] = future.result()
+            rows: list[EncodedRow] = future.result()
             number = numbers.pop(future.key)
             future.release()
             yield number, rows

@@ -107,8 +107,3 @@ def flatten_row(row: dict[str, Any]) -> dict[str, Any]:
         flat["factcheck_matches"] = len(matches)
         flat["worst_verdict"] = worst_verdict([str(m["verdict"]) for m in matches if m.get("verdict")])
     return flat
-
-
-def table_of(rows: list[dict[str, Any]]) -> pa.Table:
-    """A Parquet-ready table of output rows, with the fixed schema."""
-    return pa.Table.from_pylist([flatten_row(row) for row in rows], schema=SCHEMA)

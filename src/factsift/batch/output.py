@@ -15,17 +15,15 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from factsift.batch.flatten import SCHEMA, table_of
+from factsift.batch.encoding import EncodedRow, Format, Row, encode_row
+from factsift.batch.flatten import SCHEMA
 from factsift.errors import InputError
 
-Row = dict[str, Any]
-Format = Literal["jsonl", "parquet"]
 _ID_PREFIX = '{"id": '
 ROW_GROUP_ROWS = 10_000
 
@@ -41,14 +39,6 @@ def _fsync_replace(tmp: Path, final: Path) -> None:
     with tmp.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp, final)
-
-
-def jsonl_line(row: Row) -> str:
-    """A row as one JSON line, ``id`` first and then ``report`` or ``error`` (so both can be read cheaply)."""
-    body = "report" if "report" in row else "error"
-    ordered = {"id": row["id"], body: row[body]}
-    ordered.update((key, value) for key, value in row.items() if key not in ordered)
-    return json.dumps(ordered, ensure_ascii=False, default=str) + "\n"
 
 
 def _head(line: str) -> tuple[str, bool]:
@@ -124,14 +114,19 @@ class OutputStore:
 
     def write_part(self, name: str, rows: list[Row]) -> Path:
         """Write one finished chunk as ``OUT.parts/part-NAME`` atomically (temp file, fsync, rename)."""
+        return self.write_encoded(name, [encode_row(row, self.format) for row in rows])
+
+    def write_encoded(self, name: str, rows: list[EncodedRow]) -> Path:
+        """:meth:`write_part` for rows a worker already encoded in this store's format."""
         self.parts.mkdir(parents=True, exist_ok=True)
         final = self.parts / f"part-{name}{self.suffix}"
         tmp = self.parts / f".tmp-{name}{self.suffix}"
         if self.format == "jsonl":
             with tmp.open("w", encoding="utf-8") as handle:
-                handle.writelines(jsonl_line(row) for row in rows)
+                handle.writelines(row.data for row in rows if isinstance(row.data, str))
         else:
-            pq.write_table(table_of(rows), tmp)
+            flat = [row.data for row in rows if isinstance(row.data, dict)]
+            pq.write_table(pa.Table.from_pylist(flat, schema=SCHEMA), tmp)
         _fsync_replace(tmp, final)
         return final
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from tqdm import tqdm
 
+from factsift.batch.encoding import EncodedRow, Format
 from factsift.batch.executors import Chunk, run_dask, run_local
-from factsift.batch.output import Format, OutputStore, format_for
+from factsift.batch.output import OutputStore, format_for
 from factsift.batch.politeness import DaskHostGate, FileHostGate, HostGate, Politeness
 from factsift.batch.readers import count_records, input_format, read_input
 from factsift.batch.records import Record
-from factsift.batch.worker import Row
 from factsift.errors import InputError
 from factsift.options import Options
 
@@ -60,17 +60,15 @@ class BatchSummary:
         """Articles analysed per second of wall time in this run."""
         return self.processed / self.seconds if self.seconds > 0 else 0.0
 
-    def count(self, rows: list[Row]) -> None:
+    def count(self, rows: list[EncodedRow]) -> None:
         """Add a finished chunk's rows to the tallies."""
         for row in rows:
             self.processed += 1
-            report = row.get("report")
-            if report is None:
+            if row.error:
                 self.errors += 1
                 continue
             self.reports += 1
-            risk = report.get("risk")
-            self.by_risk[risk["label"] if risk else "no risk score"] += 1
+            self.by_risk[row.risk_label or "no risk score"] += 1
 
 
 def _chunks(records: Iterable[Record], size: int) -> Iterator[Chunk]:
@@ -137,11 +135,11 @@ def run_batch(config: BatchConfig) -> BatchSummary:
     ) as bar:
         chunks = _chunks(_new_records(config, done, summary, bar), config.chunk_size)
         if config.scheduler:
-            results = run_dask(chunks, config.analysis, gate, scheduler=config.scheduler)
+            results = run_dask(chunks, config.analysis, gate, store.format, scheduler=config.scheduler)
         else:
-            results = run_local(chunks, config.analysis, gate, workers=config.workers)
+            results = run_local(chunks, config.analysis, gate, store.format, workers=config.workers)
         for number, rows in results:
-            store.write_part(f"{run_id}-{number:08d}", rows)
+            store.write_encoded(f"{run_id}-{number:08d}", rows)
             summary.count(rows)
             bar.update(len(rows))
     summary.seconds = time.perf_counter() - started

@@ -15,6 +15,7 @@ from typing import Any
 
 from threadpoolctl import threadpool_limits
 
+from factsift.batch.encoding import EncodedRow, Format, Row, encode_row
 from factsift.batch.politeness import HostGate
 from factsift.batch.records import BadRecord, InputRecord, Record
 from factsift.errors import InputError
@@ -24,7 +25,6 @@ from factsift.pipeline import analyse
 
 log = logging.getLogger(__name__)
 
-Row = dict[str, Any]
 
 _WARM_UP_TEXT = (
     "Council approves new budget for city parks\n\n"
@@ -103,6 +103,8 @@ def process_record(record: Record, analysis: dict[str, Any], gate: HostGate | No
     return {"id": record.id, "report": report.to_dict(), "extra": record.extra}
 
 
-def process_chunk(chunk: list[Record], analysis: dict[str, Any], gate: HostGate | None) -> list[Row]:
-    """Analyse a chunk of records into output rows, in the chunk's order."""
-    return [process_record(record, analysis, gate) for record in chunk]
+def process_chunk(
+    chunk: list[Record], analysis: dict[str, Any], gate: HostGate | None, fmt: Format
+) -> list[EncodedRow]:
+    """Analyse a chunk of records into output rows encoded for ``fmt``, in the chunk's order."""
+    return [encode_row(process_record(record, analysis, gate), fmt) for record in chunk]

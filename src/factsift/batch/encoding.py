@@ -1,0 +1,48 @@
+"""Output rows encoded where they are made: a worker hands back each row ready to write.
+
+Encoding a report (JSON for JSONL output, the flat columns for Parquet) is done on the worker
+that analysed it, in parallel, so the one process that writes the output only writes; with every
+worker busy, that process would otherwise compete with them for a core.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Row = dict[str, Any]
+Format = Literal["jsonl", "parquet"]
+
+
+@dataclass(frozen=True)
+class EncodedRow:
+    """One output row in its output format, with what the run's summary counts."""
+
+    id: str
+    error: bool
+    #: The report's risk label; None for an error row or a report without a risk score.
+    risk_label: str | None
+    #: The JSON line (JSONL output) or the flat column values (Parquet output).
+    data: str | dict[str, Any]
+
+
+def jsonl_line(row: Row) -> str:
+    """A row as one JSON line, ``id`` first and then ``report`` or ``error`` (so both can be read cheaply)."""
+    body = "report" if "report" in row else "error"
+    ordered = {"id": row["id"], body: row[body]}
+    ordered.update((key, value) for key, value in row.items() if key not in ordered)
+    return json.dumps(ordered, ensure_ascii=False, default=str) + "\n"
+
+
+def encode_row(row: Row, fmt: Format) -> EncodedRow:
+    """``row`` ready to be written in ``fmt``."""
+    report = row.get("report")
+    risk = report.get("risk") if report is not None else None
+    if fmt == "jsonl":
+        data: str | dict[str, Any] = jsonl_line(row)
+    else:
+        from factsift.batch.flatten import flatten_row  # pyarrow is loaded only for Parquet output
+
+        data = flatten_row(row)
+    return EncodedRow(str(row["id"]), report is None, str(risk["label"]) if risk else None, data)
