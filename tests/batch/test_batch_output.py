@@ -157,3 +157,20 @@ def test_rows_encoded_on_a_worker_carry_what_the_summary_counts(fmt: str) -> Non
     else:
         assert isinstance(report.data, dict)
         assert (report.data["risk_label"], report.data["risk_score"]) == ("high", 0.77)
+
+
+def test_a_jsonl_line_holds_the_row_even_with_a_lone_surrogate_or_a_huge_number() -> None:
+    row = {"id": "s1", "report": {"text": "broken \udc80 byte", "n": 10**30, "x": 0.1}, "extra": {1: "a"}}
+    line = jsonl_line(row)
+    assert line.startswith('{"id": "s1", "report": {') and line.endswith("}\n")
+    line.encode("utf-8")  # writable to the UTF-8 output file
+    assert json.loads(line) == {
+        "id": "s1",
+        "report": {"text": "broken \udc80 byte", "n": 10**30, "x": 0.1},
+        "extra": {"1": "a"},
+    }
+    assert json.loads(jsonl_line({"extra": {"a": [1, 2]}, "error": "bad", "id": 3})) == {
+        "id": 3,
+        "error": "bad",
+        "extra": {"a": [1, 2]},
+    }

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import orjson
+
 Row = dict[str, Any]
 Format = Literal["jsonl", "parquet"]
 
@@ -27,12 +29,22 @@ class EncodedRow:
     data: str | dict[str, Any]
 
 
+def _json(value: Any) -> str:
+    """``value`` as compact JSON: orjson (a quarter of the json module's time on a report), falling back
+    to ASCII-escaped json for what orjson refuses (a lone surrogate from a JSON input, a huge integer)."""
+    try:
+        return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(value, ensure_ascii=True, default=str)
+
+
 def jsonl_line(row: Row) -> str:
-    """A row as one JSON line, ``id`` first and then ``report`` or ``error`` (so both can be read cheaply)."""
+    """A row as one JSON line, ``{"id": …, "report": …`` or ``{"id": …, "error": …`` first, then the other
+    fields (so the id and the kind of row can be read without decoding the rest)."""
     body = "report" if "report" in row else "error"
-    ordered = {"id": row["id"], body: row[body]}
-    ordered.update((key, value) for key, value in row.items() if key not in ordered)
-    return json.dumps(ordered, ensure_ascii=False, default=str) + "\n"
+    parts = [f'{{"id": {_json(row["id"])}, "{body}": {_json(row[body])}']
+    parts.extend(f", {_json(str(key))}: {_json(value)}" for key, value in row.items() if key not in ("id", body))
+    return "".join(parts) + "}\n"
 
 
 def encode_row(row: Row, fmt: Format) -> EncodedRow:
