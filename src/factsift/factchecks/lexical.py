@@ -100,6 +100,8 @@ class LexicalIndex:
         """
         if not self.ids:
             return []
+        if not include and not any(term in field.postings for field in self.fields.values() for term in terms):
+            return []  # no stored record has a query word: nothing to rank (the common case for a small store)
         per_field = {name: field.scores(terms) for name, field in self.fields.items()}
         combined = per_field["claim"] + TITLE_WEIGHT * per_field["title"]
         limit = min(limit, len(self.ids))

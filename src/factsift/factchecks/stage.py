@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from factsift.factchecks.calibration import load_calibration
 from factsift.factchecks.embeddings import resolve_encoder
 from factsift.factchecks.retrieval import Hit, retrieve
 from factsift.factchecks.store import shared_reader
@@ -98,6 +99,7 @@ def match_factchecks(report: Report, options: Options) -> Report:
     dense = queries[:DENSE_QUERIES] if encoder is not None else []
     vectors = encoder.encode_queries([q.text for q in dense]) if encoder is not None and dense else None
     matches: list[FactCheckMatch] = []
+    calibration = load_calibration()  # once per article, not once per claim
     with store.pinned():  # the store's revision is read once for the article, not once per claim
         for position, query in enumerate(queries):
             with_dense = vectors is not None and position < len(dense)
@@ -107,6 +109,7 @@ def match_factchecks(report: Report, options: Options) -> Report:
                 k=MATCHES_PER_CLAIM,
                 encoder=encoder if with_dense else None,
                 vector=vectors[position] if with_dense and vectors is not None else None,
+                calibration=calibration,
             )
             matches.extend(to_match(query, hit, report.article.published) for hit in hits if hit.shown)
     matches.sort(key=lambda m: (m.claim_index, -m.score))
