@@ -177,15 +177,18 @@ _NAME = re.compile(r"^[A-Z][a-z][\w'-]*$")
 _OPENS_AFTER = frozenset({".", '"', ":"})
 
 
-def _is_name(words: Sequence[str], position: int) -> bool:
-    """A Titlecase word that does not open the sentence (after a full stop or quote it may)."""
-    return position > 0 and _titlecase(words[position]) and words[position - 1] not in _OPENS_AFTER
+def _name_flags(words: Sequence[str]) -> list[bool]:
+    """For each word: is it a Titlecase word that does not open the sentence (after a full stop or quote it may)?"""
+    if not words:
+        return []
+    return [False, *(previous not in _OPENS_AFTER and _titlecase(word) for previous, word in itertools.pairwise(words))]
 
 
 def embedding_tokens(text: str, names: bool = False) -> list[str]:
     """The lower-cased words of a sentence that the word-vector block averages over (names left out if ``names``)."""
-    words = cues.tokens(cues.normalise(text))
-    return [w.lower() for i, w in enumerate(words) if w[0].isalnum() and not (names and _is_name(words, i))]
+    words = cues.sentence_tokens(text)
+    flags = _name_flags(words) if names else [False] * len(words)
+    return [w.lower() for w, name in zip(words, flags, strict=True) if w[0].isalnum() and not name]
 
 
 @dataclass(frozen=True)
@@ -205,9 +208,7 @@ def blocks(text: str, config: FeatureConfig) -> Blocks:
     words = cues.sentence_tokens(text)
     text = cues.normalise(text)
     mask = config.size - 1
-    names = [False] * len(words)
-    if config.names and words:  # _is_name for every position, without a call per word
-        names[1:] = [previous not in _OPENS_AFTER and _titlecase(word) for previous, word in itertools.pairwise(words)]
+    names = _name_flags(words) if config.names else [False] * len(words)
     shapes: list[str] = []
     vector_words: list[str] = []
     for word, name in zip(words, names, strict=True):
