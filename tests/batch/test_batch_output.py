@@ -174,3 +174,13 @@ def test_a_jsonl_line_holds_the_row_even_with_a_lone_surrogate_or_a_huge_number(
         "error": "bad",
         "extra": {"a": [1, 2]},
     }
+
+
+def test_rows_encoded_for_the_other_format_are_refused_not_dropped(tmp_path: Path) -> None:
+    from factsift.batch.encoding import encode_row
+
+    store = OutputStore(tmp_path / "out.parquet", "parquet")
+    row = encode_row({"id": "a", "report": _full_report(), "extra": {}}, "jsonl")
+    with pytest.raises(ValueError, match="another format"):
+        store.write_encoded("run1-00000000", [row])
+    assert store.done_ids() == set()

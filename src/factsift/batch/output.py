@@ -121,12 +121,14 @@ class OutputStore:
         self.parts.mkdir(parents=True, exist_ok=True)
         final = self.parts / f"part-{name}{self.suffix}"
         tmp = self.parts / f".tmp-{name}{self.suffix}"
+        wanted = str if self.format == "jsonl" else dict
+        if any(not isinstance(row.data, wanted) for row in rows):  # never drop a row encoded for the other format
+            raise ValueError(f"rows encoded for another format than this store's {self.format}")
         if self.format == "jsonl":
             with tmp.open("w", encoding="utf-8") as handle:
-                handle.writelines(row.data for row in rows if isinstance(row.data, str))
+                handle.writelines(str(row.data) for row in rows)
         else:
-            flat = [row.data for row in rows if isinstance(row.data, dict)]
-            pq.write_table(pa.Table.from_pylist(flat, schema=SCHEMA), tmp)
+            pq.write_table(pa.Table.from_pylist([row.data for row in rows], schema=SCHEMA), tmp)
         _fsync_replace(tmp, final)
         return final
 
