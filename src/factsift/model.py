@@ -224,6 +224,9 @@ class StageError:
 class Report:
     """Everything factsift found about one article; the pipeline passes it from stage to stage."""
 
+    # First in the JSON form, which follows the field order (keyword-only, so they may come first).
+    schema: str = field(default=SCHEMA_ID, kw_only=True)
+    version: str = field(default="", kw_only=True)
     input: InputInfo
     article: Article
     source: SourceRating | None = None
@@ -234,15 +237,11 @@ class Report:
     timings_ms: dict[str, float] = field(default_factory=dict)
     stages: list[str] = field(default_factory=list)
     errors: list[StageError] = field(default_factory=list)
-    schema: str = SCHEMA_ID
-    version: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data, in the shape ``report.schema.json`` describes."""
-        data = _plain(self)
-        ordered = {"schema": data.pop("schema"), "version": data.pop("version")}
-        ordered.update(data)
-        return ordered
+        data: dict[str, Any] = _plain(self)
+        return data
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The report as a JSON string (UTF-8 text, non-ASCII kept as is)."""

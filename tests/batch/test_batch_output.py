@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from batch_helpers import article_text
 
-from factsift.batch.encoding import jsonl_line
+from factsift.batch.encoding import Format, jsonl_line
 from factsift.batch.flatten import SCHEMA, flatten_row, worst_verdict
 from factsift.batch.output import OutputStore, format_for
 from factsift.errors import InputError
@@ -184,3 +184,20 @@ def test_rows_encoded_for_the_other_format_are_refused_not_dropped(tmp_path: Pat
     with pytest.raises(ValueError, match="another format"):
         store.write_encoded("run1-00000000", [row])
     assert store.done_ids() == set()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+@pytest.mark.parametrize("text", ["plain text", "broken \udc80 byte"])
+def test_a_report_object_is_written_exactly_as_its_json_form(fmt: Format, text: str) -> None:
+    from factsift.batch.encoding import encode_row
+
+    report = Report(
+        input=InputInfo(kind="text"),
+        article=Article(text=text, title="T", outlet=Outlet(name=None, domain=None)),
+        risk=Risk(score=0.4, label="elevated"),
+        timings_ms={"ingest": 1.5},
+    )
+    direct = encode_row({"id": "r", "report": report, "extra": {"n": 1}}, fmt)
+    via_dict = encode_row({"id": "r", "report": report.to_dict(), "extra": {"n": 1}}, fmt)
+    assert direct == via_dict and direct.risk_label == "elevated"
+    assert list(report.to_dict())[:2] == ["schema", "version"]

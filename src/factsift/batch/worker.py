@@ -100,7 +100,7 @@ def process_record(record: Record, analysis: dict[str, Any], gate: HostGate | No
     except Exception as exc:
         log.exception("analysis of %s failed", record.id)
         return error_row(record.id, record.extra, f"analysis failed: {type(exc).__name__}: {exc}", record.url)
-    return {"id": record.id, "report": report.to_dict(), "extra": record.extra}
+    return {"id": record.id, "report": report, "extra": record.extra}
 
 
 def process_chunk(

@@ -10,14 +10,16 @@ The same code featurises training data and live articles, so the two cannot drif
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import TypeVar
 
 from factsift.claims import cues
 
@@ -25,6 +27,7 @@ _DIGIT = re.compile(r"\d")
 _CAPITALISED = re.compile(r"^[A-Z][a-zA-Z'.-]*$")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z]{2,6}s?$")
 _MONEY_HINTS = ("$", "€", "£", "dollars", "euros", "pounds")
+K = TypeVar("K", str, tuple[str, str])
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,8 @@ def _shape(token: str) -> str:
 
 
 def _bucket(value: int, edges: tuple[int, ...]) -> int:
-    return sum(value >= edge for edge in edges)
+    """How many of the ascending ``edges`` ``value`` reaches."""
+    return bisect.bisect_right(edges, value)
 
 
 def cue_names(text: str, words: Sequence[str]) -> list[str]:
@@ -76,11 +80,11 @@ def cue_names(text: str, words: Sequence[str]) -> list[str]:
     alpha = [w for w in words if w[0].isalpha()]
     capitalised = past = 0
     acronym = False
-    for position, word in enumerate(alpha):
-        is_capitalised, is_acronym, is_past = _word_cues(word)
-        capitalised += is_capitalised and position > 0
-        acronym = acronym or is_acronym
-        past += is_past
+    if alpha:
+        is_capitalised, is_acronym, is_past = zip(*map(_word_cues, alpha), strict=True)
+        capitalised = sum(is_capitalised) - is_capitalised[0]  # the sentence's first word does not count
+        acronym = any(is_acronym)
+        past = sum(is_past)
     names: list[str] = []
     digits = bool(cues.NUMBER.search(text))
     if digits or not vocabulary.isdisjoint(cues.NUMBER_WORDS):
@@ -141,10 +145,32 @@ def _slot(key: str, mask: int) -> int:
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) & mask
 
 
-@functools.lru_cache(maxsize=400_000)
-def _cached_slot(key: str, mask: int) -> int:
-    """:func:`_slot` for the word and bigram keys, which repeat across sentences."""
-    return _slot(key, mask)
+#: Most slots each table of :func:`_slot_tables` remembers.
+_MAX_REMEMBERED_SLOTS = 400_000
+
+
+@functools.cache
+def _slot_tables(mask: int) -> tuple[dict[str, int], dict[tuple[str, str], int], dict[str, int]]:
+    """Remembered slots of word shapes, shape pairs and cue names in one hashed space.
+
+    Keyed by the shape (or pair) itself, so a slot seen before costs one lookup, without building
+    and hashing its key text: news prose repeats its words and word pairs.
+    """
+    return {}, {}, {}
+
+
+def _remembered_slots(table: dict[K, int], keys: Iterable[K], key_text: Callable[[K], str], mask: int) -> list[int]:
+    """The slot of each key's text (``key_text(key)``), from ``table`` where it was seen before."""
+    found: list[int] = []
+    remembered = table.get
+    for key in keys:
+        slot = remembered(key)
+        if slot is None:
+            slot = _slot(key_text(key), mask)
+            if len(table) < _MAX_REMEMBERED_SLOTS:
+                table[key] = slot
+        found.append(slot)
+    return found
 
 
 def _add(counts: dict[int, float], key: str, mask: int, weight: float = 1.0) -> None:
@@ -219,12 +245,13 @@ def blocks(text: str, config: FeatureConfig) -> Blocks:
             vector_words.append(word.lower())
         elif word[0] in "$€£":
             shapes.append(_shape(word))
-    word_slots = [_cached_slot("w:" + shape, mask) for shape in shapes]
+    word_table, pair_table, cue_table = _slot_tables(mask)
+    word_slots = _remembered_slots(word_table, shapes, "w:{}".format, mask)
     if config.word_bigrams:
-        padded = ["<s>", *shapes, "</s>"]
-        word_slots.extend(_cached_slot(f"b:{left} {right}", mask) for left, right in itertools.pairwise(padded))
+        pairs = itertools.pairwise(["<s>", *shapes, "</s>"])
+        word_slots.extend(_remembered_slots(pair_table, pairs, lambda pair: "b:{} {}".format(*pair), mask))
     char_words = [shape for shape in shapes if shape[0] != "<"] if config.chars else []
-    cue_slots = [_cached_slot("cue:" + name, mask) for name in cue_names(text, words)] if config.cues else []
+    cue_slots = _remembered_slots(cue_table, cue_names(text, words), "cue:{}".format, mask) if config.cues else []
     return Blocks(word_slots, char_words, cue_slots, vector_words)
 
 

@@ -194,6 +194,8 @@ _REQUIRED_WORDS: dict[int, tuple[str, ...]] = {
 }
 #: Patterns that can only match around a source noun ("officials", "people" ...): searched only there.
 _NEEDS_SOURCE_NOUN = frozenset({0, 2, 3, 5})
+#: The only characters a match of these patterns can begin with ("according …"; "said …", "told …").
+_FIRST_CHARACTERS: dict[int, frozenset[str]] = {0: frozenset("aA"), 3: frozenset("sanecrwt")}
 _SOURCE_NOUN = re.compile(rf"(?<![\w’'-])(?:{_HEAD}|{_PEOPLE})(?![\w’'-])")
 #: Every named pattern contains a speech verb or "according": searched only around one.
 _SPEECH_WORD = re.compile(rf"(?<![\w’'-])(?:{_SPEECH}|(?i:according))(?![\w’'-])")
@@ -283,8 +285,11 @@ def find_attributions(text: str, outlet_name: str | None = None) -> list[Attribu
         required = _REQUIRED_WORDS.get(index)
         if required is not None and not any(word in folded for word in required):
             continue
-        near_nouns = index in _NEEDS_SOURCE_NOUN
-        matches = _matches_from(pattern, text, starts) if near_nouns else list(pattern.finditer(text))
+        if index in _NEEDS_SOURCE_NOUN:
+            first = _FIRST_CHARACTERS.get(index)
+            matches = _matches_from(pattern, text, starts if first is None else [i for i in starts if text[i] in first])
+        else:
+            matches = list(pattern.finditer(text))
         candidates.extend((m.start(), m.end(), kind, note) for m in matches)
     # Longest first so "according to officials who spoke to X" beats its parts.
     for start, end, kind, note in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
