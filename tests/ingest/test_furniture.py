@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from factsift.ingest import furniture
 from factsift.ingest.furniture import clean_text, parse_date
 
 BODY = (
@@ -127,3 +128,44 @@ def test_cleaner_output_never_contains_listed_furniture(lines: list[str]) -> Non
     assert "Share this:" not in result.text
     assert "[foo_bar" not in result.text
     assert "Leave a Reply" not in result.text
+
+
+_FORM_PIECES = [
+    "Your",
+    "email",
+    "EMAİL",
+    "emaıl",
+    "ſave",
+    "save",
+    "my",
+    "name,",
+    "address",
+    "will",
+    "not",
+    "be",
+    "published",
+    "Required",
+    "fields",
+    "are",
+    "marked",
+    "NOTIFY",
+    "me",
+    "of",
+    "new",
+    "posts",
+    "\u212a",
+    "x",
+]
+
+
+@given(st.lists(st.sampled_from(_FORM_PIECES), min_size=1, max_size=34))
+@settings(max_examples=400)
+@example("Your EMAİL address will not be published".split())
+@example("ſave my name, emaıl".split())
+@example("Required fields are marked".split())
+@example(["NOTIFY", "me", "of", "new", "posts"])
+def test_comment_form_prefilter_agrees_with_the_pattern(words: list[str]) -> None:
+    # the word prefilter must never hide a line the case-blind pattern would find (ı, ſ and İ included)
+    line = " ".join(words)
+    expected = furniture._COMMENT_FORM.search(line) is not None and len(words) <= 30
+    assert furniture._is_comment_form(line) == expected

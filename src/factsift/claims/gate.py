@@ -21,9 +21,13 @@ _WORD = re.compile(r"\w+(?:[.,']\w+)*")
 
 def is_furniture(text: str) -> bool:
     """True for page furniture, fragments under four words, and lines without lower-case prose."""
-    words = _WORD.findall(text)
-    if len(words) < MIN_WORDS:
-        return True
     if _FURNITURE.match(text):
         return True
-    return not any(w.isalpha() and w.islower() for w in words)
+    # read only as far as needed: four words, one of them lower-case prose
+    words, prose = 0, False
+    for match in _WORD.finditer(text):
+        words += 1
+        prose = prose or (match.group().isalpha() and match.group().islower())
+        if prose and words >= MIN_WORDS:
+            return False
+    return True

@@ -147,6 +147,10 @@ _DATELINE = re.compile(
     rf"(?:\s+by\s+.{{2,60}})?\s*$",
     re.I,
 )
+#: Words every phrase of ``_COMMENT_FORM`` contains: a line with none of them is searched no further.
+_COMMENT_FORM_WORDS = ("email", "required", "notify")
+#: Characters that case-blind matching takes for a Latin letter but lower-casing leaves apart (ı, ſ, İ).
+_CASE_BLIND_ONLY = frozenset("\u0131\u017f\u0130")
 _WS = re.compile(r"[ \t\u00a0\u2009\u202f\u200b\ufeff]+")
 _PARAGRAPH_END = re.compile(r"[.!?…:;\"”’')\]]$")
 
@@ -189,10 +193,20 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+def _is_comment_form(line: str) -> bool:
+    """A short line from a comment form ("Your email address will not be published")."""
+    if _words(line) > 30:
+        return False
+    lowered = line.lower()
+    if not any(word in lowered for word in _COMMENT_FORM_WORDS) and _CASE_BLIND_ONLY.isdisjoint(line):
+        return False
+    return _COMMENT_FORM.search(line) is not None
+
+
 def _furniture_kind(line: str) -> str | None:
     if _SOCIAL_LINE.match(line):
         return "social"
-    if _COMMENT_FORM.search(line) and _words(line) <= 30:
+    if _is_comment_form(line):
         return "comment-form"
     if _NEWSLETTER.match(line) and _words(line) <= 25:
         return "newsletter"
@@ -276,7 +290,7 @@ def clean_text(text: str, *, title: str | None = None, find_header: bool = True)
     index = 0
     while index < len(body):
         line = body[index]
-        if _COMMENTS_START.match(line) or (_COMMENT_FORM.search(line) and _words(line) <= 30):
+        if _COMMENTS_START.match(line) or _is_comment_form(line):
             rest = "\n".join(body[index:])
             removed.append(Removed(kind="comments", text=rest))
             break
