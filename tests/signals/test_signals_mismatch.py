@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from signal_texts import article_from, wire_article
 
 from factsift.model import Report
@@ -33,3 +35,12 @@ def test_seed_headline_words_missing_from_body(seed_report: Report) -> None:
 
 def test_no_headline_scores_zero() -> None:
     assert headline_body_mismatch(article_from("Some body text.")).score == 0.0
+
+
+@given(st.text(alphabet="ab1.’'- ,\n", max_size=40), st.integers(0, 40), st.integers(0, 40))
+@settings(max_examples=500)
+def test_words_within_a_range_are_those_of_the_whole_text(text: str, lo: int, hi: int) -> None:
+    from factsift.signals import headline_body_mismatch as mismatch
+
+    whole = [mismatch._stem(m.group(0)) for m in mismatch._WORD.finditer(text) if lo <= m.start() < hi]
+    assert mismatch._stems_starting_within(text, lo, hi) == whole

@@ -61,6 +61,27 @@ def _stems(text: str) -> set[str]:
     return {_stem(m.group(0)) for m in _WORD.finditer(text)}
 
 
+_WORD_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.’'-")
+
+
+def _stems_starting_within(text: str, lo: int, hi: int) -> list[str]:
+    """Stems of the words of ``text`` (as ``_WORD.finditer(text)`` finds them) that start in ``[lo, hi)``.
+
+    The search starts right after the last character before ``lo`` that no word can contain, so it
+    finds the same words there as a search over the whole text.
+    """
+    start = min(lo, len(text))
+    while start > 0 and text[start - 1] in _WORD_CHARACTERS:
+        start -= 1
+    stems: list[str] = []
+    for match in _WORD.finditer(text, start):
+        if match.start() >= hi:
+            break
+        if match.start() >= lo:
+            stems.append(_stem(match.group(0)))
+    return stems
+
+
 def _any_between(sorted_positions: list[int], lo: int, hi: int) -> bool:
     index = bisect.bisect_left(sorted_positions, lo)
     return index < len(sorted_positions) and sorted_positions[index] < hi
@@ -72,15 +93,13 @@ def raw_mismatch(article: Article) -> tuple[float, list[Span], dict[str, float]]
     terms = headline_terms(title)
     if not terms:
         return None
-    words = [(m.start(), _stem(m.group(0))) for m in _WORD.finditer(article.text)]
-    body = {stem for _, stem in words}
-    named = [a.start for a in cached_attributions(article.text, article.outlet.name) if a.kind == "named"]
+    text = article.text
+    body = set(map(_stem, _WORD.findall(text)))
+    named = [a.start for a in cached_attributions(text, article.outlet.name) if a.kind == "named"]
     ranges = [(s.start, s.end) for s in article.sentences if _any_between(named, s.start, s.end)]
     attributed: set[str] = set()
     for lo, hi in ranges:
-        first = bisect.bisect_left(words, (lo, ""))
-        last = bisect.bisect_left(words, (hi, ""))
-        attributed.update(stem for _, stem in words[first:last])
+        attributed.update(_stems_starting_within(text, lo, hi))
     if not article.sentences and named:
         attributed = body
     spans: list[Span] = []

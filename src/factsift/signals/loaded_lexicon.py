@@ -299,6 +299,8 @@ class Matcher:
                 phrase_parts.append(f"(?P<{name}>" + "|".join(phrases) + ")")
         self._phrases = re.compile(_BOUNDED.format("|".join(phrase_parts)), re.IGNORECASE)
         self._cache: dict[str, str | None] = {}
+        #: Word as found (trailing apostrophes and hyphens included) -> (length of the word, category), or None.
+        self._found: dict[str, tuple[int, str] | None] = {}
 
     def _category(self, word: str) -> str | None:
         key = word.lower()
@@ -311,11 +313,18 @@ class Matcher:
     def finditer(self, text: str) -> list[tuple[int, int, str]]:
         """Every hit as ``(start, end, category)``, phrases first, in no particular order."""
         hits = [(m.start(), m.end(), m.lastgroup or "") for m in self._phrases.finditer(text)]
-        cache = self._cache
+        found = self._found
         for match in _WORD.finditer(text):
-            word = match.group(0).rstrip("'’-")
-            key = word.lower()
-            category = cache[key] if key in cache else self._category(word)
-            if category is not None:
-                hits.append((match.start(), match.start() + len(word), category))
+            raw = match.group(0)
+            if raw in found:
+                hit = found[raw]
+            else:
+                word = raw.rstrip("'’-")
+                category = self._category(word)
+                hit = None if category is None else (len(word), category)
+                if len(found) > MAX_CACHED_WORDS:
+                    found.clear()
+                found[raw] = hit
+            if hit is not None:
+                hits.append((match.start(), match.start() + hit[0], hit[1]))
         return hits
