@@ -79,7 +79,7 @@ class ClaimModel:
     cascade: Cascade | None = None
     #: The second stage's fine-tuned encoder layers (``STEM.layers.npz``), or None for the bundled ones.
     layers_file: Path | None = None
-    _char_weights: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    _char_grams: dict[str, tuple[tuple[int, ...], float]] = field(default_factory=dict, repr=False, compare=False)
 
     def threshold_for(self, encoder: FeatureEncoder | None) -> float:
         """The "worth checking" threshold: the cascade's when the second stage can run, else the first stage's."""
@@ -105,13 +105,14 @@ class ClaimModel:
                 out[i] = cascade.mix * p + (1.0 - cascade.mix) * scores[i]
         return out
 
-    def _char_weight(self, word: str) -> float:
-        """Sum of the weights of a word's character n-gram slots (cached per model: words repeat)."""
-        cached = self._char_weights.get(word)
+    def _char_gram(self, word: str) -> tuple[tuple[int, ...], float]:
+        """A word's character n-gram slots and the sum of their weights (cached per model: words repeat)."""
+        cached = self._char_grams.get(word)
         if cached is None:
-            cached = float(self.weights[list(char_slots(word, self.config))].sum())
-            if len(self._char_weights) < 500_000:
-                self._char_weights[word] = cached
+            slots = char_slots(word, self.config)
+            cached = (slots, float(self.weights[list(slots)].sum()))
+            if len(self._char_grams) < 500_000:
+                self._char_grams[word] = cached
         return cached
 
     def score(self, text: str) -> float:
@@ -128,9 +129,10 @@ class ClaimModel:
         if parts.words:
             margin += float(weights[parts.words].sum()) / _norm(Counter(parts.words).values())
         if parts.char_words:
-            counts = Counter(itertools.chain.from_iterable(char_slots(w, self.config) for w in parts.char_words))
+            grams = [self._char_gram(w) for w in parts.char_words]
+            counts = Counter(itertools.chain.from_iterable(slots for slots, _ in grams))
             if counts:
-                margin += sum(self._char_weight(w) for w in parts.char_words) / _norm(counts.values())
+                margin += sum(weight for _, weight in grams) / _norm(counts.values())
         if parts.cues:
             margin += float(weights[parts.cues].sum())
         if self.word_scores:

@@ -24,9 +24,8 @@ def is_furniture(text: str) -> bool:
     if _FURNITURE.match(text):
         return True
     # read only as far as needed: four words, one of them lower-case prose
-    words, prose = 0, False
-    for match in _WORD.finditer(text):
-        words += 1
+    prose = False
+    for words, match in enumerate(_WORD.finditer(text), start=1):
         prose = prose or (match.group().isalpha() and match.group().islower())
         if prose and words >= MIN_WORDS:
             return False
