@@ -58,7 +58,7 @@ def headline_terms(title: str) -> list[tuple[int, int, str]]:
 
 
 def _stems(text: str) -> set[str]:
-    return {_stem(m.group(0)) for m in _WORD.finditer(text)}
+    return set(map(_stem, _WORD.findall(text)))
 
 
 _WORD_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.’'-")
@@ -94,7 +94,7 @@ def raw_mismatch(article: Article) -> tuple[float, list[Span], dict[str, float]]
     if not terms:
         return None
     text = article.text
-    body = set(map(_stem, _WORD.findall(text)))
+    body = _stems(text)
     named = [a.start for a in cached_attributions(text, article.outlet.name) if a.kind == "named"]
     ranges = [(s.start, s.end) for s in article.sentences if _any_between(named, s.start, s.end)]
     attributed: set[str] = set()
