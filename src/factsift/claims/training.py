@@ -388,10 +388,10 @@ def _cross_fitted_stage(
         head = Head.from_arrays(tuned.head.arrays())
         second_oof[held] = head.predict(encoder.features([texts[i] for i in held]))
         final = cascade_scores(first_oof[held], second_oof[held], default)
-        figures = evaluate(y[held], final, best_threshold(y[held], final)).to_dict()
-        per_fold.append({"fold": number + 1, "default_cascade_own_threshold": figures})
+        own = evaluate(y[held], final, best_threshold(y[held], final)).to_dict()
+        per_fold.append({"fold": number + 1, "default_cascade_own_threshold": own})
         if log is not None:
-            log(f"fold {number + 1}/{folds}: cascade F1 {figures['f1']:.4f}, AP {figures['average_precision']:.4f}")
+            log(f"fold {number + 1}/{folds}: cascade F1 {own['f1']:.4f}, AP {own['average_precision']:.4f}")
     cascade, table = choose_cascade(y, first_oof, second_oof)
     setting = (cascade.low, cascade.high, cascade.mix)
     chosen = next(row for row in table if (row["low"], row["high"], row["mix"]) == setting)
