@@ -29,7 +29,7 @@ from factsift.claims.encoder import bundled_features
 from factsift.claims.stage import MAX_ENCODED, find_claims
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from batch import make_article  # noqa: E402
+from batch import make_article
 
 torch.set_num_threads(1)
 RESULTS = Path(__file__).resolve().parent / "results" / "claims_per_article.json"
