@@ -166,7 +166,8 @@ def test_train_with_folds_cross_fits_then_refits_on_every_row(tmp_path: Path, mo
     assert len(validation["candidates"]) == len(training.CANDIDATES)
     assert "all fit rows" in meta["second_stage"]["fine_tune"]["trained_on"] and "test_cascade" in meta
     model = classifier.load(tmp_path / "cv")
-    assert model.cascade is not None and (model.cascade.low, model.cascade.high, model.cascade.mix) in training.CANDIDATES
+    assert model.cascade is not None
+    assert (model.cascade.low, model.cascade.high, model.cascade.mix) in training.CANDIDATES
     assert model.layers_file is not None and read_tuned(model.layers_file)
     # --no-test leaves the held-out rows unscored
     meta = training.train(
