@@ -12,7 +12,9 @@ first-stage score is uncertain; its threshold is likewise the F1-optimal cut of 
 on out-of-fold predictions over the fit rows.
 With ``fine_tune`` the second stage is instead trained end to end (:mod:`factsift.claims.finetune`:
 the encoder's top layers with the head) on four of the five folds, and the cascade's threshold is
-chosen on the fifth, which it was not trained on.
+chosen on the fifth, which it was not trained on; with ``folds`` (the shipped model: 5) it is
+fine-tuned once per fold, the cascade is chosen on the pooled out-of-fold scores of every fit row,
+and the layers and head are then refitted on all of them.
 The shipped model was produced by exactly this code. scikit-learn and the GloVe vectors are
 needed only here (``pip install 'factsift[train]'``); scoring needs numpy alone.
 """
