@@ -137,3 +137,55 @@ def test_train_with_fine_tune_ships_layers_the_model_loads(tmp_path: Path, monke
     meta_path.write_text(json.dumps({**json.loads(meta_path.read_text()), **{"second_stage": meta["second_stage"]}}))
     with pytest.raises(InputError):
         classifier.load(tmp_path / "tuned")
+
+
+def test_train_with_folds_cross_fits_then_refits_on_every_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(training, "_bundled_base", lambda: (_tiny_base(), _WordTokenizer()))
+    calls: list[int] = []
+    real = finetune.fine_tune
+
+    def counting(*args: Any, **kwargs: Any) -> finetune.Tuned:
+        calls.append(len(args[3]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(finetune, "fine_tune", counting)
+    data = tmp_path / "data"
+    data.mkdir()
+    texts, labels = _sentences()
+    (data / "train.json").write_text(
+        json.dumps([{"text": t, "label": int(y)} for t, y in zip(texts, labels, strict=True)])
+    )
+    meta = training.train(
+        data, tmp_path / "cv", config=FeatureConfig(bits=10), word_vectors=False, fine_tune=True, folds=3
+    )
+    fit = meta["rows"]["fit"]
+    # one fine-tune per fold on the other folds' rows, then one on every fit row
+    assert len(calls) == 4 and calls[-1] == fit and sum(calls[:3]) == 2 * fit
+    validation = meta["second_stage"]["validation"]
+    assert validation["rows"] == fit and len(validation["per_fold"]) == 3
+    assert len(validation["candidates"]) == len(training.CANDIDATES)
+    assert "all fit rows" in meta["second_stage"]["fine_tune"]["trained_on"] and "test_cascade" in meta
+    model = classifier.load(tmp_path / "cv")
+    assert model.cascade is not None
+    assert (model.cascade.low, model.cascade.high, model.cascade.mix) in training.CANDIDATES
+    assert model.layers_file is not None and read_tuned(model.layers_file)
+    # --no-test leaves the held-out rows unscored
+    meta = training.train(
+        data, tmp_path / "cv2", config=FeatureConfig(bits=10), word_vectors=False, second_stage=False, score_test=False
+    )
+    assert "test" not in meta and meta["rows"]["test"] > 0
+    with pytest.raises(InputError):
+        training.train(data, tmp_path / "bad", config=FeatureConfig(bits=10), word_vectors=False, folds=3)
+
+
+def test_choose_cascade_keeps_the_default_unless_another_is_clearly_better() -> None:
+    labels = np.array([1, 0] * 50, dtype=np.int64)
+    first = np.full(100, 0.5)
+    second = np.where(labels == 1, 0.9, 0.1)
+    cascade, table = training.choose_cascade(labels, first, second)
+    # every setting re-scores these rows and separates them perfectly: no setting beats the default
+    assert (cascade.low, cascade.high, cascade.mix) == training.CANDIDATES[0] and len(table) == len(training.CANDIDATES)
+    # rows just above the default band's top are re-scored only by wider bands, which then win
+    first = np.where(labels == 1, 0.75, 0.75)
+    cascade, _ = training.choose_cascade(labels, first, second)
+    assert cascade.high > training.HIGH and table[0]["f1"] == 1.0

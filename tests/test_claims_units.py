@@ -195,12 +195,23 @@ def test_shipped_model_is_small_and_documents_its_threshold() -> None:
     assert model.meta["second_stage"]["tuned_layers"] == [4, 5, 6]
     assert len(model.word_scores) == model.meta["word_vectors"]["words"] > 10_000
     assert 0 < model.threshold < 1
-    assert model.meta["test"]["rows"] > 1000
     assert model.head is not None and model.cascade is not None
     assert model.head.width == 384 * len(LAYERS)
     assert 0 < model.cascade.threshold < 1 and model.cascade.low < model.cascade.high
-    # the cascade is what a full analysis runs; its held-out figure must beat the first stage's
-    assert model.meta["test_cascade"]["f1"] > model.meta["test"]["f1"]
+    # the cascade is what a full analysis runs; its held-out figure must beat the first stage's. A model
+    # trained with --no-test carries none: then the figures are bench/claims.py's, for this very model.
+    if "test" in model.meta:
+        assert model.meta["test"]["rows"] > 1000
+        assert model.meta["test_cascade"]["f1"] > model.meta["test"]["f1"]
+    else:
+        bench = json.loads((Path(__file__).parent.parent / "bench" / "results" / "claims.json").read_text())
+        assert bench["model"]["cascade"] == model.meta["cascade"]  # measured with this model
+        assert bench["model"]["second_stage"] == model.meta["second_stage"]
+        heldout, fast = (
+            bench["shipped_cascade"]["claimbuster_heldout"],
+            bench["fast_first_stage_only"]["claimbuster_heldout"],
+        )
+        assert heldout["rows"] > 1000 and heldout["f1"] > fast["f1"]
 
 
 class _CountingEncoder:

@@ -20,6 +20,8 @@ def run_train(args: argparse.Namespace) -> int:
         word_vectors=not args.no_embeddings,
         second_stage=not (args.first_stage_only or args.no_embeddings),
         fine_tune=args.fine_tune,
+        folds=args.folds,
+        score_test=not args.no_test,
         log=lambda line: print(line, flush=True),
     )
     print(
@@ -64,4 +66,15 @@ def register(commands: Commands) -> None:
         "--fine-tune",
         action="store_true",
         help="train the second stage end to end: MiniLM's top layers with the head (slow: tens of minutes on one core)",
+    )
+    parser.add_argument(
+        "--folds",
+        type=int,
+        default=0,
+        metavar="K",
+        help="with --fine-tune: fine-tune once per fold of K, choose the cascade's band, mixing and threshold on the "
+        "pooled out-of-fold scores, then refit on all rows (K+1 fine-tunes; default: hold out one fold of 5)",
+    )
+    parser.add_argument(
+        "--no-test", action="store_true", help="do not score the held-out test rows (while settings are still open)"
     )
