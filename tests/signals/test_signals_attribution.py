@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from factsift.signals.attribution import find_attributions
@@ -76,3 +76,60 @@ def test_attributions_stay_inside_the_text(text: str) -> None:
     for found in find_attributions(text):
         assert 0 <= found.start < found.end <= len(text)
         assert text[found.start : found.end].strip() == text[found.start : found.end]
+
+
+_PHRASE_PIECES = [
+    "according to",
+    "According to",
+    "ACCORDING TO",
+    "said",
+    "told",
+    "wrote",
+    "added",
+    "noted",
+    "claimed",
+    "stated",
+    "warned",
+    "explained",
+    "confirmed",
+    "reported",
+    "reporters",
+    "two",
+    "senior",
+    "U.S.",
+    "officials",
+    "sources",
+    "a",
+    "the",
+    "people",
+    "familiar with the matter",
+    "Mattis",
+    "Pentagon",
+    ",",
+    ".",
+    "who spoke to",
+    "The Post",
+    "says",
+]
+
+
+@given(st.lists(st.sampled_from(_PHRASE_PIECES), max_size=25))
+@example("It failed , told us two senior officials .".split(" "))
+@example("It failed , wrote two senior officials .".split(" "))
+@example("It failed , said two senior officials .".split(" "))
+@example("It failed , explained two senior officials .".split(" "))
+@example("It failed , added two senior officials .".split(" "))
+@example("It failed , noted two senior officials .".split(" "))
+@example("It failed , according to two senior officials .".split(" "))
+def test_first_letter_filter_finds_what_the_unfiltered_search_finds(pieces: list[str]) -> None:
+    # _FIRST_CHARACTERS lets two patterns skip word starts they cannot begin at; it must never lose a match
+    from factsift.signals import attribution
+
+    text = " ".join(pieces)
+    filtered = attribution.find_attributions(text)
+    saved = attribution._FIRST_CHARACTERS
+    try:
+        attribution._FIRST_CHARACTERS = {}
+        assert attribution.find_attributions(text) == filtered
+    finally:
+        attribution._FIRST_CHARACTERS = saved
