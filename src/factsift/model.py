@@ -101,6 +101,8 @@ class Article:
     language: str | None = None
     sentences: list[Sentence] = field(default_factory=list)
     removed: list[Removed] = field(default_factory=list)
+    #: ``article`` (headline and body), ``short`` (a claim, post or quote, kept whole) or ``transcript``.
+    kind: Literal["article", "short", "transcript"] = "article"
 
 
 @dataclass
@@ -141,15 +143,21 @@ class SourceRating:
 
 @dataclass
 class Claim:
-    """A sentence that states something checkable, with how much it deserves checking."""
+    """A sentence (or the headline: ``sentence_id`` None, ``span.field`` "title") that states something checkable.
 
-    sentence_id: int
+    ``checkworthiness`` is the check-worthiness model's probability; ``priority`` is the rank a fact-checker
+    would give the claim in this article (check-worthiness, centrality and specificity), and claims are
+    listed by it.
+    """
+
+    sentence_id: int | None
     text: str
     span: Span
     checkworthiness: float
-    kind: Literal["quantity", "event", "attribution", "comparison", "other"] = "other"
+    kind: Literal["quantity", "event", "attribution", "comparison", "opinion", "prediction", "other"] = "other"
     entities: list[str] = field(default_factory=list)
     standalone: str | None = None
+    priority: float | None = None
 
 
 @dataclass

@@ -1,7 +1,9 @@
-"""What kind of checkable statement a claim is: quantity, comparison, attribution, event or other.
+"""What kind of statement a claim is: quantity, comparison, attribution, event, opinion, prediction or other.
 
-The first kind that applies wins, in that order: an amount is the most directly checkable thing
-in a sentence, then a comparison or ranking, then who said it, then a dated past action.
+An unattributed opinion ("This is a drastic turn", "We must act") or prediction ("Prices will
+double") is not a checkable fact, whatever numbers it carries: those two are recognised first.
+Then the first factual kind that applies wins, in that order: an amount is the most directly
+checkable thing in a sentence, then a comparison or ranking, then who said it, then a dated past action.
 """
 
 from __future__ import annotations
@@ -11,7 +13,29 @@ from typing import Literal
 
 from factsift.claims import cues
 
-ClaimKind = Literal["quantity", "event", "attribution", "comparison", "other"]
+ClaimKind = Literal["quantity", "event", "attribution", "comparison", "opinion", "prediction", "other"]
+#: The kinds that state no checkable fact.
+NOT_FACTUAL_KINDS = frozenset({"opinion", "prediction"})
+
+#: Words that judge rather than describe, as they follow "this is (a) ..." in an evaluation.
+_EVALUATIVE = (
+    r"drastic|dramatic|disgrace\w*|outrage\w*|shameful|ridiculous|absurd|terrible|horrible|awful|amazing|wonderful|"
+    r"fantastic|tremendous|stunning|shocking|incredible|unbelievable|remarkable|reckless|insane|crazy|stupid|"
+    r"brilliant|sad|tragic|pathetic|disastrous|disaster|mistake|failure|betrayal|scandal\w*|joke|travesty|"
+    r"great|good|bad|wrong|right|unacceptable|dangerous|historic|huge|big|welcome|important"
+)
+_OPINION = re.compile(
+    r"\b(?:I|we)\s+(?:(?:really|strongly|truly)\s+)?(?:think|believe|feel|hope|suspect|doubt|guess|wish)\b|"
+    r"\bin\s+(?:my|our)\s+(?:opinion|view)\b|\bit\s+is\s+(?:high\s+)?time\b|"
+    r"\b(?:should|ought\s+to|must)\s+(?!have\b|be\s+\w+ed\s+by\b)|"
+    rf"^\W*(?:this|that|it|these|those)\s+(?:is|was|are|were|'s|seems|looks)\s+(?:(?:a|an|the|truly|really|so|such|"
+    rf"very|just|not|only)\s+)*(?:\w+\s+)?(?:{_EVALUATIVE})\b",
+    re.IGNORECASE,
+)
+_PREDICTION = re.compile(
+    r"\b(?:will|won't|shall|(?:is|are|am)\s+(?:going|expected|likely|set|poised|bound)\s+to)\s+\w+|\w'll\b",
+    re.IGNORECASE,
+)
 
 #: Comparisons, in two patterns: the "than" one is searched only when the sentence has "than".
 _COMPARISON_THAN = re.compile(
@@ -39,6 +63,11 @@ def kind_of(text: str) -> ClaimKind:
     """The kind of claim ``text`` makes (see the module docstring for the order)."""
     words = cues.sentence_tokens(text)
     text = cues.normalise(text)
+    if not _ATTRIBUTION.search(text):
+        if _OPINION.search(text):
+            return "opinion"
+        if _PREDICTION.search(text):
+            return "prediction"
     if cues.NUMBER.search(text) or _NUMERIC.search(text) or any(w.lower() in _AMOUNT_WORDS for w in words):
         return "quantity"
     if _COMPARISON_WORDS.search(text) or ("than" in text.lower() and _COMPARISON_THAN.search(text)):

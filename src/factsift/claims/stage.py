@@ -14,12 +14,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from factsift.claims import classifier
+from factsift.claims import classifier, ranking
 from factsift.claims.decontext import standalone
 from factsift.claims.encoder import DeferredFeatures, FeatureEncoder
 from factsift.claims.entities import capitalised_words, find_entities
 from factsift.claims.gate import is_furniture
-from factsift.claims.kinds import kind_of
+from factsift.claims.kinds import NOT_FACTUAL_KINDS, kind_of
 from factsift.factchecks.embeddings import bundled_embeddings_wanted
 from factsift.model import Claim, Report, Span
 from factsift.options import Options
@@ -51,39 +51,61 @@ def encoder_for(options: Options, model: classifier.ClaimModel) -> FeatureEncode
 
 
 def find_claims(report: Report, model: classifier.ClaimModel, encoder: FeatureEncoder | None = None) -> list[Claim]:
-    """All sentences of the article worth checking under ``model`` (and its second stage), highest score first."""
+    """The article's claims worth checking under ``model`` (and its second stage), in the order a desk would check them.
+
+    The headline is scored too (a claim with ``sentence_id`` None and a ``"title"`` span) and comes
+    first when it clears the threshold.  In a short text every sentence that is not a fragment is a
+    claim: the user gave it to be checked.  The rest are listed by :mod:`factsift.claims.ranking`'s priority.
+    """
     article = report.article
     sentences = article.sentences
+    # a headline is title-cased: the gate judges its words, not its capitals
+    title = article.title if article.title and not is_furniture(article.title.lower()) else None
     candidates = [i for i, sentence in enumerate(sentences) if not is_furniture(sentence.text)]
     texts = [sentences[i].text for i in candidates]
-    scores = model.score_many(texts, encoder, limit=MAX_ENCODED)
+    scores = model.score_many(texts + ([title] if title else []), encoder, limit=MAX_ENCODED)
     threshold = model.threshold_for(encoder)
-    chosen = [(i, score) for i, score in zip(candidates, scores, strict=True) if score >= threshold]
+    everything = article.kind == "short"
+    chosen = [(i, score) for i, score in zip(candidates, scores[: len(texts)], strict=True) if everything or score >= threshold]
+    if title and scores[-1] >= threshold:
+        chosen.insert(0, (-1, scores[-1]))
     if not chosen:
         return []
-    known = capitalised_words(article.text)  # entities only for claims and the sentence before each
+    known = capitalised_words(" ".join(filter(None, [title, article.text])))  # entities only for claims and neighbours
     entities: dict[int, list[str]] = {}
 
     def entities_of(i: int) -> list[str]:
         if i not in entities:
-            entities[i] = find_entities(sentences[i].text, known)
+            entities[i] = find_entities(title or "" if i < 0 else sentences[i].text, known)
         return entities[i]
 
+    indices = [i for i, _ in chosen]
+    parts = ranking.parts_for(
+        indices, [score for _, score in chosen], [s.text for s in sentences], title, [len(entities_of(i)) for i in indices]
+    )
     claims: list[Claim] = []
-    for i, score in chosen:
-        sentence = sentences[i]
+    for (i, score), part in zip(chosen, parts, strict=True):
+        if i < 0:
+            assert title is not None
+            span, sentence_id, alone = Span(0, len(title), title, field="title"), None, None
+        else:
+            sentence = sentences[i]
+            span, sentence_id = Span(sentence.start, sentence.end, sentence.text), sentence.id
+            alone = standalone(sentence.text, sentences[i - 1].text, entities_of(i - 1)) if i > 0 else None
+        kind = kind_of(span.text)
         claims.append(
             Claim(
-                sentence_id=sentence.id,
-                text=sentence.text,
-                span=Span(sentence.start, sentence.end, sentence.text),
+                sentence_id=sentence_id,
+                text=span.text,
+                span=span,
                 checkworthiness=round(score, 4),
-                kind=kind_of(sentence.text),
+                kind=kind,
                 entities=entities_of(i),
-                standalone=standalone(sentence.text, sentences[i - 1].text, entities_of(i - 1)) if i > 0 else None,
+                standalone=alone,
+                priority=round(part.priority(kind not in NOT_FACTUAL_KINDS), 4),
             )
         )
-    claims.sort(key=lambda c: (-c.checkworthiness, c.sentence_id))
+    claims.sort(key=lambda c: (c.sentence_id is not None, -(c.priority or 0.0), c.sentence_id or 0))
     return claims
 
 

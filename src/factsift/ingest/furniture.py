@@ -203,14 +203,23 @@ def _is_comment_form(line: str) -> bool:
     return _COMMENT_FORM.search(line) is not None
 
 
+def _reads_as_prose(line: str) -> bool:
+    """A full sentence of some length: article text, which the newsletter and footer rules never take.
+
+    ("Subscribers get the newsletter on Fridays." is prose; "Sign up for our newsletter" and
+    "© 2024 Gazette. All rights reserved." are not.)
+    """
+    return _words(line) >= 8 and bool(_PARAGRAPH_END.search(line))
+
+
 def _furniture_kind(line: str) -> str | None:
     if _SOCIAL_LINE.match(line):
         return "social"
     if _is_comment_form(line):
         return "comment-form"
-    if _NEWSLETTER.match(line) and _words(line) <= 25:
+    if _NEWSLETTER.match(line) and _words(line) <= 25 and not _reads_as_prose(line):
         return "newsletter"
-    if _FOOTER.match(line) and _words(line) <= 20:
+    if _FOOTER.match(line) and _words(line) <= 20 and not _reads_as_prose(line):
         return "footer"
     return None
 
@@ -279,6 +288,7 @@ def clean_text(text: str, *, title: str | None = None, find_header: bool = True)
     else:
         for line in header:
             if title and _same_text(line, title):
+                removed.append(Removed(kind="headline", text=line))
                 continue
             kind = _header_furniture_kind(line) or ("section-label" if _is_section_label(line) else None)
             if kind:
@@ -306,7 +316,7 @@ def clean_text(text: str, *, title: str | None = None, find_header: bool = True)
         if kind:
             removed.append(Removed(kind=kind, text=line))
         elif title and not kept and _same_text(line, title):
-            pass
+            removed.append(Removed(kind="headline", text=line))
         else:
             kept.append(line)
         index += 1
@@ -332,6 +342,7 @@ def _read_header(header: list[str], result: CleanedText) -> list[str]:
     kept: list[str] = []
     for i, line in enumerate(header):
         if i == headline_index:
+            removed.append(Removed(kind="headline", text=line))
             continue
         kind = _header_furniture_kind(line)
         byline = _BYLINE.match(line)

@@ -9,6 +9,7 @@ from factsift.errors import InputError
 from factsift.ingest.extract import extract_html
 from factsift.ingest.fetch import fetch, validate_url
 from factsift.ingest.furniture import clean_text
+from factsift.ingest.kinds import text_kind
 from factsift.ingest.language import detect_language
 from factsift.ingest.loading import LoadedInput, load_local, read_file, read_stdin
 from factsift.ingest.outlet import host_of, outlet_from_text
@@ -20,10 +21,15 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def article_from_text(text: str) -> Article:
-    """Build an article from plain text: furniture removed, headline, outlet, byline and date found."""
-    cleaned = clean_text(text, find_header=True)
-    if not cleaned.text.strip():
-        raise InputError("no article text left after removing page furniture")
+    """Build an article from plain text: furniture removed, headline, outlet, byline and date found.
+
+    A short text or a transcript (see :mod:`factsift.ingest.kinds`) is kept whole: all of it is the body.
+    """
+    kind = text_kind(text)
+    cleaned = clean_text(text, find_header=True) if kind == "article" else None
+    if cleaned is None or not cleaned.text.strip():  # nothing left once furniture is gone: keep it all
+        body = "\n\n".join(line for line in (" ".join(raw.split()) for raw in text.splitlines()) if line)
+        return Article(text=body, language=detect_language(body), kind="short" if kind == "article" else kind)
     name = outlet_from_text(cleaned.text, cleaned.site_name)
     return Article(
         text=cleaned.text,

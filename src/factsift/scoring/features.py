@@ -137,8 +137,9 @@ def evidence_features(report: Report) -> dict[str, float]:
     if "claims" not in ran:
         features["claims_missing"] = 1.0
     else:
-        features["claims_max_checkworthiness"] = max((c.checkworthiness for c in report.claims), default=0.0)
-        features["claims_share"] = len(report.claims) / max(1, len(report.article.sentences))
+        body_claims = [c for c in report.claims if c.span.field == "text"]  # as the model was trained: no headline
+        features["claims_max_checkworthiness"] = max((c.checkworthiness for c in body_claims), default=0.0)
+        features["claims_share"] = len(body_claims) / max(1, len(report.article.sentences))
 
     if "factchecks" not in ran:
         features["factchecks_missing"] = 1.0
