@@ -28,15 +28,24 @@ def seed() -> factsift.Report:
     return factsift.analyse(str(SEED))
 
 
-def test_seed_top_three_are_concrete_factual_claims(seed: factsift.Report) -> None:
-    named = _sentence_ids(
-        seed, ("Under President Trump, Russia", "That growing frustration", "In fact, as True Pundit")
-    )
-    concrete = named | _sentence_ids(seed, ("Newly minted President Trump", "Also included", "For more than a year"))
-    assert len(named) == 3
-    top = [c.sentence_id for c in seed.claims[:3]]
-    assert set(top) <= concrete
-    assert len(set(top) & named) >= 2
+THESIS = (
+    "the United States and Russia are working together as military allies",
+    "Russia has quietly and quickly become a military ally",
+    "an informal joint military agreement",
+)
+
+
+def test_seed_headline_is_a_claim_and_the_thesis_ranks_first(seed: factsift.Report) -> None:
+    """The story's thesis, which the headline and lede assert, outranks its other check-worthy sentences."""
+    headline = seed.claims[0]
+    assert headline.span.field == "title" and headline.sentence_id is None
+    assert headline.text == seed.article.title and headline.span.text == seed.article.title
+    body = [c for c in seed.claims if c.span.field == "text"]
+    assert len(body) >= 6
+    top = [c.text for c in body[:3]]
+    assert all(any(phrase in text for text in top) for phrase in THESIS), top
+    opinion = next(c for c in seed.claims if c.text.startswith("This is a drastic 180-degree turn"))
+    assert opinion.kind == "opinion" and opinion is body[-1]
 
 
 def test_seed_opener_and_furniture_are_not_claims(seed: factsift.Report) -> None:
@@ -48,11 +57,13 @@ def test_seed_opener_and_furniture_are_not_claims(seed: factsift.Report) -> None
 
 def test_seed_claims_are_sorted_spans_exact_and_above_threshold(seed: factsift.Report) -> None:
     threshold = classifier.shipped().threshold
-    scores = [c.checkworthiness for c in seed.claims]
-    assert scores == sorted(scores, reverse=True)
+    priorities = [c.priority or 0.0 for c in seed.claims[1:]]
+    assert priorities == sorted(priorities, reverse=True)
     for claim in seed.claims:
         assert threshold <= claim.checkworthiness <= 1
-        assert seed.article.text[claim.span.start : claim.span.end] == claim.text == claim.span.text
+        assert claim.priority is not None and 0 <= claim.priority <= 1
+        text = seed.article.title or "" if claim.span.field == "title" else seed.article.text
+        assert text[claim.span.start : claim.span.end] == claim.text == claim.span.text
     jsonschema.validate(seed.to_dict(), report_schema())
 
 
@@ -62,7 +73,8 @@ def test_own_article_ranks_facts_and_skips_openers_and_furniture() -> None:
     assert texts, "the fixture states several checkable facts"
     assert not any(t.startswith(("What a week", "Fishermen are hopeful", "Nobody knows")) for t in texts)
     assert not any("Follow on" in t or "Share this" in t or "Leave a Reply" in t for t in texts)
-    top_two = {c.text.split()[0] for c in report.claims[:2]}
+    assert report.claims[0].text == report.article.title
+    top_two = {c.text.split()[0] for c in report.claims[1:3]}
     assert top_two <= {"The", "Cargo", "He"}
     assert any(c.kind == "quantity" and "$14.5 million" in c.text for c in report.claims)
 
@@ -109,13 +121,11 @@ def test_text_render_lists_top_claims_with_scores(seed: factsift.Report) -> None
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_seed_ranking_and_opener_in_both_modes(fast: bool) -> None:
-    """The first stage alone (--fast) and the cascade both put factual claims on top and drop the opener."""
+    """The first stage alone (--fast) and the cascade both put the thesis on top and drop the opener."""
     report = factsift.analyse(str(SEED), fast=fast, stages=("claims",))
     model = classifier.shipped()
-    top = [c.text for c in report.claims[:3]]
-    assert len(top) == 3
-    factual = ("22 strikes", "refused to strike", "more than 30 attacks", "oil wells", "Russia has quietly")
-    assert sum(any(f in t for f in factual) for t in top) >= 2
+    top = [c.text for c in report.claims[1:4]]
+    assert all(any(phrase in text for text in top) for phrase in THESIS), top
     opener = next(s.text for s in report.article.sentences if s.text.startswith("The Cold War"))
     assert opener == "The Cold War just got very warm."
     assert model.score(opener) < model.threshold

@@ -34,7 +34,12 @@ def test_entities_keep_names_and_acronyms_but_not_openers() -> None:
         ("The bridge is longer than any other in Europe.", "comparison"),
         ("The minister said the plan had been shelved.", "attribution"),
         ("Police arrested the driver outside the station.", "event"),
-        ("We must do better for our children.", "other"),
+        ("We must do better for our children.", "opinion"),
+        ("This is a drastic 180-degree turn from the previous administration.", "opinion"),
+        ("I think the 2019 budget was the best in 40 years.", "opinion"),
+        ("Prices will double by 2030.", "prediction"),
+        ("The minister said prices will double by 2030.", "attribution"),
+        ("Fishermen are hopeful.", "other"),
         ("He waited for more than a year before he resigned.", "event"),
     ],
 )
@@ -82,7 +87,7 @@ def test_gate_keeps_prose() -> None:
 def test_text_helpers_never_crash(text: str) -> None:
     features = featurise(text, FeatureConfig(bits=10))
     assert all(0 <= i < 1024 for i in features)
-    assert kind_of(text) in {"quantity", "event", "attribution", "comparison", "other"}
+    assert kind_of(text) in {"quantity", "event", "attribution", "comparison", "opinion", "prediction", "other"}
     assert all(isinstance(e, str) and e for e in find_entities(text))
     result = standalone(text, "Jane Ortiz spoke.", ["Jane Ortiz"])
     assert result is None or result.endswith(text[3:])

@@ -38,6 +38,7 @@ def test_seed_article_is_taken_apart(seed_path: Path) -> None:
     assert removed == {
         ("site-name", "True Pundit"),
         ("section-label", "Featured Politics"),
+        ("headline", article.title),
         ("ticker", "[ditty_news_ticker id=”25027″]"),
         ("social", "Follow on FacebookFollow on Twitter"),
         ("comments", "Leave a Reply"),

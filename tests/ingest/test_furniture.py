@@ -31,7 +31,7 @@ def test_text_header_site_name_section_and_headline() -> None:
     assert result.title == "Council Backs Harbour Budget After Marathon Debate"
     assert result.site_name == "Harbour Gazette"
     assert result.text.startswith("The regional council approved")
-    assert kinds(result) == ["site-name", "section-label"]
+    assert kinds(result) == ["site-name", "section-label", "headline"]
 
 
 def test_byline_and_dateline_are_read_and_listed() -> None:

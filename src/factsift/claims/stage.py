@@ -1,12 +1,13 @@
 """The ``claims`` pipeline stage: which sentences state a checkable fact, best first.
 
-Every sentence that is not furniture is scored by the check-worthiness model
+Every sentence that is not furniture, and the headline, is scored by the check-worthiness model
 (:mod:`factsift.claims.classifier`): the cheap n-gram model first, then, unless ``--fast`` or the
 embeddings extra is missing, the second stage re-scores the sentences the first is unsure of
 (at most :data:`MAX_ENCODED` per article, which bounds the cost of a long page). Those scoring at or
 above the threshold of the model used (``worth checking``: the F1-optimal cut on out-of-fold
 predictions, one for the cascade and one for the first stage alone) become
-:class:`~factsift.model.Claim` objects, sorted by score.
+:class:`~factsift.model.Claim` objects: the headline first, then by the priority a fact-checker
+would give them (:mod:`factsift.claims.ranking`).
 """
 
 from __future__ import annotations
@@ -54,8 +55,9 @@ def find_claims(report: Report, model: classifier.ClaimModel, encoder: FeatureEn
     """The article's claims worth checking under ``model`` (and its second stage), in the order a desk would check them.
 
     The headline is scored too (a claim with ``sentence_id`` None and a ``"title"`` span) and comes
-    first when it clears the threshold.  In a short text every sentence that is not a fragment is a
-    claim: the user gave it to be checked.  The rest are listed by :mod:`factsift.claims.ranking`'s priority.
+    first when it clears the threshold.  In a short text where no sentence clears it, every sentence that
+    is not a fragment is listed all the same: the user gave it to be checked.  The others follow in the
+    order of :mod:`factsift.claims.ranking`'s priority.
     """
     article = report.article
     sentences = article.sentences
@@ -65,8 +67,10 @@ def find_claims(report: Report, model: classifier.ClaimModel, encoder: FeatureEn
     texts = [sentences[i].text for i in candidates]
     scores = model.score_many(texts + ([title] if title else []), encoder, limit=MAX_ENCODED)
     threshold = model.threshold_for(encoder)
-    everything = article.kind == "short"
-    chosen = [(i, score) for i, score in zip(candidates, scores[: len(texts)], strict=True) if everything or score >= threshold]
+    scored = list(zip(candidates, scores[: len(texts)], strict=True))
+    chosen = [(i, score) for i, score in scored if score >= threshold]
+    if not chosen and article.kind == "short":
+        chosen = scored  # the user gave this text to be checked: show each sentence with its score and kind
     if title and scores[-1] >= threshold:
         chosen.insert(0, (-1, scores[-1]))
     if not chosen:

@@ -233,6 +233,12 @@ def _header_furniture_kind(line: str) -> str | None:
     return _furniture_kind(line)
 
 
+def only_furniture(text: str) -> bool:
+    """True when every line of ``text`` is share, follow, comment, newsletter or footer furniture."""
+    lines = [_WS.sub(" ", line).strip() for line in text.splitlines()]
+    return all(_header_furniture_kind(line) for line in lines if line)
+
+
 def _is_section_label(line: str) -> bool:
     words = line.lower().replace("|", " ").replace("/", " ").replace("»", " ").split()
     return bool(words) and len(words) <= 5 and all(w.strip(",:-–") in _SECTION_WORDS for w in words)

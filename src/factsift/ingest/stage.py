@@ -8,7 +8,7 @@ from pathlib import Path
 from factsift.errors import InputError
 from factsift.ingest.extract import extract_html
 from factsift.ingest.fetch import fetch, validate_url
-from factsift.ingest.furniture import clean_text
+from factsift.ingest.furniture import clean_text, only_furniture
 from factsift.ingest.kinds import text_kind
 from factsift.ingest.language import detect_language
 from factsift.ingest.loading import LoadedInput, load_local, read_file, read_stdin
@@ -25,6 +25,8 @@ def article_from_text(text: str) -> Article:
 
     A short text or a transcript (see :mod:`factsift.ingest.kinds`) is kept whole: all of it is the body.
     """
+    if only_furniture(text):
+        raise InputError("no article text: the input is only page furniture (share, follow or comment lines)")
     kind = text_kind(text)
     cleaned = clean_text(text, find_header=True) if kind == "article" else None
     if cleaned is None or not cleaned.text.strip():  # nothing left once furniture is gone: keep it all
