@@ -38,6 +38,15 @@ def test_check_json_from_stdin_validates() -> None:
     assert data["input"]["kind"] == "text"
 
 
+def test_one_sentence_from_stdin_is_checked_as_a_claim() -> None:
+    result = run("check", "-", "--format", "json", stdin=b"Unemployment fell to 3.5% in 2019.\n")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, report_schema())
+    assert data["article"]["kind"] == "short"
+    assert [claim["text"] for claim in data["claims"]] == ["Unemployment fell to 3.5% in 2019."]
+
+
 def test_as_overrides_detection() -> None:
     result = run("check", str(SAMPLE_HTML), "--as", "text", "--format", "json")
     assert result.returncode == 0
