@@ -128,65 +128,76 @@ def shingle_f1(found: str, expected: str) -> float:
 
 
 def load_real_pages(folder: Path) -> list[tuple[str, str, str]]:
-    """(name, page HTML, expected article text) for every test page in ``folder``."""
+    """(page HTML, expected article text, expected headline) for every test page in ``folder``."""
     pages = []
     for page in sorted(p for p in folder.iterdir() if (p / "source.html").is_file()):
         expected = lxml.html.fromstring((page / "expected.html").read_bytes()).text_content()
-        pages.append((page.name, (page / "source.html").read_text("utf-8", "replace"), expected))
+        title = json.loads((page / "expected-metadata.json").read_text("utf-8")).get("title") or ""
+        pages.append(((page / "source.html").read_text("utf-8", "replace"), expected, title))
     return pages
 
 
-def factsift_text(**options: object) -> Callable[[str], tuple[str, list[str]]]:
-    """Analyse a page with factsift (``options`` as for ``analyse``): its body and the lines removed as furniture."""
+def same_title(found: str | None, expected: str) -> bool:
+    """Whether two headlines have the same words (case, spacing and punctuation aside)."""
+    return _TOKEN.findall((found or "").lower()) == _TOKEN.findall(expected.lower())
 
-    def run(html: str) -> tuple[str, list[str]]:
+
+Extraction = tuple[str, list[str], str | None]
+
+
+def factsift_text(**options: object) -> Callable[[str], Extraction]:
+    """Analyse a page with factsift (``options`` as for ``analyse``): body, lines removed as furniture, headline."""
+
+    def run(html: str) -> Extraction:
         try:
             article = factsift.analyse(html=html, **options).article
         except InputError:
-            return "", []
-        return article.text, [r.text for r in article.removed if r.kind in {"newsletter", "footer"}]
+            return "", [], None
+        return article.text, [r.text for r in article.removed if r.kind in {"newsletter", "footer"}], article.title
 
     return run
 
 
-def trafilatura_text(html: str) -> tuple[str, list[str]]:
-    """Plain ``trafilatura.extract`` with its default settings."""
-    return trafilatura.extract(html) or "", []
+def trafilatura_text(html: str) -> Extraction:
+    """Plain ``trafilatura.extract`` with its default settings (no headline)."""
+    return trafilatura.extract(html) or "", [], None
 
 
 def measure_real(folder: Path, rounds: int) -> dict[str, object]:
     """Quality and CPU speed of each extractor on the real pages, ratios to trafilatura.extract."""
     pages = load_real_pages(folder)
-    runners: dict[str, Callable[[str], tuple[str, list[str]]]] = {
+    runners: dict[str, Callable[[str], Extraction]] = {
         "trafilatura.extract": trafilatura_text,
         "factsift ingest": factsift_text(stages=()),
         "factsift full analysis": factsift_text(),
         "factsift --fast analysis": factsift_text(fast=True),
     }
     for run in runners.values():  # warm imports, models and caches
-        run(pages[0][1])
+        run(pages[0][0])
     results: dict[str, dict[str, float | int]] = {}
     for name, run in runners.items():
         best = float("inf")
         for _ in range(rounds):  # the fastest round counts: others on the machine only ever slow a round down
             outputs = []
             started = time.process_time()
-            for _, html, _ in pages:
+            for html, _, _ in pages:
                 outputs.append(run(html))
             best = min(best, time.process_time() - started)
-        f1 = [shingle_f1(text, expected) for (text, _), (_, _, expected) in zip(outputs, pages, strict=True)]
-        expected_words = [set(_TOKEN.findall(e.lower())) for _, _, e in pages]
-        removed = [line for _, lines in outputs for line in lines]
+        f1 = [shingle_f1(text, expected) for (text, _, _), (_, expected, _) in zip(outputs, pages, strict=True)]
+        expected_words = [set(_TOKEN.findall(e.lower())) for _, e, _ in pages]
+        removed = [line for _, lines, _ in outputs for line in lines]
         removed_prose = sum(
             1
-            for (_, lines), words in zip(outputs, expected_words, strict=True)
+            for (_, lines, _), words in zip(outputs, expected_words, strict=True)
             for line in lines
             if len(line.split()) >= 8 and set(_TOKEN.findall(line.lower())) <= words
         )
+        titles = [same_title(title, want) for (_, _, title), (_, _, want) in zip(outputs, pages, strict=True)]
         results[name] = {
             "f1_mean": round(statistics.mean(f1), 4),
             "f1_median": round(statistics.median(f1), 4),
-            "empty_pages": sum(1 for text, _ in outputs if not text.strip()),
+            "empty_pages": sum(1 for text, _, _ in outputs if not text.strip()),
+            "title_same": round(sum(titles) / len(titles), 3),
             "pages_per_cpu_second": round(len(pages) / best, 1),
             "removed_newsletter_footer": len(removed),
             "removed_prose": removed_prose,
@@ -194,7 +205,7 @@ def measure_real(folder: Path, rounds: int) -> dict[str, object]:
     reference = float(results["trafilatura.extract"]["pages_per_cpu_second"])
     for values in results.values():
         values["speed_vs_trafilatura_extract"] = round(float(values["pages_per_cpu_second"]) / reference, 2)
-    mean_kb = statistics.mean(len(html.encode()) / 1024 for _, html, _ in pages)
+    mean_kb = statistics.mean(len(html.encode()) / 1024 for html, _, _ in pages)
     return {"folder": folder.name, "pages": len(pages), "mean_page_kb": round(mean_kb, 1), "results": results}
 
 

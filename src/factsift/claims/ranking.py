@@ -116,10 +116,20 @@ def parts_for(
         words = [every[j] for j in lede if j != index]
         return frozenset().union(*words, *([] if index < 0 else [headline]))
 
+    # each word's summed weight over the sentences holding it: a sentence's mean overlap with all the
+    # others is then one pass over its own words (linear in the article, not quadratic)
+    weight: dict[str, float] = {}
+    for words in every:
+        for word in words:
+            weight[word] = weight.get(word, 0.0) + 1 / math.sqrt(len(words))
+
     def support_of(index: int) -> float:
         words = headline if index < 0 else every[index]
-        others = [overlap(words, other) for j, other in enumerate(every) if j != index]
-        return sum(others) / len(others) if others else 0.0
+        others = len(every) - (index >= 0)
+        if not words or not others:
+            return 0.0
+        shared = sum(weight.get(word, 0.0) for word in words) - (math.sqrt(len(words)) if index >= 0 else 0.0)
+        return shared / math.sqrt(len(words)) / others
 
     support = [support_of(i) for i in chosen]
     top = max(support, default=0.0) or 1.0

@@ -233,6 +233,11 @@ def _header_furniture_kind(line: str) -> str | None:
     return _furniture_kind(line)
 
 
+def keep_whole(text: str) -> str:
+    """All of ``text``, nothing removed: each non-blank line a paragraph, its spaces collapsed."""
+    return "\n\n".join(line for line in (" ".join(raw.split()) for raw in text.splitlines()) if line)
+
+
 def only_furniture(text: str) -> bool:
     """True when every line of ``text`` is share, follow, comment, newsletter or footer furniture."""
     lines = [_WS.sub(" ", line).strip() for line in text.splitlines()]

@@ -8,7 +8,7 @@ from pathlib import Path
 from factsift.errors import InputError
 from factsift.ingest.extract import extract_html
 from factsift.ingest.fetch import fetch, validate_url
-from factsift.ingest.furniture import clean_text, only_furniture
+from factsift.ingest.furniture import clean_text, keep_whole, only_furniture
 from factsift.ingest.kinds import text_kind
 from factsift.ingest.language import detect_language
 from factsift.ingest.loading import LoadedInput, load_local, read_file, read_stdin
@@ -30,7 +30,7 @@ def article_from_text(text: str) -> Article:
     kind = text_kind(text)
     cleaned = clean_text(text, find_header=True) if kind == "article" else None
     if cleaned is None or not cleaned.text.strip():  # nothing left once furniture is gone: keep it all
-        body = "\n\n".join(line for line in (" ".join(raw.split()) for raw in text.splitlines()) if line)
+        body = keep_whole(text)
         return Article(text=body, language=detect_language(body), kind="short" if kind == "article" else kind)
     name = outlet_from_text(cleaned.text, cleaned.site_name)
     return Article(
