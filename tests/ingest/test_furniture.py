@@ -169,3 +169,21 @@ def test_comment_form_prefilter_agrees_with_the_pattern(words: list[str]) -> Non
     line = " ".join(words)
     expected = furniture._COMMENT_FORM.search(line) is not None and len(words) <= 30
     assert furniture._is_comment_form(line) == expected
+
+
+def test_newsletter_and_footer_rules_never_take_prose() -> None:
+    prose = [
+        "Subscribers who sign up for the newsletter get the council agenda in their inbox every Friday.",
+        "Copyright lawyers say the ruling will change how the harbour images can be used.",
+    ]
+    raw = "\n".join([BODY, *prose, "Sign up for our newsletter", "© 2022 Harbour Gazette. All rights reserved.", BODY2])
+    result = clean_text(raw, find_header=False)
+    assert result.text == "\n\n".join([BODY, *prose, BODY2])
+    assert kinds(result) == ["newsletter", "footer"]
+
+
+def test_the_headline_line_is_listed_when_dropped() -> None:
+    title = "Council Backs Harbour Budget After Marathon Debate"
+    result = clean_text(f"{title}\n{BODY}", title=title, find_header=False)
+    assert result.text == BODY
+    assert [(piece.kind, piece.text) for piece in result.removed] == [("headline", title)]

@@ -17,6 +17,7 @@ reasoning before the news ranking set was scored, and are reported with it (``be
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -48,6 +49,7 @@ _STOPWORDS = frozenset(
 _ALIASES = {"us": "united_states", "u.s": "united_states", "usa": "united_states", "america": "united_states"}
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem that lets "allies" meet "ally" and "Russian" meet "Russia": lower case, suffix off, five letters."""
     word = word.lower().strip(".'’-").replace("’", "'")
