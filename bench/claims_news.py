@@ -109,7 +109,9 @@ def orders(report: Report, options: Options) -> dict[str, list[int]]:
 
 def measures(ranked: Sequence[Sequence[int]], gold: Sequence[set[int]]) -> dict[str, float]:
     """hit@1, hit@3 and MRR of rankings against the labelled sentence sets."""
-    ranks = [next((r + 1 for r, i in enumerate(order) if i in want), None) for order, want in zip(ranked, gold, strict=True)]
+    ranks = [
+        next((r + 1 for r, i in enumerate(order) if i in want), None) for order, want in zip(ranked, gold, strict=True)
+    ]
     n = len(ranks)
     return {
         "hit@1": round(sum(r == 1 for r in ranks) / n, 3),

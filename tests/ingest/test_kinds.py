@@ -37,7 +37,9 @@ def test_one_sentence_is_a_short_text_and_its_claim() -> None:
 
 
 def test_two_lines_lose_nothing() -> None:
-    report = factsift.analyse(text="Debate transcript\n\nWe have no energy policy.\n\nThank you all.", stages=("claims",))
+    report = factsift.analyse(
+        text="Debate transcript\n\nWe have no energy policy.\n\nThank you all.", stages=("claims",)
+    )
     article = report.article
     assert article.kind == "short"
     assert article.text == "Debate transcript\n\nWe have no energy policy.\n\nThank you all."

@@ -94,7 +94,7 @@ class Parts:
 
     def priority(self, factual: bool) -> float:
         """The weighted sum, cut to :data:`NOT_FACTUAL` for an opinion or a prediction."""
-        total = sum(weight * getattr(self, name) for name, weight in WEIGHTS.items())
+        total = sum(weight * float(getattr(self, name)) for name, weight in WEIGHTS.items())
         return total if factual else total * NOT_FACTUAL
 
 

@@ -85,7 +85,11 @@ def find_claims(report: Report, model: classifier.ClaimModel, encoder: FeatureEn
 
     indices = [i for i, _ in chosen]
     parts = ranking.parts_for(
-        indices, [score for _, score in chosen], [s.text for s in sentences], title, [len(entities_of(i)) for i in indices]
+        indices,
+        [score for _, score in chosen],
+        [s.text for s in sentences],
+        title,
+        [len(entities_of(i)) for i in indices],
     )
     claims: list[Claim] = []
     for (i, score), part in zip(chosen, parts, strict=True):

@@ -20,6 +20,7 @@ from trafilatura.settings import Document, Extractor
 
 from factsift.errors import InputError
 from factsift.ingest.furniture import CleanedText, clean_text, keep_whole
+from factsift.ingest.kinds import ArticleKind
 from factsift.ingest.language import detect_language
 from factsift.ingest.metadata import page_metadata
 from factsift.ingest.outlet import host_of
@@ -68,7 +69,7 @@ def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> tu
     if not body.strip():
         raise InputError("no article text found in the HTML page")
     cleaned = clean_text(body, title=meta.title, find_header=False)
-    kind = "article"
+    kind: ArticleKind = "article"
     if not cleaned.text.strip():  # all of it looked like furniture: keep it whole rather than lose it
         cleaned, kind = CleanedText(text=keep_whole(body), title=cleaned.title), "short"
     domain = host_of(url) or meta.hostname

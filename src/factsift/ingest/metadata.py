@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html import unescape
 
 from htmldate import find_date
-from resiliparse.parse.html import HTMLTree
+from resiliparse.parse.html import DocumentNode, HTMLTree
 
 #: Meta keys giving the publication date, best first.
 DATE_KEYS = (
@@ -84,13 +84,13 @@ def iso_date(value: str | None) -> str | None:
     return "-".join(match.groups()) if match else None
 
 
-def _title(tree: HTMLTree, tags: dict[str, str], site_name: str | None) -> str | None:
+def _title(tree: HTMLTree, document: DocumentNode, tags: dict[str, str], site_name: str | None) -> str | None:
     """og:title; else the first <h1> when <title> repeats it; else <title> without its site-name part."""
     title = tags.get("og:title") or tags.get("twitter:title")
     if title:
         return title
-    heading = tree.document.query_selector("h1")
-    text = " ".join(heading.text.split()) if heading is not None else ""
+    heading = document.query_selector("h1")
+    text = " ".join((heading.text or "").split()) if heading is not None else ""
     text = text if 2 <= len(text.split()) <= MAX_TITLE_WORDS else ""
     page_title = " ".join((tree.title or "").split())
     if text and (not page_title or text.casefold() in page_title.casefold()):
@@ -105,7 +105,10 @@ def _title(tree: HTMLTree, tags: dict[str, str], site_name: str | None) -> str |
 def page_metadata(tree: HTMLTree, html: str, *, search_date: bool) -> PageMetadata:
     """The page's metadata from its tags; ``search_date`` allows the costly full-page date search as a last resort."""
     tags = _meta_tags(html)
-    scripts = " ".join(s.text for s in tree.document.query_selector_all('script[type="application/ld+json"]'))
+    document = tree.document
+    if document is None:
+        return PageMetadata()
+    scripts = " ".join(s.text or "" for s in document.query_selector_all('script[type="application/ld+json"]'))
     publisher = _JSON_LD_PUBLISHER.search(scripts)
     site_name = tags.get("og:site_name") or tags.get("application-name") or (publisher.group(1) if publisher else None)
     author = tags.get("author") or tags.get("article:author") or tags.get("byl") or tags.get("dc.creator")
@@ -117,21 +120,21 @@ def page_metadata(tree: HTMLTree, html: str, *, search_date: bool) -> PageMetada
     published = next((iso_date(tags[key]) for key in DATE_KEYS if iso_date(tags.get(key))), None)
     if published is None:
         json_date = _JSON_LD_DATE.search(scripts)
-        time_element = tree.document.query_selector("time[datetime]")
+        time_element = document.query_selector("time[datetime]")
         published = iso_date(json_date.group(1) if json_date else None) or iso_date(
             time_element.getattr("datetime") if time_element is not None else None
         )
     if published is None and search_date:
         published = iso_date(find_date(html, extensive_search=True))
-    root = tree.document.query_selector("html")
+    root = document.query_selector("html")
     declared = (root.getattr("lang") if root is not None else None) or tags.get("og:locale") or ""
     language = re.split(r"[-_]", declared.strip(), maxsplit=1)[0].lower()
     address = tags.get("og:url") or next(
-        (link.getattr("href") for link in tree.document.query_selector_all('link[rel="canonical"]')), None
+        (link.getattr("href") for link in document.query_selector_all('link[rel="canonical"]')), None
     )
     host = _URL_HOST.match(address or "")
     return PageMetadata(
-        title=_title(tree, tags, site_name),
+        title=_title(tree, document, tags, site_name),
         site_name=site_name,
         author=author,
         published=published,
