@@ -43,19 +43,20 @@ _STOPWORDS = frozenset(
     nor not now of off on once only or other our ours ourselves out over own same she should so some such than
     that the their theirs them themselves then there these they this those through to too under until up very
     was we were what when where which while who whom why will with would you your yours said says say told
-    according new one first last year years time week day today
+    according new one first last year years time week day today us
     """.split()
 )
-_ALIASES = {"us": "united_states", "u.s": "united_states", "usa": "united_states", "america": "united_states"}
+#: Spellings of one country (upper case only: "us" the pronoun is not "US").
+_ALIASES = {"US": "united_states", "U.S": "united_states", "USA": "united_states", "America": "united_states"}
 
 
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem that lets "allies" meet "ally" and "Russian" meet "Russia": lower case, suffix off, five letters."""
-    word = word.lower().strip(".'’-").replace("’", "'")
-    word = word.removesuffix("'s")
+    word = word.strip(".'’-").replace("’", "'").removesuffix("'s")
     if word in _ALIASES:
         return _ALIASES[word]
+    word = word.lower()
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
     elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
@@ -135,7 +136,7 @@ def parts_for(
 
     support = [support_of(i) for i in chosen]
     top = max(support, default=0.0) or 1.0
-    texts = [title or "" if i < 0 else sentences[i] for i in chosen]
+    texts = [(title or "") if i < 0 else sentences[i] for i in chosen]
     return [
         Parts(
             checkworthiness=score,

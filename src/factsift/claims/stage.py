@@ -80,7 +80,7 @@ def find_claims(report: Report, model: classifier.ClaimModel, encoder: FeatureEn
 
     def entities_of(i: int) -> list[str]:
         if i not in entities:
-            entities[i] = find_entities(title or "" if i < 0 else sentences[i].text, known)
+            entities[i] = find_entities((title or "") if i < 0 else sentences[i].text, known)
         return entities[i]
 
     indices = [i for i, _ in chosen]
