@@ -67,7 +67,8 @@ def stem(word: str) -> str:
 def content_stems(text: str) -> frozenset[str]:
     """The stems of a text's content words ("United States" counted as one word)."""
     text = re.sub(r"\bUnited\s+States\b", "US", text)
-    return frozenset(stem(w) for w in _WORD.findall(text) if w.lower().strip(".") not in _STOPWORDS and len(w) > 1)
+    words = _WORD.findall(text)
+    return frozenset(stem(w) for w in words if w in _ALIASES or (w.lower() not in _STOPWORDS and len(w) > 1))
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:

@@ -1,4 +1,4 @@
-"""The claims section of the terminal report: the top check-worthy sentences with their scores."""
+"""The claims section of the terminal report: the top claims in priority order, with their scores."""
 
 from __future__ import annotations
 
@@ -12,22 +12,25 @@ TOP = 8
 
 
 def render(report: Report) -> Panel | None:
-    """A panel listing the best claims (score, kind, sentence); None if the stage did not run."""
+    """A panel listing the first claims (priority, check-worthiness, kind, text); None if the stage did not run."""
     if "claims" not in report.stages:
         return None
     claims = report.claims
     if not claims:
         return Panel(Text("No sentence looks worth checking."), title="Check-worthy claims", title_align="left")
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+    table.add_column("priority", justify="right")
     table.add_column("score", justify="right")
     table.add_column("kind")
     table.add_column("claim")
     for claim in claims[:TOP]:
-        body = Text(claim.text)  # Text(): article content is never rich markup
+        body = Text("headline: ", style="bold") if claim.span.field == "title" else Text()
+        body.append(claim.text)  # Text(): article content is never rich markup
         if claim.standalone:
             body.append("\n= ", style="dim")
             body.append(claim.standalone, style="dim")
-        table.add_row(f"{claim.checkworthiness:.2f}", claim.kind, body)
+        priority = "" if claim.priority is None else f"{claim.priority:.2f}"
+        table.add_row(priority, f"{claim.checkworthiness:.2f}", claim.kind, body)
     more = len(claims) - TOP
     title = f"Check-worthy claims ({len(claims)})" + (f", top {TOP} shown" if more > 0 else "")
     return Panel(table, title=title, title_align="left")
