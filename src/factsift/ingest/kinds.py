@@ -12,8 +12,10 @@ from typing import Literal
 
 ArticleKind = Literal["article", "short", "transcript"]
 
-#: Below this many words a plain text is a short text whatever its layout.
+#: Below this many words a plain text is a short text unless it opens with a headline.
 SHORT_WORDS = 60
+#: A first line of at least this many words, not itself prose, and followed by body text, is a headline.
+HEADLINE_WORDS = 4
 #: A transcript has at least this many speaker or timestamp lines ...
 MIN_TURNS = 3
 #: ... making up at least this share of its lines.
@@ -42,13 +44,10 @@ def _is_turn(line: str) -> str | None:
     return None
 
 
-def _has_body_paragraph(lines: list[str]) -> bool:
-    """True when some line reads as body prose (the furniture cleaner's notion of a paragraph)."""
-    for line in lines:
-        words = len(line.split())
-        if words >= 25 or (words >= 8 and _PARAGRAPH_END.search(line)):
-            return True
-    return False
+def _is_paragraph(line: str) -> bool:
+    """A line that reads as body prose (the furniture cleaner's notion of a paragraph)."""
+    words = len(line.split())
+    return words >= 25 or (words >= 8 and bool(_PARAGRAPH_END.search(line)))
 
 
 def text_kind(text: str) -> ArticleKind:
@@ -58,6 +57,9 @@ def text_kind(text: str) -> ArticleKind:
     speakers = {turn for turn in turns if turn != "@time"}
     if len(turns) >= MIN_TURNS and len(turns) >= MIN_TURN_SHARE * len(lines) and (len(speakers) >= 2 or not speakers):
         return "transcript"
-    if len(text.split()) < SHORT_WORDS or not _has_body_paragraph(lines):
+    if not any(map(_is_paragraph, lines)):
+        return "short"
+    headed = len(lines) > 1 and len(lines[0].split()) >= HEADLINE_WORDS and not _is_paragraph(lines[0])
+    if len(text.split()) < SHORT_WORDS and not headed:
         return "short"
     return "article"

@@ -31,7 +31,13 @@ def article_from_text(text: str) -> Article:
     cleaned = clean_text(text, find_header=True) if kind == "article" else None
     if cleaned is None or not cleaned.text.strip():  # nothing left once furniture is gone: keep it all
         body = keep_whole(text)
-        return Article(text=body, language=detect_language(body), kind="short" if kind == "article" else kind)
+        name = outlet_from_text(body, None)  # "as The Gateway Pundit reported": a short text may name its outlet too
+        return Article(
+            text=body,
+            outlet=Outlet(name=name, domain=None, found_in="text" if name else None),
+            language=detect_language(body),
+            kind="short" if kind == "article" else kind,
+        )
     name = outlet_from_text(cleaned.text, cleaned.site_name)
     return Article(
         text=cleaned.text,
