@@ -9,7 +9,7 @@ from pathlib import Path
 
 from factsift.batch.politeness import Politeness
 from factsift.batch.runner import BatchConfig, BatchSummary, run_batch
-from factsift.cli import Commands
+from factsift.cli import Commands, cli_commands
 from factsift.cli.check import add_analysis_options, analysis_options
 
 
@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_commands("batch")
 def register(commands: Commands) -> None:
     parser = commands.add(
         "batch",

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from factsift.cli import Commands
+from factsift.cli import Commands, cli_commands
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -38,6 +38,7 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_commands("claims")
 def register(commands: Commands) -> None:
     parser = commands.add_training(
         "claims",

@@ -87,7 +87,7 @@ def find_claims(report: Report, model: classifier.ClaimModel, encoder: FeatureEn
     return claims
 
 
-@stage("claims")
+@stage("claims", requires=("article",), assigns=("claims",))
 def claims_stage(report: Report, options: Options) -> Report:
     """Fill ``report.claims`` with the article's check-worthy sentences, best first."""
     model = model_for(options)

@@ -1,13 +1,13 @@
 """The ``factsift`` command line: a thin layer over :func:`factsift.analyse`.
 
-Each concern adds its own subcommands: a module listed in ``COMMAND_MODULES`` exposes
-``register(commands: Commands)``; modules that do not exist yet are skipped.
+Each concern adds its own subcommands with a function ``(commands: Commands) -> None`` registered by
+``@cli_commands(name)`` (factsift's own modules are listed in :data:`factsift.plugins.BUILTIN_MODULES`;
+an installed plugin registers the same way).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -17,20 +17,9 @@ from typing import Any
 
 from factsift import __version__
 from factsift.errors import FactsiftError
+from factsift.plugins import PluginError, Registry
 
 Handler = Callable[[argparse.Namespace], int]
-
-#: Modules that add subcommands, each with ``register(commands)``.
-COMMAND_MODULES = (
-    "factsift.cli.check",
-    "factsift.sources.cli",
-    "factsift.claims.cli",
-    "factsift.factchecks.cli",
-    "factsift.signals.cli",
-    "factsift.scoring.cli",
-    "factsift.web.cli",
-    "factsift.batch.cli",
-)
 
 
 @dataclass
@@ -53,6 +42,19 @@ class Commands:
         return parser
 
 
+AddCommands = Callable[[Commands], None]
+COMMANDS: Registry[AddCommands] = Registry("command")
+
+
+def cli_commands(name: str) -> Callable[[AddCommands], AddCommands]:
+    """Register ``fn(commands)``, which adds a group of subcommands called ``name``, to the command line."""
+
+    def register(fn: AddCommands) -> AddCommands:
+        return COMMANDS.add(name, fn, fn.__module__)
+
+    return register
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser with every available subcommand."""
     parser = argparse.ArgumentParser(
@@ -65,14 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     train = train_parser.add_subparsers(dest="model", metavar="MODEL")
     train_parser.set_defaults(handler=lambda args: usage(train_parser))
     commands = Commands(subparsers=subparsers, train=train)
-    for module_name in COMMAND_MODULES:
+    for name, add_commands in COMMANDS.items().items():
         try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and module_name.startswith(exc.name):
-                continue
-            raise
-        module.register(commands)
+            add_commands(commands)
+        except argparse.ArgumentError as exc:
+            raise PluginError(f"command plugin {name!r}: {exc}") from exc
     return parser
 
 

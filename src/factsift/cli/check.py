@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from factsift.cli import Commands
+from factsift.cli import Commands, cli_commands
 from factsift.cli.render import print_report
 from factsift.pipeline import analyse
 
@@ -70,6 +70,7 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_commands("check")
 def register(commands: Commands) -> None:
     parser = commands.add(
         "check",

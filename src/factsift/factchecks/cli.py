@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from factsift.cli import Commands, usage
+from factsift.cli import Commands, cli_commands, usage
 from factsift.errors import InputError
 
 MAX_ERRORS_SHOWN = 20
@@ -139,6 +139,7 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_commands("factchecks")
 def register(commands: Commands) -> None:
     """Add ``factsift factchecks ...`` and ``factsift train factchecks``."""
     parser = commands.add(

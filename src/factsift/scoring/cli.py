@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from factsift.cli import Commands, usage
+from factsift.cli import Commands, cli_commands, usage
 from factsift.cli.check import base_rate
 from factsift.errors import InputError
 from factsift.scoring.riskmodel import SHIPPED_CANDIDATE
@@ -99,6 +99,7 @@ def run_base_rate(args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_commands("risk")
 def register(commands: Commands) -> None:
     risk = commands.add(
         "risk",

@@ -59,7 +59,7 @@ class RiskModel:
     def shares(self, values: dict[str, float]) -> dict[str, float]:
         """Each feature's share of the log-odds: ``weight * (value - training mean)``.
 
-        Values whose evidence is missing (see ``MISSING_GROUPS``) count as the training mean: the
+        Values whose evidence is missing (see ``missing_groups()``) count as the training mean: the
         missing-indicator carries that case, with whatever weight training gave it.
         """
         means = dict(zip(self.features, self.means, strict=True))

@@ -18,7 +18,7 @@ def model_path(options: Options) -> Path | None:
     return Path(custom) if custom else None
 
 
-@stage("risk")
+@stage("risk", requires=("source", "claims", "factchecks", "signals"), assigns=("risk",))
 def risk_stage(report: Report, options: Options) -> Report:
     """Score the report from whatever evidence the earlier stages left in it."""
     report.risk = assess(load_model(model_path(options)), report, options.base_rate)

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from factsift.cli import Commands
+from factsift.cli import Commands, cli_commands
 from factsift.errors import InputError
 from factsift.signals.registry import all_signals
 
@@ -50,6 +50,7 @@ def run_train_signals(args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_commands("signals")
 def register(commands: Commands) -> None:
     """Add ``factsift signals`` and the ``clickbait`` / ``signals`` training commands."""
     parser = commands.add(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from factsift.cli import Commands
+from factsift.cli import Commands, cli_commands
 from factsift.sources.build import META_FILE, RATINGS_FILE, build
 from factsift.sources.outlet import rate
 from factsift.sources.render import render_rating
@@ -36,6 +36,7 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_commands("sources")
 def register(commands: Commands) -> None:
     parser = commands.add(
         "source",

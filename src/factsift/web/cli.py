@@ -7,7 +7,7 @@ import ipaddress
 import sys
 from pathlib import Path
 
-from factsift.cli import Commands
+from factsift.cli import Commands, cli_commands
 from factsift.errors import InputError
 
 
@@ -59,6 +59,7 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_commands("serve")
 def register(commands: Commands) -> None:
     parser = commands.add(
         "serve",
