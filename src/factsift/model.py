@@ -237,6 +237,8 @@ class Report:
     timings_ms: dict[str, float] = field(default_factory=dict)
     stages: list[str] = field(default_factory=list)
     errors: list[StageError] = field(default_factory=list)
+    #: What installed plugin stages add, by plugin name (a stage declares ``assigns=("extensions.NAME",)``).
+    extensions: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data, in the shape ``report.schema.json`` describes."""

@@ -84,7 +84,7 @@ T = TypeVar("T")
 
 @dataclass
 class Registry(Generic[T]):
-    """The plugins of one kind, by name, in registration order (factsift's own first, then installed ones)."""
+    """The plugins of one kind, by name (factsift's own first, then installed ones)."""
 
     kind: str
     _items: dict[str, T] = field(default_factory=dict)
@@ -121,9 +121,13 @@ class Registry(Generic[T]):
             raise
 
     def items(self) -> dict[str, T]:
-        """Every registered plugin of this kind by name, in registration order."""
+        """Every registered plugin of this kind by name: factsift's own in :data:`BUILTIN_MODULES` order
+        (whichever was imported first), then the others in registration order."""
         self.load()
-        return dict(self._items)
+        builtin = BUILTIN_MODULES.get(self.kind, ())
+        rank = {module: i for i, module in enumerate(builtin)}
+        names = sorted(self._items, key=lambda name: rank.get(self._origins[name], len(builtin)))
+        return {name: self._items[name] for name in names}
 
     def names(self) -> list[str]:
         """The registered names, in registration order."""

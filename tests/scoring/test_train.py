@@ -11,7 +11,7 @@ import pytest
 
 from factsift.scoring.datasets import LabelledArticle
 from factsift.scoring.evaluation import accuracy, brier, ece, folds_for, out_of_fold, predict, roc_auc
-from factsift.scoring.features import EVIDENCE_FEATURES, SIGNAL_NAMES, WARNING_SIGNS
+from factsift.scoring.features import evidence_feature_names, signal_names, warning_signs
 from factsift.scoring.featurize import Example
 from factsift.scoring.riskmodel import read_model
 from factsift.scoring.textmodel import TextConfig
@@ -40,11 +40,11 @@ def synthetic(n: int = 240, seed: int = 1) -> list[Example]:
         label = i % 2
         words = FAKE_WORDS if label else REAL_WORDS
         mixed = [rng.choice(words if rng.random() < 0.7 else FAKE_WORDS + REAL_WORDS) for _ in range(60)]
-        values = dict.fromkeys(EVIDENCE_FEATURES, 0.0)
+        values = dict.fromkeys(evidence_feature_names(), 0.0)
         values["source_score"] = (0.25 if label else 0.75) + rng.gauss(0, 0.2) - 0.5
         values["source_unreliable"] = float(values["source_score"] < -0.2)
         values["signal_anonymous_sourcing"] = min(1.0, max(0.0, (0.6 if label else 0.3) + rng.gauss(0, 0.2)))
-        for name in SIGNAL_NAMES:
+        for name in signal_names():
             if name != "anonymous_sourcing":
                 values[f"signal_{name}"] = rng.random()
         values["claims_missing"] = 1.0
@@ -110,7 +110,7 @@ def test_warning_signs_get_no_negative_weight() -> None:
     by_name = dict(zip(model.features, model.weights, strict=True))
     assert by_name["signal_clickbait_headline"] == 0.0
     assert by_name["signal_anonymous_sourcing"] > 0
-    assert all(by_name[name] >= 0 for name in WARNING_SIGNS)
+    assert all(by_name[name] >= 0 for name in warning_signs())
 
 
 def test_logistic_l2_matches_scikit_learn_without_bounds() -> None:
