@@ -10,6 +10,9 @@ from typing import Any, Literal
 
 from factsift.errors import InputError
 
+#: Where a store is: a URL (``sqlite:///file.db``, another registered backend's scheme) or a file path.
+StoreUrl = str | Path
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FETCH_BYTES = 5 * 1024 * 1024
 
@@ -28,7 +31,7 @@ class Options:
     )
     stages: list[str] | None = None
     ratings: Path | None = None
-    db: Path | None = None
+    db: StoreUrl | None = None
     embeddings: bool | str = True
     claims_model: Path | None = None
     fast: bool = False

@@ -23,7 +23,9 @@ def _embeddings_arg(value: str) -> str:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, help="the store (default: $FACTSIFT_DB or the user data dir)")
+    parser.add_argument(
+        "--db", help="the store: a file or URL such as sqlite:///file.db (default: $FACTSIFT_DB or the user data dir)"
+    )
     parser.add_argument(
         "--embeddings",
         type=_embeddings_arg,

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from factsift.errors import InputError
 from factsift.ingest.outlet import host_of
 from factsift.ingest.stage import ingest
 from factsift.model import Report
-from factsift.options import Options
+from factsift.options import Options, StoreUrl
 from factsift.pipeline import registered_stages, run_stages
 from factsift.scoring.datasets import LabelledArticle
 from factsift.scoring.explain import shrink_factor
@@ -67,7 +66,7 @@ def example_of(row: LabelledArticle, report: Report) -> Example:
 
 
 def featurize(
-    rows: list[LabelledArticle], *, db: Path | None = None, fast: bool = True, progress: bool = False
+    rows: list[LabelledArticle], *, db: StoreUrl | None = None, fast: bool = True, progress: bool = False
 ) -> list[Example]:
     """Analyse every row with the evidence stages (fact-checks from ``db``) and return its features.
 
