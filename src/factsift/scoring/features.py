@@ -14,11 +14,7 @@ import math
 
 from factsift.model import FactCheckMatch, Report
 from factsift.signals.registry import risk_signal_names
-
-#: Verdict families the fact-check features use; anything else counts as "other".
-FALSE_VERDICTS = frozenset({"false", "mostly-false", "pants-on-fire", "pants-fire"})
-MIXED_VERDICTS = frozenset({"mixed", "half-true", "mixture"})
-TRUE_VERDICTS = frozenset({"true", "mostly-true"})
+from factsift.vocabulary import VERDICT_FAMILIES
 
 #: A fact-check match at least this close is about the same claim (the factchecks stage's scale, 0–1).
 CLOSE_MATCH = 0.75
@@ -99,15 +95,8 @@ def observed_means(rows: list[dict[str, float]], names: tuple[str, ...]) -> dict
 
 
 def verdict_family(verdict: str) -> str:
-    """``false``, ``mixed``, ``true`` or ``other`` for a fact-check verdict as the factchecks stage spells it."""
-    key = verdict.strip().lower().replace("_", "-").replace(" ", "-")
-    if key in FALSE_VERDICTS:
-        return "false"
-    if key in MIXED_VERDICTS:
-        return "mixed"
-    if key in TRUE_VERDICTS:
-        return "true"
-    return "other"
+    """``false``, ``mixed``, ``true`` or ``other`` for a fact-check verdict (off factsift's scale: ``other``)."""
+    return VERDICT_FAMILIES.get(verdict, "other")
 
 
 def word_count(report: Report) -> int:

@@ -19,16 +19,17 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from factsift.errors import InputError
 from factsift.plugins import PluginError, Registry
 from factsift.sources.build import DATA_DIR, RATINGS_FILE
 from factsift.sources.domains import MalformedDomain, parse_host
 from factsift.sources.keys import table_key
+from factsift.vocabulary import OUTLET_LABELS, OutletLabel
 
-Label = Literal["reliable", "mixed", "unreliable", "unrated"]
-LABELS: tuple[Label, ...] = ("reliable", "mixed", "unreliable", "unrated")
+Label = OutletLabel
+LABELS = OUTLET_LABELS
 OUTLETS_FILE = DATA_DIR / "outlets.json"
 SHIPPED = "shipped"
 
