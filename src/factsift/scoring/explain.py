@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from factsift.ml.logistic import logit, sigmoid
 from factsift.model import Contribution, Report, Risk, RiskModelInfo
 from factsift.scoring.features import (
     CLOSE_MATCH,
@@ -31,7 +32,7 @@ from factsift.scoring.features import (
     word_count,
 )
 from factsift.scoring.prior import prior_shift
-from factsift.scoring.riskmodel import RiskModel, logit, sigmoid
+from factsift.scoring.riskmodel import RiskModel
 from factsift.scoring.textmodel import model_input
 
 #: The decision threshold the benchmark reports accuracy at ("more likely misinformation than not").

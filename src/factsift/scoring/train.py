@@ -48,6 +48,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 from factsift import __version__
+from factsift.ml.logistic import sigmoid
 from factsift.scoring.features import (
     SOURCE_FEATURES,
     TEXT_FEATURE,
@@ -57,7 +58,7 @@ from factsift.scoring.features import (
     warning_signs,
 )
 from factsift.scoring.featurize import Example
-from factsift.scoring.riskmodel import RiskModel, sigmoid
+from factsift.scoring.riskmodel import RiskModel
 from factsift.scoring.textmodel import TextConfig, TextModel, terms
 
 Domain = Literal["dataset", "outlet", "group"]
