@@ -8,6 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+#: The one Hypothesis profile of the suite: examples drawn the same way on every run (no flaky CI), no
+#: per-example deadline and no "too slow" health check (the machine's load must not fail a test).
+settings.register_profile(
+    "factsift", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+)
+settings.load_profile("factsift")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "examples" / "seed-article.txt"
