@@ -34,6 +34,8 @@ class Options:
     db: StoreUrl | None = None
     embeddings: bool | str = True
     claims_model: Path | None = None
+    #: A risk model file of your own (from ``factsift train risk``); None: the shipped one.
+    risk_model: Path | None = None
     fast: bool = False
     #: The share of misinformation in the feed being analysed, if known (e.g. from ``factsift risk base-rate``):
     #: the risk score is moved from the model's assumed base rate to this one.  None keeps the model's.

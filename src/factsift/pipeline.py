@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from factsift import __version__
+from factsift.config import edge_options
 from factsift.errors import FactsiftError
 from factsift.model import Report, StageError
 from factsift.options import Options
 from factsift.plugins import PluginError, Registry
+from factsift.version import __version__
 
 log = logging.getLogger(__name__)
 
@@ -132,12 +134,13 @@ def analyse(
     ``source`` is a URL, a file path or ``"-"`` for stdin; or say exactly what you give with
     ``url=``, ``html=`` or ``text=``.  ``url=`` together with ``html=``/``text=`` names the page's
     address (it sets the outlet) without fetching it: a saved page or a crawled record.
-    Options are the fields of :class:`factsift.options.Options`.
+    Options are the fields of :class:`factsift.options.Options`; those not given come from the
+    environment or the configuration file (:mod:`factsift.config`).
     Raises :class:`factsift.errors.InputError` for input that cannot be analysed.
     """
     from factsift.ingest.stage import ingest
 
-    opts = Options.from_kwargs(**options)
+    opts = Options.from_kwargs(**{**edge_options(os.environ), **options})
     check_stage_names(opts.stages)  # before any work: a misspelt stage is an error, never a silent skip
     started = time.perf_counter()
     report = ingest(source, url=url, html=html, text=text, options=opts)

@@ -51,9 +51,11 @@ def test_seed_article_gets_a_risk_section_that_validates() -> None:
 
 
 def test_stage_uses_a_model_file_given_in_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FACTSIFT_RISK_MODEL", str(tmp_path / "missing.json.gz"))
     with pytest.raises(FileNotFoundError):
-        risk_stage(make_report(), Options())
+        risk_stage(make_report(), Options(risk_model=tmp_path / "missing.json.gz"))
+    monkeypatch.setenv("FACTSIFT_RISK_MODEL", str(tmp_path / "missing.json.gz"))  # read at the edge, by analyse
+    report = factsift.analyse(text=make_report().article.text, stages=["risk"])
+    assert report.risk is None and "missing.json.gz" in report.errors[0].message
 
 
 def test_render_puts_summary_first_and_prints_page_text_verbatim() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from factsift import __version__
+from factsift.config import CONFIG_ENV
 from factsift.errors import FactsiftError
 from factsift.plugins import PluginError, Registry
 
@@ -62,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"factsift {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    parser.add_argument(
+        "--config", type=existing_file, metavar="FILE", help="settings file (default: ./factsift.toml if present)"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     train_parser = subparsers.add_parser("train", help="retrain a shipped model on your own data")
     train = train_parser.add_subparsers(dest="model", metavar="MODEL")
@@ -102,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if args.config is not None:  # the edge: analyses here, and the workers and servers started, read it
+        os.environ[CONFIG_ENV] = str(args.config.resolve())
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         return usage(parser)
