@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Generic, TypeVar
@@ -101,6 +101,14 @@ class Registry(Generic[T]):
         self._items[name] = item
         self._origins[name] = origin
         return item
+
+    def decorator(self, name: str) -> Callable[[T], T]:
+        """A decorator registering the decorated function itself as ``name`` (for kinds whose plugin is a function)."""
+
+        def register(fn: T) -> T:
+            return self.add(name, fn, getattr(fn, "__module__", "?"))
+
+        return register
 
     def remove(self, name: str) -> None:
         """Forget ``name`` (for tests and for a plugin that replaces itself)."""

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from factsift.scoring.datasets import LabelledArticle
@@ -16,6 +17,7 @@ from factsift.scoring.featurize import Example
 from factsift.scoring.riskmodel import read_model
 from factsift.scoring.textmodel import TextConfig
 from factsift.scoring.train import (
+    CrossFit,
     FitCache,
     FitConfig,
     cross_fit,
@@ -193,12 +195,17 @@ def _relabel(examples: list[Example], dataset: str, flip: bool) -> list[Example]
     return out
 
 
+def _with_beta_flipped(examples: list[Example], config: FitConfig) -> tuple[CrossFit, CrossFit, npt.NDArray[np.bool_]]:
+    """Cross-fitted scores with dataset beta's labels as they are and flipped, and which examples are beta's."""
+    _, honest = cross_fit(examples, config, FitCache())
+    _, flipped = cross_fit(_relabel(examples, "beta", True), config, FitCache())
+    return honest, flipped, np.array([e.article.dataset == "beta" for e in examples])
+
+
 def test_cross_fitting_never_scores_a_dataset_with_a_model_that_saw_its_labels() -> None:
     examples = synthetic(180)
     config = replace(CONFIG, text_held_out="dataset", calibration_held_out="dataset")
-    _, honest = cross_fit(examples, config, FitCache())
-    _, flipped = cross_fit(_relabel(examples, "beta", True), config, FitCache())
-    beta = np.array([e.article.dataset == "beta" for e in examples])
+    honest, flipped, beta = _with_beta_flipped(examples, config)
     assert honest.text is not None and flipped.text is not None
     assert np.allclose(honest.text[beta], flipped.text[beta])  # beta's own labels never reach its text scores
     assert not np.allclose(honest.text[~beta], flipped.text[~beta])  # the others' text models did learn from beta
@@ -212,9 +219,7 @@ def test_cross_fitting_never_scores_a_dataset_with_a_model_that_saw_its_labels()
 def test_in_domain_cross_fitting_does_use_the_same_dataset() -> None:
     examples = synthetic(180)
     config = replace(CONFIG, text_held_out="group", calibration_held_out="group")
-    _, honest = cross_fit(examples, config, FitCache())
-    _, flipped = cross_fit(_relabel(examples, "beta", True), config, FitCache())
-    beta = np.array([e.article.dataset == "beta" for e in examples])
+    honest, flipped, beta = _with_beta_flipped(examples, config)
     assert not np.allclose(honest.log_odds[beta], flipped.log_odds[beta])
 
 

@@ -50,11 +50,7 @@ COMMANDS: Registry[AddCommands] = Registry("command")
 
 def cli_commands(name: str) -> Callable[[AddCommands], AddCommands]:
     """Register ``fn(commands)``, which adds a group of subcommands called ``name``, to the command line."""
-
-    def register(fn: AddCommands) -> AddCommands:
-        return COMMANDS.add(name, fn, fn.__module__)
-
-    return register
+    return COMMANDS.decorator(name)
 
 
 def build_parser() -> argparse.ArgumentParser:

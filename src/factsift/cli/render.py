@@ -24,11 +24,7 @@ SECTIONS: Registry[Section] = Registry("section")
 
 def report_section(name: str) -> Callable[[Section], Section]:
     """Register ``fn(report)`` as the terminal report's section called ``name``."""
-
-    def register(fn: Section) -> Section:
-        return SECTIONS.add(name, fn, fn.__module__)
-
-    return register
+    return SECTIONS.decorator(name)
 
 
 def _shorten(text: str, width: int = 90) -> str:

@@ -112,11 +112,7 @@ STORE_BACKENDS: Registry[OpenStore] = Registry("store backend")
 
 def store_backend(scheme: str) -> Callable[[OpenStore], OpenStore]:
     """Register ``open(location, create)`` as the backend of ``scheme://`` store URLs."""
-
-    def register(fn: OpenStore) -> OpenStore:
-        return STORE_BACKENDS.add(scheme, fn, fn.__module__)
-
-    return register
+    return STORE_BACKENDS.decorator(scheme)
 
 
 def parse_store_url(db: StoreUrl | None) -> tuple[str, str]:
