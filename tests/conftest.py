@@ -50,7 +50,7 @@ def example_plugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         registry.load()  # factsift's own first, so the plugin's come after them
     monkeypatch.syspath_prepend(str(PLUGIN_DIR))
     shipped_table.cache_clear()
-    loaded = plugins.load_entry_points()
+    loaded = plugins.load_entry_points(rescan=True)
     assert loaded == ["factsift_example_plugin"]
     yield loaded[0]
     for registry in registries:

@@ -167,14 +167,22 @@ def import_plugin_module(module: str, what: str) -> None:
         raise PluginError(f"{what} {module} could not be imported: {type(exc).__name__}: {exc}") from exc
 
 
-_ENTRY_POINTS_LOCK = threading.Lock()
+_ENTRY_POINTS_LOCK = threading.RLock()  # re-entrant: a plugin module may ask a registry while it loads
 _LOADED_ENTRY_POINTS: set[str] = set()
+_SCANNED = False
 
 
-def load_entry_points() -> list[str]:
-    """Import every module named in the ``factsift.plugins`` entry-point group not imported yet; their values."""
+def load_entry_points(*, rescan: bool = False) -> list[str]:
+    """Import the modules named in the ``factsift.plugins`` entry-point group not imported yet; their names.
+
+    The installed distributions are scanned once per process (a scan takes tens of milliseconds);
+    ``rescan=True`` looks again, for a distribution installed since.
+    """
+    global _SCANNED
     loaded: list[str] = []
     with _ENTRY_POINTS_LOCK:
+        if _SCANNED and not rescan:
+            return loaded
         for point in entry_points(group=ENTRY_POINT_GROUP):
             if point.value in _LOADED_ENTRY_POINTS:
                 continue
@@ -183,4 +191,5 @@ def load_entry_points() -> list[str]:
             _LOADED_ENTRY_POINTS.add(point.value)
             loaded.append(point.value)
             log.info("loaded factsift plugin %s (%s)", point.name, point.value)
+        _SCANNED = True  # only once every plugin imported: a broken one keeps raising, never skipped
     return loaded
