@@ -19,9 +19,12 @@ import dataclasses
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from factsift.errors import InputError
+
+if TYPE_CHECKING:
+    from factsift.options import Options
 
 #: Where ``factsift --config FILE`` is passed on (batch workers and servers inherit it).
 CONFIG_ENV = "FACTSIFT_CONFIG"
@@ -67,3 +70,12 @@ def edge_options(environ: Mapping[str, str]) -> dict[str, Any]:
         if value:
             options[name] = Path(value).expanduser() if name in PATH_OPTIONS else value
     return options
+
+
+def options_at_edge(**given: Any) -> Options:
+    """Options for one analysis: ``given`` over the environment's and the configuration file's."""
+    import os
+
+    from factsift.options import Options
+
+    return Options.from_kwargs(**{**edge_options(os.environ), **given})

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from factsift.config import edge_options
+from factsift.config import options_at_edge
 from factsift.errors import FactsiftError
 from factsift.model import Report, StageError
 from factsift.options import Options
@@ -140,7 +139,7 @@ def analyse(
     """
     from factsift.ingest.stage import ingest
 
-    opts = Options.from_kwargs(**{**edge_options(os.environ), **options})
+    opts = options_at_edge(**options)
     check_stage_names(opts.stages)  # before any work: a misspelt stage is an error, never a silent skip
     started = time.perf_counter()
     report = ingest(source, url=url, html=html, text=text, options=opts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
+from factsift.config import options_at_edge
 from factsift.errors import InputError
 from factsift.ingest.outlet import host_of
 from factsift.ingest.stage import ingest
@@ -72,7 +73,7 @@ def featurize(
 
     Rows that ingest rejects (no article text left after cleaning) are skipped.
     """
-    options = Options(stages=evidence_stages(), db=db, fast=fast)
+    options = options_at_edge(stages=evidence_stages(), db=db, fast=fast)
     examples = []
     for index, row in enumerate(rows, 1):
         try:
