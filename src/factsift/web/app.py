@@ -22,6 +22,7 @@ from factsift.web.problems import Problem, problem_response
 from factsift.web.ratelimit import RateLimitMiddleware
 from factsift.web.settings import ServerSettings
 from factsift.web.store import AnalysisStore
+from factsift.watch.web import router as watch_router
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     _install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(watch_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", tags=["health"], summary="Liveness and store check")
