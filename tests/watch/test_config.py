@@ -57,4 +57,11 @@ def test_mistakes_are_clear_errors(tmp_path: Path, text: str, message: str) -> N
 
 
 def test_durations() -> None:
-    assert [parse_duration(v, "x") for v in (90, "30s", "15m", "24h", "7d", "1.5h")] == [90, 30, 900, 86400, 604800, 5400]
+    assert [parse_duration(v, "x") for v in (90, "30s", "15m", "24h", "7d", "1.5h")] == [
+        90,
+        30,
+        900,
+        86400,
+        604800,
+        5400,
+    ]

@@ -38,7 +38,9 @@ JSON_FEED = json.dumps(
     {
         "version": "https://jsonfeed.org/version/1.1",
         "title": "JSON",
-        "items": [{"id": "1", "url": "https://json.example/1", "title": "One", "date_published": "2024-12-03T10:00:00Z"}],
+        "items": [
+            {"id": "1", "url": "https://json.example/1", "title": "One", "date_published": "2024-12-03T10:00:00Z"}
+        ],
     }
 ).encode()
 

@@ -16,8 +16,8 @@ from werkzeug import Request, Response
 
 from .conftest import article_html, rss
 
-ARTICLES = 24
-KILL_AT_REQUEST = 10
+ARTICLES = 12
+KILL_AT_REQUEST = 6
 
 
 def _run(config: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:

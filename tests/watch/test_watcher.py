@@ -84,7 +84,9 @@ def test_rate_limited_feed_waits_for_retry_after_and_bad_feeds_do_not_stop_other
 ) -> None:
     base = httpserver.url_for("")
     httpserver.expect_request("/busy.xml").respond_with_data("slow down", status=429, headers={"Retry-After": "120"})
-    httpserver.expect_request("/broken.xml").respond_with_data("<rss><channel><item><title>cut", content_type="text/xml")
+    httpserver.expect_request("/broken.xml").respond_with_data(
+        "<rss><channel><item><title>cut", content_type="text/xml"
+    )
     httpserver.expect_request("/good.xml").respond_with_data(rss(base.rstrip("/"), ["/ok/1"]), content_type="text/xml")
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     httpserver.expect_request("/ok/1").respond_with_data(article_html(5), content_type="text/html")

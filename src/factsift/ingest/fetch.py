@@ -129,15 +129,15 @@ def fetch(
             try:
                 with client.stream("GET", current) as response:
                     _check_peer(response, host, allow_private=allow_private)
+                    media, charset = _content_type(response)
+                    if response.status_code == 304:
+                        return FetchedPage(current, b"", media, charset, 304, dict(response.headers))
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:
                             raise InputError(f"{current} redirects without a Location header")
                         current = urljoin(current, location)
                         continue
-                    media, charset = _content_type(response)
-                    if response.status_code == 304:
-                        return FetchedPage(current, b"", media, charset, 304, dict(response.headers))
                     if response.status_code >= 400:
                         raise HTTPStatusError(
                             f"{current} answered HTTP {response.status_code} {response.reason_phrase}",
@@ -153,7 +153,9 @@ def fetch(
                             raise FetchRefused(f"{current} is larger than the {max_bytes // (1024 * 1024)} MB limit")
                         if time.monotonic() > deadline:
                             raise InputError(f"fetching {current} took longer than {timeout:g} s")
-                    return FetchedPage(current, bytes(body), media, charset, response.status_code, dict(response.headers))
+                    return FetchedPage(
+                        current, bytes(body), media, charset, response.status_code, dict(response.headers)
+                    )
             except httpx.TimeoutException as exc:
                 raise InputError(f"fetching {current} timed out") from exc
             except httpx.HTTPError as exc:

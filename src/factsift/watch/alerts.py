@@ -37,7 +37,9 @@ def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keywords) + r")\b", re.I)
 
 
-def evaluate(rule: RuleConfig, report: dict[str, Any], group_id: str, match_count: Callable[[str], int]) -> Match | None:
+def evaluate(
+    rule: RuleConfig, report: dict[str, Any], group_id: str, match_count: Callable[[str], int]
+) -> Match | None:
     """Whether ``rule`` fires on ``report`` (every condition it sets must hold), and why.
 
     ``match_count(review_id)`` is how many archived articles matched that fact-check, this one included.
@@ -61,7 +63,7 @@ def evaluate(rule: RuleConfig, report: dict[str, Any], group_id: str, match_coun
         if not wanted:
             return None
         best = wanted[0]
-        reasons.append(f"matches a fact-check rated {best.get('verdict')}: \"{best.get('claim_reviewed')}\"")
+        reasons.append(f'matches a fact-check rated {best.get("verdict")}: "{best.get("claim_reviewed")}"')
     source = report.get("source") or {}
     if rule.outlet_labels:
         if source.get("label") not in rule.outlet_labels:
@@ -82,7 +84,7 @@ def evaluate(rule: RuleConfig, report: dict[str, Any], group_id: str, match_coun
             return None
         count, review = max(recurring)
         claim = next(m.get("claim_reviewed") for m in matches if m.get("review_id") == review)
-        reasons.append(f"a fact-checked claim seen {count} times: \"{claim}\"")
+        reasons.append(f'a fact-checked claim seen {count} times: "{claim}"')
         story = f"factcheck:{review}"
     return Match(reasons=reasons, story=story)
 
@@ -125,4 +127,3 @@ def raise_alerts(
         }
         alerts.append(Alert(id=identifier, rule=rule.name, story=match.story, payload=payload))
     return alerts
-

@@ -21,7 +21,9 @@ def db_path(value: str) -> Path:
     if value.startswith("sqlite:///"):
         return Path(value.removeprefix("sqlite://"))
     if "://" in value:
-        raise argparse.ArgumentTypeError(f"only SQLite stores are supported for now (a path or sqlite:///…), not {value}")
+        raise argparse.ArgumentTypeError(
+            f"only SQLite stores are supported for now (a path or sqlite:///…), not {value}"
+        )
     return Path(value)
 
 

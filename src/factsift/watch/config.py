@@ -90,7 +90,7 @@ class WatchConfig:
         return options
 
 
-_TOP_KEYS = {"watch", "feeds", "opml", "rules", "sinks"}
+_TOP_KEYS = {"watch", "feeds", "rules", "sinks"}
 _WATCH_KEYS = {
     "db",
     "interval",
@@ -106,6 +106,7 @@ _WATCH_KEYS = {
     "dedup_window",
     "base_url",
     "user_agent",
+    "opml",
 }
 _RULE_KEYS = {"name", "risk_at_least", "min_score", "factcheck_verdicts", "outlet_labels", "keywords", "repeated"}
 SINK_KINDS = ("jsonl", "webhook", "smtp")
@@ -140,7 +141,9 @@ def _rule(table: dict[str, Any], number: int) -> RuleConfig:
     verdicts = _strings(table.get("factcheck_verdicts", []), f"{where}.factcheck_verdicts")
     unknown = sorted(set(verdicts) - set(VERDICTS))
     if unknown:
-        raise InputError(f"{where}.factcheck_verdicts: unknown verdict(s) {', '.join(unknown)} (known: {', '.join(VERDICTS)})")
+        raise InputError(
+            f"{where}.factcheck_verdicts: unknown verdict(s) {', '.join(unknown)} (known: {', '.join(VERDICTS)})"
+        )
     rule = RuleConfig(
         name=str(table.get("name") or f"rule-{number + 1}"),
         risk_at_least=risk,
@@ -205,7 +208,7 @@ def load_config(path: Path | None) -> WatchConfig:
             raise InputError(f"feeds[{number}] needs a url")
         interval = parse_duration(feed["interval"], f"feeds[{number}].interval") if "interval" in feed else None
         config.feeds.append(FeedConfig(feed["url"].strip(), feed.get("name"), interval))
-    config.opml = [path.parent / p for p in _strings(data.get("opml", []), "opml")]
+    config.opml = [path.parent / p for p in _strings(watch.get("opml", []), "watch.opml")]
     config.rules = [_rule(table, n) for n, table in enumerate(data.get("rules", []))]
     config.sinks = [_sink(table, n) for n, table in enumerate(data.get("sinks", []))]
     for option in (s.options for s in config.sinks if s.kind == "jsonl"):

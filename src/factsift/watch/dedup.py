@@ -15,6 +15,8 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 64
+#: The hashing scheme of stored signatures (named, so a datasketch upgrade cannot silently change it).
+SCHEME = "affine32"
 SHINGLE_WORDS = 4
 _WORD = re.compile(r"\w+")
 
@@ -23,7 +25,7 @@ def signature(text: str) -> MinHash:
     """The MinHash of ``text``'s word 4-grams (lower-cased)."""
     words = _WORD.findall(text.lower())
     shingles = [" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(max(1, len(words) - SHINGLE_WORDS + 1))]
-    minhash = MinHash(num_perm=NUM_PERM)
+    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     minhash.update_batch(shingles)
     return minhash
 
@@ -35,7 +37,7 @@ def to_bytes(minhash: MinHash) -> bytes:
 
 def from_bytes(data: bytes) -> MinHash:
     """A stored signature back as a MinHash."""
-    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64).copy())
+    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64).copy(), scheme=SCHEME)
 
 
 class NearDuplicates:

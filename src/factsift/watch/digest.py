@@ -168,7 +168,7 @@ def render_digest(digest: Digest, fmt: str) -> str:
                 parts.append(
                     f"<li>{html.escape(claim.text)} <small>({html.escape(', '.join(claim.outlets))}; "
                     f"{html.escape(claim.outlet_label or 'unrated')}{note}) "
-                    f"<a href=\"/a/{html.escape(claim.article_id)}\">analysis</a></small></li>"
+                    f'<a href="/a/{html.escape(claim.article_id)}">analysis</a></small></li>'
                 )
             parts.append("</ol>")
         return "\n".join(parts) + "\n"
@@ -182,5 +182,5 @@ def render_digest(digest: Digest, fmt: str) -> str:
             lines.append(f"    {', '.join(claim.outlets)} ({claim.outlet_label or 'unrated'}) /a/{claim.article_id}")
             if claim.factcheck:
                 check = claim.factcheck
-                lines.append(f"    fact-check: {check['verdict']} — \"{check['claim_reviewed']}\" ({check['publisher']})")
+                lines.append(f'    fact-check: {check["verdict"]} — "{check["claim_reviewed"]}" ({check["publisher"]})')
     return "\n".join(lines) + "\n"

@@ -47,7 +47,7 @@ def retry_after(headers: dict[str, str], now: float) -> float | None:
     if value.isdigit():
         return now + float(value)
     try:
-        return parsedate_to_datetime(value).timestamp()
+        return float(parsedate_to_datetime(value).timestamp())
     except (TypeError, ValueError):
         return None
 
@@ -55,7 +55,7 @@ def retry_after(headers: dict[str, str], now: float) -> float | None:
 def backoff_until(now: float, failures: int, base: float, asked: float | None) -> float:
     """When to try again after ``failures`` failures in a row: base × 2^(failures-1), at least what the
     server asked, at most :data:`MAX_BACKOFF`."""
-    wait = min(MAX_BACKOFF, base * 2 ** max(0, failures - 1))
+    wait = min(MAX_BACKOFF, base * 2.0 ** max(0, failures - 1))
     if asked is not None:
         wait = max(wait, min(MAX_BACKOFF, asked - now))
     return now + wait
@@ -117,7 +117,10 @@ class PoliteFetcher:
                     now = time.time()
                     failures = self._busy_until.get(host, (0.0, 0))[1] + 1
                     asked = retry_after(exc.headers, now)
-                    self._busy_until[host] = (backoff_until(now, failures, self.settings.error_backoff, asked), failures)
+                    self._busy_until[host] = (
+                        backoff_until(now, failures, self.settings.error_backoff, asked),
+                        failures,
+                    )
                 raise
             finally:
                 self._next_slot[host] = time.monotonic() + self.settings.per_host_interval
@@ -137,17 +140,28 @@ class PoliteFetcher:
         """An article page, if robots.txt allows it."""
         if not self.allowed_by_robots(url):
             raise RobotsDisallowed(f"robots.txt of {host_of(url)} does not allow fetching {url}")
-        return self._get(url, headers=None, types=("text/html", "application/xhtml+xml", "text/plain"), max_bytes=self.settings.max_bytes)
+        return self._get(
+            url,
+            headers=None,
+            types=("text/html", "application/xhtml+xml", "text/plain"),
+            max_bytes=self.settings.max_bytes,
+        )
 
     def allowed_by_robots(self, url: str) -> bool:
         """Whether robots.txt lets our user agent fetch ``url`` (read once per origin; a missing file allows all,
         a host that cannot serve it now is tried again later)."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
+        with self._host_lock("robots " + origin):  # one fetch of robots.txt per origin, even from many threads
+            return self._robots_allow(origin, url)
+
+    def _robots_allow(self, origin: str, url: str) -> bool:
         if origin not in self._robots:
             parser: urllib.robotparser.RobotFileParser | None = urllib.robotparser.RobotFileParser()
             try:
-                page = self._get(origin + "/robots.txt", headers=None, types=("text/plain",), max_bytes=ROBOTS_MAX_BYTES)
+                page = self._get(
+                    origin + "/robots.txt", headers=None, types=("text/plain",), max_bytes=ROBOTS_MAX_BYTES
+                )
                 assert parser is not None
                 parser.parse(page.body.decode("utf-8", "replace").splitlines())
             except HTTPStatusError as exc:

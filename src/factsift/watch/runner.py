@@ -27,7 +27,7 @@ from factsift.watch.alerts import raise_alerts
 from factsift.watch.analysis import Analyser
 from factsift.watch.config import WatchConfig
 from factsift.watch.dedup import NearDuplicates, from_bytes, signature, to_bytes
-from factsift.watch.feeds import FeedError, parse_feed
+from factsift.watch.feeds import parse_feed
 from factsift.watch.fetcher import FetchSettings, HostBusy, PoliteFetcher, RobotsDisallowed, backoff_until, retry_after
 from factsift.watch.sinks import Sink, build_sink, deliver_pending, run_dispatcher
 from factsift.watch.store import ArchivedArticle, FeedState, PendingItem, SQLiteArchiveStore
@@ -165,11 +165,13 @@ class Watcher:
     def poll_feeds(self, summary: CycleSummary) -> None:
         """Poll every feed that is due, ``fetch_threads`` at a time."""
         self.sync_feeds()
+        polled: set[str] = set()
         for _round in range(3):  # the feeds a sitemap index lists are due at once (three levels at most)
             now = time.time()
-            due = [f for f in self.store.feeds() if f.next_poll <= now]
+            due = [f for f in self.store.feeds() if f.next_poll <= now and f.url not in polled]
             if not due:
                 return
+            polled.update(f.url for f in due)
             summary.feeds_polled += len(due)
             with ThreadPoolExecutor(self.config.fetch_threads) as pool:
                 list(pool.map(lambda feed: self._poll(feed, summary), due))
@@ -286,7 +288,7 @@ class Watcher:
         self.process_items(summary, stop)
         deadline = time.monotonic() + deliver_for
         while time.monotonic() < deadline:
-            sent, failed = deliver_pending(self.store, self.sinks)
+            sent, _failed = deliver_pending(self.store, self.sinks)
             summary.alerts_sent += sent
             if not sent:
                 break

@@ -436,8 +436,10 @@ class SQLiteArchiveStore:
             " ORDER BY a.fetched DESC",
             (since,),
         )
-        for *fields, report in rows:
-            yield ArchivedRow(*fields, report=json.loads(report))
+        for identifier, url, feed, outlet, label, title, published, fetched, risk, group, report in rows:
+            yield ArchivedRow(
+                identifier, url, feed, outlet, label, title, published, fetched, risk, group, json.loads(report)
+            )
 
     def matches(self, since: float = 0.0) -> list[tuple[str, str, float, float]]:
         """(review id, article id, fetched, score) of every fact-check match since ``since``, oldest first."""

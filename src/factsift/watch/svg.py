@@ -8,7 +8,10 @@ from html import escape
 def bar_chart(points: list[tuple[str, int]], *, width: int = 640, height: int = 160, title: str = "") -> str:
     """A bar chart of (label, count) points as an inline ``<svg>`` element (labels escaped)."""
     if not points:
-        return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="40" role="img"><title>{escape(title)}</title><text x="4" y="24">no data</text></svg>'
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="40" role="img">'
+            f'<title>{escape(title)}</title><text x="4" y="24">no data</text></svg>'
+        )
     top = max(count for _, count in points) or 1
     plot_height = height - 30
     step = width / len(points)

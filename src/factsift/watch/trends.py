@@ -53,7 +53,10 @@ def _day(moment: float) -> str:
 def _days(first: str, last: str, counts: Counter[str]) -> list[tuple[str, int]]:
     start, end = date.fromisoformat(first), date.fromisoformat(last)
     span = (end - start).days
-    return [((start + timedelta(days=d)).isoformat(), counts[(start + timedelta(days=d)).isoformat()]) for d in range(span + 1)]
+    return [
+        ((start + timedelta(days=d)).isoformat(), counts[(start + timedelta(days=d)).isoformat()])
+        for d in range(span + 1)
+    ]
 
 
 def build_trends(store: SQLiteArchiveStore, factcheck_db: Path, *, since_seconds: float | None = None) -> list[Trend]:

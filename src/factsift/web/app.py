@@ -16,13 +16,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from factsift import __version__
 from factsift.pipeline import registered_stages
+from factsift.watch.web import router as watch_router
 from factsift.web import api, pages
 from factsift.web.bodylimit import BodyLimitMiddleware
 from factsift.web.problems import Problem, problem_response
 from factsift.web.ratelimit import RateLimitMiddleware
 from factsift.web.settings import ServerSettings
 from factsift.web.store import AnalysisStore
-from factsift.watch.web import router as watch_router
 
 log = logging.getLogger(__name__)
 

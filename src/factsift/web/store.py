@@ -153,7 +153,9 @@ class AnalysisStore:
         """
         summary = summarise(report, secrets.token_urlsafe(12))
         with self._connect() as conn:
-            insert_analysis(conn, summary, report_json if report_json is not None else json.dumps(report, ensure_ascii=False))
+            insert_analysis(
+                conn, summary, report_json if report_json is not None else json.dumps(report, ensure_ascii=False)
+            )
         return summary
 
     def get(self, analysis_id: str) -> Stored | None:
