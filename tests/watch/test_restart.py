@@ -17,7 +17,7 @@ from werkzeug import Request, Response
 from .conftest import article_html, rss
 
 ARTICLES = 12
-KILL_AT_REQUEST = 6
+KILL_AT_REQUEST = 10
 
 
 def _run(config: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:

@@ -6,8 +6,10 @@ into the host's network.  Every redirect hop is checked again.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
+import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,6 +43,14 @@ class HTTPStatusError(InputError):
         super().__init__(message)
         self.status = status
         self.headers = dict(headers)
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context for every fetch: loading the CA bundle anew costs more than a whole local request."""
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _address_is_public(address: str) -> bool:
@@ -122,7 +132,7 @@ def fetch(
     limits = httpx.Timeout(timeout, connect=min(timeout, 5.0))
     headers = {"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.8"}
     headers.update(request_headers or {})
-    with httpx.Client(follow_redirects=False, timeout=limits, headers=headers) as client:
+    with httpx.Client(follow_redirects=False, timeout=limits, headers=headers, verify=_tls_context()) as client:
         for _hop in range(MAX_REDIRECTS + 1):
             host, port = validate_url(current)
             check_host(host, port, allow_private=allow_private)

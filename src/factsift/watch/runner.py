@@ -239,9 +239,10 @@ class Watcher:
         article.alerts = [alert for alert in alerts if not self.store.alert_exists(alert.id)]
         return self.store.archive(article)
 
-    def _process_batch(self, items: list[PendingItem], summary: CycleSummary) -> None:
-        with ThreadPoolExecutor(self.config.fetch_threads) as pool:
-            pages = list(pool.map(lambda item: self._fetch(item, summary), items))
+    def _analyse_and_archive(
+        self, items: list[PendingItem], pages: list[FetchedPage | None], summary: CycleSummary
+    ) -> None:
+        """Analyse the fetched pages of a batch and archive each report (or put the item off)."""
         fetched_at = time.time()
         ready = [(item, page) for item, page in zip(items, pages, strict=True) if page is not None]
         records = [
@@ -269,17 +270,35 @@ class Watcher:
             if self._archive(item, report, report_json, fetched_at):
                 summary.archived += 1
 
+    def _next_batch(self, budget: int, fetching: list[PendingItem]) -> list[PendingItem]:
+        """The next pending items to work on, leaving out those being fetched already."""
+        size = min(BATCH_PER_THREAD * self.config.fetch_threads, budget)
+        if size <= 0:
+            return []
+        busy = {item.key for item in fetching}
+        return [i for i in self.store.pending_items(time.time(), size + len(busy)) if i.key not in busy][:size]
+
     def process_items(self, summary: CycleSummary, stop: threading.Event | None = None) -> None:
-        """Fetch, analyse and archive pending items, at most ``max_articles_per_cycle`` of them."""
+        """Fetch, analyse and archive pending items, at most ``max_articles_per_cycle`` of them.
+
+        The next batch is fetched while the current one is analysed, so the analysis never waits for the network.
+        """
         budget = self.config.max_articles_per_cycle
-        with tqdm(total=None, unit="article", disable=not self.progress, file=sys.stderr, dynamic_ncols=True) as bar:
-            while budget > 0 and not (stop is not None and stop.is_set()):
-                items = self.store.pending_items(time.time(), min(BATCH_PER_THREAD * self.config.fetch_threads, budget))
-                if not items:
-                    break
-                budget -= len(items)
-                self._process_batch(items, summary)
-                bar.update(len(items))
+        with (
+            tqdm(total=None, unit="article", disable=not self.progress, file=sys.stderr, dynamic_ncols=True) as bar,
+            ThreadPoolExecutor(self.config.fetch_threads) as pool,
+        ):
+            batch = self._next_batch(budget, [])
+            fetching = [pool.submit(self._fetch, item, summary) for item in batch]
+            while batch:
+                pages = [future.result() for future in fetching]
+                budget -= len(batch)
+                stopping = stop is not None and stop.is_set()
+                following = [] if stopping else self._next_batch(budget, batch)
+                fetching = [pool.submit(self._fetch, item, summary) for item in following]
+                self._analyse_and_archive(batch, pages, summary)
+                bar.update(len(batch))
+                batch = following
 
     def run_once(self, stop: threading.Event | None = None, *, deliver_for: float = 30.0) -> CycleSummary:
         """One cycle: poll what is due, process new items, then try to deliver alerts for up to ``deliver_for`` s."""

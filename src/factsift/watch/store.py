@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -251,6 +252,7 @@ class SQLiteArchiveStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=30000")
         self._db.executescript(_SCHEMA)
+        self._lock = threading.RLock()  # the watcher's fetch threads share this connection
 
     def close(self) -> None:
         """Close the connection."""
@@ -258,13 +260,19 @@ class SQLiteArchiveStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """All rows of one query, under the connection's lock."""
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
 
     def add_feed(self, url: str, *, name: str | None, interval: float | None, parent: str | None = None) -> None:
         """Know a feed; a configured feed's name and interval are updated, its state kept."""
@@ -277,10 +285,10 @@ class SQLiteArchiveStore:
 
     def feeds(self) -> list[FeedState]:
         """Every known feed, in the order they were added."""
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT url, name, parent, interval, etag, last_modified, last_poll, next_poll, failures, error, kind,"
             " items FROM watch_feeds ORDER BY rowid"
-        ).fetchall()
+        )
         return [FeedState(*row) for row in rows]
 
     _POLL_FIELDS = frozenset({"etag", "last_modified", "last_poll", "next_poll", "failures", "error", "kind", "items"})
@@ -306,11 +314,11 @@ class SQLiteArchiveStore:
 
     def pending_items(self, now: float, limit: int) -> list[PendingItem]:
         """Items due for fetching and analysis, oldest first."""
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT key, url, feed, title, published, attempts FROM watch_items WHERE state = 'new' AND next_try <= ?"
             " ORDER BY found, rowid LIMIT ?",
             (now, limit),
-        ).fetchall()
+        )
         return [PendingItem(*row) for row in rows]
 
     def defer_item(self, key: str, *, reason: str, next_try: float, final_state: str | None = None) -> None:
@@ -364,7 +372,7 @@ class SQLiteArchiveStore:
         return True
 
     def _queue_alerts(self, db: sqlite3.Connection, alerts: list[Alert], article_id: str, now: float) -> None:
-        sinks = [row[0] for row in db.execute("SELECT value FROM watch_sinks").fetchall()] if alerts else []
+        sinks = [row[0] for row in db.execute("SELECT value FROM watch_sinks")] if alerts else []
         for alert in alerts:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO watch_alerts (id, rule, story, article_id, created, payload)"
@@ -385,7 +393,7 @@ class SQLiteArchiveStore:
 
     def signatures(self, since: float) -> Iterator[tuple[str, str, float, bytes]]:
         """(article id, group id, fetched, signature) of recent articles, oldest first."""
-        yield from self._db.execute(
+        yield from self._read(
             "SELECT id, group_id, fetched, signature FROM watch_articles WHERE fetched >= ? AND signature IS NOT NULL"
             " ORDER BY fetched",
             (since,),
@@ -393,27 +401,27 @@ class SQLiteArchiveStore:
 
     def group_outlets(self, group_id: str) -> list[str]:
         """The distinct outlets of a near-duplicate group, first seen first."""
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT outlet FROM watch_articles WHERE group_id = ? GROUP BY outlet ORDER BY min(fetched)", (group_id,)
-        ).fetchall()
+        )
         return [row[0] for row in rows if row[0]]
 
     def match_count(self, review_id: str) -> int:
         """How many archived articles matched ``review_id``."""
-        (count,) = self._db.execute("SELECT count(*) FROM watch_matches WHERE review_id = ?", (review_id,)).fetchone()
+        ((count,),) = self._read("SELECT count(*) FROM watch_matches WHERE review_id = ?", (review_id,))
         return int(count)
 
     def alert_exists(self, alert_id: str) -> bool:
         """Whether ``alert_id`` was raised already."""
-        return self._db.execute("SELECT 1 FROM watch_alerts WHERE id = ?", (alert_id,)).fetchone() is not None
+        return bool(self._read("SELECT 1 FROM watch_alerts WHERE id = ?", (alert_id,)))
 
     def pending_deliveries(self, now: float, limit: int) -> list[Delivery]:
         """Deliveries due now, oldest alert first."""
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT d.alert_id, d.sink, d.attempts, a.payload FROM watch_deliveries d JOIN watch_alerts a"
             " ON a.id = d.alert_id WHERE d.state = 'pending' AND d.next_try <= ? ORDER BY a.created, a.rowid LIMIT ?",
             (now, limit),
-        ).fetchall()
+        )
         return [Delivery(alert_id, sink, attempts, json.loads(payload)) for alert_id, sink, attempts, payload in rows]
 
     def delivery_done(self, alert_id: str, sink: str, *, error: str | None, next_try: float | None) -> None:
@@ -429,24 +437,29 @@ class SQLiteArchiveStore:
     # Reading, for the digest, the trends and the pages.
 
     def articles_since(self, since: float) -> Iterator[ArchivedRow]:
-        """Archived articles fetched since ``since``, with their reports, newest first."""
-        rows = self._db.execute(
-            "SELECT a.id, a.url, a.feed, a.outlet, a.outlet_label, a.title, a.published, a.fetched, a.risk_label,"
-            " a.group_id, w.report FROM watch_articles a JOIN web_analyses w ON w.id = a.id WHERE a.fetched >= ?"
-            " ORDER BY a.fetched DESC",
-            (since,),
-        )
-        for identifier, url, feed, outlet, label, title, published, fetched, risk, group, report in rows:
-            yield ArchivedRow(
-                identifier, url, feed, outlet, label, title, published, fetched, risk, group, json.loads(report)
+        """Archived articles fetched since ``since``, with their reports, newest first (streamed from a
+        connection of its own, so a long period is never held in memory at once)."""
+        reader = sqlite3.connect(self.path, timeout=30)
+        try:
+            rows = reader.execute(
+                "SELECT a.id, a.url, a.feed, a.outlet, a.outlet_label, a.title, a.published, a.fetched, a.risk_label,"
+                " a.group_id, w.report FROM watch_articles a JOIN web_analyses w ON w.id = a.id WHERE a.fetched >= ?"
+                " ORDER BY a.fetched DESC",
+                (since,),
             )
+            for identifier, url, feed, outlet, label, title, published, fetched, risk, group, report in rows:
+                yield ArchivedRow(
+                    identifier, url, feed, outlet, label, title, published, fetched, risk, group, json.loads(report)
+                )
+        finally:
+            reader.close()
 
     def matches(self, since: float = 0.0) -> list[tuple[str, str, float, float]]:
         """(review id, article id, fetched, score) of every fact-check match since ``since``, oldest first."""
-        return self._db.execute(
+        return self._read(
             "SELECT review_id, article_id, fetched, score FROM watch_matches WHERE fetched >= ? ORDER BY fetched",
             (since,),
-        ).fetchall()
+        )
 
     def article_rows(self, ids: Sequence[str]) -> dict[str, tuple[str, str | None, str | None, str | None]]:
         """(url, title, outlet, outlet label) of the given archived articles."""
@@ -454,7 +467,7 @@ class SQLiteArchiveStore:
         for start in range(0, len(ids), 500):
             part = list(ids[start : start + 500])
             marks = ",".join("?" * len(part))
-            for identifier, *fields in self._db.execute(
+            for identifier, *fields in self._read(
                 f"SELECT id, url, title, outlet, outlet_label FROM watch_articles WHERE id IN ({marks})", part
             ):
                 found[identifier] = (fields[0], fields[1], fields[2], fields[3])
@@ -462,24 +475,22 @@ class SQLiteArchiveStore:
 
     def alerts(self, limit: int) -> list[tuple[dict[str, Any], list[tuple[str, str, int, str | None]]]]:
         """The latest alerts with (sink, state, attempts, last error) of each delivery."""
-        alerts = self._db.execute(
-            "SELECT id, payload FROM watch_alerts ORDER BY created DESC, rowid DESC LIMIT ?", (limit,)
-        ).fetchall()
+        alerts = self._read("SELECT id, payload FROM watch_alerts ORDER BY created DESC, rowid DESC LIMIT ?", (limit,))
         result = []
         for identifier, payload in alerts:
-            deliveries = self._db.execute(
+            deliveries = self._read(
                 "SELECT sink, state, attempts, error FROM watch_deliveries WHERE alert_id = ? ORDER BY sink",
                 (identifier,),
-            ).fetchall()
+            )
             result.append((json.loads(payload), deliveries))
         return result
 
     def item_counts(self, since: float) -> dict[str, int]:
         """Items found since ``since`` by state (new, done, gone, error, robots, refused)."""
-        rows = self._db.execute("SELECT state, count(*) FROM watch_items WHERE found >= ? GROUP BY state", (since,))
+        rows = self._read("SELECT state, count(*) FROM watch_items WHERE found >= ? GROUP BY state", (since,))
         return {state: int(count) for state, count in rows}
 
     def report(self, article_id: str) -> dict[str, Any] | None:
         """The stored report of an archived article."""
-        row = self._db.execute("SELECT report FROM web_analyses WHERE id = ?", (article_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        rows = self._read("SELECT report FROM web_analyses WHERE id = ?", (article_id,))
+        return json.loads(rows[0][0]) if rows else None
