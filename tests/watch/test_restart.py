@@ -1,4 +1,5 @@
-"""A watcher killed with SIGKILL in the middle of a poll resumes: every item archived once, every alert sent once."""
+"""A watcher killed with SIGKILL in the middle of a poll resumes: every item archived once, every alert sent once;
+the long-running watcher stops cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
@@ -20,9 +22,9 @@ ARTICLES = 12
 KILL_AT_REQUEST = 10
 
 
-def _run(config: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def _run(config: Path, env: dict[str, str], *flags: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "factsift", "watch", "--config", str(config), "--once", "--quiet"],
+        [sys.executable, "-m", "factsift", "watch", "--config", str(config), "--quiet", *flags],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -83,7 +85,7 @@ url = "{base}/hook"
 """
     )
     env = {**os.environ, "FACTSIFT_DB": str(store_path)}
-    first = _run(config, env)
+    first = _run(config, env, "--once")
     victim["first"] = first
     first.communicate(timeout=180)
     assert first.returncode == -signal.SIGKILL, "the watcher was killed mid-poll"
@@ -91,9 +93,17 @@ url = "{base}/hook"
         (kept_before,) = db.execute("SELECT count(*) FROM watch_articles").fetchone()
     assert 0 < kept_before < ARTICLES, "the kill came after some articles were kept and before the last"
 
-    second = _run(config, env)
-    _, stderr = second.communicate(timeout=180)
-    assert second.returncode == 0, stderr.decode()
+    second = _run(config, env)  # the long-running watcher this time: it stops cleanly on SIGTERM
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and second.poll() is None:
+        with sqlite3.connect(store_path) as db:
+            sent = db.execute("SELECT count(*) FROM watch_deliveries WHERE state = 'sent'").fetchone()[0]
+        if sent == 2 * ARTICLES:
+            break
+        time.sleep(0.2)
+    second.send_signal(signal.SIGTERM)
+    _, stderr = second.communicate(timeout=60)
+    assert second.returncode == 0 and "stopped" in stderr.decode(), stderr.decode()
     with sqlite3.connect(store_path) as db:
         (kept,) = db.execute("SELECT count(*) FROM watch_articles").fetchone()
         (analyses,) = db.execute("SELECT count(*) FROM web_analyses").fetchone()

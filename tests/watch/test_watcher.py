@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from pathlib import Path
 
@@ -19,11 +20,8 @@ from .conftest import article_html, rss
 
 
 def _items(db: Path) -> dict[str, tuple[str, str | None]]:
-    store = SQLiteArchiveStore(db)
-    try:
-        rows = store._db.execute("SELECT url, state, reason FROM watch_items").fetchall()
-    finally:
-        store.close()
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT url, state, reason FROM watch_items").fetchall()
     return {url: (state, reason) for url, state, reason in rows}
 
 
@@ -166,9 +164,10 @@ def test_robots_txt_is_honoured_and_syndicated_copies_alert_once(
     watcher = Watcher(config, config.db)  # type: ignore[arg-type]
     try:
         summary = watcher.run_once()
-        groups = watcher.store._db.execute("SELECT DISTINCT group_id FROM watch_articles").fetchall()
     finally:
         watcher.close()
+    with sqlite3.connect(config.db) as db:  # type: ignore[arg-type]
+        groups = db.execute("SELECT DISTINCT group_id FROM watch_articles").fetchall()
     assert summary.archived == 2 and len(groups) == 1
     assert _items(config.db)[base + "/private/x"][0] == "robots"  # type: ignore[arg-type]
     assert len(_alerts(tmp_path / "alerts.jsonl")) == 1

@@ -85,9 +85,9 @@ def run_watch(args: argparse.Namespace) -> int:
 def run_digest(args: argparse.Namespace) -> int:
     """Print the digest of the period's most check-worthy claims."""
     from factsift.watch.digest import build_digest, render_digest
-    from factsift.watch.store import SQLiteArchiveStore
+    from factsift.watch.store import open_archive
 
-    store = SQLiteArchiveStore(args.db or default_db_path())
+    store = open_archive(args.db or default_db_path())
     try:
         digest = build_digest(store, since_seconds=parse_duration(args.since, "--since"), limit=args.limit)
     finally:
@@ -98,11 +98,11 @@ def run_digest(args: argparse.Namespace) -> int:
 
 def run_trends(args: argparse.Namespace) -> int:
     """Print each fact-check's matches among watched articles over time."""
-    from factsift.watch.store import SQLiteArchiveStore
+    from factsift.watch.store import open_archive
     from factsift.watch.trends import build_trends, render_trends
 
     db = args.db or default_db_path()
-    store = SQLiteArchiveStore(db)
+    store = open_archive(db)
     try:
         since = parse_duration(args.since, "--since") if args.since else None
         trends = build_trends(store, db, since_seconds=since)

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from factsift.watch.store import SQLiteArchiveStore
+from factsift.watch.store import ArchiveStore
 
 #: Cosine similarity of TF-IDF vectors at which a claim joins a topic.
 TOPIC_SIMILARITY = 0.2
@@ -68,7 +68,7 @@ def _terms(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in _STOP]
 
 
-def _candidates(store: SQLiteArchiveStore, since: float) -> tuple[list[DigestClaim], int]:
+def _candidates(store: ArchiveStore, since: float) -> tuple[list[DigestClaim], int]:
     """Every claim of the period, one per distinct text (outlets merged), with its best fact-check match."""
     by_text: dict[str, DigestClaim] = {}
     articles = 0
@@ -141,7 +141,7 @@ def _cluster(claims: list[DigestClaim]) -> list[Topic]:
     return topics
 
 
-def build_digest(store: SQLiteArchiveStore, *, since_seconds: float = 86400.0, limit: int = 30) -> Digest:
+def build_digest(store: ArchiveStore, *, since_seconds: float = 86400.0, limit: int = 30) -> Digest:
     """The ``limit`` most check-worthy claims of the last ``since_seconds``, grouped by topic."""
     now = time.time()
     claims, articles = _candidates(store, now - since_seconds)

@@ -30,7 +30,7 @@ from factsift.watch.dedup import NearDuplicates, from_bytes, signature, to_bytes
 from factsift.watch.feeds import parse_feed
 from factsift.watch.fetcher import FetchSettings, HostBusy, PoliteFetcher, RobotsDisallowed, backoff_until, retry_after
 from factsift.watch.sinks import Sink, build_sink, deliver_pending, run_dispatcher
-from factsift.watch.store import ArchivedArticle, FeedState, PendingItem, SQLiteArchiveStore
+from factsift.watch.store import ArchivedArticle, FeedState, PendingItem, open_archive
 from factsift.watch.urls import canonical_url
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ class Watcher:
         self.config = config
         self.db = db
         self.progress = progress
-        self.store = SQLiteArchiveStore(db)
+        self.store = open_archive(db)
         self.sinks: dict[str, Sink] = {sink.name: build_sink(sink) for sink in config.sinks}
         self.store.set_sinks(list(self.sinks))
         self.fetcher = PoliteFetcher(
@@ -317,7 +317,7 @@ class Watcher:
         """Cycle until ``stop`` is set; alerts are delivered meanwhile on their own thread."""
         dispatcher = threading.Thread(
             target=run_dispatcher,
-            args=(lambda: SQLiteArchiveStore(self.db), self.sinks, stop),
+            args=(lambda: open_archive(self.db), self.sinks, stop),
             name="factsift-alerts",
             daemon=True,
         )

@@ -240,6 +240,43 @@ class ArchiveStore(Protocol):
         """Record a delivery attempt: sent (error None), retry at ``next_try``, or given up (next_try None)."""
         ...
 
+    def set_sinks(self, names: Sequence[str]) -> None:
+        """The sinks new alerts are queued for."""
+        ...
+
+    def articles_since(self, since: float) -> Iterator[ArchivedRow]:
+        """Archived articles fetched since ``since``, with their reports, newest first."""
+        ...
+
+    def matches(self, since: float = 0.0) -> list[tuple[str, str, float, float]]:
+        """(review id, article id, fetched, score) of fact-check matches since ``since``, oldest first."""
+        ...
+
+    def article_rows(self, ids: Sequence[str]) -> dict[str, tuple[str, str | None, str | None, str | None]]:
+        """(url, title, outlet, outlet label) of archived articles."""
+        ...
+
+    def alerts(self, limit: int) -> list[tuple[dict[str, Any], list[tuple[str, str, int, str | None]]]]:
+        """The latest alerts with their deliveries."""
+        ...
+
+    def item_counts(self, since: float) -> dict[str, int]:
+        """Items found since ``since`` by state."""
+        ...
+
+    def report(self, article_id: str) -> dict[str, Any] | None:
+        """The stored report of an archived article."""
+        ...
+
+    def close(self) -> None:
+        """Release the store."""
+        ...
+
+
+def open_archive(db: Path) -> ArchiveStore:
+    """The archive store at ``db`` (SQLite today; the storage-by-URL registry will choose the backend here)."""
+    return SQLiteArchiveStore(db)
+
 
 class SQLiteArchiveStore:
     """The :class:`ArchiveStore` in one SQLite file (the same file as the fact-checks and web analyses)."""

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from factsift.watch.store import SQLiteArchiveStore
+from factsift.watch.store import ArchiveStore
 
 
 @dataclass
@@ -59,7 +59,7 @@ def _days(first: str, last: str, counts: Counter[str]) -> list[tuple[str, int]]:
     ]
 
 
-def build_trends(store: SQLiteArchiveStore, factcheck_db: Path, *, since_seconds: float | None = None) -> list[Trend]:
+def build_trends(store: ArchiveStore, factcheck_db: Path, *, since_seconds: float | None = None) -> list[Trend]:
     """Every fact-check with matches (since ``since_seconds`` ago, or ever), most matched first."""
     from factsift.factchecks.store import open_store
 

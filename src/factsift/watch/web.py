@@ -21,7 +21,7 @@ from factsift import __version__
 from factsift.errors import InputError
 from factsift.watch.config import parse_duration
 from factsift.watch.digest import build_digest
-from factsift.watch.store import SQLiteArchiveStore
+from factsift.watch.store import ArchiveStore, open_archive
 from factsift.watch.svg import bar_chart
 from factsift.watch.trends import build_trends
 
@@ -49,8 +49,8 @@ def templates() -> Jinja2Templates:
 
 
 @contextmanager
-def _store(request: Request) -> Iterator[SQLiteArchiveStore]:
-    store = SQLiteArchiveStore(request.app.state.settings.db)
+def _store(request: Request) -> Iterator[ArchiveStore]:
+    store = open_archive(request.app.state.settings.db)
     try:
         yield store
     finally:
