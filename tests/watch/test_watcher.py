@@ -171,3 +171,37 @@ def test_robots_txt_is_honoured_and_syndicated_copies_alert_once(
     assert summary.archived == 2 and len(groups) == 1
     assert _items(config.db)[base + "/private/x"][0] == "robots"  # type: ignore[arg-type]
     assert len(_alerts(tmp_path / "alerts.jsonl")) == 1
+
+
+def test_opml_list_sitemap_index_and_json_feed_all_lead_to_items(
+    httpserver: HTTPServer, config: WatchConfig, tmp_path: Path
+) -> None:
+    base = httpserver.url_for("").rstrip("/")
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(
+        f'<?xml version="1.0"?><opml version="2.0"><body><outline type="rss" xmlUrl="{base}/index.xml"/>'
+        f'<outline type="rss" xmlUrl="{base}/feed.json"/></body></opml>'
+    )
+    httpserver.expect_request("/index.xml").respond_with_data(
+        f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{base}/news.xml</loc></sitemap></sitemapindex>",
+        content_type="application/xml",
+    )
+    httpserver.expect_request("/news.xml").respond_with_data(
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{base}/s/1</loc></url><url><loc>{base}/s/2</loc></url></urlset>",
+        content_type="application/xml",
+    )
+    httpserver.expect_request("/feed.json").respond_with_json(
+        {"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "url": f"{base}/j/1"}]}
+    )
+    config.opml = [opml]
+    config.max_articles_per_cycle = 0  # only the polling is looked at here
+    watcher = Watcher(config, config.db)  # type: ignore[arg-type]
+    try:
+        summary = watcher.run_once()
+        kinds = {f.url.rsplit("/", 1)[-1]: f.kind for f in watcher.store.feeds()}
+    finally:
+        watcher.close()
+    assert kinds == {"index.xml": "sitemapindex", "feed.json": "jsonfeed", "news.xml": "sitemap"}
+    assert summary.new_items == 3 and set(_items(config.db)) == {f"{base}/s/1", f"{base}/s/2", f"{base}/j/1"}  # type: ignore[arg-type]
