@@ -65,3 +65,10 @@ def test_durations() -> None:
         604800,
         5400,
     ]
+
+
+def test_watch_without_feeds_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from factsift.cli import main
+
+    assert main(["watch", "--once"]) == 2
+    assert "no feeds to watch" in capsys.readouterr().err
