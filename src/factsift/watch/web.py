@@ -14,16 +14,16 @@ from functools import cache
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, PackageLoader
+from jinja2 import BaseLoader, ChoiceLoader, PackageLoader
 from markupsafe import Markup
 
-from factsift import __version__
 from factsift.errors import InputError
 from factsift.watch.config import parse_duration
 from factsift.watch.digest import build_digest
 from factsift.watch.store import ArchiveStore, open_archive
 from factsift.watch.svg import bar_chart
 from factsift.watch.trends import build_trends
+from factsift.web import pages
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,15 +36,13 @@ def _moment(value: float | None) -> str:
 
 @cache
 def templates() -> Jinja2Templates:
-    """The watch templates, extending the web app's ``base.html``; autoescaping always on."""
-    env = Environment(
-        loader=ChoiceLoader([PackageLoader("factsift.watch", "templates"), PackageLoader("factsift.web", "templates")]),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    """The web app's template environment (autoescaping, filters, ``base.html``) with the watch templates added."""
+    base = pages.templates().env
+    loaders: list[BaseLoader] = [PackageLoader("factsift.watch", "templates")]
+    if base.loader is not None:
+        loaders.append(base.loader)
+    env = base.overlay(loader=ChoiceLoader(loaders))
     env.filters["moment"] = _moment
-    env.globals["version"] = __version__
     return Jinja2Templates(env=env)
 
 
@@ -98,8 +96,6 @@ def trend_page(request: Request, review_id: str) -> Response:
     with _store(request) as store:
         trend = next((t for t in build_trends(store, request.app.state.settings.db) if t.review_id == review_id), None)
     if trend is None:
-        from factsift.web.pages import not_found_page
-
-        return not_found_page(request, "No watched article has matched this fact-check.")
+        return pages.not_found_page(request, "No watched article has matched this fact-check.")
     chart = Markup(bar_chart(trend.per_day, title="matches per day"))
     return templates().TemplateResponse(request, "trend.html", {"trend": trend, "chart": chart})
