@@ -34,6 +34,7 @@ class Match:
 
 
 def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression matching any of the keywords as whole words."""
     return re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keywords) + r")\b", re.I)
 
 

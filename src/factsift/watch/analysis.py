@@ -22,6 +22,7 @@ Outcome = tuple[str, dict[str, Any] | None, str | None, str | None]
 
 
 def _outcomes(lines: list[Any]) -> list[Outcome]:
+    """The batch worker's encoded rows as outcomes."""
     outcomes: list[Outcome] = []
     for row in lines:
         data = orjson.loads(row.data)
@@ -37,6 +38,7 @@ class Analyser:
     """Runs batches of records on ``workers`` local processes (0: in this process) or a Dask ``scheduler``."""
 
     def __init__(self, analysis: dict[str, Any], *, workers: int = 1, scheduler: str | None = None) -> None:
+        """Start the local pool, or connect to the Dask scheduler (models load once per worker)."""
         self.analysis = analysis
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None

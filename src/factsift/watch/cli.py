@@ -70,6 +70,7 @@ def run_watch(args: argparse.Namespace) -> int:
         stop = threading.Event()
 
         def on_signal(signum: int, frame: FrameType | None) -> None:
+            """SIGTERM/SIGINT: finish the current batch, then stop."""
             stop.set()
 
         signal.signal(signal.SIGTERM, on_signal)

@@ -113,12 +113,14 @@ SINK_KINDS = ("jsonl", "webhook", "smtp")
 
 
 def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
+    """Refuse keys a table does not know (a typo must not pass silently)."""
     unknown = sorted(set(table) - allowed)
     if unknown:
         raise InputError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(allowed))})")
 
 
 def _strings(value: object, where: str) -> tuple[str, ...]:
+    """A string or a list of strings, as a tuple."""
     if isinstance(value, str):
         return (value,)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -127,6 +129,7 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
 
 
 def _rule(table: dict[str, Any], number: int) -> RuleConfig:
+    """One ``[[rules]]`` table, checked."""
     where = f"rules[{number}]"
     _check_keys(table, _RULE_KEYS, where)
     risk = table.get("risk_at_least")
@@ -159,6 +162,7 @@ def _rule(table: dict[str, Any], number: int) -> RuleConfig:
 
 
 def _sink(table: dict[str, Any], number: int) -> SinkConfig:
+    """One ``[[sinks]]`` table, checked by building the sink once."""
     kind = table.get("type")
     if kind not in SINK_KINDS:
         raise InputError(f"sinks[{number}].type must be one of {', '.join(SINK_KINDS)}, not {kind!r}")

@@ -44,6 +44,7 @@ class NearDuplicates:
     """An LSH index of recent signatures that assigns each new article a group id."""
 
     def __init__(self, threshold: float = 0.8, window: float = 7 * 86400.0) -> None:
+        """An empty index: ``threshold`` Jaccard similarity, signatures kept ``window`` seconds."""
         self.threshold = threshold
         self.window = window
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
@@ -51,9 +52,11 @@ class NearDuplicates:
         self._order: deque[tuple[float, str]] = deque()
 
     def __len__(self) -> int:
+        """How many signatures the index holds."""
         return len(self._entries)
 
     def _expire(self, now: float) -> None:
+        """Forget signatures older than the window (memory stays bounded)."""
         while self._order and self._order[0][0] < now - self.window:
             _, key = self._order.popleft()
             if key in self._entries:

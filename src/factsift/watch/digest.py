@@ -65,6 +65,7 @@ class Digest:
 
 
 def _terms(text: str) -> list[str]:
+    """The content words of a claim."""
     return [w for w in _WORD.findall(text.lower()) if w not in _STOP]
 
 
@@ -111,6 +112,7 @@ def _cluster(claims: list[DigestClaim]) -> list[Topic]:
     total = len(documents)
 
     def vector(doc: Counter[str]) -> dict[str, float]:
+        """A document's unit TF-IDF vector."""
         weights = {t: n * math.log((1 + total) / (1 + frequency[t])) + n * 1e-3 for t, n in doc.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}
@@ -151,6 +153,7 @@ def build_digest(store: ArchiveStore, *, since_seconds: float = 86400.0, limit: 
 
 
 def _iso(moment: float) -> str:
+    """A Unix time as ISO 8601 UTC to the minute."""
     return datetime.fromtimestamp(moment, UTC).isoformat(timespec="minutes").replace("+00:00", "Z")
 
 

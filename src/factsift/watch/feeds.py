@@ -83,10 +83,12 @@ def _iso(value: Any) -> str | None:
 
 
 def _local(tag: object) -> str:
+    """An XML tag without its namespace, lower-cased."""
     return str(tag).rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
 def _child_text(element: Any, name: str) -> str | None:
+    """The text of the first descendant called ``name``."""
     for child in element.iter():
         if _local(child.tag) == name and child.text and child.text.strip():
             return str(child.text).strip()
@@ -94,6 +96,7 @@ def _child_text(element: Any, name: str) -> str | None:
 
 
 def _parse_sitemap(root: Any) -> ParsedFeed:
+    """A sitemap's URLs as items, or a sitemap index's sitemaps as feeds."""
     kind: FeedKind = "sitemapindex" if _local(root.tag) == "sitemapindex" else "sitemap"
     parsed = ParsedFeed(kind=kind)
     for entry in root:
@@ -111,6 +114,7 @@ def _parse_sitemap(root: Any) -> ParsedFeed:
 
 
 def _parse_opml(root: Any) -> ParsedFeed:
+    """The feed URLs an OPML list names."""
     parsed = ParsedFeed(kind="opml", title=_child_text(root, "title"))
     for outline in root.iter():
         if _local(outline.tag) == "outline":
@@ -121,6 +125,7 @@ def _parse_opml(root: Any) -> ParsedFeed:
 
 
 def _parse_json_feed(body: bytes) -> ParsedFeed:
+    """A JSON Feed (1.0 or 1.1)."""
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -141,6 +146,7 @@ def _parse_json_feed(body: bytes) -> ParsedFeed:
 
 
 def _parse_syndication(body: bytes) -> ParsedFeed:
+    """RSS or Atom, with feedparser."""
     import feedparser
 
     result = feedparser.parse(body)

@@ -30,6 +30,7 @@ class HostBusy(InputError):
     """The host asked to be left alone (429/5xx) and that time has not passed yet."""
 
     def __init__(self, host: str, until: float) -> None:
+        """The message says how long the host asked to be left alone."""
         super().__init__(f"{host} asked to be left alone for {max(0.0, until - time.time()):.0f} s more")
         self.until = until
 
@@ -77,6 +78,7 @@ class PoliteFetcher:
     """Thread-safe fetching with per-host spacing, backoff and robots.txt."""
 
     def __init__(self, settings: FetchSettings) -> None:
+        """Per-host locks, next free slots, backoff, and robots.txt parsers by origin."""
         self.settings = settings
         self._lock = threading.Lock()
         self._host_locks: dict[str, threading.Lock] = {}
@@ -85,6 +87,7 @@ class PoliteFetcher:
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
 
     def _host_lock(self, host: str) -> threading.Lock:
+        """The lock that serialises requests to ``host``."""
         with self._lock:
             return self._host_locks.setdefault(host, threading.Lock())
 
@@ -156,6 +159,7 @@ class PoliteFetcher:
             return self._robots_allow(origin, url)
 
     def _robots_allow(self, origin: str, url: str) -> bool:
+        """Read (once) and apply the robots.txt of ``origin``."""
         if origin not in self._robots:
             parser: urllib.robotparser.RobotFileParser | None = urllib.robotparser.RobotFileParser()
             try:

@@ -66,6 +66,7 @@ class Watcher:
     """Polls feeds into a store, analyses new items and raises alerts."""
 
     def __init__(self, config: WatchConfig, db: Path, *, progress: bool = False) -> None:
+        """Open the store, the sinks, the fetcher and the near-duplicate index (rebuilt from the store)."""
         self.config = config
         self.db = db
         self.progress = progress
@@ -116,9 +117,11 @@ class Watcher:
                 self.store.add_feed(url, name=None, interval=None, parent=str(path))
 
     def _interval(self, feed: FeedState) -> float:
+        """The feed's own poll interval, else the default."""
         return feed.interval if feed.interval is not None else self.config.interval
 
     def _poll(self, feed: FeedState, summary: CycleSummary) -> None:
+        """Poll one feed and record the outcome (new items, validators, backoff or error)."""
         now = time.time()
         try:
             page = self.fetcher.fetch_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified)
@@ -210,6 +213,7 @@ class Watcher:
         return None
 
     def _archive(self, item: PendingItem, report: dict[str, Any], report_json: str, fetched: float) -> bool:
+        """Group, match and alert on one analysed article, then store it all in one transaction."""
         identifier = article_id(item.key)
         text = (report.get("article") or {}).get("text") or ""
         minhash = signature(text)

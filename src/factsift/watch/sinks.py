@@ -69,6 +69,7 @@ class JsonlSink:
     _ids: set[str] | None = field(default=None, repr=False)
 
     def _known_ids(self) -> set[str]:
+        """The alert ids the file already holds (read once)."""
         if self._ids is None:
             self._ids = set()
             if self.path.exists():

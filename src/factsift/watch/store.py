@@ -282,6 +282,7 @@ class SQLiteArchiveStore:
     """The :class:`ArchiveStore` in one SQLite file (the same file as the fact-checks and web analyses)."""
 
     def __init__(self, path: Path) -> None:
+        """Open (and create) the store's tables in ``path``."""
         self.path = path
         AnalysisStore(path)  # creates the analyses table (and the folder) if needed
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
@@ -297,6 +298,7 @@ class SQLiteArchiveStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE), under the connection's lock."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -409,6 +411,7 @@ class SQLiteArchiveStore:
         return True
 
     def _queue_alerts(self, db: sqlite3.Connection, alerts: list[Alert], article_id: str, now: float) -> None:
+        """Insert alerts not raised before and queue one delivery per configured sink."""
         sinks = [row[0] for row in db.execute("SELECT value FROM watch_sinks")] if alerts else []
         for alert in alerts:
             cursor = db.execute(

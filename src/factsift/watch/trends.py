@@ -47,10 +47,12 @@ class Trend:
 
 
 def _day(moment: float) -> str:
+    """The UTC day of a Unix time."""
     return datetime.fromtimestamp(moment, UTC).date().isoformat()
 
 
 def _days(first: str, last: str, counts: Counter[str]) -> list[tuple[str, int]]:
+    """Every day from ``first`` to ``last`` with its count (zero days included, for the chart)."""
     start, end = date.fromisoformat(first), date.fromisoformat(last)
     span = (end - start).days
     return [

@@ -39,6 +39,7 @@ _AMP_HTML = re.compile(r"\.amp\.html?$", re.I)
 
 
 def _is_tracking(name: str) -> bool:
+    """Whether a query parameter only tracks where a click came from."""
     lowered = name.lower()
     return lowered in TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
 

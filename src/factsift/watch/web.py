@@ -29,6 +29,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _moment(value: float | None) -> str:
+    """A Unix time as a short UTC date and time."""
     if not value:
         return "—"
     return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -48,6 +49,7 @@ def templates() -> Jinja2Templates:
 
 @contextmanager
 def _store(request: Request) -> Iterator[ArchiveStore]:
+    """The archive store of the server's database, for one request."""
     store = open_archive(request.app.state.settings.db)
     try:
         yield store
@@ -56,6 +58,7 @@ def _store(request: Request) -> Iterator[ArchiveStore]:
 
 
 def _since(value: str, default: str) -> float:
+    """A period from the query string (the default when it is not a duration)."""
     try:
         return parse_duration(value or default, "since")
     except InputError:
