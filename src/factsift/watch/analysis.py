@@ -8,6 +8,7 @@ article is analysed exactly as ``factsift batch`` would analyse it.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -34,6 +35,12 @@ def _outcomes(lines: list[Any]) -> list[Outcome]:
     return outcomes
 
 
+def start_worker(analysis: dict[str, Any]) -> None:
+    """Pool initializer: ignore Ctrl-C (the watcher stops its workers itself, after the current batch), load models."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up(analysis)
+
+
 class Analyser:
     """Runs batches of records on ``workers`` local processes (0: in this process) or a Dask ``scheduler``."""
 
@@ -58,7 +65,7 @@ class Analyser:
             self._pool = ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=warm_up,
+                initializer=start_worker,
                 initargs=(analysis,),
             )
 

@@ -189,7 +189,7 @@ class Watcher:
         try:
             return self.fetcher.fetch_article(item.url)
         except HostBusy as exc:
-            self.store.defer_item(item.key, reason=str(exc), next_try=exc.until)
+            self.store.defer_item(item.key, reason=str(exc), next_try=exc.until, attempt=False)
             summary.deferred += 1
         except HTTPStatusError as exc:
             if exc.status in (404, 410):

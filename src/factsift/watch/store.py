@@ -208,8 +208,11 @@ class ArchiveStore(Protocol):
         """Items due for fetching and analysis, oldest first."""
         ...
 
-    def defer_item(self, key: str, *, reason: str, next_try: float, final_state: str | None = None) -> None:
-        """Put an item off until ``next_try`` (one more attempt), or end it in ``final_state`` (gone, error)."""
+    def defer_item(
+        self, key: str, *, reason: str, next_try: float, final_state: str | None = None, attempt: bool = True
+    ) -> None:
+        """Put an item off until ``next_try`` (one more attempt unless ``attempt`` is False: the host was busy),
+        or end it in ``final_state`` (gone, error)."""
         ...
 
     def archive(self, article: ArchivedArticle) -> bool:
@@ -360,12 +363,14 @@ class SQLiteArchiveStore:
         )
         return [PendingItem(*row) for row in rows]
 
-    def defer_item(self, key: str, *, reason: str, next_try: float, final_state: str | None = None) -> None:
+    def defer_item(
+        self, key: str, *, reason: str, next_try: float, final_state: str | None = None, attempt: bool = True
+    ) -> None:
         """Retry an item later, or end it in ``final_state``."""
         with self._transaction() as db:
             db.execute(
-                "UPDATE watch_items SET attempts = attempts + 1, next_try = ?, reason = ?, state = ? WHERE key = ?",
-                (next_try, reason, final_state or "new", key),
+                "UPDATE watch_items SET attempts = attempts + ?, next_try = ?, reason = ?, state = ? WHERE key = ?",
+                (int(attempt), next_try, reason, final_state or "new", key),
             )
 
     def archive(self, article: ArchivedArticle) -> bool:
