@@ -28,7 +28,7 @@ def test_documented_configurations_load(tmp_path: Path) -> None:
     assert [r.risk_at_least for r in config.rules] == ["high"] and config.sinks[0].kind == "jsonl"
     (tmp_path / "full.toml").write_text(complete)
     full = load_config(tmp_path / "full.toml")
-    assert full.interval == 900 and full.per_host_interval == 1 and full.dedup_window == 7 * 86400
+    assert full.interval == 900 and full.per_host_interval == 1 and full.dedup_window == 2 * 86400
     assert [f.interval for f in full.feeds] == [300, None]
     assert [s.kind for s in full.sinks] == ["jsonl", "webhook", "smtp"]
     assert full.rules[3].repeated == 3 and full.rules[2].keywords == ("vaccine", "vaccines")

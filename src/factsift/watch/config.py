@@ -76,7 +76,7 @@ class WatchConfig:
     max_articles_per_cycle: int = 500
     max_attempts: int = 5
     dedup_threshold: float = 0.8
-    dedup_window: float = 7 * 86400.0
+    dedup_window: float = 2 * 86400.0
     base_url: str = ""
     user_agent: str = "factsift-watch/0.1 (+https://github.com/factsift)"
     rules: list[RuleConfig] = field(default_factory=list)

@@ -43,7 +43,7 @@ def from_bytes(data: bytes) -> MinHash:
 class NearDuplicates:
     """An LSH index of recent signatures that assigns each new article a group id."""
 
-    def __init__(self, threshold: float = 0.8, window: float = 7 * 86400.0) -> None:
+    def __init__(self, threshold: float = 0.8, window: float = 2 * 86400.0) -> None:
         """An empty index: ``threshold`` Jaccard similarity, signatures kept ``window`` seconds."""
         self.threshold = threshold
         self.window = window
