@@ -13,6 +13,7 @@ Measures (writes bench/results/watch.json):
 
     python bench/watch.py                       # 500 feeds × 20 items; soak of 6 cycles × 400 new items
     python bench/watch.py --feeds 50 --soak-cycles 3
+    python bench/watch.py --parts soak          # one measurement; the file keeps the others' figures
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from factsift.watch.runner import Watcher
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "watch.json"
 TARGET_OWN_MS = 5.0
+PARTS = ("end_to_end", "own_cost", "soak", "parsers")
 _TOPICS = ("harbour ferry", "library budget", "river bridge", "school lunches", "bus network", "flood defences")
 
 
@@ -240,7 +242,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--soak-cycles", type=int, default=6)
     parser.add_argument("--soak-feeds", type=int, default=20)
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"which measurements to run (comma-separated, default all: {','.join(PARTS)}); "
+        "the others keep their figures in the results file",
+    )
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    if not parts <= set(PARTS):
+        parser.error(f"unknown part(s): {', '.join(sorted(parts - set(PARTS)))}")
     context = multiprocessing.get_context("spawn")
     port, cycle = context.Value("i", 0), context.Value("i", 0)
     server = context.Process(target=serve, args=(port, args.items, args.feeds, cycle), daemon=True)
@@ -248,81 +259,88 @@ def main() -> None:
     while port.value == 0:
         time.sleep(0.05)
     expected = args.feeds * args.items
-    results: dict[str, Any] = {"machine": platform.machine(), "cpus": os.cpu_count(), "feeds": args.feeds}
+    results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results.update(machine=platform.machine(), cpus=os.cpu_count(), feeds=args.feeds)
     try:
         with tempfile.TemporaryDirectory() as folder_name:
             folder = Path(folder_name)
-            # 1. End to end with local analysis workers.
-            db = fresh_db(folder, "e2e.db")
-            watcher = Watcher(config_for(db, port.value, args.feeds, args.workers, folder / "a.jsonl"), db)
-            try:
-                run = timed_run(watcher)
-            finally:
-                watcher.close()
-            wall, archived = run["wall"], int(run["archived"])
-            found = counts(db)
-            results["end_to_end"] = {
-                "workers": args.workers,
-                "items": expected,
-                "seconds": round(wall, 2),
-                "items_per_second": round(archived / wall, 1),
-                "duplicates": found["analyses"] - found["distinct_archived"],
-                "losses": expected - found["distinct_archived"],
-                "items_recorded": found["items"],
-            }
-            print(f"end to end: {archived} items in {wall:.1f} s = {archived / wall:.1f}/s ({args.workers} workers)")
-            print(f"  duplicates {results['end_to_end']['duplicates']}, losses {results['end_to_end']['losses']}")
-            # 2. The watcher's own cost: analysis in-process, so wall − analysis is everything else.
-            db = fresh_db(folder, "own.db")
-            feeds = max(1, args.feeds // 10)
-            watcher = Watcher(config_for(db, port.value, feeds, 0, folder / "b.jsonl"), db)
-            try:
-                run = timed_run(watcher)
-            finally:
-                watcher.close()
-            items = max(1, int(run["archived"]))
-            own_wall = (run["wall"] - run["analysis_wall"]) * 1000 / items
-            own_cpu = (run["cpu"] - run["analysis_cpu"]) * 1000 / items
-            analysis_ms = run["analysis_wall"] * 1000 / items
-            results["own_cost"] = {
-                "items": items,
-                "own_wall_ms_per_item": round(own_wall, 3),
-                "own_cpu_ms_per_item": round(own_cpu, 3),
-                "analysis_ms_per_item": round(analysis_ms, 3),
-                "own_to_analysis_ratio": round(own_wall / analysis_ms, 4) if analysis_ms else None,
-                "target_ms": TARGET_OWN_MS,
-            }
-            print(
-                f"watcher's own cost per item: {own_wall:.2f} ms wall, {own_cpu:.2f} ms CPU, "
-                f"beside {analysis_ms:.2f} ms of analysis (ratio {own_wall / analysis_ms:.3f})"
-            )
-            # 3. Soak: new items every cycle, memory after each.
-            db = fresh_db(folder, "soak.db")
-            soak_config = config_for(db, port.value, args.soak_feeds, 0, folder / "c.jsonl")
-            # The near-duplicate index grows by design with the articles of its window (about 2 KB each,
-            # measured below); a short window here shows whether anything else grows.
-            soak_config.dedup_window = 30.0
-            watcher = Watcher(soak_config, db)
-            memory = []
-            try:
-                for number in range(args.soak_cycles):
-                    cycle.value = number + 1
-                    watcher.run_once()
-                    memory.append(round(rss_mb(), 1))
-            finally:
-                watcher.close()
-            half = max(1, len(memory) // 2)
-            results["soak"] = {
-                "cycles": args.soak_cycles,
-                "items_per_cycle": args.soak_feeds * args.items,
-                "rss_mb_after_each_cycle": memory,
-                "growth_mb_second_half": round(memory[-1] - memory[half - 1], 1) if len(memory) > 1 else 0.0,
-                "archived": counts(db)["archived"],
-                "dedup_index_bytes_per_article": index_bytes_per_article(),
-            }
-            print(f"soak RSS after each cycle (MB): {memory}")
-            results["parsers"] = parsers(args.feeds, args.items)
-            print(f"parsers: {results['parsers']}")
+            if "end_to_end" in parts:
+                # 1. End to end with local analysis workers.
+                db = fresh_db(folder, "e2e.db")
+                watcher = Watcher(config_for(db, port.value, args.feeds, args.workers, folder / "a.jsonl"), db)
+                try:
+                    run = timed_run(watcher)
+                finally:
+                    watcher.close()
+                wall, archived = run["wall"], int(run["archived"])
+                found = counts(db)
+                results["end_to_end"] = {
+                    "workers": args.workers,
+                    "items": expected,
+                    "seconds": round(wall, 2),
+                    "items_per_second": round(archived / wall, 1),
+                    "duplicates": found["analyses"] - found["distinct_archived"],
+                    "losses": expected - found["distinct_archived"],
+                    "items_recorded": found["items"],
+                }
+                print(
+                    f"end to end: {archived} items in {wall:.1f} s = {archived / wall:.1f}/s ({args.workers} workers)"
+                )
+                print(f"  duplicates {results['end_to_end']['duplicates']}, losses {results['end_to_end']['losses']}")
+            if "own_cost" in parts:
+                # 2. The watcher's own cost: analysis in-process, so wall − analysis is everything else.
+                db = fresh_db(folder, "own.db")
+                feeds = max(1, args.feeds // 10)
+                watcher = Watcher(config_for(db, port.value, feeds, 0, folder / "b.jsonl"), db)
+                try:
+                    run = timed_run(watcher)
+                finally:
+                    watcher.close()
+                items = max(1, int(run["archived"]))
+                own_wall = (run["wall"] - run["analysis_wall"]) * 1000 / items
+                own_cpu = (run["cpu"] - run["analysis_cpu"]) * 1000 / items
+                analysis_ms = run["analysis_wall"] * 1000 / items
+                results["own_cost"] = {
+                    "items": items,
+                    "own_wall_ms_per_item": round(own_wall, 3),
+                    "own_cpu_ms_per_item": round(own_cpu, 3),
+                    "analysis_ms_per_item": round(analysis_ms, 3),
+                    "own_to_analysis_ratio": round(own_wall / analysis_ms, 4) if analysis_ms else None,
+                    "target_ms": TARGET_OWN_MS,
+                }
+                print(
+                    f"watcher's own cost per item: {own_wall:.2f} ms wall, {own_cpu:.2f} ms CPU, "
+                    f"beside {analysis_ms:.2f} ms of analysis (ratio {own_wall / analysis_ms:.3f})"
+                )
+            if "soak" in parts:
+                # 3. Soak: new items every cycle, memory after each.
+                db = fresh_db(folder, "soak.db")
+                soak_config = config_for(db, port.value, args.soak_feeds, 0, folder / "c.jsonl")
+                # The near-duplicate index grows by design with the articles of its window (about 2 KB each,
+                # measured below); a short window here shows whether anything else grows.
+                soak_config.dedup_window = 30.0
+                watcher = Watcher(soak_config, db)
+                memory = []
+                try:
+                    for number in range(args.soak_cycles):
+                        cycle.value = number + 1
+                        watcher.run_once()
+                        memory.append(round(rss_mb(), 1))
+                finally:
+                    watcher.close()
+                half = max(1, len(memory) // 2)
+                results["soak"] = {
+                    "cycles": args.soak_cycles,
+                    "items_per_cycle": args.soak_feeds * args.items,
+                    "rss_mb_after_each_cycle": memory,
+                    "growth_mb_second_half": round(memory[-1] - memory[half - 1], 1) if len(memory) > 1 else 0.0,
+                    "archived": counts(db)["archived"],
+                    "dedup_index_bytes_per_article": index_bytes_per_article(),
+                }
+                print(f"soak RSS after each cycle (MB): {memory}")
+            if "parsers" in parts:
+                results["parsers"] = parsers(args.feeds, args.items)
+                print(f"parsers: {results['parsers']}")
     finally:
         server.terminate()
         server.join()
