@@ -122,7 +122,12 @@ def add_trends_command(factchecks: Any) -> None:
     )
     trends.add_argument("--since", help="only matches in this period (e.g. 30d; default: all)")
     trends.add_argument("--format", choices=["text", "json"], default="text")
-    trends.add_argument("--db", type=db_path, help="store (default: $FACTSIFT_DB or the user data dir)")
+    trends.add_argument(
+        "--db",
+        type=db_path,
+        metavar="PATH|URL",
+        help="store: a path or sqlite:///path (default: $FACTSIFT_DB or the user data dir)",
+    )
     trends.set_defaults(handler=run_trends)
 
 
@@ -139,7 +144,12 @@ def register(commands: Commands) -> None:
     parser.add_argument("--feed", action="append", metavar="URL", help="a feed to watch (repeatable)")
     parser.add_argument("--opml", action="append", type=existing_file, metavar="FILE", help="an OPML list of feeds")
     parser.add_argument("--once", action="store_true", help="one poll cycle, then exit (for cron)")
-    parser.add_argument("--db", type=db_path, help="store (default: $FACTSIFT_DB or the user data dir)")
+    parser.add_argument(
+        "--db",
+        type=db_path,
+        metavar="PATH|URL",
+        help="store: a path or sqlite:///path (default: $FACTSIFT_DB or the user data dir)",
+    )
     parser.add_argument("--allow-private", action="store_true", help="allow fetching private/loopback addresses")
     parser.add_argument("--scheduler", metavar="ADDR", help="analyse on this Dask cluster (tcp://host:8786)")
     parser.add_argument("--workers", type=int, help="local analysis processes (0: in the watcher's own process)")
@@ -154,4 +164,9 @@ def register(commands: Commands) -> None:
     digest.add_argument("--since", default="24h", help="period to cover (e.g. 24h, 3d; default 24h)")
     digest.add_argument("--limit", type=int, default=30, help="how many claims at most (default 30)")
     digest.add_argument("--format", choices=["text", "json", "html"], default="text")
-    digest.add_argument("--db", type=db_path, help="store (default: $FACTSIFT_DB or the user data dir)")
+    digest.add_argument(
+        "--db",
+        type=db_path,
+        metavar="PATH|URL",
+        help="store: a path or sqlite:///path (default: $FACTSIFT_DB or the user data dir)",
+    )
