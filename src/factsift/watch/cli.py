@@ -27,6 +27,16 @@ def db_path(value: str) -> Path:
     return Path(value)
 
 
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """``--db PATH|URL`` for the commands that read or write the archive."""
+    parser.add_argument(
+        "--db",
+        type=db_path,
+        metavar="PATH|URL",
+        help="store: a path or sqlite:///path (default: $FACTSIFT_DB or the user data dir)",
+    )
+
+
 def watch_config(args: argparse.Namespace) -> WatchConfig:
     """The configuration file with the command line's flags over it."""
     config = load_config(args.config)
@@ -122,12 +132,7 @@ def add_trends_command(factchecks: Any) -> None:
     )
     trends.add_argument("--since", help="only matches in this period (e.g. 30d; default: all)")
     trends.add_argument("--format", choices=["text", "json"], default="text")
-    trends.add_argument(
-        "--db",
-        type=db_path,
-        metavar="PATH|URL",
-        help="store: a path or sqlite:///path (default: $FACTSIFT_DB or the user data dir)",
-    )
+    add_db_option(trends)
     trends.set_defaults(handler=run_trends)
 
 
@@ -144,12 +149,7 @@ def register(commands: Commands) -> None:
     parser.add_argument("--feed", action="append", metavar="URL", help="a feed to watch (repeatable)")
     parser.add_argument("--opml", action="append", type=existing_file, metavar="FILE", help="an OPML list of feeds")
     parser.add_argument("--once", action="store_true", help="one poll cycle, then exit (for cron)")
-    parser.add_argument(
-        "--db",
-        type=db_path,
-        metavar="PATH|URL",
-        help="store: a path or sqlite:///path (default: $FACTSIFT_DB or the user data dir)",
-    )
+    add_db_option(parser)
     parser.add_argument("--allow-private", action="store_true", help="allow fetching private/loopback addresses")
     parser.add_argument("--scheduler", metavar="ADDR", help="analyse on this Dask cluster (tcp://host:8786)")
     parser.add_argument("--workers", type=int, help="local analysis processes (0: in the watcher's own process)")
@@ -164,9 +164,4 @@ def register(commands: Commands) -> None:
     digest.add_argument("--since", default="24h", help="period to cover (e.g. 24h, 3d; default 24h)")
     digest.add_argument("--limit", type=int, default=30, help="how many claims at most (default 30)")
     digest.add_argument("--format", choices=["text", "json", "html"], default="text")
-    digest.add_argument(
-        "--db",
-        type=db_path,
-        metavar="PATH|URL",
-        help="store: a path or sqlite:///path (default: $FACTSIFT_DB or the user data dir)",
-    )
+    add_db_option(digest)
