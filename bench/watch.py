@@ -7,8 +7,8 @@ Measures (writes bench/results/watch.json):
   item measured in the same run (target ≤ 5 ms);
 - duplicates and losses: every listed URL archived exactly once (each feed also links two items of the
   next feed under tracking-tagged spellings, which must not be analysed again);
-- memory (VmRSS of the watcher, analysis in one worker process) after each cycle of a bounded soak in which every feed lists new items
-  each cycle (target: flat);
+- memory (VmRSS of the watcher, analysis in one worker process) after each cycle of a bounded soak in
+  which every feed lists new items each cycle (target: flat);
 - feedparser against fastfeedparser on the same generated feeds (time per feed, same links found).
 
     python bench/watch.py                       # 500 feeds × 20 items; soak of 6 cycles × 400 new items
