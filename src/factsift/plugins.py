@@ -55,6 +55,7 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
         "factsift.scoring.cli",
         "factsift.web.cli",
         "factsift.batch.cli",
+        "factsift.watch.cli",
     ),
     "section": (
         "factsift.scoring.render",
