@@ -61,7 +61,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-@cli_commands("batch")
 def register(commands: Commands) -> None:
     parser = commands.add(
         "batch",
@@ -95,3 +94,6 @@ def register(commands: Commands) -> None:
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_analysis_options(parser)
+
+
+cli_commands("batch")(register)

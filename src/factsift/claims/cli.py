@@ -38,7 +38,6 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-@cli_commands("claims")
 def register(commands: Commands) -> None:
     parser = commands.add_training(
         "claims",
@@ -79,3 +78,6 @@ def register(commands: Commands) -> None:
     parser.add_argument(
         "--no-test", action="store_true", help="do not score the held-out test rows (while settings are still open)"
     )
+
+
+cli_commands("claims")(register)

@@ -73,7 +73,6 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
-@cli_commands("check")
 def register(commands: Commands) -> None:
     parser = commands.add(
         "check",
@@ -89,3 +88,6 @@ def register(commands: Commands) -> None:
         help="text report, JSON report, or the matched fact-checks as ClaimReview JSON-LD",
     )
     add_analysis_options(parser)
+
+
+cli_commands("check")(register)

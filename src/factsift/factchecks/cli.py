@@ -141,7 +141,6 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-@cli_commands("factchecks")
 def register(commands: Commands) -> None:
     """Add ``factsift factchecks ...`` and ``factsift train factchecks``."""
     parser = commands.add(
@@ -193,3 +192,6 @@ def register(commands: Commands) -> None:
         "model; writes OUT.reranker.npz; not shipped, see the README)",
     )
     train.add_argument("--reranker-max-length", type=int, default=64, metavar="TOKENS", help="tokens per pair")
+
+
+cli_commands("factchecks")(register)

@@ -99,7 +99,6 @@ def run_base_rate(args: argparse.Namespace) -> int:
     return 0
 
 
-@cli_commands("risk")
 def register(commands: Commands) -> None:
     risk = commands.add(
         "risk",
@@ -143,3 +142,6 @@ def register(commands: Commands) -> None:
         "--factcheck-db", type=Path, help="fact-check store to match against (default: none, see README on leakage)"
     )
     parser.add_argument("--full", action="store_true", help="run the evidence stages without --fast")
+
+
+cli_commands("risk")(register)

@@ -50,7 +50,6 @@ def run_train_signals(args: argparse.Namespace) -> int:
     return 0
 
 
-@cli_commands("signals")
 def register(commands: Commands) -> None:
     """Add ``factsift signals`` and the ``clickbait`` / ``signals`` training commands."""
     parser = commands.add(
@@ -80,3 +79,6 @@ def register(commands: Commands) -> None:
     signals.add_argument(
         "--out", type=Path, default=Path("calibration.json"), help="file to write (default: ./calibration.json)"
     )
+
+
+cli_commands("signals")(register)

@@ -36,7 +36,6 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-@cli_commands("sources")
 def register(commands: Commands) -> None:
     parser = commands.add(
         "source",
@@ -52,3 +51,6 @@ def register(commands: Commands) -> None:
     )
     train.add_argument("--data", type=Path, required=True, help="folder with lin2023_domain_quality/ (iffy_plus_2021/)")
     train.add_argument("--out", type=Path, default=RATINGS_FILE, help=f"output table (default: {RATINGS_FILE})")
+
+
+cli_commands("sources")(register)

@@ -136,7 +136,6 @@ def add_trends_command(factchecks: Any) -> None:
     trends.set_defaults(handler=run_trends)
 
 
-@cli_commands("watch")
 def register(commands: Commands) -> None:
     """Add ``factsift watch`` and ``factsift digest``."""
     parser = commands.add(
@@ -166,3 +165,6 @@ def register(commands: Commands) -> None:
     digest.add_argument("--limit", type=int, default=30, help="how many claims at most (default 30)")
     digest.add_argument("--format", choices=["text", "json", "html"], default="text")
     add_db_option(digest)
+
+
+cli_commands("watch")(register)

@@ -59,7 +59,6 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-@cli_commands("serve")
 def register(commands: Commands) -> None:
     parser = commands.add(
         "serve",
@@ -90,3 +89,6 @@ def register(commands: Commands) -> None:
         metavar="N",
         help="analyses run at once; more wait in arrival order (default: twice the number of CPUs)",
     )
+
+
+cli_commands("serve")(register)
