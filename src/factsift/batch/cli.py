@@ -9,7 +9,7 @@ from pathlib import Path
 
 from factsift.batch.politeness import Politeness
 from factsift.batch.runner import BatchConfig, BatchSummary, run_batch
-from factsift.cli import Commands
+from factsift.cli import Commands, cli_commands
 from factsift.cli.check import add_analysis_options, analysis_options
 
 
@@ -94,3 +94,6 @@ def register(commands: Commands) -> None:
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_analysis_options(parser)
+
+
+cli_commands("batch")(register)

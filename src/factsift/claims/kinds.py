@@ -9,11 +9,12 @@ checkable thing in a sentence, then a comparison or ranking, then who said it, t
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 from factsift.claims import cues
+from factsift.vocabulary import ClaimKind
 
-ClaimKind = Literal["quantity", "event", "attribution", "comparison", "opinion", "prediction", "other"]
+__all__ = ["NOT_FACTUAL_KINDS", "ClaimKind", "kind_of"]
+
 #: The kinds that state no checkable fact.
 NOT_FACTUAL_KINDS = frozenset({"opinion", "prediction"})
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from factsift.factchecks.lexical import LexicalIndex, build_index
 from factsift.factchecks.records import Review
-from factsift.factchecks.store import KeywordHit, Matrix, UpsertCounts
+from factsift.factchecks.store import KeywordHit, Matrix, UpsertCounts, store_backend
 
 SCHEMA_VERSION = "2"
 _FIELDS = (
@@ -110,14 +110,19 @@ class SQLiteStore:
         self.path = path
         self._key = str(path.resolve())  # names this store in the per-process caches
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
         self._in_transaction = False
         self._dirty = False
         self._pinned_revision: str | None = None
         self._reviews: dict[str, Review] = {}  # records read lately, valid for one revision
         self._reviews_revision: str | None = None
+        self._connect()
+
+    def _connect(self) -> None:
+        """Open the file (creating or migrating its tables) and remember which file it is."""
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._identity = _file_identity(self.path)
         version = self._meta("schema_version")
         if version is None:
             with self.transaction():
@@ -130,7 +135,7 @@ class SQLiteStore:
                     self._db.execute(statement)
                 self._set_version()
         elif version != SCHEMA_VERSION:
-            raise RuntimeError(f"{path}: fact-check store schema {version}, this factsift reads {SCHEMA_VERSION}")
+            raise RuntimeError(f"{self.path}: fact-check store schema {version}, this factsift reads {SCHEMA_VERSION}")
 
     def _set_version(self) -> None:
         self._db.execute(
@@ -174,7 +179,7 @@ class SQLiteStore:
         if self._pinned_revision is not None:
             yield
             return
-        self._pinned_revision = self._revision()
+        self._pinned_revision = self.revision()
         try:
             yield
         finally:
@@ -222,7 +227,7 @@ class SQLiteStore:
 
     def _lexical(self) -> LexicalIndex:
         key = self._key
-        revision = self._revision()
+        revision = self.revision()
         with _CACHE_LOCK:
             cached = _LEXICAL_CACHE.get(key)
             if cached is not None and cached[0] == revision:
@@ -239,7 +244,7 @@ class SQLiteStore:
         Records read before are kept until the store changes: the same few reviews come back as
         candidates for claim after claim.
         """
-        revision = self._revision()
+        revision = self.revision()
         if revision != self._reviews_revision or len(self._reviews) > MAX_REMEMBERED_REVIEWS:
             self._reviews = {}
             self._reviews_revision = revision
@@ -275,10 +280,20 @@ class SQLiteStore:
                 [(rid, model, halves[i].tobytes()) for i, rid in enumerate(ids)],
             )
 
-    def _revision(self) -> str:
+    def revision(self) -> str:
+        """Which file this is and its change counter: differs after any write, or when the file was replaced.
+
+        A file replaced at the same path (another inode) is reconnected to here, so a long-lived reader
+        always reads the file that is there now.
+        """
         if self._pinned_revision is not None:
             return self._pinned_revision
-        return self._meta("revision") or "0"
+        identity = _file_identity(self.path)
+        if identity is not None and identity != self._identity and not self._in_transaction:
+            self._db.close()
+            self._reviews.clear()
+            self._connect()
+        return f"{self._identity}:{self._meta('revision') or '0'}"
 
     def embeddings(self, model: str) -> tuple[list[str], Matrix]:
         """Every stored (id, vector) for ``model`` as ids and one float32 matrix, cached until the store changes."""
@@ -292,7 +307,7 @@ class SQLiteStore:
 
     def _cached(self, model: str) -> tuple[str, list[str], Matrix, dict[str, int]]:
         key = (self._key, model)
-        revision = self._revision()
+        revision = self.revision()
         with _CACHE_LOCK:
             cached = _MATRIX_CACHE.get(key)
             if cached is not None and cached[0] == revision:
@@ -343,6 +358,24 @@ class SQLiteStore:
     def close(self) -> None:
         """Release the connection."""
         self._db.close()
+
+
+@store_backend("sqlite")
+def open_sqlite(location: str, create: bool) -> SQLiteStore:
+    """The SQLite store in the file at ``location`` (created with its tables unless ``create`` is False)."""
+    path = Path(location).expanduser()
+    if not create and not path.is_file():
+        raise FileNotFoundError(path)
+    return SQLiteStore(path)
+
+
+def _file_identity(path: Path) -> str | None:
+    """The device and inode of the file at ``path`` (None if there is none)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return f"{status.st_dev}-{status.st_ino}"
 
 
 def _split_script(script: str) -> list[str]:

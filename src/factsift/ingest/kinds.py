@@ -8,9 +8,10 @@ timestamps) are kept whole: every line of them is content the user wants checked
 from __future__ import annotations
 
 import re
-from typing import Literal
 
-ArticleKind = Literal["article", "short", "transcript"]
+from factsift.vocabulary import ArticleKind
+
+__all__ = ["ArticleKind", "text_kind"]
 
 #: Below this many words a plain text is a short text unless it opens with a headline.
 SHORT_WORDS = 60

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from factsift.cli import Commands
+from factsift.cli import Commands, cli_commands
 from factsift.sources.build import META_FILE, RATINGS_FILE, build
 from factsift.sources.outlet import rate
 from factsift.sources.render import render_rating
@@ -51,3 +51,6 @@ def register(commands: Commands) -> None:
     )
     train.add_argument("--data", type=Path, required=True, help="folder with lin2023_domain_quality/ (iffy_plus_2021/)")
     train.add_argument("--out", type=Path, default=RATINGS_FILE, help=f"output table (default: {RATINGS_FILE})")
+
+
+cli_commands("sources")(register)
