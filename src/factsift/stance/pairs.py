@@ -49,6 +49,15 @@ HEDGES = (
     "According to an unverified report, {c}.",
     "Lawmakers asked whether {c}.",
 )
+#: Frames for a negated claim ``{N}`` (``{n}`` embedded): a plain or attributed denial.
+NEGATION_FRAMES = (
+    "{N}.",
+    '"{N}," a spokesman said.',
+    "Officials said {n}.",
+    "{N}, according to the ministry.",
+    "In fact, {n}.",
+    "{N}, the agency said in a statement.",
+)
 RESTATEMENTS = (
     "{C}.",
     "Officials confirmed that {c}.",
@@ -117,7 +126,8 @@ def derive(claims: list[str], seed: int = 16) -> Iterator[DerivedPair]:
         other = claims[(index + 1 + rng.randrange(len(claims) - 1)) % len(claims)]
         negated = negation(claim)
         if negated is not None:
-            yield DerivedPair(claim, negated + ".", "disagree", claim)
+            frame = rng.choice(NEGATION_FRAMES)
+            yield DerivedPair(claim, frame.replace("{N}", negated).replace("{n}", embedded(negated)), "disagree", claim)
             yield DerivedPair(negated, claim + ".", "disagree", claim)
         yield DerivedPair(claim, fill(rng.choice(DEBUNKS), claim), "disagree", claim)
         yield DerivedPair(claim, fill(rng.choice(HEDGES), claim), "discuss", claim)
@@ -125,6 +135,20 @@ def derive(claims: list[str], seed: int = 16) -> Iterator[DerivedPair]:
         yield DerivedPair(claim, other + ".", "unrelated", claim)
         wrapper = rng.choice((DEBUNKS, HEDGES, RESTATEMENTS))
         yield DerivedPair(claim, fill(rng.choice(wrapper), other), "unrelated", claim)
+
+
+def in_articles(
+    pairs: list[DerivedPair], claims: list[str], share: float = 0.5, seed: int = 16
+) -> Iterator[DerivedPair]:
+    """Some pairs again with their text set among 2 to 12 sentences of other claims, like one line of an article."""
+    rng = random.Random(seed)
+    for pair in pairs:
+        if rng.random() >= share:
+            continue
+        others = [claim for claim in rng.sample(claims, rng.randint(3, 13)) if claim != pair.group]
+        filler = [claim + "." for claim in others]
+        filler.insert(rng.randint(0, len(filler)), pair.text)
+        yield DerivedPair(pair.claim, " ".join(filler), pair.label, pair.group)
 
 
 def read_claims(folder: Path, limit_per_source: int = 4000, seed: int = 16) -> list[str]:

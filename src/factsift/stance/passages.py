@@ -71,6 +71,7 @@ class ClaimInfo:
     """A claim's content stems with their weights, and its own cues."""
 
     weights: Mapping[str, float]
+    stem_counts: Mapping[str, int]
     total: float
     bigrams: frozenset[tuple[str, str]]
     cues: tuple[int, ...]
@@ -116,6 +117,7 @@ def analyse_claim(claim: str, idf: Mapping[str, float], default_idf: float) -> C
     weights = {s: idf.get(s, default_idf) for s in stems}
     return ClaimInfo(
         weights=weights,
+        stem_counts=Counter(stems),
         total=sum(weights.values()),
         bigrams=frozenset(itertools.pairwise(stems)),
         cues=count_cues(words),

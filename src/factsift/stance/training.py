@@ -13,7 +13,7 @@ import hashlib
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,14 @@ import numpy.typing as npt
 
 from factsift.errors import InputError
 from factsift.stance.features import FEATURE_NAMES
-from factsift.stance.model import LABELS, StanceModel, calibrated
-from factsift.stance.pairs import derive, read_claims
+from factsift.stance.model import LABELS, Bag, Encoded, StanceModel, calibrated
+from factsift.stance.pairs import derive, in_articles, read_claims
 from factsift.stance.passages import is_content, stem, tokens
 
 SPLITS = (("train", 0.60), ("calib", 0.70), ("dev", 0.85), ("test", 1.0))
-HIDDEN = (48, 24)
+HIDDEN = (64,)
+#: Stems in each bag of words (the text's and the claim's).
+BOW_SIZE = 3000
 #: Precision the exported agree/disagree thresholds must reach on the calibration split.
 THRESHOLD_PRECISION = 0.8
 
@@ -70,17 +72,26 @@ def read_derived(claims_folder: Path) -> list[Example]:
         raise InputError(
             f"no claims found under {claims_folder} (expected liar/, checkthat2020_t2/ or checkthat2021_t2b/)"
         )
-    return [Example(p.claim, p.text, p.label, split_of(f"claim:{p.group.lower()}"), "derived") for p in derive(claims)]
+    sentences = list(derive(claims))
+    return [
+        Example(p.claim, p.text, p.label, split_of(f"claim:{p.group.lower()}"), source)
+        for source, pairs in (("derived", sentences), ("derived_articles", list(in_articles(sentences, claims))))
+        for p in pairs
+    ]
 
 
-def inverse_document_frequencies(documents: Sequence[str]) -> tuple[dict[str, float], float]:
-    """Smoothed idf of every stem in at least two documents, and the idf given to unseen stems."""
+def vocabularies(documents: Sequence[str]) -> tuple[dict[str, float], float, dict[str, int]]:
+    """Smoothed idf of every stem in at least two documents, the idf of unseen stems, and the bag-of-words index.
+
+    The bag-of-words vocabulary is the :data:`BOW_SIZE` stems found in most documents.
+    """
     frequency: Counter[str] = Counter()
     for document in documents:
         frequency.update({stem(word) for word in tokens(document) if is_content(word)})
     count = len(documents)
-    default = math.log((count + 1) / 1) + 1
-    return {s: math.log((count + 1) / (df + 1)) + 1 for s, df in frequency.items() if df >= 2}, default
+    idf = {s: math.log((count + 1) / (df + 1)) + 1 for s, df in frequency.items() if df >= 2}
+    bow_index = {s: i for i, (s, _) in enumerate(frequency.most_common(BOW_SIZE))}
+    return idf, math.log(count + 1) + 1, bow_index
 
 
 def fnc_score(gold: Sequence[str], predicted: Sequence[str]) -> float:
@@ -173,6 +184,28 @@ def precision_threshold(scores: npt.NDArray[np.float64], positive: npt.NDArray[n
     return round(float(scores[order][good.max()]), 3) if len(good) else 0.5
 
 
+def design_matrix(model: StanceModel, encoded: Encoded) -> Any:
+    """The MLP's input as a sparse matrix: scaled feature rows, then the text's and the claim's bags."""
+    from scipy import sparse
+
+    def bags(found: list[Bag], ids: npt.NDArray[np.int64]) -> Any:
+        pointers = np.cumsum([0, *(len(positions) for positions, _ in found)])
+        matrix = sparse.csr_matrix(
+            (
+                np.concatenate([values for _, values in found]),
+                np.concatenate([positions for positions, _ in found]),
+                pointers,
+            ),
+            shape=(len(found), len(model.bow_index)),
+        )
+        return matrix[ids]
+
+    scaled = sparse.csr_matrix((encoded.rows - model.mean) / model.scale)
+    return sparse.hstack(
+        [scaled, bags(encoded.text_bags, encoded.text_ids), bags(encoded.claim_bags, encoded.claim_ids)]
+    ).tocsr()
+
+
 def train(
     fnc_folder: Path,
     claims_folder: Path | None,
@@ -192,49 +225,44 @@ def train(
     training_texts = {e.text for e in examples if e.split == "train"} | {
         e.claim for e in examples if e.split == "train"
     }
-    idf, default_idf = inverse_document_frequencies(sorted(training_texts))
-    blank = StanceModel(
-        idf,
-        default_idf,
-        np.zeros(len(FEATURE_NAMES)),
-        np.ones(len(FEATURE_NAMES)),
-        (),
-        (),
-        1.0,
-        np.zeros(len(LABELS)),
-        {},
+    idf, default_idf, bow_index = vocabularies(sorted(training_texts))
+    width = len(FEATURE_NAMES)
+    model = StanceModel(
+        idf, default_idf, bow_index, np.zeros(width), np.ones(width), (), (), 1.0, np.zeros(len(LABELS)), {}
     )
-    log(f"vocabulary {len(idf)} stems; building features")
-    rows, _ = blank.features([(e.claim, e.text) for e in examples])
+    log(f"vocabulary {len(idf)} stems, bags of {len(bow_index)}; building features")
+    encoded = model.encode([(e.claim, e.text) for e in examples])
     gold = np.asarray([LABELS.index(e.label) for e in examples])  # type: ignore[arg-type]
     split = np.asarray([e.split for e in examples])
     source = np.asarray([e.source for e in examples])
 
     train_mask = split == "train"
-    mean, scale = rows[train_mask].mean(axis=0), rows[train_mask].std(axis=0) + 1e-6
+    mean, scale = encoded.rows[train_mask].mean(axis=0), encoded.rows[train_mask].std(axis=0) + 1e-6
+    model = replace(model, mean=mean, scale=scale)
+    inputs = design_matrix(model, encoded)
     counts = np.bincount(gold[train_mask], minlength=len(LABELS))
     class_weight = np.sqrt(counts.max() / np.maximum(counts, 1))
     log(f"fitting MLP {HIDDEN} on {int(train_mask.sum())} pairs; class weights {np.round(class_weight, 2).tolist()}")
-    mlp = MLPClassifier(hidden_layer_sizes=HIDDEN, alpha=1e-3, max_iter=200, early_stopping=True, random_state=seed)
-    mlp.fit((rows[train_mask] - mean) / scale, gold[train_mask], sample_weight=class_weight[gold[train_mask]])
-    model = StanceModel(
-        idf,
-        default_idf,
-        mean,
-        scale,
-        tuple(np.asarray(w, dtype=np.float64) for w in mlp.coefs_),
-        tuple(np.asarray(b, dtype=np.float64) for b in mlp.intercepts_),
-        1.0,
-        np.zeros(len(LABELS)),
-        {},
+    mlp = MLPClassifier(hidden_layer_sizes=HIDDEN, alpha=1e-3, max_iter=60, early_stopping=True, random_state=seed)
+    mlp.fit(inputs[train_mask], gold[train_mask], sample_weight=class_weight[gold[train_mask]])
+    model = replace(
+        model,
+        weights=tuple(np.asarray(w, dtype=np.float64) for w in mlp.coefs_),
+        biases=tuple(np.asarray(b, dtype=np.float64) for b in mlp.intercepts_),
     )
+    logits = model.logits(encoded)
     calib_mask = split == "calib"
-    temperature, class_bias = fit_calibration(model.logits(rows[calib_mask]), gold[calib_mask])
-    model = StanceModel(**{**model.__dict__, "temperature": temperature, "class_bias": class_bias})
-    calib_probabilities = model.probabilities(rows[calib_mask])
+    temperature, class_bias = fit_calibration(logits[calib_mask], gold[calib_mask])
+    model = replace(model, temperature=temperature, class_bias=class_bias)
+    probabilities = calibrated(logits, temperature, class_bias)
     thresholds = {
-        label: precision_threshold(
-            calib_probabilities[:, LABELS.index(label)], gold[calib_mask] == LABELS.index(label), THRESHOLD_PRECISION
+        label: max(
+            precision_threshold(
+                probabilities[calib_mask & (source == kind), LABELS.index(label)],
+                gold[calib_mask & (source == kind)] == LABELS.index(label),
+                THRESHOLD_PRECISION,
+            )
+            for kind in ("fnc1", "derived")
         )
         for label in ("agree", "disagree")
     }
@@ -245,17 +273,15 @@ def train(
 
     def figures(name: str) -> dict[str, Any]:
         result = {}
-        for kind in ("fnc1", "derived"):
+        for kind in ("fnc1", "derived", "derived_articles"):
             mask = (split == name) & (source == kind)
             if mask.any():
-                result[kind] = evaluate(
-                    model.probabilities(rows[mask]), [LABELS[i] for i in gold[mask]], fnc=kind == "fnc1"
-                )
+                result[kind] = evaluate(probabilities[mask], [LABELS[i] for i in gold[mask]], fnc=kind == "fnc1")
         return result
 
     meta: dict[str, Any] = {
-        "description": f"MLP {HIDDEN} over {len(FEATURE_NAMES)} lexical stance features, "
-        "temperature and per-class bias calibrated",
+        "description": f"MLP {HIDDEN} over {width} lexical stance features and text and claim bags of "
+        f"{len(bow_index)} stems, temperature and per-class bias calibrated",
         "training": {
             "fnc1": str(fnc_folder),
             "claims": str(claims_folder) if claims_folder else None,
@@ -267,11 +293,12 @@ def train(
             "iterations": int(mlp.n_iter_),
         },
         "thresholds": thresholds,
-        "threshold_rule": f"lowest calibrated score with precision >= {THRESHOLD_PRECISION} on the calibration split",
+        "threshold_rule": f"lowest calibrated score with precision >= {THRESHOLD_PRECISION} on the calibration "
+        "split, the higher of FNC-1 and derived sentence pairs",
         "dev": figures("dev"),
     }
     if score_test:
         meta["test"] = figures("test")
-    model = StanceModel(**{**model.__dict__, "meta": meta})
+    model = replace(model, meta=meta)
     model.save(stem_path)
     return meta
