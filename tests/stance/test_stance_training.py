@@ -30,7 +30,7 @@ def write_fnc(folder: Path, bodies_per_label: int = 12) -> None:
     rng = random.Random(3)
     bodies, stances = [], []
     for number in range(bodies_per_label * len(FRAMES) * len(TOPICS)):
-        topic, headline, clause = TOPICS[number % len(TOPICS)]
+        _, headline, clause = TOPICS[number % len(TOPICS)]
         label = list(FRAMES)[(number // len(TOPICS)) % len(FRAMES)]
         filler = " ".join(f"Residents of district {rng.randint(1, 99)} spoke at the meeting." for _ in range(3))
         bodies.append({"Body ID": str(number), "articleBody": f"{filler} {FRAMES[label].format(c=clause)}"})
@@ -61,7 +61,7 @@ def test_train_stance_writes_a_loadable_calibrated_model(tmp_path: Path) -> None
     assert "test" not in meta
     assert model.temperature > 0
     [result] = model.predict(
-        [(statements[0], f"It is not true that the state budget for year 2000 was 0 billion dollars.")]
+        [(statements[0], "It is not true that the state budget for year 2000 was 0 billion dollars.")]
     )
     assert abs(sum(result.scores.values()) - 1.0) < 1e-9
 
