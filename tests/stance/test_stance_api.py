@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from factsift.stance import LABELS, predict_stance
+from factsift.stance import AGREE_THRESHOLD, DISAGREE_THRESHOLD, LABELS, predict_stance, shipped_model
 
 CLAIM = "Vaccines cause autism"
 
@@ -26,3 +26,7 @@ def test_results_come_back_in_input_order() -> None:
 
 def test_an_empty_batch_gives_no_results() -> None:
     assert predict_stance([]) == []
+
+
+def test_the_exported_thresholds_are_the_shipped_models() -> None:
+    assert shipped_model().meta["thresholds"] == {"agree": AGREE_THRESHOLD, "disagree": DISAGREE_THRESHOLD}
