@@ -5,7 +5,8 @@ pairs split by claim), scored with the shipped model: FNC-1 relative score, macr
 confusion matrix, ECE and reliability diagram. Speed: process CPU time on one thread, best of
 ``--rounds``, for (a) sentence pairs (derived dev pairs) and (b) claim-article pairs (one headline per
 FNC-1 dev body, so no text is analysed twice), passage selection included; the rates are pairs per
-CPU-second, i.e. per core. ``--test`` scores the held-out test split instead of dev (do it once).
+CPU-second, i.e. per core. ``--test`` scores the held-out test split instead of dev and writes bench/results/stance_test.json
+(run it once per shipped model; docs/stance.md records how often it was run).
 """
 
 from __future__ import annotations
@@ -84,9 +85,9 @@ def main() -> None:
         "speed": speed,
         "model": model.meta["description"],
     }
-    if not args.test:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    path = RESULTS.with_name("stance_test.json") if args.test else RESULTS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     for source, f in measured.items():
         summary = {k: f[k] for k in ("pairs", "macro_f1", "f1", "ece", "fnc_relative_score") if k in f}
         print(split, source, json.dumps(summary))
