@@ -5,8 +5,8 @@ pairs split by claim), scored with the shipped model: FNC-1 relative score, macr
 confusion matrix, ECE and reliability diagram. Speed: process CPU time on one thread, best of
 ``--rounds``, for (a) sentence pairs (derived dev pairs) and (b) claim-article pairs (one headline per
 FNC-1 dev body, so no text is analysed twice), passage selection included; the rates are pairs per
-CPU-second, i.e. per core. ``--test`` scores the held-out test split instead of dev and writes bench/results/stance_test.json
-(run it once per shipped model; docs/stance.md records how often it was run).
+CPU-second, i.e. per core. ``--test`` scores the held-out test split instead of dev and writes
+bench/results/stance_test.json (run it once per shipped model; docs/stance.md records how often it was run).
 """
 
 from __future__ import annotations
