@@ -46,8 +46,8 @@ def figures(model: StanceModel, examples: list[Example], split: str) -> dict[str
     result = {}
     for source in ("fnc1", "derived", "derived_articles"):
         chosen = [e for e in examples if e.split == split and e.source == source]
-        rows, _ = model.features([(e.claim, e.text) for e in chosen])
-        result[source] = evaluate(model.probabilities(rows), [e.label for e in chosen], fnc=source == "fnc1")
+        probabilities = model.probabilities(model.encode([(e.claim, e.text) for e in chosen]))
+        result[source] = evaluate(probabilities, [e.label for e in chosen], fnc=source == "fnc1")
     return result
 
 
