@@ -140,7 +140,7 @@ def derive(claims: list[str], seed: int = 16) -> Iterator[DerivedPair]:
 def in_articles(
     pairs: list[DerivedPair], claims: list[str], share: float = 0.5, seed: int = 16
 ) -> Iterator[DerivedPair]:
-    """Some pairs again with their text set among 2 to 12 sentences of other claims, like one line of an article."""
+    """Some pairs again with their text set among 2 to 13 sentences of other claims, like one line of an article."""
     rng = random.Random(seed)
     for pair in pairs:
         if rng.random() >= share:
