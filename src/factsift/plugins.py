@@ -56,6 +56,7 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
         "factsift.web.cli",
         "factsift.batch.cli",
         "factsift.watch.cli",
+        "factsift.stance.cli",
     ),
     "section": (
         "factsift.scoring.render",
