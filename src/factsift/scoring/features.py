@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from factsift.factchecks.stances import direction
 from factsift.model import FactCheckMatch, Report
 
 SIGNAL_NAMES = (
@@ -25,8 +26,16 @@ FALSE_VERDICTS = frozenset({"false", "mostly-false", "pants-on-fire", "pants-fir
 MIXED_VERDICTS = frozenset({"mixed", "half-true", "mixture"})
 TRUE_VERDICTS = frozenset({"true", "mostly-true"})
 
-#: A fact-check match at least this close is about the same claim (the factchecks stage's scale, 0–1).
+#: A fact-check match at least this probable is about the same claim (the factchecks stage's probability, 0–1).
 CLOSE_MATCH = 0.75
+#: ... and the article asserts it at least this clearly (P(agree) - P(disagree)).
+DECISIVE_STANCE = 0.5
+#: Which way a verdict points: +1 the reviewed claim is false, -1 it is true, 0 no direction (mixed, other).
+VERDICT_DIRECTION = {"false": 1.0, "mostly-false": 0.75, "mixed": 0.0, "mostly-true": -0.75, "true": -1.0}
+#: The strongest evidence a match gives each way (verdict × stance × probability, see :func:`match_evidence`);
+#: not features of the learned model (its training data has no fact-checks): :mod:`.explain` weighs them.
+FACTCHECK_UP = "factcheck_evidence_up"
+FACTCHECK_DOWN = "factcheck_evidence_down"
 
 #: The writing warning signs' values: each can only raise the risk (their learned weights are bounded at
 #: zero from below), so the breakdown never shows a warning sign lowering it.  Their missing-indicators
@@ -107,6 +116,25 @@ def word_count(report: Report) -> int:
     return len(report.article.text.split())
 
 
+def match_evidence(match: FactCheckMatch) -> float:
+    """What one match says about the article, from -1 to +1: verdict × stance × probability.
+
+    An article asserting a claim rated false is evidence against the article (+); one refuting it, or
+    asserting a claim rated true, is evidence for it (-); a claim it only reports, or a review without a
+    verdict of known direction, says nothing."""
+    key = verdict_family(match.verdict) if match.verdict not in VERDICT_DIRECTION else match.verdict
+    verdict = VERDICT_DIRECTION.get(key, 0.0)
+    return verdict * direction(match.stance) * match.probability
+
+
+def strongest_matches(report: Report) -> tuple[FactCheckMatch | None, FactCheckMatch | None]:
+    """The match giving the most evidence against the article and the one giving the most for it (or None)."""
+    scored = [(match_evidence(m), m) for m in report.factchecks]
+    up = max((pair for pair in scored if pair[0] > 0), key=lambda pair: pair[0], default=None)
+    down = min((pair for pair in scored if pair[0] < 0), key=lambda pair: pair[0], default=None)
+    return (up[1] if up else None), (down[1] if down else None)
+
+
 def _best(matches: list[FactCheckMatch], family: str) -> float:
     scores = [m.score for m in matches if verdict_family(m.verdict) == family]
     return max(scores, default=0.0)
@@ -146,12 +174,20 @@ def evidence_features(report: Report) -> dict[str, float]:
         features["factcheck_false"] = _best(report.factchecks, "false")
         features["factcheck_mixed"] = _best(report.factchecks, "mixed")
         features["factcheck_true"] = _best(report.factchecks, "true")
+        up, down = strongest_matches(report)
+        features[FACTCHECK_UP] = match_evidence(up) if up is not None else 0.0
+        features[FACTCHECK_DOWN] = match_evidence(down) if down is not None else 0.0
 
     features["length"] = min(1.0, math.log1p(word_count(report)) / math.log(2000))
     return features
 
 
 def decisive_factcheck(report: Report) -> FactCheckMatch | None:
-    """The closest fact-check match rated false or mostly false, if it is close enough to decide."""
-    close = [m for m in report.factchecks if m.score >= CLOSE_MATCH and verdict_family(m.verdict) == "false"]
-    return max(close, key=lambda m: m.score, default=None)
+    """The match that decides the score: a probable match (at least ``CLOSE_MATCH``) of a claim rated false or
+    mostly false that the article asserts, unless a match pointing the other way weighs more."""
+    up, down = strongest_matches(report)
+    if up is None or up.probability < CLOSE_MATCH or direction(up.stance) < DECISIVE_STANCE:
+        return None
+    if down is not None and -match_evidence(down) >= match_evidence(up):
+        return None
+    return up if verdict_family(up.verdict) == "false" else None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from factsift.scoring.features import TEXT_FEATURE, impute
+from factsift.scoring.features import TEXT_FEATURE, WARNING_SIGNS, impute
 from factsift.scoring.textmodel import TextModel
 
 FORMAT = "factsift.risk-model/1"
@@ -57,21 +57,36 @@ class RiskModel:
     info: dict[str, Any] = field(default_factory=dict)
 
     def shares(self, values: dict[str, float]) -> dict[str, float]:
-        """Each feature's share of the log-odds: ``weight * (value - training mean)``.
+        """Each feature's share of the log-odds: ``weight * (value - reference)``.
 
-        Values whose evidence is missing (see ``MISSING_GROUPS``) count as the training mean: the
-        missing-indicator carries that case, with whatever weight training gave it.
+        The reference is the training mean, except for the warning signs (``WARNING_SIGNS``), whose
+        reference is their absence (0): a sign can only add to the risk, never lower it.  Values whose
+        evidence is missing (see ``MISSING_GROUPS``) count as the training mean: the missing-indicator
+        carries that case, with whatever weight training gave it.
         """
         means = dict(zip(self.features, self.means, strict=True))
         filled = impute(values, means)
         return {
-            name: weight * (filled.get(name, mean) - mean)
+            name: weight * (filled.get(name, mean) - self._reference(name, mean))
             for name, mean, weight in zip(self.features, self.means, self.weights, strict=True)
         }
 
+    @staticmethod
+    def _reference(name: str, mean: float) -> float:
+        return 0.0 if name in WARNING_SIGNS else mean
+
+    @property
+    def base_log_odds(self) -> float:
+        """The log-odds the shares start from: the training means, with every warning sign absent."""
+        return self.intercept - sum(
+            weight * mean
+            for name, mean, weight in zip(self.features, self.means, self.weights, strict=True)
+            if name in WARNING_SIGNS
+        )
+
     def log_odds(self, values: dict[str, float]) -> float:
         """Calibrated log-odds for feature ``values`` (missing names count as the training mean)."""
-        return self.intercept + sum(self.shares(values).values())
+        return self.base_log_odds + sum(self.shares(values).values())
 
     @property
     def uses_text(self) -> bool:
