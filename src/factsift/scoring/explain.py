@@ -101,12 +101,13 @@ def final_log_odds(
     """The log-odds after the thin-evidence (``shrink`` < 1), base-rate and decisive-fact-check rules,
     and each share of it.
 
-    A feed ``calibration`` (:mod:`.feedcalibration`) maps the model's log-odds ``z`` to ``slope * z +
-    shift`` (share ``feed_calibration``).  A known ``base_rate`` moves the log-odds by
-    ``logit(base_rate) - logit(model.base_rate)`` (Bayes' prior correction, share ``base_rate``); it is not shrunk, since it is about the feed, not the
-    article.  A decisive fact-check still lifts the result to ``DECISIVE_FLOOR``.  The shares (plus
-    ``base_rate``, ``factcheck_evidence`` and ``factcheck_rule`` when they apply) add up to
-    ``result - model.base_log_odds``.  Fact-check evidence is not shrunk either: it is about the claims.
+    A feed ``calibration`` (:mod:`.feedcalibration`) maps the model's log-odds ``z`` to
+    ``slope * z + shift`` (share ``feed_calibration``).  A known ``base_rate`` moves the log-odds by
+    ``logit(base_rate) - logit(model.base_rate)`` (Bayes' prior correction, share ``base_rate``); it
+    is not shrunk, since it is about the feed, not the article.  A decisive fact-check still lifts the
+    result to ``DECISIVE_FLOOR``.  The shares (plus ``base_rate``, ``factcheck_evidence`` and
+    ``factcheck_rule`` when they apply) add up to ``result - model.base_log_odds``.  Fact-check
+    evidence is not shrunk either: it is about the claims.
     """
     shares = model.shares(values)
     if shrink < 1.0:

@@ -61,19 +61,15 @@ class RiskModel:
 
         The reference is the training mean, except for the warning signs (``WARNING_SIGNS``), whose
         reference is their absence (0): a sign can only add to the risk, never lower it.  Values whose
-        evidence is missing (see ``MISSING_GROUPS``) count as the training mean: the missing-indicator
-        carries that case, with whatever weight training gave it.
+        evidence is missing (see ``MISSING_GROUPS``) count as the training mean, and a sign that was not
+        computed as absent: the missing-indicator carries that case, with whatever weight training gave it.
         """
         means = dict(zip(self.features, self.means, strict=True))
-        filled = impute(values, means)
+        filled = impute(values, {name: mean for name, mean in means.items() if name not in WARNING_SIGNS})
         return {
-            name: weight * (filled.get(name, mean) - self._reference(name, mean))
+            name: weight * (filled.get(name, mean) - (0.0 if name in WARNING_SIGNS else mean))
             for name, mean, weight in zip(self.features, self.means, self.weights, strict=True)
         }
-
-    @staticmethod
-    def _reference(name: str, mean: float) -> float:
-        return 0.0 if name in WARNING_SIGNS else mean
 
     @property
     def base_log_odds(self) -> float:

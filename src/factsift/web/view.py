@@ -165,7 +165,8 @@ def _factcheck_view(match: dict[str, Any]) -> dict[str, Any]:
     """A match for the page: the verdict badge only when the report says it is shown, else the stance."""
     view = dict(match)
     view["url"] = safe_url(match.get("url"))
-    stance = match.get("stance") if isinstance(match.get("stance"), dict) else {}
+    given = match.get("stance")
+    stance: dict[str, Any] = given if isinstance(given, dict) else {}
     if match.get("shown", True) is False:
         view["badge"] = STANCE_BADGES.get(str(stance.get("label")), "verdict not shown")
         view["verdict_class"] = "stance"
