@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "factsift.scoring.cli",
     "factsift.web.cli",
     "factsift.batch.cli",
+    "factsift.stance.cli",
 )
 
 
