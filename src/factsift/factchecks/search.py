@@ -47,9 +47,11 @@ def group_hits(query: str, hits: list[Hit]) -> list[dict[str, Any]]:
     ``publishers`` (one line naming each publisher's verdict) and ``reviews`` (every hit of the group)."""
     by_id = {hit.review.id: hit for hit in hits}
     predict = stance_model()
+    grouped = group_reviews([hit.review for hit in hits])
+    pairs = [(group.lead.claim_reviewed, query) for group in grouped]
+    stances: list[MatchStance | None] = list(predict(pairs)) if predict is not None and pairs else [None] * len(pairs)
     groups = []
-    for group in group_reviews([hit.review for hit in hits]):
-        stance = predict(group.lead.claim_reviewed, query) if predict is not None else None
+    for group, stance in zip(grouped, stances, strict=True):
         reviews = [hit_to_dict(by_id[review.id], stance) for review in group.reviews]
         groups.append(
             {

@@ -117,8 +117,8 @@ def match_factchecks(report: Report, options: Options) -> Report:
     predict = stance_model() if found else None
     stances: dict[str, MatchStance] = {}  # one stance per reviewed claim: the article's, not the sentence's
     if predict is not None:
-        for claim in dict.fromkeys(hit.review.claim_reviewed for _, hit in found):
-            stances[claim] = predict(claim, report.article.text)
+        claims = list(dict.fromkeys(hit.review.claim_reviewed for _, hit in found))
+        stances = dict(zip(claims, predict([(claim, report.article.text) for claim in claims]), strict=True))
     matches = [
         to_match(query, hit, report.article.published, stances.get(hit.review.claim_reviewed)) for query, hit in found
     ]

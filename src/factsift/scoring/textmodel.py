@@ -20,10 +20,14 @@ from typing import Any
 MAX_CHARS = 3000
 
 _WORD = re.compile(r"[^\W\d_]+|\d+")
+#: A style model also reads punctuation that marks tone and sourcing: quotes, exclamation and question marks.
+_STYLE_TOKEN = re.compile(r"[^\W\d_]+|\d+|[!?\"“”:;()]")
+_QUOTES = {"“": '"', "”": '"'}
 
 
 #: What a word outside a style model's function words becomes: the model sees where content words
-#: sit (``the _ of``), never which they are, so subject matter cannot move it.
+#: sit (``the _ of``) and their shape (``_C`` capitalised, ``_U`` all capitals), never which they are,
+#: so subject matter cannot move it.
 CONTENT_WORD = "_"
 
 
@@ -54,14 +58,25 @@ class TextConfig:
     def _style_set(self) -> frozenset[str]:
         return frozenset(self.style_words)
 
-    def word(self, token: str) -> str:
-        """How the model reads one lower-cased token: digits as ``0``, and in a style model content words
-        as ``CONTENT_WORD``."""
-        if token[0].isdigit():
-            return "0"
-        if self.style_words and token not in self._style_set:
-            return CONTENT_WORD
-        return token
+    def words(self, document: str) -> list[str]:
+        """The tokens the model reads: lower-cased words with digits as ``0``; in a style model, content
+        words as their shape (``CONTENT_WORD``, ``_C``, ``_U``) and tone punctuation as itself."""
+        if not self.style_words:
+            return [("0" if w[0].isdigit() else w) for w in _WORD.findall(document.lower())]
+        out = []
+        for token in _STYLE_TOKEN.findall(document):
+            lower = token.lower()
+            if token[0].isdigit():
+                out.append("0")
+            elif lower in self._style_set:
+                out.append(lower)
+            elif not token[0].isalpha():
+                out.append(_QUOTES.get(token, token))
+            elif token.isupper() and len(token) > 1:
+                out.append(CONTENT_WORD + "U")
+            else:
+                out.append(CONTENT_WORD + "C" if token[0].isupper() else CONTENT_WORD)
+        return out
 
 
 def model_input(title: str | None, text: str) -> str:
@@ -70,12 +85,12 @@ def model_input(title: str | None, text: str) -> str:
 
 
 def terms(document: str, config: TextConfig, pair_heads: frozenset[str] | None = None) -> list[str]:
-    """The n-gram terms of ``document`` (lower-cased; digits collapsed to ``0``).
+    """The n-gram terms of ``document`` (lower-cased; digits collapsed to ``0``; see :meth:`TextConfig.words`).
 
     ``pair_heads``, when given, keeps only the word pairs whose first word is one of them: a scorer
     passes the first words of its vocabulary's pairs, since no other pair can carry a weight.
     """
-    words = [config.word(w) for w in _WORD.findall(document.lower())]
+    words = config.words(document)
     found = list(words)
     if config.word_ngrams >= 2:
         pairs = itertools.pairwise(words)
