@@ -38,7 +38,12 @@ def test_contributions_sum_to_score_minus_base_and_are_ordered(model: RiskModel)
 
 def test_close_false_factcheck_dominates_a_clean_style(model: RiskModel) -> None:
     match = FactCheckMatch(
-        claim_index=0, score=0.93, probability=0.93, claim_reviewed="The park budget doubled", verdict="false", publisher="PolitiFact"
+        claim_index=0,
+        score=0.93,
+        probability=0.93,
+        claim_reviewed="The park budget doubled",
+        verdict="false",
+        publisher="PolitiFact",
     )
     risk = assess(
         model, make_report(source_label="reliable", source_score=0.95, signals=quiet_signals(), factchecks=[match])

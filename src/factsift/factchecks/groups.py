@@ -1,10 +1,11 @@
 """Reviews of the same claim, grouped: copies of one record and one claim checked by several publishers.
 
 Two reviews are of the same claim when their claim texts are equal once case and punctuation are dropped,
-or when they share almost all their content words and the same numbers (``SAME_CLAIM_OVERLAP`` of the
-smaller set).  A group reads as one line — "rated false by PolitiFact, Snopes and AFP" — with a consensus
-verdict when every verdict of known direction agrees, and the disagreement spelled out when not.  Every
-review stays in the group (nothing is dropped); the group's probability is its best member's.
+or when they share almost all their content words (``SAME_CLAIM_OVERLAP`` of the smaller set), the
+same numbers and the same negation.  A group reads as one line — "rated false by PolitiFact, Snopes
+and AFP" — with a consensus verdict when every verdict of known direction agrees, and the disagreement
+spelled out when not.  Every review stays in the group (nothing is dropped); the group's probability is
+its best member's.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _DIRECTIONLESS = frozenset({"other"})
 
 
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without)\b|n't\b", re.IGNORECASE)
+
+
+def _negated(text: str) -> bool:
+    return bool(_NEGATION.search(text.replace("’", "'")))
+
+
 def _normalised(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
@@ -30,6 +38,8 @@ def same_claim(a: Review, b: Review) -> bool:
     if _normalised(a.claim_reviewed) == _normalised(b.claim_reviewed):
         return True
     if set(_NUMBER.findall(a.claim_reviewed)) != set(_NUMBER.findall(b.claim_reviewed)):
+        return False
+    if _negated(a.claim_reviewed) != _negated(b.claim_reviewed):  # "X causes Y" and "X does not cause Y"
         return False
     left, right = stems(a.claim_reviewed), stems(b.claim_reviewed)
     if not left or not right:
