@@ -122,7 +122,10 @@ def test_claim_index_points_into_report_claims(store: Path) -> None:
     assert report.factchecks[0].url == RUSSIA_URL
 
 
-def test_dates_weigh_the_match(store: Path) -> None:
+def test_dates_weigh_the_evidence(store: Path) -> None:
+    """The match probability is about the claim; a review that came after the article weighs less as evidence."""
+    from factsift.scoring.features import match_evidence
+
     text = "Allies\n\n" + SEED_ALLY_SENTENCE + "."
     early = analyse(text=text, db=store, embeddings=False)
     early.article.published = None
@@ -135,7 +138,7 @@ def test_dates_weigh_the_match(store: Path) -> None:
         match = next(
             m for m in match_factchecks(early, Options(db=store, embeddings=False)).factchecks if m.url == RUSSIA_URL
         )
-        return match.score, match.before_article
+        return match_evidence(match), match.before_article
 
     checked_first_score, checked_first = run("2017-03-01")  # the article ran after the fact-check
     checked_later_score, checked_later = run("2017-01-20")  # the fact-check came after the article

@@ -32,6 +32,8 @@ CLOSE_MATCH = 0.75
 DECISIVE_STANCE = 0.5
 #: Which way a verdict points: +1 the reviewed claim is false, -1 it is true, 0 no direction (mixed, other).
 VERDICT_DIRECTION = {"false": 1.0, "mostly-false": 0.75, "mixed": 0.0, "mostly-true": -0.75, "true": -1.0}
+#: A fact-check published on or after the article's date weighs this much of one published before it.
+AFTER_ARTICLE_WEIGHT = 0.9
 #: The strongest evidence a match gives each way (verdict × stance × probability, see :func:`match_evidence`);
 #: not features of the learned model (its training data has no fact-checks): :mod:`.explain` weighs them.
 FACTCHECK_UP = "factcheck_evidence_up"
@@ -120,11 +122,13 @@ def match_evidence(match: FactCheckMatch) -> float:
     """What one match says about the article, from -1 to +1: verdict × stance × probability.
 
     An article asserting a claim rated false is evidence against the article (+); one refuting it, or
-    asserting a claim rated true, is evidence for it (-); a claim it only reports, or a review without a
-    verdict of known direction, says nothing."""
+    asserting a claim rated true, is evidence for it (-); a review without a verdict of known direction
+    says nothing.  A review published after the article counts ``AFTER_ARTICLE_WEIGHT`` of one published
+    before it (then the claim was known to be checked when the article ran)."""
     key = verdict_family(match.verdict) if match.verdict not in VERDICT_DIRECTION else match.verdict
     verdict = VERDICT_DIRECTION.get(key, 0.0)
-    return verdict * direction(match.stance) * match.probability
+    dated = AFTER_ARTICLE_WEIGHT if match.before_article is False else 1.0
+    return verdict * direction(match.stance) * match.probability * dated
 
 
 def strongest_matches(report: Report) -> tuple[FactCheckMatch | None, FactCheckMatch | None]:
