@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from factsift import analyse
 from factsift.errors import InputError
 from factsift.model import FactCheckMatch, MatchStance
 from factsift.options import Options
@@ -159,3 +160,28 @@ def test_feed_calibration_maps_the_log_odds_and_keeps_contributions_exact(model:
     )
     assert any(c.evidence == "feed calibration" for c in moved.contributions)
     assert any("your feed" in note for note in moved.caveats)
+
+
+MMR_REPORT = (
+    "Large Danish study finds no link between MMR vaccine and autism\n\n"
+    "By Maria Lindqvist, health correspondent. Published 5 March 2019.\n\n"
+    "Children who received the measles, mumps and rubella (MMR) vaccine were no more likely to be diagnosed with "
+    "autism than children who did not receive it, according to a study of 657,461 children born in Denmark between "
+    "1999 and 2010. The study, led by Anders Hviid of the Statens Serum Institut in Copenhagen, was published on "
+    "Tuesday in the Annals of Internal Medicine. The researchers followed the children for an average of eight years "
+    "using national health registers and found 6,517 diagnoses of autism. The vaccine did not increase the risk in "
+    "any subgroup, including children with a sibling with autism, the authors wrote. Hviid said in a statement that "
+    "the study strongly supports that MMR vaccination does not increase the risk for autism. The findings agree with "
+    "earlier reviews by the World Health Organization and the US Centers for Disease Control and Prevention."
+)
+
+
+def test_a_well_sourced_report_on_a_contested_topic_is_not_flagged() -> None:
+    """The shipped model reads wording as style only: "children", "vaccine", "autism" cannot raise the risk."""
+    report = analyse(text=MMR_REPORT, fast=True)
+    assert report.risk is not None and report.risk.label == "low", report.risk
+    wording = next(c for c in report.risk.contributions if c.evidence == "wording")
+    assert wording.effect <= 0
+    model = load_model()
+    assert model.text is not None and model.text.config.style_words
+    assert not {"vaccine", "autism", "children"} & {t for term in model.text.weights for t in term.split()}
