@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "factsift.web.cli",
     "factsift.batch.cli",
     "factsift.stance.cli",
+    "factsift.watch.cli",
 )
 
 
