@@ -150,6 +150,8 @@ def main() -> int:
         if args.write:
             MODEL.write_text(json.dumps(fitted.to_dict(), indent=2) + "\n")
             print(f"wrote {MODEL.relative_to(ROOT)}")
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")  # the dev figures, before the slow 2021 store
         other = load_checkthat2021(DATA / "checkthat2021_t2b", "dev")
         rows21, labels21, _, _ = rows_of(other, Path(folder) / "t2b.db", encoder)
         y21 = np.array(labels21)
