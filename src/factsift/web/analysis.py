@@ -75,6 +75,8 @@ def analysis_options(request: AnalysisRequest, settings: ServerSettings) -> dict
     }
     if settings.ratings is not None:
         options["ratings"] = settings.ratings
+    if settings.calibration is not None:
+        options["calibration"] = settings.calibration
     if request.options.stages is not None:
         options["stages"] = request.options.stages
     if request.options.base_rate is not None:

@@ -34,10 +34,15 @@ def run_serve(args: argparse.Namespace) -> int:
         raise InputError("--max-analyses must be at least 1")
     if args.rate_limit < 0:
         raise InputError("--rate-limit cannot be negative")
+    if args.calibration is not None:
+        from factsift.scoring.feedcalibration import read_calibration
+
+        read_calibration(args.calibration)  # a bad file stops the server before it starts, with its reason
     settings = ServerSettings(
         db=args.db or default_db_path(),
         allow_private=args.allow_private,
         ratings=args.ratings,
+        calibration=args.calibration,
         fast=args.fast,
         rate_limit=args.rate_limit,
         rate_burst=max(1, args.rate_limit // 2),
@@ -74,6 +79,12 @@ def register(commands: Commands) -> None:
     parser.add_argument("--allow-private", action="store_true", help="allow fetching private/loopback addresses")
     parser.add_argument(
         "--ratings", type=Path, help="your own outlet ratings (CSV or JSON), merged over the shipped table"
+    )
+    parser.add_argument(
+        "--calibration",
+        type=Path,
+        metavar="FILE",
+        help="risk calibration fitted on labelled articles of your feed (`factsift risk calibrate`)",
     )
     parser.add_argument("--fast", action="store_true", help="skip the slowest analysis steps for every request")
     parser.add_argument(

@@ -30,6 +30,7 @@ class ServerSettings:
     db: Path = field(default_factory=default_db_path)
     allow_private: bool = False
     ratings: Path | None = None
+    calibration: Path | None = None  # a feed calibration (``factsift risk calibrate``) for every analysis
     fast: bool = False
     max_body_bytes: int = MAX_BODY_BYTES
     rate_limit: int = 120
