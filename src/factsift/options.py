@@ -35,6 +35,10 @@ class Options:
     #: The share of misinformation in the feed being analysed, if known (e.g. from ``factsift risk base-rate``):
     #: the risk score is moved from the model's assumed base rate to this one.  None keeps the model's.
     base_rate: float | None = None
+    #: Budget of one analysis (None: unlimited): the article text's length in characters after ingest,
+    #: and the seconds it may take (checked between stages).  ``factsift serve`` sets both.
+    max_text_chars: int | None = None
+    time_budget: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from factsift.factchecks.embeddings import Encoder, resolve_encoder
-from factsift.factchecks.formats import ParsedFile, parse_file
+from factsift.factchecks.formats import MAX_FILE_BYTES, ParsedFile, parse_file
 from factsift.factchecks.records import Review
 from factsift.factchecks.store import Store, UpsertCounts, open_store, title_key
 
@@ -91,6 +91,7 @@ def import_files(
     progress: bool = False,
     *,
     embeddings: bool | str | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> ImportSummary:
     """Import ClaimReview files (JSON-LD, JSONL, CSV) into the store at ``db`` (default store when None).
 
@@ -98,7 +99,7 @@ def import_files(
     With an embedding model available (``embeddings``: None/True = the installed default, a folder
     path, or False), records without an embedding get one after the import.
     """
-    parsed: list[ParsedFile] = [parse_file(Path(p)) for p in paths]  # may raise: nothing written yet
+    parsed: list[ParsedFile] = [parse_file(Path(p), max_bytes=max_bytes) for p in paths]  # may raise: nothing written yet
     summary = ImportSummary()
     records: dict[str, Review] = {}
     for result in parsed:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
-from factsift.errors import FetchRefused, InputError
+from factsift.errors import FetchRefused, InputError, OverBudget
 from factsift.web.analysis import AnalysisRequest, run_analysis_queued
 from factsift.web.auth import presented_key, require_key
 from factsift.web.problems import Problem
@@ -70,7 +70,9 @@ def analysis_response(
 
 
 def input_problem(exc: InputError) -> Problem:
-    """The problem for input that cannot be analysed (a refused fetch has its own type)."""
+    """The problem for input that cannot be analysed (a refused fetch and an exceeded budget have their own)."""
+    if isinstance(exc, OverBudget):
+        return Problem(413, "too-large", str(exc)) if exc.too_large else Problem(503, "over-time-budget", str(exc))
     slug = "fetch-refused" if isinstance(exc, FetchRefused) else "unprocessable-input"
     return Problem(422, slug, str(exc))
 
@@ -80,7 +82,7 @@ def input_problem(exc: InputError) -> Problem:
     status_code=201,
     response_model=Analysis,
     dependencies=[Depends(write_access)],
-    responses=problem_responses(401, 413, 422, 429),
+    responses=problem_responses(401, 413, 422, 429, 503),
     summary="Analyse an article (URL, HTML or text) and store the report",
 )
 async def create_analysis(body: AnalysisRequest, request: Request, settings: Settings, store: Store) -> Response:
@@ -178,7 +180,7 @@ def import_factchecks(
                     out.write(chunk)
             paths.append(path)
         try:
-            summary = import_files(paths, db=settings.db, progress=False)
+            summary = import_files(paths, db=settings.db, progress=False, max_bytes=settings.max_import_bytes)
         except InputError as exc:
             raise Problem(422, "unprocessable-input", str(exc)) from exc
     return ImportResult(

@@ -34,6 +34,10 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
 """
 
 
+#: The largest sequence number SQLite can hold: a cursor past it was not handed out by this server.
+MAX_SEQ = 2**63 - 1
+
+
 class BadCursor(ValueError):
     """A listing cursor that this server did not hand out."""
 
@@ -75,7 +79,7 @@ def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
         prefix, _, number = raw.partition(":")
-        if prefix != "v1" or not number.isdigit():
+        if prefix != "v1" or not number.isdigit() or int(number) > MAX_SEQ:
             raise ValueError(raw)
         return int(number)
     except (ValueError, UnicodeDecodeError) as exc:
