@@ -26,4 +26,3 @@ def read_bounded(stream: IO[bytes], *, limit: int, what: str) -> bytes:
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"{what}: not a readable gzip file ({exc})") from exc
     return bytes(out)
-

@@ -8,7 +8,6 @@ limit) in memory, so a crawl of any size can be read.  A row that cannot be read
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 from collections.abc import Iterator
@@ -113,7 +112,9 @@ def read_csv(path: Path, *, max_bytes: int) -> Iterator[Record]:
                 continue
             while too_long:
                 limit_mb = max_bytes // (1024 * 1024)
-                yield BadRecord(id=f"{path.name}:{too_long.pop(0)}", reason=f"line is larger than the {limit_mb} MB limit")
+                yield BadRecord(
+                    id=f"{path.name}:{too_long.pop(0)}", reason=f"line is larger than the {limit_mb} MB limit"
+                )
             if row is None:
                 return
             where = f"{path.name}:{reader.line_num}"

@@ -99,7 +99,9 @@ def import_files(
     With an embedding model available (``embeddings``: None/True = the installed default, a folder
     path, or False), records without an embedding get one after the import.
     """
-    parsed: list[ParsedFile] = [parse_file(Path(p), max_bytes=max_bytes) for p in paths]  # may raise: nothing written yet
+    parsed: list[ParsedFile] = [
+        parse_file(Path(p), max_bytes=max_bytes) for p in paths
+    ]  # may raise: nothing written yet
     summary = ImportSummary()
     records: dict[str, Review] = {}
     for result in parsed:

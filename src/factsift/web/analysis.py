@@ -20,7 +20,6 @@ from factsift.pipeline import STAGE_MODULES, analyse
 from factsift.web.settings import ServerSettings
 from factsift.web.store import AnalysisStore, Summary
 
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

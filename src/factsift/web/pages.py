@@ -8,7 +8,6 @@ from functools import cache, partial
 from typing import Any
 
 import anyio.to_thread
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates

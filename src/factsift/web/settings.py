@@ -11,7 +11,7 @@ from factsift.options import default_db_path
 MAX_BODY_BYTES = 5 * 1024 * 1024
 #: The budget of one analysis on the server: article text length, and seconds (checked between stages).
 MAX_TEXT_CHARS = 200_000
-ANALYSIS_SECONDS = 30.0
+ANALYSIS_SECONDS = 120.0
 #: Bytes of one uploaded fact-check file at most, once decompressed.
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 API_KEYS_ENV = "FACTSIFT_API_KEYS"
