@@ -7,7 +7,7 @@ inflated with ``gzip.decompress``: it is read chunk by chunk and the read stops 
 from __future__ import annotations
 
 import zlib
-from typing import IO
+from typing import Protocol
 
 from factsift.errors import InputError
 
@@ -15,7 +15,13 @@ GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 1 << 20
 
 
-def read_bounded(stream: IO[bytes], *, limit: int, what: str) -> bytes:
+class Readable(Protocol):
+    """Anything with ``read(n)`` returning bytes: a file, a ``GzipFile``, a socket file."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def read_bounded(stream: Readable, *, limit: int, what: str) -> bytes:
     """All of ``stream`` (a plain or decompressing reader), refused with InputError once past ``limit`` bytes."""
     out = bytearray()
     try:

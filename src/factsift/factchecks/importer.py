@@ -97,7 +97,8 @@ def import_files(
 
     Raises InputError, leaving the store unchanged, when any file cannot be read as a fact-check file.
     With an embedding model available (``embeddings``: None/True = the installed default, a folder
-    path, or False), records without an embedding get one after the import.
+    path, or False), records without an embedding get one after the import.  A file of more than
+    ``max_bytes`` once decompressed is refused (a gzip bomb is stopped one byte past it).
     """
     parsed: list[ParsedFile] = [
         parse_file(Path(p), max_bytes=max_bytes) for p in paths

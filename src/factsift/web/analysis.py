@@ -65,9 +65,8 @@ class AnalysisRequest(BaseModel):
             raise ValueError("give exactly one of url, html or text" + (f" (got {', '.join(given)})" if given else ""))
         found = _SURROGATE.search(getattr(self, given[0]))
         if found:
-            raise ValueError(
-                f"{given[0]} is not valid Unicode: a lone surrogate \\u{ord(found.group()):04x} at character {found.start()}"
-            )
+            where = f"a lone surrogate \\u{ord(found.group()):04x} at character {found.start()}"
+            raise ValueError(f"{given[0]} is not valid Unicode: {where}")
         return self
 
 
