@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -128,3 +130,28 @@ def test_import_errors_name_the_uploaded_file_not_the_server_path(client: TestCl
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert detail.startswith("my_feed.json: not valid JSON") and "factsift-import-" not in detail
+
+
+def test_a_full_store_is_503_and_healthz_says_so_until_a_write_succeeds(
+    client: TestClient, sample_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = client.app.state.store  # type: ignore[attr-defined]
+    insert = store._insert
+
+    def full_disk(*args: Any) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "_insert", full_disk)
+    response = client.post("/api/v1/analyses", json={"text": sample_text, "options": {"fast": True}})
+    assert response.status_code == 503 and "disk is full" in response.json()["detail"]
+    health = client.get("/healthz")
+    assert health.status_code == 503 and "last write" in health.json()["detail"]
+    monkeypatch.setattr(store, "_insert", insert)
+    assert client.post("/api/v1/analyses", json={"text": sample_text, "options": {"fast": True}}).status_code == 201
+    assert client.get("/healthz").status_code == 200
+
+
+def test_healthz_reports_a_disk_about_to_fill(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9 - 4096, 4096))  # type: ignore[attr-defined]
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.json()["status"] == "error" and "4 KB free" in health.json()["detail"]

@@ -139,6 +139,8 @@ def read_directory(root: Path, *, max_bytes: int) -> Iterator[Record]:
         record_id = path.relative_to(root).as_posix()
         kind = PAGE_SUFFIXES[path.suffix.lower()]
         try:
+            if not path.is_file():  # a named pipe or device would block or never end
+                raise InputError("not a regular file")
             if path.stat().st_size > max_bytes:
                 raise InputError(f"the file is larger than the {max_bytes // (1024 * 1024)} MB limit")
             data = path.read_bytes()

@@ -24,7 +24,7 @@ from factsift.decompress import GZIP_MAGIC, read_bounded
 from factsift.errors import InputError
 from factsift.factchecks.claimreview import iter_claimreviews, review_from_fields, review_from_jsonld
 from factsift.factchecks.records import RecordError, Review
-from factsift.ingest.loading import decode_bytes, describe_binary
+from factsift.ingest.loading import decode_bytes, describe_binary, open_input
 
 #: Bytes of one fact-check file at most, after decompression (a bigger feed can be split into files).
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -48,10 +48,8 @@ class ParsedFile:
 def _read_text(path: Path, max_bytes: int, *, lines: bool) -> str:
     """The file's text; with ``lines`` (JSON Lines) bad bytes are kept, escaped, for the bad line alone to report."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(2)
-            handle.seek(0)
-            if head == GZIP_MAGIC:
+        with open_input(path) as raw, io.BufferedReader(raw) as handle:
+            if handle.peek(2)[:2] == GZIP_MAGIC:
                 with gzip.GzipFile(fileobj=handle, mode="rb") as inflating:
                     data = read_bounded(inflating, limit=max_bytes, what=str(path))
             else:

@@ -7,7 +7,10 @@ undecodable.  Nothing is written anywhere.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import select
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +20,8 @@ from charset_normalizer import from_bytes
 
 from factsift.errors import InputError
 
+#: Seconds a named pipe given as input may stay silent before it is refused (instead of hanging).
+FIFO_WAIT_SECONDS = 10.0
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"}
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
@@ -131,6 +136,26 @@ def _read_limited(stream: BinaryIO, limit: int, what: str) -> bytes:
     return data
 
 
+def open_input(path: Path) -> BinaryIO:
+    """Open ``path`` for reading; a named pipe (FIFO) must start giving data within ``FIFO_WAIT_SECONDS``.
+
+    Opening a FIFO that nobody writes to blocks forever, so it is opened without blocking and
+    refused with InputError when no writer has sent anything in time.
+    """
+    if not stat.S_ISFIFO(path.stat().st_mode):
+        return path.open("rb")
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        ready, _, _ = select.select([descriptor], [], [], FIFO_WAIT_SECONDS)
+        if not ready:
+            raise InputError(f"{path} is a named pipe that nothing wrote to within {FIFO_WAIT_SECONDS:g} s")
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
 def read_file(path: Path, *, max_bytes: int) -> bytes:
     """Read a file's bytes, refusing missing files, directories and files over ``max_bytes``."""
     if not path.exists():
@@ -141,15 +166,20 @@ def read_file(path: Path, *, max_bytes: int) -> bytes:
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(f"{path} is larger than the {max_bytes // (1024 * 1024)} MB limit")
-        with path.open("rb") as handle:
+        with open_input(path) as handle:
             return _read_limited(handle, max_bytes, str(path))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def read_stdin(*, max_bytes: int) -> bytes:
-    """Read all of stdin (bounded by ``max_bytes``)."""
-    return _read_limited(sys.stdin.buffer, max_bytes, "standard input")
+    """Read all of stdin (bounded by ``max_bytes``); a closed or write-only stdin is an InputError."""
+    if sys.stdin is None:
+        raise InputError("standard input is closed: there is nothing to read")
+    try:
+        return _read_limited(sys.stdin.buffer, max_bytes, "standard input")
+    except OSError as exc:
+        raise InputError(f"cannot read standard input: {exc.strerror or exc}") from exc
 
 
 def load_local(

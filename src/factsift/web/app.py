@@ -21,7 +21,7 @@ from factsift.web.bodylimit import BodyLimitMiddleware
 from factsift.web.problems import Problem, problem_response
 from factsift.web.ratelimit import RateLimitMiddleware
 from factsift.web.settings import ServerSettings
-from factsift.web.store import AnalysisStore
+from factsift.web.store import AnalysisStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +97,11 @@ def _install_error_handlers(app: FastAPI) -> None:
             Problem(exc.status_code, "http-error", detail, headers=dict(exc.headers or {})), instance=request.url.path
         )
 
+    @app.exception_handler(StoreUnavailable)
+    async def on_store(request: Request, exc: StoreUnavailable) -> Response:
+        log.error("store unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(Problem(503, "store-unavailable", str(exc)), instance=request.url.path)
+
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -130,8 +135,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         body: dict[str, Any] = {"status": "ok", "version": __version__, "stages": ["ingest", *registered_stages()]}
         try:
             app.state.store.ping()
-        except Exception as exc:
-            body.update(status="error", detail=f"the analyses store cannot be read: {exc}")
+        except StoreUnavailable as exc:
+            body.update(status="error", detail=str(exc))
             return JSONResponse(body, status_code=503)
         return JSONResponse(body)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +37,14 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
 
 #: The largest sequence number SQLite can hold: a cursor past it was not handed out by this server.
 MAX_SEQ = 2**63 - 1
+
+
+#: Free space below which the store reports itself unhealthy (writes are about to fail).
+MIN_FREE_BYTES = 16 * 1024 * 1024
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be read or written (damaged, read-only, disk full): the server answers 503."""
 
 
 class BadCursor(ValueError):
@@ -97,6 +106,7 @@ class AnalysisStore:
 
     def __init__(self, db: Path) -> None:
         self.db = db
+        self.write_error: str | None = None  # why the last write failed, until one succeeds
         self.db.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -113,9 +123,17 @@ class AnalysisStore:
             conn.close()
 
     def ping(self) -> None:
-        """Raise if the store cannot be read (used by ``/healthz``)."""
-        with self._connect() as conn:
-            conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchall()
+        """Raise StoreUnavailable unless the store can be read and written (used by ``/healthz``)."""
+        try:
+            with self._connect() as conn:
+                conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchall()
+            free = shutil.disk_usage(self.db.parent).free
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreUnavailable(f"the analyses store cannot be read: {exc}") from exc
+        if self.write_error:
+            raise StoreUnavailable(f"the last write to the analyses store failed: {self.write_error}")
+        if free < MIN_FREE_BYTES:
+            raise StoreUnavailable(f"the analyses store's disk has only {free // 1024} KB free")
 
     def save(self, report: dict[str, Any], report_json: str | None = None) -> Summary:
         """Store one report under a new random id and return its summary.
@@ -133,6 +151,15 @@ class AnalysisStore:
             risk_score=risk.get("score"),
             risk_label=risk.get("label"),
         )
+        try:
+            self._insert(summary, report_json if report_json is not None else json.dumps(report, ensure_ascii=False))
+        except (sqlite3.Error, OSError) as exc:
+            self.write_error = str(exc)
+            raise StoreUnavailable(f"the report could not be stored: {exc}") from exc
+        self.write_error = None
+        return summary
+
+    def _insert(self, summary: Summary, report_json: str) -> None:
         with self._connect() as conn:
             conn.execute(
                 f"INSERT INTO {TABLE} (id, created, title, outlet, input_kind, risk_score, risk_label, report)"
@@ -145,10 +172,9 @@ class AnalysisStore:
                     summary.input_kind,
                     summary.risk_score,
                     summary.risk_label,
-                    report_json if report_json is not None else json.dumps(report, ensure_ascii=False),
+                    report_json,
                 ),
             )
-        return summary
 
     def get(self, analysis_id: str) -> Stored | None:
         """The analysis called ``analysis_id``, or None."""
