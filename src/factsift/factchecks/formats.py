@@ -48,7 +48,7 @@ class ParsedFile:
 def _read_text(path: Path, max_bytes: int, *, lines: bool) -> str:
     """The file's text; with ``lines`` (JSON Lines) bad bytes are kept, escaped, for the bad line alone to report."""
     try:
-        with open_input(path) as raw, io.BufferedReader(raw) as handle:
+        with open_input(path) as handle:
             if handle.peek(2)[:2] == GZIP_MAGIC:
                 with gzip.GzipFile(fileobj=handle, mode="rb") as inflating:
                     data = read_bounded(inflating, limit=max_bytes, what=str(path))

@@ -7,6 +7,7 @@ undecodable.  Nothing is written anywhere.
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import re
 import select
@@ -136,7 +137,7 @@ def _read_limited(stream: BinaryIO, limit: int, what: str) -> bytes:
     return data
 
 
-def open_input(path: Path) -> BinaryIO:
+def open_input(path: Path) -> io.BufferedReader:
     """Open ``path`` for reading; a named pipe (FIFO) must start giving data within ``FIFO_WAIT_SECONDS``.
 
     Opening a FIFO that nobody writes to blocks forever, so it is opened without blocking and
