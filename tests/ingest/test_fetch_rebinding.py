@@ -90,7 +90,7 @@ def test_every_redirect_hop_is_pinned(rebinding: tuple[int, list[str], list[str]
 
 def test_a_name_resolving_inside_is_refused_before_any_request(rebinding: tuple[int, list[str], list[str]]) -> None:
     port, public_hits, internal_hits = rebinding
-    with pytest.raises(FetchRefused, match="non-public address 127.0.0.1"):
+    with pytest.raises(FetchRefused, match=r"non-public address 127\.0\.0\.1"):
         fetch(f"http://{INTERNAL}:{port}/page")
     assert internal_hits == [] and public_hits == []
 
