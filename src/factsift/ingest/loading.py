@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
+import ftfy
 from charset_normalizer import from_bytes
 
 from factsift.errors import InputError
@@ -71,6 +72,19 @@ def _control_ratio(text: str) -> float:
     return len(_CONTROL.findall(sample)) / len(sample)
 
 
+def _clean_text(text: str) -> str | None:
+    """``text`` if it has (almost) no control characters, after repairing mojibake if needed; else None.
+
+    UTF-8 read as Latin-1 or Windows-1252 (``â€™`` for ``’``) brings C1 control characters with it;
+    ftfy undoes exactly that (``fix_encoding`` only: quotes, widths and the rest stay as written),
+    so only text that stays full of control characters after the repair is refused as binary.
+    """
+    if _control_ratio(text) < 0.01:
+        return text
+    repaired = ftfy.fix_encoding(text)
+    return repaired if _control_ratio(repaired) < 0.01 else None
+
+
 def _detect_encoding(data: bytes) -> str | None:
     """charset-normalizer's guess; among equally clean guesses prefer windows-1252, the web's default."""
     matches = list(from_bytes(data[:200_000]))
@@ -107,19 +121,19 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> str:
     candidates.append("utf-8")
     for encoding in candidates:
         try:
-            text = data.decode(encoding)
+            clean = _clean_text(data.decode(encoding))
         except (UnicodeDecodeError, LookupError):
             continue
-        if _control_ratio(text) < 0.01:
-            return text
+        if clean is not None:
+            return clean
     detected = _detect_encoding(data)
     if detected:
         try:
-            text = data.decode(detected)
+            clean = _clean_text(data.decode(detected))
         except (UnicodeDecodeError, LookupError):
-            text = ""
-        if text and _control_ratio(text) < 0.01:
-            return text
+            clean = None
+        if clean:
+            return clean
     raise InputError("could not decode the input: it is neither UTF-8 nor in its declared or a detectable encoding")
 
 
@@ -194,8 +208,11 @@ def load_local(
     text = data if isinstance(data, str) else decode_bytes(data, declared=declared)
     if not text.strip():
         raise InputError("the input is empty")
-    if isinstance(data, str) and _control_ratio(text) >= 0.01:
-        raise InputError("the input is not text: it is full of control characters")
+    if isinstance(data, str):
+        clean = _clean_text(text)
+        if clean is None:
+            raise InputError("the input is not text: it is full of control characters")
+        text = clean
     if as_kind is not None:
         is_html = as_kind == "html"
     elif path is not None and path.suffix.lower() in HTML_SUFFIXES:
