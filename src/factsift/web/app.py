@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from factsift import __version__
@@ -58,6 +59,46 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+class HeadMiddleware:
+    """``HEAD`` on any ``GET`` route: answered as the GET would be, headers only (RFC 9110 §9.3.2)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app(dict(scope, method="GET"), receive, headers_only)
+
+
+def _route_methods(routes: list[Any], scope: Scope) -> set[str]:
+    """The methods of every route (inside included routers too) whose path matches ``scope``'s."""
+    methods: set[str] = set()
+    for route in routes:
+        if route.matches(scope)[0] == Match.NONE:
+            continue
+        inner = getattr(route, "routes", None) or getattr(getattr(route, "original_router", None), "routes", None)
+        methods |= _route_methods(inner, scope) if inner is not None else set(getattr(route, "methods", None) or ())
+    return methods
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route accepts at this path (a 405's ``Allow``), HEAD wherever GET is."""
+    methods = _route_methods(request.app.routes, request.scope)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
 def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/")
 
@@ -91,11 +132,15 @@ def _install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404 and _wants_html(request):
             return pages.not_found_page(request, "There is nothing at this address.")
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
+        headers = dict(exc.headers or {})
         if exc.status_code == 404:
             detail = f"no such endpoint: {request.method} {request.url.path}"
-        return problem_response(
-            Problem(exc.status_code, "http-error", detail, headers=dict(exc.headers or {})), instance=request.url.path
-        )
+        elif exc.status_code == 405 and _allowed_methods(request):
+            headers["Allow"] = _allowed_methods(request)
+        elif exc.status_code == 400:  # a body FastAPI could not even parse (bad UTF-8, too deep, huge numbers)
+            detail = f"the request body cannot be read: {detail}"
+            return problem_response(Problem(422, "invalid-request", detail), instance=request.url.path)
+        return problem_response(Problem(exc.status_code, "http-error", detail, headers=headers), instance=request.url.path)
 
     @app.exception_handler(StoreUnavailable)
     async def on_store(request: Request, exc: StoreUnavailable) -> Response:
@@ -147,4 +192,5 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         RateLimitMiddleware, per_minute=settings.rate_limit, burst=settings.rate_burst, api_keys=settings.api_keys
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadMiddleware)
     return app
