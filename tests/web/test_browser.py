@@ -22,15 +22,14 @@ from typing import Any
 
 import httpx
 import pytest
-
-from factsift.web.store import AnalysisStore
-
-from .samples import CLAIM_REVIEW, HOSTILE, SAMPLE_TEXT, full_report
-
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
+from factsift.web.store import AnalysisStore
+
+from .samples import CLAIM_REVIEW, HOSTILE, SAMPLE_TEXT, full_report
 
 CHROMIUM_FLAGS = (
     "--headless=new",

@@ -10,9 +10,12 @@ from __future__ import annotations
 import csv
 import json
 import os
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, cast
+
+from warcio.exceptions import ArchiveLoadFailed
 
 from factsift.batch.records import BadRecord, InputRecord, Record, record_from_fields
 from factsift.errors import InputError
@@ -179,6 +182,14 @@ def read_warc(path: Path, *, max_bytes: int) -> Iterator[Record]:
     The id is the WARC-Record-ID and the page URL is WARC-Target-URI (kept, never fetched).
     Requests, metadata, redirects, errors and non-HTML payloads are not articles and are passed over.
     """
+    try:
+        yield from _read_warc_records(path, max_bytes)
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
+        yield BadRecord(id=f"{path.name}:damaged", reason=f"the WARC file is damaged; reading stopped here: {exc}")
+
+
+def _read_warc_records(path: Path, max_bytes: int) -> Iterator[Record]:
+    """The records of :func:`read_warc`, raising warcio's errors on a damaged file."""
     from warcio.archiveiterator import ArchiveIterator
 
     with path.open("rb") as handle:
@@ -231,5 +242,8 @@ def count_records(path: Path) -> int | None:
                 return None
     from warcio.archiveiterator import ArchiveIterator
 
-    with path.open("rb") as handle:
-        return sum(1 for record in ArchiveIterator(handle, arc2warc=True) if _warc_page(record) is not None)
+    try:
+        with path.open("rb") as handle:
+            return sum(1 for record in ArchiveIterator(handle, arc2warc=True) if _warc_page(record) is not None)
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error):
+        return None

@@ -140,7 +140,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         elif exc.status_code == 400:  # a body FastAPI could not even parse (bad UTF-8, too deep, huge numbers)
             detail = f"the request body cannot be read: {detail}"
             return problem_response(Problem(422, "invalid-request", detail), instance=request.url.path)
-        return problem_response(Problem(exc.status_code, "http-error", detail, headers=headers), instance=request.url.path)
+        return problem_response(
+            Problem(exc.status_code, "http-error", detail, headers=headers), instance=request.url.path
+        )
 
     @app.exception_handler(StoreUnavailable)
     async def on_store(request: Request, exc: StoreUnavailable) -> Response:
