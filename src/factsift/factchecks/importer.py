@@ -100,9 +100,8 @@ def import_files(
     path, or False), records without an embedding get one after the import.  A file of more than
     ``max_bytes`` once decompressed is refused (a gzip bomb is stopped one byte past it).
     """
-    parsed: list[ParsedFile] = [
-        parse_file(Path(p), max_bytes=max_bytes) for p in paths
-    ]  # may raise: nothing written yet
+    # may raise: nothing written yet
+    parsed: list[ParsedFile] = [parse_file(Path(p), max_bytes=max_bytes) for p in paths]
     summary = ImportSummary()
     records: dict[str, Review] = {}
     for result in parsed:

@@ -135,8 +135,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         if exc.status_code == 404:
             detail = f"no such endpoint: {request.method} {request.url.path}"
-        elif exc.status_code == 405 and _allowed_methods(request):
-            headers["Allow"] = _allowed_methods(request)
+        elif exc.status_code == 405 and (allowed := _allowed_methods(request)):
+            headers["Allow"] = allowed
         elif exc.status_code == 400:  # a body FastAPI could not even parse (bad UTF-8, too deep, huge numbers)
             detail = f"the request body cannot be read: {detail}"
             return problem_response(Problem(422, "invalid-request", detail), instance=request.url.path)

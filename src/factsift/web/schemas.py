@@ -56,7 +56,7 @@ _PROBLEMS = {
     422: "invalid request or input that cannot be analysed",
     429: "rate limited",
     501: "the fact-check store is not installed",
-    503: "the analysis took longer than its time budget",
+    503: "the analysis took longer than its time budget, or the store cannot be written",
 }
 
 
