@@ -56,7 +56,7 @@ def written(data: bytes, name: str) -> Path:
 
 
 @pytest.mark.parametrize("name", ["f.json", "f.jsonl", "f.csv", "f.json.gz", "f"])
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(data=documents, compress=st.booleans())
 def test_factcheck_import_parses_or_refuses(name: str, data: bytes, compress: bool) -> None:
     path = written(gzip.compress(data) if compress else data, name)
@@ -68,7 +68,7 @@ def test_factcheck_import_parses_or_refuses(name: str, data: bytes, compress: bo
 
 
 @pytest.mark.parametrize("name", ["in.jsonl", "in.csv", "in.jsonl.gz", "in.warc", "in.warc.gz"])
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(data=documents)
 def test_batch_readers_yield_records_or_refuse(name: str, data: bytes) -> None:
     path = written(gzip.compress(data) if name.endswith(".gz") else data, name)
@@ -79,7 +79,7 @@ def test_batch_readers_yield_records_or_refuse(name: str, data: bytes) -> None:
     assert all(isinstance(record, InputRecord | BadRecord) for record in records)
 
 
-@settings(max_examples=80)
+@settings(max_examples=40)
 @given(data=documents, as_html=st.booleans())
 def test_ingest_cleans_or_refuses(data: bytes, as_html: bool) -> None:
     try:

@@ -30,6 +30,6 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @SCHEMA.parametrize()
-@settings(max_examples=6)
+@settings(max_examples=4)
 def test_the_api_keeps_to_its_openapi_document(case: schemathesis.Case) -> None:
     case.call_and_validate(checks=CHECKS)

@@ -78,7 +78,9 @@ def segments(text: str, marks: list[Mark]) -> list[Segment]:
             del active[number]
         for number in opening.get(start, ()):
             active[number] = usable[number]
-        covering = sorted(active.values(), key=lambda mark: (mark.end - mark.start, mark.id))
+        covering = list(active.values())
+        if len(covering) > 1:
+            covering.sort(key=lambda mark: (mark.end - mark.start, mark.id))
         if result and not covering and not result[-1].marks:
             result[-1].text += text[start:end]
         else:
