@@ -6,10 +6,10 @@ server error and that status codes, content types and bodies are the ones the do
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import settings
 from schemathesis.checks import not_a_server_error
@@ -22,11 +22,16 @@ from schemathesis.specs.openapi.checks import (
 from factsift.web.app import create_app
 from factsift.web.settings import ServerSettings
 
-os.environ.setdefault("FACTSIFT_EMBEDDINGS", "off")  # generated imports test parsing, not the encoder
 STORE = Path(tempfile.mkdtemp(prefix="factsift-schemathesis-")) / "store.db"
 APP = create_app(ServerSettings(db=STORE, rate_limit=0, max_text_chars=5_000))
 SCHEMA = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture(autouse=True)
+def no_embedding_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Generated imports test parsing, not the encoder (loading it would only cost time)."""
+    monkeypatch.setenv("FACTSIFT_EMBEDDINGS", "off")
 
 
 @SCHEMA.parametrize()
