@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "factsift.scoring.cli",
     "factsift.web.cli",
     "factsift.batch.cli",
+    "factsift.watch.cli",
 )
 
 

@@ -168,6 +168,9 @@ def register(commands: Commands) -> None:
     stats.add_argument("--format", choices=["text", "json"], default="text")
     _common(stats)
     stats.set_defaults(handler=run_stats)
+    from factsift.watch.cli import add_trends_command
+
+    add_trends_command(sub)
 
     train = commands.add_training(
         "factchecks",

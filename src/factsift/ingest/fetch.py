@@ -8,11 +8,13 @@ differently the second time (DNS rebinding) never gets a second lookup to exploi
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
+import ssl
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -33,6 +35,26 @@ class FetchedPage:
     body: bytes
     content_type: str
     charset: str | None
+    #: 304 when a conditional request found the page unchanged (the body is then empty), else 200.
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class HTTPStatusError(InputError):
+    """The server answered with an error status; ``headers`` keeps what it said (``Retry-After`` ...)."""
+
+    def __init__(self, message: str, status: int, headers: Mapping[str, str]) -> None:
+        super().__init__(message)
+        self.status = status
+        self.headers = dict(headers)
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context for every fetch: loading the CA bundle anew costs more than a whole local request."""
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 #: Ranges that Python's ``is_global`` lets through but that must never be fetched from: IPv4-mapped
@@ -115,7 +137,7 @@ def pinned_transport(*, allow_private: bool) -> httpx.HTTPTransport:
     """An httpx transport whose every connection goes through :class:`PinnedBackend`."""
     transport = httpx.HTTPTransport(trust_env=False)
     transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=_tls_context(),
         network_backend=PinnedBackend(allow_private=allow_private),
     )
     return transport
@@ -163,12 +185,19 @@ def fetch(
     timeout: float = 15.0,
     max_bytes: int = 5 * 1024 * 1024,
     user_agent: str = "factsift",
+    request_headers: Mapping[str, str] | None = None,
+    allowed_types: tuple[str, ...] = ALLOWED_TYPES,
 ) -> FetchedPage:
-    """Fetch ``url`` with timeouts, at most 5 redirects, at most ``max_bytes`` read, HTML/text only."""
+    """Fetch ``url`` with timeouts, at most 5 redirects, at most ``max_bytes`` read, HTML/text only.
+
+    ``request_headers`` are sent too (``If-None-Match`` for a conditional GET: an unchanged page comes
+    back with status 304 and no body); ``allowed_types`` widens the accepted media types (feeds).
+    """
     deadline = time.monotonic() + timeout
     current = url
     limits = httpx.Timeout(timeout, connect=min(timeout, 5.0))
     headers = {"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.8"}
+    headers.update(request_headers or {})
     transport = pinned_transport(allow_private=allow_private)
     with httpx.Client(
         follow_redirects=False, timeout=limits, headers=headers, transport=transport, trust_env=False
@@ -178,6 +207,9 @@ def fetch(
             try:
                 with client.stream("GET", current) as response:
                     _check_peer(response, host, allow_private=allow_private)
+                    media, charset = _content_type(response)
+                    if response.status_code == 304:
+                        return FetchedPage(current, b"", media, charset, 304, dict(response.headers))
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:
@@ -185,9 +217,12 @@ def fetch(
                         current = urljoin(current, location)
                         continue
                     if response.status_code >= 400:
-                        raise InputError(f"{current} answered HTTP {response.status_code} {response.reason_phrase}")
-                    media, charset = _content_type(response)
-                    if media and media not in ALLOWED_TYPES:
+                        raise HTTPStatusError(
+                            f"{current} answered HTTP {response.status_code} {response.reason_phrase}",
+                            response.status_code,
+                            response.headers,
+                        )
+                    if media and media not in allowed_types:
                         raise FetchRefused(f"{current} is {media}, not an HTML or text page")
                     body = bytearray()
                     for chunk in response.iter_bytes():
@@ -196,7 +231,9 @@ def fetch(
                             raise FetchRefused(f"{current} is larger than the {max_bytes // (1024 * 1024)} MB limit")
                         if time.monotonic() > deadline:
                             raise InputError(f"fetching {current} took longer than {timeout:g} s")
-                    return FetchedPage(url=current, body=bytes(body), content_type=media, charset=charset)
+                    return FetchedPage(
+                        current, bytes(body), media, charset, response.status_code, dict(response.headers)
+                    )
             except httpx.TimeoutException as exc:
                 raise InputError(f"fetching {current} timed out") from exc
             except httpx.HTTPError as exc:
