@@ -42,6 +42,10 @@ class Options:
     base_rate: float | None = None
     #: A calibration fitted on labelled articles of the feed (``factsift risk calibrate``), applied to the risk score.
     calibration: Path | None = None
+    #: Budget of one analysis (None: unlimited): the article text's length in characters after ingest,
+    #: and the seconds it may take (checked between stages).  ``factsift serve`` sets both.
+    max_text_chars: int | None = None
+    time_budget: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -16,6 +16,11 @@ from urllib.parse import urlsplit
 from factsift.web.highlight import Mark, Segment, segments
 
 SIGNAL_COLOURS = 6
+#: Highlights one report page renders at most (the JSON report keeps them all): a hostile text with
+#: 100,000 spans must not make a page that takes minutes to build and megabytes to send.
+MAX_PAGE_MARKS = 2_000
+#: Characters of a highlighted passage quoted in the notes under the text.
+MAX_QUOTE_CHARS = 300
 
 _VERDICT_CLASSES = (
     (
@@ -138,6 +143,7 @@ class ReportView:
     errors: list[dict[str, Any]]
     stages: list[str]
     timings: list[tuple[str, str]]
+    hidden_marks: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -208,15 +214,21 @@ def build_view(report: dict[str, Any]) -> ReportView:
     text = article.get("text") or ""
     title = article.get("title")
     marks: list[Mark] = []
+    hidden = 0
 
     def add_mark(span: dict[str, Any], **kwargs: Any) -> Mark | None:
+        nonlocal hidden
         start, end = _int(span.get("start")), _int(span.get("end"))
         if start is None or end is None:
             return None
         target = (title or "") if span.get("field") == "title" else text
         if not 0 <= start < end <= len(target):
             return None
-        mark = Mark(id=f"m{len(marks)}", start=start, end=end, quote=target[start:end], **kwargs)
+        if len(marks) >= MAX_PAGE_MARKS:
+            hidden += 1
+            return None
+        quote = target[start : min(end, start + MAX_QUOTE_CHARS)] + ("…" if end - start > MAX_QUOTE_CHARS else "")
+        mark = Mark(id=f"m{len(marks)}", start=start, end=end, quote=quote, **kwargs)
         marks.append(mark)
         return mark
 
@@ -333,4 +345,5 @@ def build_view(report: dict[str, Any]) -> ReportView:
         timings=[
             (str(k), f"{v:.0f} ms") for k, v in (report.get("timings_ms") or {}).items() if _number(v) is not None
         ],
+        hidden_marks=hidden,
     )
