@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from factsift.ml.logistic import logit, sigmoid
 from factsift.pipeline import analyse
 from factsift.scoring.datasets import load_all
 from factsift.scoring.dedup import deduplicate
@@ -43,7 +44,6 @@ from factsift.scoring.evaluation import ece, out_of_fold, roc_auc
 from factsift.scoring.explain import assess
 from factsift.scoring.featurize import Example, evidence_stages, featurize
 from factsift.scoring.feedcalibration import fit_feed_calibration
-from factsift.scoring.riskmodel import logit, sigmoid
 from factsift.scoring.train import CANDIDATES, FitCache, FitConfig, fit, without_text
 
 HERE = Path(__file__).resolve().parent

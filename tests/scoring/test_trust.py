@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from factsift import analyse
 from factsift.errors import InputError
+from factsift.ml.logistic import logit, sigmoid
 from factsift.model import FactCheckMatch, MatchStance
 from factsift.options import Options
 from factsift.scoring.explain import NO_INFORMATION, assess
@@ -23,7 +24,7 @@ from factsift.scoring.feedcalibration import (
     read_calibration,
     write_calibration,
 )
-from factsift.scoring.riskmodel import RiskModel, load_model, logit, sigmoid
+from factsift.scoring.riskmodel import RiskModel, load_model
 
 from .conftest import make_report, quiet_signals
 
