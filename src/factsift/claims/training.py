@@ -309,7 +309,8 @@ def _fine_tuned_stage(
     back, quantised on load, the head in float16.
     """
     from factsift.claims import finetune
-    from factsift.claims.encoder import build
+    from factsift.claims.encoder import from_arrays, layer_arrays
+    from factsift.claims.finetune import build
 
     base, tokenizer = _bundled_base()
     held = _folds(len(texts), FOLDS)[0]
@@ -318,8 +319,8 @@ def _fine_tuned_stage(
     frozen = build(base, tokenizer)
     cached = finetune.lower_states(frozen, texts)
     tuned = finetune.fine_tune(base, cached, y, np.flatnonzero(mask), log=log)
-    layers = finetune.layer_arrays(tuned.layers)
-    encoder = build(base, tokenizer, finetune.from_arrays(layers))
+    layers = layer_arrays(tuned.layers)
+    encoder = build(base, tokenizer, from_arrays(layers))
     head = Head.from_arrays(tuned.head.arrays())
     second = head.predict(encoder.features([texts[i] for i in held]))
     trial = Cascade(low=LOW, high=HIGH, mix=MIX, threshold=0.5)
@@ -375,7 +376,8 @@ def _cross_fitted_stage(
     """Fine-tune once per fold (scored on the held fold as shipped), choose the cascade on the pooled
     out-of-fold scores, then refit the layers and head on every fit row; the refit is what ships."""
     from factsift.claims import finetune
-    from factsift.claims.encoder import build
+    from factsift.claims.encoder import from_arrays, layer_arrays
+    from factsift.claims.finetune import build
 
     base, tokenizer = _bundled_base()
     cached = finetune.lower_states(build(base, tokenizer), texts)
@@ -386,7 +388,7 @@ def _cross_fitted_stage(
         mask = np.ones(len(texts), dtype=bool)
         mask[held] = False
         tuned = finetune.fine_tune(base, cached, y, np.flatnonzero(mask), log=log)
-        encoder = build(base, tokenizer, finetune.from_arrays(finetune.layer_arrays(tuned.layers)))
+        encoder = build(base, tokenizer, from_arrays(layer_arrays(tuned.layers)))
         head = Head.from_arrays(tuned.head.arrays())
         second_oof[held] = head.predict(encoder.features([texts[i] for i in held]))
         final = cascade_scores(first_oof[held], second_oof[held], default)
@@ -400,8 +402,8 @@ def _cross_fitted_stage(
     if log is not None:
         log(f"pooled out-of-fold: default F1 {table[0]['f1']:.4f}; chosen {chosen}")
     tuned = finetune.fine_tune(base, cached, y, np.arange(len(texts)), log=log)
-    layers = finetune.layer_arrays(tuned.layers)
-    encoder = build(base, tokenizer, finetune.from_arrays(layers))
+    layers = layer_arrays(tuned.layers)
+    encoder = build(base, tokenizer, from_arrays(layers))
     head = Head.from_arrays(tuned.head.arrays())
     figures: dict[str, Any] = {
         **{k: v for k, v in chosen.items() if k not in {"low", "high", "mix", "threshold"}},

@@ -2,12 +2,15 @@
 
 Tables: ``factcheck_reviews`` (one row per record), ``factcheck_fts`` (FTS5 over the claim text,
 kept in step by triggers, for SQL users of the file), ``factcheck_embeddings`` (float16 unit vectors
-per record and model) and ``factcheck_meta`` (schema version, a revision counter that invalidates
-in-memory caches).  Other parts of factsift (the web server) keep their own tables in the same file.
+per record and model), ``factcheck_lexical`` (the BM25 index, see below) and ``factcheck_meta``
+(schema version, a revision counter that invalidates in-memory caches, and ``texts_revision``, which
+moves only when records are added or changed).  Other parts of factsift (the web server) keep their own
+tables in the same file.
 
 Ranking does not use FTS5's ``bm25()``, which scores every matching row (23-46 ms a query at 100,000
-reviews): BM25 over claim and title comes from :mod:`factsift.factchecks.lexical`, an in-memory index
-built from this table once per process and store revision, like the dense matrix.
+reviews): BM25 over claim and title comes from :mod:`factsift.factchecks.lexical`, an index rebuilt in
+the transaction that imports records and stored with the ``texts_revision`` it belongs to, so a new
+process reads it (a store written by an older factsift gets it on its first query).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from factsift.factchecks.lexical import LexicalIndex, build_index
+from factsift.factchecks.lexical import LexicalIndex, build_index, from_bytes, to_bytes
 from factsift.factchecks.records import Review
 from factsift.factchecks.store import KeywordHit, Matrix, UpsertCounts
 
@@ -79,6 +82,8 @@ CREATE TABLE IF NOT EXISTS factcheck_embeddings (
     PRIMARY KEY (review_id, model)
 );
 """
+# Added without a schema change: older readers ignore it, and it is created on first write.
+_LEXICAL_TABLE = "CREATE TABLE IF NOT EXISTS factcheck_lexical (texts_revision TEXT NOT NULL, data BLOB NOT NULL)"
 # The embedding is of claim + title, so a change to either drops it (schema 2; schema 1 watched the claim only).
 _UPDATE_TRIGGER = """
 CREATE TRIGGER IF NOT EXISTS factcheck_reviews_au AFTER UPDATE OF claim_reviewed, title ON factcheck_reviews BEGIN
@@ -115,6 +120,7 @@ class SQLiteStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._in_transaction = False
         self._dirty = False
+        self._texts_dirty = False  # records added or changed in this transaction: the lexical index is rebuilt
         self._pinned_revision: str | None = None
         self._reviews: dict[str, Review] = {}  # records read lately, valid for one revision
         self._reviews_revision: str | None = None
@@ -158,15 +164,23 @@ class SQLiteStore:
             self._db.execute("ROLLBACK")
             raise
         else:
+            if self._texts_dirty:
+                self._bump("texts_revision")
+                self._save_lexical(self._build_lexical())
             if self._dirty:
-                self._db.execute(
-                    "INSERT INTO factcheck_meta(key, value) VALUES ('revision', '1') "
-                    "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
-                )
+                self._bump("revision")
             self._db.execute("COMMIT")
         finally:
             self._in_transaction = False
             self._dirty = False
+            self._texts_dirty = False
+
+    def _bump(self, key: str) -> None:
+        self._db.execute(
+            "INSERT INTO factcheck_meta(key, value) VALUES (?, '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+            (key,),
+        )
 
     @contextmanager
     def pinned(self) -> Iterator[None]:
@@ -202,6 +216,7 @@ class SQLiteStore:
                     counts.updated += 1
                 known[review.id] = digest
             self._dirty = self._dirty or bool(inserts or updates)
+            self._texts_dirty = self._texts_dirty or bool(inserts or updates)
             if updates:
                 self._reviews = {}  # the revision changes only at commit; a lookup before it must not see old rows
             columns = ", ".join((*_FIELDS, "content_hash"))
@@ -221,17 +236,48 @@ class SQLiteStore:
         return [KeywordHit(*found) for found in index.search(terms, limit, include=include)]
 
     def _lexical(self) -> LexicalIndex:
+        """The BM25 index of the current records: this process's copy, else the stored one, else built now
+        (and stored, when the file can be written)."""
         key = self._key
-        revision = self._revision()
+        revision = self._meta("texts_revision") or "0"
         with _CACHE_LOCK:
             cached = _LEXICAL_CACHE.get(key)
             if cached is not None and cached[0] == revision:
                 return cached[1]
-        rows = self._db.execute("SELECT id, claim_reviewed, title FROM factcheck_reviews ORDER BY rowid").fetchall()
-        index = build_index([(str(rid), str(claim), title) for rid, claim, title in rows])
+        index = self._stored_lexical(revision)
+        if index is None:
+            index = self._build_lexical()
+            try:
+                with self.transaction():
+                    self._save_lexical(index)
+            except sqlite3.OperationalError:  # a read-only file: the index lives in this process only
+                pass
         with _CACHE_LOCK:
             _LEXICAL_CACHE[key] = (revision, index)
         return index
+
+    def _build_lexical(self) -> LexicalIndex:
+        rows = self._db.execute("SELECT id, claim_reviewed, title FROM factcheck_reviews ORDER BY rowid").fetchall()
+        return build_index([(str(rid), str(claim), title) for rid, claim, title in rows])
+
+    def _stored_lexical(self, revision: str) -> LexicalIndex | None:
+        try:
+            row = self._db.execute("SELECT texts_revision, data FROM factcheck_lexical").fetchone()
+        except sqlite3.OperationalError:  # no such table: a store written by an older factsift
+            return None
+        if row is None or row[0] != revision:
+            return None
+        try:
+            return from_bytes(row[1])
+        except ValueError:
+            return None
+
+    def _save_lexical(self, index: LexicalIndex) -> None:
+        """Replace the stored index by ``index``, tagged with the current texts revision (inside a transaction)."""
+        self._db.execute(_LEXICAL_TABLE)
+        self._db.execute("DELETE FROM factcheck_lexical")
+        revision = self._meta("texts_revision") or "0"
+        self._db.execute("INSERT INTO factcheck_lexical VALUES (?, ?)", (revision, to_bytes(index)))
 
     def get(self, ids: Sequence[str]) -> dict[str, Review]:
         """The records with these ids (missing ids are absent from the result).
