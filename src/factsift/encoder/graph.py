@@ -143,12 +143,13 @@ def trunk(weights: Weights, layers: Sequence[int], outputs: Sequence[int], shape
     b = _Builder()
     ids = helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"])
     words = b.const("word_embeddings", weights["embeddings.word_embeddings.weight"].astype(np.float32))
-    positions_table = b.const("position_embeddings", weights["embeddings.position_embeddings.weight"])
+    positions_table = b.const(
+        "position_embeddings", weights["embeddings.position_embeddings.weight"].astype(np.float32)
+    )
     token_type = b.const("token_type_0", weights["embeddings.token_type_embeddings.weight"][0].astype(np.float32))
-    zero = b.const("zero", np.array(0, dtype=np.int64))
-    step = b.const("step", np.array(1, dtype=np.int64))
-    length = b.op("Gather", [b.op("Shape", ["input_ids"]), step], axis=0)
-    positions = b.op("Gather", [positions_table, b.op("Range", [zero, length, step])], axis=0)
+    zero = b.const("zero", np.array([0], dtype=np.int64))
+    length = b.op("Shape", ["input_ids"], start=1, end=2)  # [tokens]
+    positions = b.op("Slice", [positions_table, zero, length, zero])  # the first ``tokens`` rows
     summed = b.op("Add", [b.op("Add", [b.op("Gather", [words, "input_ids"], axis=0), positions]), token_type])
     x = b.layer_norm(summed, weights, "embeddings.LayerNorm", shape.eps)
     bias = _mask_bias(b, "attention_mask")

@@ -44,3 +44,43 @@ def reference_model() -> Any:
     from factsift.encoder.export import bundled_source
 
     return load_sentence_transformer(bundled_source())
+
+
+#: Fixed sentences whose reference vectors ship as a test fixture (``tests/fixtures/encoder_reference.npz``).
+SENTENCES = (
+    "Russian aircraft joined U.S. strikes on Islamic State targets in Syria, a report claimed.",
+    "The Pentagon denied on Monday that it had coordinated any air strikes with Russia.",
+    "The council approved 40 new homes in 2019.",
+    "Thank you all for coming tonight.",
+    "Vaccines do not cause autism, according to dozens of large studies.",
+    "Unemployment fell to 3.5 percent last month, the lowest rate in half a century.",
+    "I think we should all be proud tonight, friends.",
+    "Drinking lemon water cures diabetes.",
+    "The mayor banned kites from the beach after two people were injured.",
+    "Port Marrow handed its lighthouse to a robot in 2021.",
+    "More than 30 attacks were carried out near the oil wells of Deir ez-Zor over the weekend, officials said "
+    "in a statement that also listed the units involved, the aircraft used and the number of sorties flown.",
+    "Hello.",
+)
+
+
+def reference_vectors(tuned: Path | None) -> dict[str, Any]:
+    """The reference encoder's outputs for :data:`SENTENCES`: sentence-transformers' full-precision embeddings
+    (``retrieval``) and the PyTorch claims features the head was trained on (``claims``; with the layers of
+    ``tuned``), as the ONNX encoder must reproduce them."""
+    import copy
+
+    import numpy as np
+
+    from factsift.claims.encoder import read_tuned
+    from factsift.claims.finetune import build
+
+    model = reference_model()
+    texts = list(SENTENCES)
+    retrieval = model.encode(texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+    features = build(model[0].auto_model, copy.deepcopy(model.tokenizer), read_tuned(tuned) if tuned else None)
+    return {
+        "sentences": np.array(texts),
+        "retrieval": np.asarray(retrieval, dtype=np.float32),
+        "claims": features.features(texts),
+    }
