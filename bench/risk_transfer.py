@@ -361,21 +361,16 @@ def embedding_input(document: str, words: int = 200) -> str:
 
 def embed(examples: list[Example], cache: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """MiniLM embeddings of every example (cached in ``cache``) and the encoding cost of one article."""
-    import torch
+    from factsift.encoder.runtime import shared_encoder
 
-    from factsift.factchecks.embeddings import load_bundled
-
-    torch.set_num_threads(1)
-    encoder = load_bundled()
-    if encoder is None:
+    model = shared_encoder()  # one onnxruntime thread, up to 256 tokens
+    if model is None:
         raise SystemExit("--embeddings needs: pip install 'factsift[embeddings]'")
-    model = encoder.query_model or encoder.model
-    model.max_seq_length = 256
     texts = [embedding_input(e.document) for e in examples]
     cost = []
     for text in texts[:: max(1, len(texts) // 50)][:50]:
         started = time.process_time()
-        model.encode([text], normalize_embeddings=True, show_progress_bar=False)
+        model.embed([text])
         cost.append((time.process_time() - started) * 1000)
     digest = hashlib.sha256("\n\0".join(texts).encode()).hexdigest()[:16]
     path = cache / f"minilm-{digest}.npy"
@@ -384,14 +379,14 @@ def embed(examples: list[Example], cache: Path) -> tuple[dict[str, np.ndarray], 
     else:
         cache.mkdir(parents=True, exist_ok=True)
         started_wall = time.perf_counter()
-        matrix = model.encode(texts, batch_size=16, normalize_embeddings=True, show_progress_bar=False)
+        matrix = model.embed(texts, batch_size=16)
         np.save(path, matrix.astype(np.float32))
         log(f"  encoded {len(texts)} articles in {time.perf_counter() - started_wall:.0f} s")
     timing = {
         "articles_timed": len(cost),
         "median_ms": round(statistics.median(cost), 1),
         "p95_ms": round(float(np.percentile(cost, 95)), 1),
-        "clock": "process CPU time, one torch thread, int8 model, up to 256 tokens",
+        "clock": "process CPU time, one thread, int8 ONNX model, up to 256 tokens",
     }
     return {e.document: matrix[i] for i, e in enumerate(examples)}, timing
 

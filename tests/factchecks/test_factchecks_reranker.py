@@ -24,6 +24,7 @@ def torch() -> Any:
 
     return torch
 
+
 WORDS = "the mayor banned kites a heron stole bagel council painted benches purple did ban".split()
 
 

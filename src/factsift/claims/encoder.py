@@ -112,7 +112,6 @@ def from_arrays(arrays: dict[str, npt.NDArray[Any]]) -> dict[str, npt.NDArray[np
     return out
 
 
-
 def read_tuned(path: Path) -> dict[str, npt.NDArray[np.float32]]:
     """Fine-tuned layer parameters from a ``.layers.npz`` file (no pickle); InputError when unreadable."""
     try:

@@ -1,10 +1,11 @@
 """Fine-tune the top layers of the second stage's encoder end to end with its head (``--fine-tune``).
 
-The cascade reads mean token states of an int8 all-MiniLM-L6-v2 (:mod:`factsift.claims.encoder`). Here the top :data:`TOP` of its :data:`~factsift.claims.encoder.DEPTH`
-layers and a head of the same shape as :class:`~factsift.claims.head.Head` are trained together as a
-check-worthiness classifier. The lower layers stay the bundled ones (the word-embedding table is
-shared with fact-check retrieval, never trained): their int8 states are computed once per sentence
-and cached, so training costs only the top layers' forward and backward passes.
+The cascade reads mean token states of an int8 all-MiniLM-L6-v2 (:mod:`factsift.claims.encoder`).
+Here the top :data:`TOP` of its :data:`~factsift.claims.encoder.DEPTH` layers and a head of the same
+shape as :class:`~factsift.claims.head.Head` are trained together as a check-worthiness classifier.
+The lower layers stay the bundled ones (the word-embedding table is shared with fact-check retrieval,
+never trained): their int8 states are computed once per sentence and cached, so training costs only
+the top layers' forward and backward passes.
 
 Training runs the PyTorch model (:func:`build`: its layers int8 by PyTorch's dynamic quantisation) and
 needs the ``train`` extra.  The trained layers are stored without pickle

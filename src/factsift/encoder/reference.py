@@ -19,7 +19,9 @@ from factsift.errors import InputError
 
 def torch_installed() -> bool:
     """Whether the training stack (PyTorch and sentence-transformers) is installed."""
-    return importlib.util.find_spec("torch") is not None and importlib.util.find_spec("sentence_transformers") is not None
+    return (
+        importlib.util.find_spec("torch") is not None and importlib.util.find_spec("sentence_transformers") is not None
+    )
 
 
 def load_sentence_transformer(folder: Path) -> Any:

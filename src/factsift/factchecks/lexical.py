@@ -11,6 +11,7 @@ pickle), so a new process reads it instead of building it.
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -169,7 +170,7 @@ def from_bytes(data: bytes) -> LexicalIndex:
             for name in FIELDS:
                 terms = _split(arrays[f"{name}.terms"])
                 bounds = arrays[f"{name}.bounds"].tolist()
-                postings = dict(zip(terms, zip(bounds[:-1], bounds[1:], strict=True), strict=True))
+                postings = dict(zip(terms, itertools.pairwise(bounds), strict=True))
                 fields[name] = FieldIndex(
                     postings, arrays[f"{name}.docs"], arrays[f"{name}.weights"], int(arrays[f"{name}.size"])
                 )
