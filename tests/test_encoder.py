@@ -22,8 +22,9 @@ WIDTH = 384
 #: Least cosine between an ONNX vector and the reference one (int8 per-channel against full precision; the
 #: int8 PyTorch query encoder it replaces kept 0.96-0.99).
 MIN_RETRIEVAL_COSINE = 0.97
-#: Least cosine per feature block against the reference claims features (both int8, quantised differently).
-MIN_CLAIMS_COSINE = 0.96
+#: Least cosine per feature block against the reference claims features (PyTorch int8 per-tensor, which the head
+#: was trained on, against onnxruntime int8 per-channel; measured 0.94-0.98; bench/encoder.py compares their F1).
+MIN_CLAIMS_COSINE = 0.92
 
 
 def _encoder() -> SentenceEncoder:
