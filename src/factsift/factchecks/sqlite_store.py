@@ -122,6 +122,7 @@ class SQLiteStore:
         self._dirty = False
         self._texts_dirty = False  # records added or changed in this transaction: the lexical index is rebuilt
         self._pinned_revision: str | None = None
+        self._pinned_texts_revision: str | None = None
         self._reviews: dict[str, Review] = {}  # records read lately, valid for one revision
         self._reviews_revision: str | None = None
         version = self._meta("schema_version")
@@ -188,11 +189,16 @@ class SQLiteStore:
         if self._pinned_revision is not None:
             yield
             return
-        self._pinned_revision = self._revision()
+        rows = dict(
+            self._db.execute("SELECT key, value FROM factcheck_meta WHERE key IN ('revision', 'texts_revision')")
+        )
+        self._pinned_revision = str(rows.get("revision", "0"))
+        self._pinned_texts_revision = str(rows.get("texts_revision", "0"))
         try:
             yield
         finally:
             self._pinned_revision = None
+            self._pinned_texts_revision = None
 
     def upsert(self, reviews: Iterable[Review]) -> UpsertCounts:
         """Insert new records and update changed ones (matched by id); identical records are left alone."""
@@ -239,7 +245,7 @@ class SQLiteStore:
         """The BM25 index of the current records: this process's copy, else the stored one, else built now
         (and stored, when the file can be written)."""
         key = self._key
-        revision = self._meta("texts_revision") or "0"
+        revision = self._texts_revision()
         with _CACHE_LOCK:
             cached = _LEXICAL_CACHE.get(key)
             if cached is not None and cached[0] == revision:
@@ -321,6 +327,11 @@ class SQLiteStore:
                 [(rid, model, halves[i].tobytes()) for i, rid in enumerate(ids)],
             )
 
+    def _texts_revision(self) -> str:
+        if self._pinned_texts_revision is not None:
+            return self._pinned_texts_revision
+        return self._meta("texts_revision") or "0"
+
     def _revision(self) -> str:
         if self._pinned_revision is not None:
             return self._pinned_revision
@@ -332,9 +343,27 @@ class SQLiteStore:
         return cached[1], cached[2]
 
     def vectors(self, model: str, ids: Sequence[str]) -> dict[str, Matrix]:
-        """The stored vectors of these ids for ``model`` (ids without one are absent)."""
-        _, _, matrix, index = self._cached(model)
-        return {rid: matrix[index[rid]] for rid in ids if rid in index}
+        """The stored vectors of these ids for ``model`` (ids without one are absent).
+
+        From the cached matrix when it is loaded, else read for these ids alone: a query needs the title
+        vectors of its few dozen candidates, not a second 100,000-row matrix in memory.
+        """
+        with _CACHE_LOCK:
+            cached = _MATRIX_CACHE.get((self._key, model))
+        if cached is not None and cached[0] == self._revision():
+            _, _, matrix, index = cached
+            return {rid: matrix[index[rid]] for rid in ids if rid in index}
+        found: dict[str, Matrix] = {}
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._db.execute(
+                f"SELECT review_id, vector FROM factcheck_embeddings WHERE model = ? AND review_id IN ({marks})",
+                (model, *chunk),
+            )
+            found.update({str(rid): np.frombuffer(blob, dtype=np.float16).astype(np.float32) for rid, blob in rows})
+        return found
 
     def _cached(self, model: str) -> tuple[str, list[str], Matrix, dict[str, int]]:
         key = (self._key, model)
