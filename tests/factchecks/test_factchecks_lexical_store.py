@@ -1,10 +1,12 @@
-"""The BM25 index kept in the store: written on import, read (not rebuilt) by a new process, kept up to date."""
+"""The BM25 index and the vector matrix kept in the store: written on import, read (not rebuilt) by a new process,
+kept up to date."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from factsift.factchecks import lexical, sqlite_store
@@ -22,6 +24,7 @@ REVIEWS = [
 def _fresh_process() -> None:
     """Forget this process's copies, as a new process would start without them."""
     sqlite_store._LEXICAL_CACHE.clear()
+    sqlite_store._MATRIX_CACHE.clear()
 
 
 def _ids(store: SQLiteStore, text: str) -> list[str]:
@@ -91,4 +94,26 @@ def test_a_read_only_store_still_ranks(tmp_path: Path) -> None:
     reader._db.close()
     reader._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
     assert _ids(reader, "heron bagel") == ["b"]
+    reader.close()
+
+
+def test_the_vector_matrix_is_stored_once_and_follows_changes(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    store.upsert(REVIEWS)
+    vectors = np.eye(3, 4, dtype=np.float32)
+    store.put_embeddings("m", ["a", "b", "c"], vectors)
+    ids, matrix = store.embeddings("m")  # built from the rows, then stored
+    assert ids == ["a", "b", "c"] and np.allclose(matrix, vectors)
+    _fresh_process()
+    reader = SQLiteStore(tmp_path / "s.db")
+    statements: list[str] = []
+    reader._db.set_trace_callback(statements.append)
+    assert np.allclose(reader.embeddings("m")[1], vectors)
+    assert not any("FROM factcheck_embeddings" in s for s in statements)  # one stored matrix, not a row per record
+    assert set(reader.vectors("other", ["a"])) == set()
+    store.put_embeddings("m", ["a"], np.array([[0, 0, 0, 1]], dtype=np.float32))  # the store moves on
+    _fresh_process()
+    ids, matrix = reader.embeddings("m")
+    assert np.allclose(matrix[ids.index("a")], [0, 0, 0, 1])
+    store.close()
     reader.close()

@@ -135,22 +135,25 @@ def build_index(rows: Sequence[tuple[str, str, str | None]]) -> LexicalIndex:
     return LexicalIndex(ids, fields, {rid: i for i, rid in enumerate(ids)})
 
 
-def _joined(words: Sequence[str]) -> npt.NDArray[np.uint8]:
+def pack_strings(words: Sequence[str]) -> npt.NDArray[np.uint8]:
+    """``words`` NUL-joined as UTF-8 bytes (ids and terms never contain NUL)."""
     return np.frombuffer("\x00".join(words).encode("utf-8"), dtype=np.uint8)
 
 
-def _split(data: npt.NDArray[np.uint8]) -> list[str]:
-    return data.tobytes().decode("utf-8").split("\x00") if len(data) else []
+def unpack_strings(data: npt.NDArray[np.uint8] | bytes) -> list[str]:
+    """The words packed by :func:`pack_strings`."""
+    raw = data if isinstance(data, bytes) else data.tobytes()
+    return raw.decode("utf-8").split("\x00") if raw else []
 
 
 def to_bytes(index: LexicalIndex) -> bytes:
     """``index`` as an ``.npz`` file's bytes (strings NUL-joined, postings as flat arrays; no pickle)."""
-    arrays: dict[str, npt.NDArray[np.generic]] = {"ids": _joined(index.ids), "count": np.array(len(index.ids))}
+    arrays: dict[str, npt.NDArray[np.generic]] = {"ids": pack_strings(index.ids), "count": np.array(len(index.ids))}
     for name, field in index.fields.items():
         terms = sorted(field.postings, key=field.postings.__getitem__)
         starts = [field.postings[t][0] for t in terms]
         arrays |= {
-            f"{name}.terms": _joined(terms),
+            f"{name}.terms": pack_strings(terms),
             f"{name}.bounds": np.array([*starts, len(field.docs)], dtype=np.int64),
             f"{name}.docs": field.docs,
             f"{name}.weights": field.weights,
@@ -165,10 +168,10 @@ def from_bytes(data: bytes) -> LexicalIndex:
     """The index written by :func:`to_bytes`; ValueError when the bytes are not one."""
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
-            ids = _split(arrays["ids"])[: int(arrays["count"])]
+            ids = unpack_strings(arrays["ids"])[: int(arrays["count"])]
             fields = {}
             for name in FIELDS:
-                terms = _split(arrays[f"{name}.terms"])
+                terms = unpack_strings(arrays[f"{name}.terms"])
                 bounds = arrays[f"{name}.bounds"].tolist()
                 postings = dict(zip(terms, itertools.pairwise(bounds), strict=True))
                 fields[name] = FieldIndex(

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from factsift.factchecks.lexical import LexicalIndex, build_index, from_bytes, to_bytes
+from factsift.factchecks.lexical import LexicalIndex, build_index, from_bytes, pack_strings, to_bytes, unpack_strings
 from factsift.factchecks.records import Review
 from factsift.factchecks.store import KeywordHit, Matrix, UpsertCounts
 
@@ -84,6 +84,12 @@ CREATE TABLE IF NOT EXISTS factcheck_embeddings (
 """
 # Added without a schema change: older readers ignore it, and it is created on first write.
 _LEXICAL_TABLE = "CREATE TABLE IF NOT EXISTS factcheck_lexical (texts_revision TEXT NOT NULL, data BLOB NOT NULL)"
+# Each model's vectors as one float16 matrix (and the ids of its rows) for the store revision it was built at:
+# one read instead of a row per record.
+_MATRIX_TABLE = (
+    "CREATE TABLE IF NOT EXISTS factcheck_matrix (model TEXT PRIMARY KEY, revision TEXT NOT NULL, "
+    "ids BLOB NOT NULL, vectors BLOB NOT NULL)"
+)
 # The embedding is of claim + title, so a change to either drops it (schema 2; schema 1 watched the claim only).
 _UPDATE_TRIGGER = """
 CREATE TRIGGER IF NOT EXISTS factcheck_reviews_au AFTER UPDATE OF claim_reviewed, title ON factcheck_reviews BEGIN
@@ -372,19 +378,44 @@ class SQLiteStore:
             cached = _MATRIX_CACHE.get(key)
             if cached is not None and cached[0] == revision:
                 return cached
-        rows = self._db.execute(
-            "SELECT review_id, vector FROM factcheck_embeddings WHERE model = ? ORDER BY rowid", (model,)
-        ).fetchall()
-        ids = [str(rid) for rid, _ in rows]
-        if rows:
-            matrix = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.float16).reshape(len(rows), -1)
-            dense: Matrix = matrix.astype(np.float32)
+        stored = self._stored_matrix(model, revision)
+        if stored is None:
+            rows = self._db.execute(
+                "SELECT review_id, vector FROM factcheck_embeddings WHERE model = ? ORDER BY rowid", (model,)
+            ).fetchall()
+            stored = [str(rid) for rid, _ in rows], b"".join(blob for _, blob in rows)
+            if rows:
+                self._save_matrix(model, revision, *stored)
+        ids, blob = stored
+        if ids:
+            dense: Matrix = np.frombuffer(blob, dtype=np.float16).reshape(len(ids), -1).astype(np.float32)
         else:
             dense = np.zeros((0, 0), dtype=np.float32)
         entry = (revision, ids, dense, {rid: i for i, rid in enumerate(ids)})
         with _CACHE_LOCK:
             _MATRIX_CACHE[key] = entry
         return entry
+
+    def _stored_matrix(self, model: str, revision: str) -> tuple[list[str], bytes] | None:
+        try:
+            row = self._db.execute(
+                "SELECT ids, vectors FROM factcheck_matrix WHERE model = ? AND revision = ?", (model, revision)
+            ).fetchone()
+        except sqlite3.OperationalError:  # no such table: a store written by an older factsift
+            return None
+        return None if row is None else (unpack_strings(row[0]), row[1])
+
+    def _save_matrix(self, model: str, revision: str, ids: list[str], vectors: bytes) -> None:
+        """Keep the matrix for the next process (not when the file is read-only; the revision does not move)."""
+        try:
+            with self.transaction():
+                self._db.execute(_MATRIX_TABLE)
+                self._db.execute(
+                    "INSERT OR REPLACE INTO factcheck_matrix VALUES (?, ?, ?, ?)",
+                    (model, revision, pack_strings(ids).tobytes(), vectors),
+                )
+        except sqlite3.OperationalError:
+            pass
 
     def stats(self) -> dict[str, Any]:
         """Counts by verdict, publisher and language, the date range and embedding coverage."""
