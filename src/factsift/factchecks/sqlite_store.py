@@ -84,8 +84,8 @@ CREATE TABLE IF NOT EXISTS factcheck_embeddings (
 """
 # Added without a schema change: older readers ignore it, and it is created on first write.
 _LEXICAL_TABLE = "CREATE TABLE IF NOT EXISTS factcheck_lexical (texts_revision TEXT NOT NULL, data BLOB NOT NULL)"
-# Each model's vectors as one float16 matrix (and the ids of its rows) for the store revision it was built at:
-# one read instead of a row per record.
+# Each model's vectors as one float32 matrix (and the ids of its rows) for the store revision it was built at:
+# one read, used in place, instead of a row per record and a conversion.
 _MATRIX_TABLE = (
     "CREATE TABLE IF NOT EXISTS factcheck_matrix (model TEXT PRIMARY KEY, revision TEXT NOT NULL, "
     "ids BLOB NOT NULL, vectors BLOB NOT NULL)"
@@ -383,12 +383,13 @@ class SQLiteStore:
             rows = self._db.execute(
                 "SELECT review_id, vector FROM factcheck_embeddings WHERE model = ? ORDER BY rowid", (model,)
             ).fetchall()
-            stored = [str(rid) for rid, _ in rows], b"".join(blob for _, blob in rows)
+            halves = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.float16)
+            stored = [str(rid) for rid, _ in rows], halves.astype(np.float32).tobytes()
             if rows:
                 self._save_matrix(model, revision, *stored)
         ids, blob = stored
         if ids:
-            dense: Matrix = np.frombuffer(blob, dtype=np.float16).reshape(len(ids), -1).astype(np.float32)
+            dense: Matrix = np.frombuffer(blob, dtype=np.float32).reshape(len(ids), -1)
         else:
             dense = np.zeros((0, 0), dtype=np.float32)
         entry = (revision, ids, dense, {rid: i for i, rid in enumerate(ids)})
