@@ -44,12 +44,14 @@ class _Builder:
         self._count = 0
 
     def const(self, name: str, value: npt.NDArray[Any]) -> str:
+        """Add ``value`` as an initialiser named ``name``."""
         from onnx import numpy_helper
 
         self.initialisers.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
         return name
 
     def op(self, kind: str, inputs: Sequence[str], **attributes: Any) -> str:
+        """Add one ``kind`` node; returns the name of its output."""
         from onnx import helper
 
         self._count += 1
@@ -58,20 +60,20 @@ class _Builder:
         return output
 
     def rename(self, value: str, name: str) -> str:
-        self.nodes.append(self._identity(value, name))
-        return name
-
-    def _identity(self, value: str, name: str) -> Any:
+        """Expose ``value`` under ``name`` (a graph output)."""
         from onnx import helper
 
-        return helper.make_node("Identity", [value], [name])
+        self.nodes.append(helper.make_node("Identity", [value], [name]))
+        return name
 
     def linear(self, x: str, weights: Weights, prefix: str) -> str:
+        """``x @ W.T + b`` with PyTorch's ``prefix.weight`` and ``prefix.bias``."""
         weight = self.const(prefix + ".weight.T", weights[prefix + ".weight"].T.astype(np.float32))
         bias = self.const(prefix + ".bias", weights[prefix + ".bias"].astype(np.float32))
         return self.op("Add", [self.op("MatMul", [x, weight]), bias])
 
     def layer_norm(self, x: str, weights: Weights, prefix: str, eps: float) -> str:
+        """Layer normalisation over the last axis with ``prefix.weight`` and ``prefix.bias``."""
         scale = self.const(prefix + ".weight", weights[prefix + ".weight"].astype(np.float32))
         bias = self.const(prefix + ".bias", weights[prefix + ".bias"].astype(np.float32))
         return self.op("LayerNormalization", [x, scale, bias], axis=-1, epsilon=eps)
@@ -118,6 +120,7 @@ def _layer(b: _Builder, x: str, bias: str, weights: Weights, prefix: str, shape:
 
 
 def _model(b: _Builder, inputs: list[Any], outputs: list[str], name: str) -> bytes:
+    """The checked, serialised model of what ``b`` holds."""
     from onnx import TensorProto, checker, helper
 
     states = [helper.make_tensor_value_info(o, TensorProto.FLOAT, ["batch", "tokens", "hidden"]) for o in outputs]
@@ -130,6 +133,7 @@ def _model(b: _Builder, inputs: list[Any], outputs: list[str], name: str) -> byt
 
 
 def _mask_input() -> Any:
+    """The ``attention_mask`` input: 1 for tokens, 0 for padding."""
     from onnx import TensorProto, helper
 
     return helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "tokens"])

@@ -59,6 +59,7 @@ class Encoder:
 
 
 def _encoder(model: SentenceEncoder) -> Encoder:
+    """Retrieval with ``model``: its query adapter and re-ranker, when there are ones for it."""
     from factsift.factchecks.reranker import load_reranker
 
     return Encoder(model.model_id, model, adapter.load_adapter(model.model_id), load_reranker(model.model_id))

@@ -183,6 +183,7 @@ class SQLiteStore:
             self._texts_dirty = False
 
     def _bump(self, key: str) -> None:
+        """Add one to the counter ``key`` of the meta table (inside a transaction)."""
         self._db.execute(
             "INSERT INTO factcheck_meta(key, value) VALUES (?, '1') "
             "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
@@ -269,10 +270,12 @@ class SQLiteStore:
         return index
 
     def _build_lexical(self) -> LexicalIndex:
+        """The BM25 index of the records as they are now."""
         rows = self._db.execute("SELECT id, claim_reviewed, title FROM factcheck_reviews ORDER BY rowid").fetchall()
         return build_index([(str(rid), str(claim), title) for rid, claim, title in rows])
 
     def _stored_lexical(self, revision: str) -> LexicalIndex | None:
+        """The stored BM25 index when it was built at ``revision`` of the texts, else None."""
         try:
             row = self._db.execute("SELECT texts_revision, data FROM factcheck_lexical").fetchone()
         except sqlite3.OperationalError:  # no such table: a store written by an older factsift
@@ -398,6 +401,7 @@ class SQLiteStore:
         return entry
 
     def _stored_matrix(self, model: str, revision: str) -> tuple[list[str], bytes] | None:
+        """The stored ids and float32 matrix bytes of ``model`` when built at this store ``revision``, else None."""
         try:
             row = self._db.execute(
                 "SELECT ids, vectors FROM factcheck_matrix WHERE model = ? AND revision = ?", (model, revision)
