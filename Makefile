@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 FULL_STAMP := $(VENV)/.installed-embeddings
 TRAIN_STAMP := $(VENV)/.installed-train
 
-.PHONY: demo serve test test-train lint typecheck unit bench clean
+.PHONY: demo serve test test-train lint typecheck unit docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,7 +43,11 @@ typecheck: $(STAMP)
 unit: $(FULL_STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck unit
+# The documentation site (docs/*.md, every page found on its own) must build without a warning.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --quiet
+
+test: lint typecheck unit docs
 
 test-train: $(TRAIN_STAMP)
 	$(BIN)/pytest -m train
@@ -51,5 +55,6 @@ test-train: $(TRAIN_STAMP)
 bench: $(STAMP)
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
+# Only what the build made: bench/results/ holds the committed figures the docs quote.
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench/results
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis site src/factsift.egg-info

@@ -32,7 +32,8 @@ import factsift
 from factsift.claims import classifier, dataset
 from factsift.claims.encoder import SentenceFeatures, bundled_features
 from factsift.claims.stage import find_claims
-from factsift.claims.training import average_precision, evaluate
+from factsift.claims.training import evaluate
+from factsift.ml.metrics import average_precision
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "claims"

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+#: The one Hypothesis profile of the suite: examples drawn the same way on every run (no flaky CI), no
+#: per-example deadline and no "too slow" health check (the machine's load must not fail a test).
+settings.register_profile(
+    "factsift", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+)
+settings.load_profile("factsift")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "examples" / "seed-article.txt"
@@ -16,3 +27,36 @@ SAMPLE_TEXT = ROOT / "examples" / "sample-article.txt"
 def seed_path() -> Path:
     assert SEED.is_file(), f"the canonical seed page is missing: {SEED}"
     return SEED
+
+
+#: The example plugin distribution (CONTRIBUTING.md's walkthroughs): its folder holds the package and
+#: its ``.dist-info``, so with the folder on ``sys.path`` it is an installed distribution to importlib.
+PLUGIN_DIR = Path(__file__).resolve().parent / "plugin_example"
+
+
+@pytest.fixture
+def example_plugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Install the example plugin distribution for one test, and forget everything it registered afterwards."""
+    from factsift import plugins
+    from factsift.cli import COMMANDS
+    from factsift.cli.render import SECTIONS
+    from factsift.factchecks.store import STORE_BACKENDS
+    from factsift.pipeline import STAGES
+    from factsift.signals.registry import SIGNALS
+    from factsift.sources.table import RATING_TABLES, shipped_table
+
+    registries: list[plugins.Registry[Any]] = [STAGES, SIGNALS, COMMANDS, SECTIONS, RATING_TABLES, STORE_BACKENDS]
+    for registry in registries:
+        registry.load()  # factsift's own first, so the plugin's come after them
+    monkeypatch.syspath_prepend(str(PLUGIN_DIR))
+    shipped_table.cache_clear()
+    loaded = plugins.load_entry_points(rescan=True)
+    assert loaded == ["factsift_example_plugin"]
+    yield loaded[0]
+    for registry in registries:
+        for name, origin in list(registry._origins.items()):
+            if origin == loaded[0]:
+                registry.remove(name)
+    plugins._LOADED_ENTRY_POINTS.discard(loaded[0])
+    sys.modules.pop(loaded[0], None)
+    shipped_table.cache_clear()

@@ -7,6 +7,7 @@ from factsift import pipeline
 from factsift.errors import InputError
 from factsift.model import Report
 from factsift.options import Options
+from factsift.plugins import PluginError, UnknownPluginError
 
 TEXT = "Harbour Budget Passes\n\nThe regional council approved the harbour budget on Tuesday after a long debate."
 
@@ -23,17 +24,27 @@ def test_unknown_options_are_rejected() -> None:
         factsift.analyse(text=TEXT, allow_privat=True)
 
 
-def test_a_crashing_stage_is_recorded_and_the_rest_still_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def only_stages(monkeypatch: pytest.MonkeyPatch) -> pipeline.Registry[pipeline.StageSpec]:
+    """The stage registry emptied for one test (factsift's own stages come back afterwards)."""
+    pipeline.STAGES.load()
+    monkeypatch.setattr(pipeline.STAGES, "_items", {})
+    monkeypatch.setattr(pipeline.STAGES, "_origins", {})
+    return pipeline.STAGES
+
+
+def test_a_crashing_stage_is_recorded_and_the_rest_still_runs(only_stages: object) -> None:
     calls: list[str] = []
 
+    @pipeline.stage("broken")
     def broken(report: Report, options: Options) -> Report:
         raise RuntimeError("model file corrupt")
 
+    @pipeline.stage("fine")
     def fine(report: Report, options: Options) -> Report:
         calls.append("fine")
         return report
 
-    monkeypatch.setattr(pipeline, "registered_stages", lambda: {"broken": broken, "fine": fine})
     report = factsift.analyse(text=TEXT)
     assert calls == ["fine"]
     assert report.stages == ["ingest", "fine"]
@@ -41,24 +52,53 @@ def test_a_crashing_stage_is_recorded_and_the_rest_still_runs(monkeypatch: pytes
     assert set(report.timings_ms) == {"ingest", "broken", "fine"}
 
 
-def test_stage_selection(monkeypatch: pytest.MonkeyPatch) -> None:
+def _recording(ran: list[str], name: str) -> pipeline.StageFn:
+    def run(report: Report, options: Options) -> Report:
+        ran.append(name)
+        return report
+
+    return run
+
+
+def test_stage_selection(only_stages: object) -> None:
     ran: list[str] = []
-
-    def make(name: str) -> pipeline.StageFn:
-        def run(report: Report, options: Options) -> Report:
-            ran.append(name)
-            return report
-
-        return run
-
-    monkeypatch.setattr(pipeline, "registered_stages", lambda: {"a": make("a"), "b": make("b")})
+    pipeline.stage("a")(_recording(ran, "a"))
+    pipeline.stage("b")(_recording(ran, "b"))
     factsift.analyse(text=TEXT, stages=["b"])
     assert ran == ["b"]
 
 
+def test_a_misspelt_stage_is_an_error_naming_the_known_stages() -> None:
+    with pytest.raises(UnknownPluginError) as caught:
+        factsift.analyse(text=TEXT, stages=["sorces", "risk"])
+    assert str(caught.value) == "unknown stage 'sorces'; known: ingest, sources, claims, factchecks, signals, risk"
+
+
+def test_order_follows_what_each_stage_requires_and_assigns(only_stages: object) -> None:
+    ran: list[str] = []
+    pipeline.stage("summary", requires=("extensions.topics", "signals"))(_recording(ran, "summary"))
+    pipeline.stage("topics", assigns=("extensions.topics",))(_recording(ran, "topics"))
+    pipeline.stage("signals", assigns=("signals",))(_recording(ran, "signals"))
+    pipeline.stage("unrelated")(_recording(ran, "unrelated"))
+    assert factsift.analyse(text=TEXT).stages == ["ingest", "topics", "signals", "summary", "unrelated"]
+
+
+def test_stages_that_need_each_other_are_an_error(only_stages: object) -> None:
+    pipeline.stage("egg", requires=("extensions.chicken",), assigns=("extensions.egg",))(_recording([], "egg"))
+    pipeline.stage("chicken", requires=("extensions.egg",), assigns=("extensions.chicken",))(_recording([], "c"))
+    with pytest.raises(PluginError, match="stages chicken, egg require each other's output"):
+        factsift.analyse(text=TEXT)
+
+
+def test_a_stage_registered_twice_or_writing_no_field_is_an_error() -> None:
+    with pytest.raises(PluginError, match=r"stage .sources. is registered twice: by factsift\.sources\.stage and by "):
+        pipeline.stage("sources")(_recording([], "impostor"))
+    with pytest.raises(PluginError, match="'verdict' is not a report field"):
+        pipeline.stage("judge", assigns=("verdict",))(_recording([], "judge"))
+
+
 def test_registered_stages_follow_pipeline_order() -> None:
-    names = list(pipeline.registered_stages())
-    assert names == [name for name in pipeline.STAGE_MODULES if name in names]
+    assert list(pipeline.registered_stages()) == ["sources", "claims", "factchecks", "signals", "risk"]
 
 
 def test_content_with_its_url_names_the_outlet_without_fetching() -> None:

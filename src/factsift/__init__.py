@@ -5,10 +5,9 @@
 claims, matching fact-checks, warning signs in the writing and a calibrated risk score.
 """
 
-__version__ = "0.1.0"
-
 from factsift.errors import FactsiftError, InputError
 from factsift.model import Report
 from factsift.pipeline import analyse
+from factsift.version import __version__
 
 __all__ = ["FactsiftError", "InputError", "Report", "__version__", "analyse"]

@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
+
+from factsift.vocabulary import ClaimKind, InputKind, MatchBasis, OutletLabel, RiskLabel, SpanField, Verdict
 
 SCHEMA_ID = "factsift.report/1"
 
@@ -50,9 +52,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-InputKind = Literal["url", "html", "text"]
-
-
 @dataclass
 class InputInfo:
     """What the user gave: its kind, the URL if any, and the file path if any."""
@@ -68,7 +67,7 @@ class Outlet:
 
     name: str | None = None
     domain: str | None = None
-    found_in: Literal["url", "html", "text"] | None = None
+    found_in: InputKind | None = None
 
 
 @dataclass
@@ -110,7 +109,7 @@ class Span:
     start: int
     end: int
     text: str
-    field: Literal["text", "title"] = "text"
+    field: SpanField = "text"
     note: str | None = None
 
 
@@ -130,7 +129,7 @@ class SourceRating:
     domain: str | None
     name: str | None
     score: float | None
-    label: Literal["reliable", "mixed", "unreliable", "unrated"]
+    label: OutletLabel
     percentile: float | None = None
     raters: list[Rater] = field(default_factory=list)
     provenance: list[str] = field(default_factory=list)
@@ -147,7 +146,7 @@ class Claim:
     text: str
     span: Span
     checkworthiness: float
-    kind: Literal["quantity", "event", "attribution", "comparison", "other"] = "other"
+    kind: ClaimKind = "other"
     entities: list[str] = field(default_factory=list)
     standalone: str | None = None
 
@@ -159,7 +158,7 @@ class FactCheckMatch:
     claim_index: int
     score: float
     claim_reviewed: str
-    verdict: str
+    verdict: Verdict
     rating_text: str | None = None
     publisher: str | None = None
     url: str | None = None
@@ -168,7 +167,7 @@ class FactCheckMatch:
     review_id: str | None = None
     before_article: bool | None = None
     sentence_id: int | None = None
-    basis: Literal["claim", "sentence"] = "claim"
+    basis: MatchBasis = "claim"
     claim_date: str | None = None
 
 
@@ -205,7 +204,7 @@ class Risk:
     """A calibrated probability that the article is misinformation, with its breakdown."""
 
     score: float
-    label: Literal["low", "elevated", "high"]
+    label: RiskLabel
     contributions: list[Contribution] = field(default_factory=list)
     model: RiskModelInfo | None = None
     caveats: list[str] = field(default_factory=list)
@@ -237,6 +236,8 @@ class Report:
     timings_ms: dict[str, float] = field(default_factory=dict)
     stages: list[str] = field(default_factory=list)
     errors: list[StageError] = field(default_factory=list)
+    #: What installed plugin stages add, by plugin name (a stage declares ``assigns=("extensions.NAME",)``).
+    extensions: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data, in the shape ``report.schema.json`` describes."""

@@ -10,6 +10,9 @@ from typing import Any, Literal
 
 from factsift.errors import InputError
 
+#: Where a store is: a URL (``sqlite:///file.db``, another registered backend's scheme) or a file path.
+StoreUrl = str | Path
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FETCH_BYTES = 5 * 1024 * 1024
 
@@ -28,9 +31,11 @@ class Options:
     )
     stages: list[str] | None = None
     ratings: Path | None = None
-    db: Path | None = None
+    db: StoreUrl | None = None
     embeddings: bool | str = True
     claims_model: Path | None = None
+    #: A risk model file of your own (from ``factsift train risk``); None: the shipped one.
+    risk_model: Path | None = None
     fast: bool = False
     #: The share of misinformation in the feed being analysed, if known (e.g. from ``factsift risk base-rate``):
     #: the risk score is moved from the model's assumed base rate to this one.  None keeps the model's.

@@ -1,64 +1,99 @@
-"""The analysis pipeline: named stages, run in order, each passing the one ``Report`` on.
+"""The analysis pipeline: named stages, run in the order their inputs and outputs demand, passing one ``Report``.
 
-A stage is a plain function ``(report, options) -> report`` registered with ``@stage("name")``.
-Stages live in their concern's folder; ``STAGE_MODULES`` says where to find each one, and a
-stage whose module does not exist yet is simply not registered.
+A stage is a plain function ``(report, options) -> report`` registered with
+``@stage("name", requires=(...), assigns=(...))``: ``requires`` names the report fields it reads,
+``assigns`` the ones it writes (``extensions.NAME`` for a plugin's own data).  A stage runs after
+every stage that assigns what it requires; otherwise factsift's own stages keep their registration
+order (:data:`factsift.plugins.BUILTIN_MODULES`) and installed ones come after.
 """
 
 from __future__ import annotations
 
-import importlib
+import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from factsift import __version__
+from factsift.config import options_at_edge
 from factsift.errors import FactsiftError
 from factsift.model import Report, StageError
 from factsift.options import Options
+from factsift.plugins import PluginError, Registry
+from factsift.version import __version__
 
 log = logging.getLogger(__name__)
 
 StageFn = Callable[[Report, Options], Report]
 
-#: Stage order and the module that registers each stage.
-STAGE_MODULES: dict[str, str] = {
-    "sources": "factsift.sources.stage",
-    "claims": "factsift.claims.stage",
-    "factchecks": "factsift.factchecks.stage",
-    "signals": "factsift.signals.stage",
-    "risk": "factsift.scoring.stage",
-}
-
-_REGISTRY: dict[str, StageFn] = {}
+#: What ingest fills before any registered stage runs (it always runs first).
+INGEST = "ingest"
+_REPORT_FIELDS = frozenset(f.name for f in dataclasses.fields(Report))
 
 
-def stage(name: str) -> Callable[[StageFn], StageFn]:
-    """Register a function as the pipeline stage called ``name``."""
+@dataclass(frozen=True)
+class StageSpec:
+    """A registered stage: its name, the report fields it reads and writes, and the function."""
+
+    name: str
+    fn: StageFn
+    requires: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ()
+
+
+STAGES: Registry[StageSpec] = Registry("stage")
+
+
+def _check_fields(name: str, fields: Iterable[str]) -> tuple[str, ...]:
+    fields = tuple(fields)
+    for item in fields:
+        if item.split(".", 1)[0] not in _REPORT_FIELDS:
+            raise PluginError(f"stage {name!r}: {item!r} is not a report field (use extensions.NAME for your own data)")
+    return fields
+
+
+def stage(
+    name: str, *, requires: Iterable[str] = ("article",), assigns: Iterable[str] = ()
+) -> Callable[[StageFn], StageFn]:
+    """Register a function as the pipeline stage called ``name``, reading ``requires`` and writing ``assigns``."""
 
     def register(fn: StageFn) -> StageFn:
-        _REGISTRY[name] = fn
+        spec = StageSpec(name, fn, _check_fields(name, requires), _check_fields(name, assigns))
+        STAGES.add(name, spec, fn.__module__)
         return fn
 
     return register
 
 
-def _module_exists(module: str) -> bool:
-    try:
-        importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and module.startswith(exc.name):
-            return False
-        raise
-    return True
+def stage_order(specs: dict[str, StageSpec]) -> list[StageSpec]:
+    """The stages in an order where each runs after those assigning what it requires (ties: registration order)."""
+    names = list(specs)
+    after: dict[str, set[str]] = {
+        name: {other for other in names if other != name and set(specs[other].assigns) & set(specs[name].requires)}
+        for name in names
+    }
+    ordered: list[StageSpec] = []
+    done: set[str] = set()
+    while len(ordered) < len(names):
+        ready = next((n for n in names if n not in done and after[n] <= done), None)
+        if ready is None:
+            waiting = sorted(set(names) - done)
+            raise PluginError(f"stages {', '.join(waiting)} require each other's output: no order satisfies them")
+        ordered.append(specs[ready])
+        done.add(ready)
+    return ordered
 
 
 def registered_stages() -> dict[str, StageFn]:
-    """All stages after ingest that exist in this installation, in pipeline order."""
-    for module in STAGE_MODULES.values():
-        _module_exists(module)
-    return {name: _REGISTRY[name] for name in STAGE_MODULES if name in _REGISTRY}
+    """All stages after ingest that this installation has (its own and installed plugins'), in pipeline order."""
+    return {spec.name: spec.fn for spec in stage_order(STAGES.items())}
+
+
+def check_stage_names(names: Iterable[str] | None) -> None:
+    """Raise :class:`~factsift.plugins.UnknownPluginError` naming the known stages if any name is not one."""
+    if names is not None:
+        STAGES.check_known(names, also=(INGEST,))
 
 
 def run_stages(report: Report, options: Options) -> Report:
@@ -68,6 +103,7 @@ def run_stages(report: Report, options: Options) -> Report:
     rest of the pipeline still runs: one broken stage never sinks the whole report.
     """
     wanted = options.stages
+    check_stage_names(wanted)
     for name, fn in registered_stages().items():
         if wanted is not None and name not in wanted:
             continue
@@ -97,15 +133,17 @@ def analyse(
     ``source`` is a URL, a file path or ``"-"`` for stdin; or say exactly what you give with
     ``url=``, ``html=`` or ``text=``.  ``url=`` together with ``html=``/``text=`` names the page's
     address (it sets the outlet) without fetching it: a saved page or a crawled record.
-    Options are the fields of :class:`factsift.options.Options`.
+    Options are the fields of :class:`factsift.options.Options`; those not given come from the
+    environment or the configuration file (:mod:`factsift.config`).
     Raises :class:`factsift.errors.InputError` for input that cannot be analysed.
     """
     from factsift.ingest.stage import ingest
 
-    opts = Options.from_kwargs(**options)
+    opts = options_at_edge(**options)
+    check_stage_names(opts.stages)  # before any work: a misspelt stage is an error, never a silent skip
     started = time.perf_counter()
     report = ingest(source, url=url, html=html, text=text, options=opts)
     report.version = __version__
     report.timings_ms["ingest"] = round((time.perf_counter() - started) * 1000, 3)
-    report.stages.append("ingest")
+    report.stages.append(INGEST)
     return run_stages(report, opts)

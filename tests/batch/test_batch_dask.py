@@ -12,6 +12,7 @@ from distributed import LocalCluster
 
 from factsift.batch import BatchConfig, run_batch
 from factsift.batch.politeness import Politeness
+from factsift.batch.runner import BatchSummary
 
 
 @pytest.fixture(scope="module")
@@ -27,20 +28,18 @@ def _input(tmp_path: Path) -> Path:
     return write_jsonl(tmp_path / "in.jsonl", rows)
 
 
+def _on_cluster(source: Path, out: Path, cluster: LocalCluster, chunk_size: int) -> BatchSummary:
+    """Run a batch on the cluster's workers."""
+    address = cluster.scheduler_address
+    return run_batch(BatchConfig(inputs=[source], out=out, scheduler=address, chunk_size=chunk_size, progress=False))
+
+
 def test_local_cluster_gives_the_same_results_as_local(tmp_path: Path, cluster: LocalCluster) -> None:
     source = _input(tmp_path)
     local = run_batch(
         BatchConfig(inputs=[source], out=tmp_path / "local.jsonl", workers=2, chunk_size=3, progress=False)
     )
-    dask = run_batch(
-        BatchConfig(
-            inputs=[source],
-            out=tmp_path / "dask.jsonl",
-            scheduler=cluster.scheduler_address,
-            chunk_size=3,
-            progress=False,
-        )
-    )
+    dask = _on_cluster(source, tmp_path / "dask.jsonl", cluster, chunk_size=3)
     assert (dask.processed, dask.reports, dask.errors) == (local.processed, local.reports, local.errors) == (18, 16, 2)
     local_rows = [comparable(row) for row in read_jsonl(tmp_path / "local.jsonl")]
     dask_rows = [comparable(row) for row in read_jsonl(tmp_path / "dask.jsonl")]
@@ -54,15 +53,7 @@ def test_local_cluster_gives_the_same_results_as_local(tmp_path: Path, cluster: 
 def test_parquet_on_the_cluster_matches_local_parquet(tmp_path: Path, cluster: LocalCluster) -> None:
     source = _input(tmp_path)
     run_batch(BatchConfig(inputs=[source], out=tmp_path / "local.parquet", workers=1, chunk_size=4, progress=False))
-    run_batch(
-        BatchConfig(
-            inputs=[source],
-            out=tmp_path / "dask.parquet",
-            scheduler=cluster.scheduler_address,
-            chunk_size=4,
-            progress=False,
-        )
-    )
+    _on_cluster(source, tmp_path / "dask.parquet", cluster, chunk_size=4)
     assert pq.read_table(tmp_path / "dask.parquet").equals(pq.read_table(tmp_path / "local.parquet"))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from factsift.model import Article, FactCheckMatch, InputInfo, Report, Sentence, Signal, SourceRating
-from factsift.scoring.features import EVIDENCE_FEATURES, SIGNAL_NAMES, TEXT_FEATURE
+from factsift.scoring.features import TEXT_FEATURE, evidence_feature_names, signal_names
 from factsift.scoring.riskmodel import RiskModel
 from factsift.scoring.textmodel import TextConfig, TextModel
 
@@ -40,7 +40,7 @@ def make_report(
 
 def quiet_signals(**overrides: float) -> dict[str, float]:
     """Every signal at 0.1 except the ones given."""
-    values = dict.fromkeys(SIGNAL_NAMES, 0.1)
+    values = dict.fromkeys(signal_names(), 0.1)
     values.update(overrides)
     return values
 
@@ -48,7 +48,7 @@ def quiet_signals(**overrides: float) -> dict[str, float]:
 @pytest.fixture
 def model() -> RiskModel:
     """A small model with plausible weights, as training would produce once every stage exists."""
-    weights = dict.fromkeys(EVIDENCE_FEATURES, 0.0)
+    weights = dict.fromkeys(evidence_feature_names(), 0.0)
     weights.update(
         {
             "source_score": -3.0,
@@ -61,7 +61,7 @@ def model() -> RiskModel:
             "factcheck_true": -1.0,
         }
     )
-    features = (*EVIDENCE_FEATURES, TEXT_FEATURE)
+    features = (*evidence_feature_names(), TEXT_FEATURE)
     means = dict.fromkeys(features, 0.0)
     means.update({"signal_anonymous_sourcing": 0.3, "signal_clickbait_headline": 0.2, "signal_loaded_language": 0.2})
     text = TextModel(
@@ -72,7 +72,7 @@ def model() -> RiskModel:
     return RiskModel(
         features=features,
         means=tuple(means[f] for f in features),
-        weights=(*(weights[f] for f in EVIDENCE_FEATURES), 0.6),
+        weights=(*(weights[f] for f in evidence_feature_names()), 0.6),
         intercept=-0.8,
         base_rate=0.3,
         text=text,

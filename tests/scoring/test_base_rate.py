@@ -13,10 +13,11 @@ import pytest
 import factsift
 from factsift.cli import build_parser, main
 from factsift.errors import InputError
+from factsift.ml.logistic import logit, sigmoid
 from factsift.model import FactCheckMatch
 from factsift.options import Options
 from factsift.scoring.explain import DECISIVE_FLOOR, assess
-from factsift.scoring.riskmodel import RiskModel, logit, sigmoid
+from factsift.scoring.riskmodel import RiskModel
 
 from .conftest import make_report, quiet_signals
 from .test_prior import calibrated_scores

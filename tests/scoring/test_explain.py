@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from factsift.ml.logistic import sigmoid
 from factsift.model import FactCheckMatch
 from factsift.scoring.explain import DECISIVE_FLOOR, HIGH_FROM, LOW_BELOW, assess, label_for
-from factsift.scoring.riskmodel import RiskModel, sigmoid
+from factsift.scoring.riskmodel import RiskModel
 
 from .conftest import make_report, quiet_signals
 

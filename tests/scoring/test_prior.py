@@ -7,8 +7,8 @@ import random
 
 import pytest
 
+from factsift.ml.logistic import logit, sigmoid
 from factsift.scoring.prior import adjust, estimate_prior, prior_shift
-from factsift.scoring.riskmodel import logit, sigmoid
 
 SEPARATION = 1.2  # class means at ±SEPARATION, unit variance: a moderately good classifier
 

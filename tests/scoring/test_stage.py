@@ -16,7 +16,7 @@ from factsift.cli import main
 from factsift.cli.render import print_report
 from factsift.options import Options
 from factsift.schema import report_schema
-from factsift.scoring.features import WARNING_SIGNS
+from factsift.scoring.features import warning_signs
 from factsift.scoring.riskmodel import DEFAULT_PATH, SHIPPED_CANDIDATE, read_model
 from factsift.scoring.stage import risk_stage
 
@@ -35,7 +35,7 @@ def test_shipped_model_loads_and_is_small() -> None:
 def test_shipped_model_never_lets_a_warning_sign_lower_the_risk() -> None:
     model = read_model(DEFAULT_PATH)
     weights = dict(zip(model.features, model.weights, strict=True))
-    assert all(weights[name] >= 0 for name in WARNING_SIGNS if name in weights), weights
+    assert all(weights[name] >= 0 for name in warning_signs() if name in weights), weights
 
 
 def test_seed_article_gets_a_risk_section_that_validates() -> None:
@@ -51,9 +51,11 @@ def test_seed_article_gets_a_risk_section_that_validates() -> None:
 
 
 def test_stage_uses_a_model_file_given_in_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FACTSIFT_RISK_MODEL", str(tmp_path / "missing.json.gz"))
     with pytest.raises(FileNotFoundError):
-        risk_stage(make_report(), Options())
+        risk_stage(make_report(), Options(risk_model=tmp_path / "missing.json.gz"))
+    monkeypatch.setenv("FACTSIFT_RISK_MODEL", str(tmp_path / "missing.json.gz"))  # read at the edge, by analyse
+    report = factsift.analyse(text=make_report().article.text, stages=["risk"])
+    assert report.risk is None and "missing.json.gz" in report.errors[0].message
 
 
 def test_render_puts_summary_first_and_prints_page_text_verbatim() -> None:
@@ -130,7 +132,7 @@ def test_seed_article_is_flagged_for_its_outlet_and_its_writing() -> None:
     means = dict(zip(read_model(DEFAULT_PATH).features, read_model(DEFAULT_PATH).means, strict=True))
     signals = {c.evidence: c for c in risk.contributions if c.evidence.startswith("signal: ")}
     assert len(signals) == 5, signals
-    for name in WARNING_SIGNS:
+    for name in warning_signs():
         found = signals["signal: " + name.removeprefix("signal_").replace("_", " ")]
         assert isinstance(found.value, float)
         if found.value > means[name]:

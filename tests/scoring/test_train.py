@@ -7,15 +7,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from factsift.scoring.datasets import LabelledArticle
 from factsift.scoring.evaluation import accuracy, brier, ece, folds_for, out_of_fold, predict, roc_auc
-from factsift.scoring.features import EVIDENCE_FEATURES, SIGNAL_NAMES, WARNING_SIGNS
+from factsift.scoring.features import evidence_feature_names, signal_names, warning_signs
 from factsift.scoring.featurize import Example
 from factsift.scoring.riskmodel import read_model
 from factsift.scoring.textmodel import TextConfig
 from factsift.scoring.train import (
+    CrossFit,
     FitCache,
     FitConfig,
     cross_fit,
@@ -40,11 +42,11 @@ def synthetic(n: int = 240, seed: int = 1) -> list[Example]:
         label = i % 2
         words = FAKE_WORDS if label else REAL_WORDS
         mixed = [rng.choice(words if rng.random() < 0.7 else FAKE_WORDS + REAL_WORDS) for _ in range(60)]
-        values = dict.fromkeys(EVIDENCE_FEATURES, 0.0)
+        values = dict.fromkeys(evidence_feature_names(), 0.0)
         values["source_score"] = (0.25 if label else 0.75) + rng.gauss(0, 0.2) - 0.5
         values["source_unreliable"] = float(values["source_score"] < -0.2)
         values["signal_anonymous_sourcing"] = min(1.0, max(0.0, (0.6 if label else 0.3) + rng.gauss(0, 0.2)))
-        for name in SIGNAL_NAMES:
+        for name in signal_names():
             if name != "anonymous_sourcing":
                 values[f"signal_{name}"] = rng.random()
         values["claims_missing"] = 1.0
@@ -110,7 +112,7 @@ def test_warning_signs_get_no_negative_weight() -> None:
     by_name = dict(zip(model.features, model.weights, strict=True))
     assert by_name["signal_clickbait_headline"] == 0.0
     assert by_name["signal_anonymous_sourcing"] > 0
-    assert all(by_name[name] >= 0 for name in WARNING_SIGNS)
+    assert all(by_name[name] >= 0 for name in warning_signs())
 
 
 def test_logistic_l2_matches_scikit_learn_without_bounds() -> None:
@@ -193,12 +195,17 @@ def _relabel(examples: list[Example], dataset: str, flip: bool) -> list[Example]
     return out
 
 
+def _with_beta_flipped(examples: list[Example], config: FitConfig) -> tuple[CrossFit, CrossFit, npt.NDArray[np.bool_]]:
+    """Cross-fitted scores with dataset beta's labels as they are and flipped, and which examples are beta's."""
+    _, honest = cross_fit(examples, config, FitCache())
+    _, flipped = cross_fit(_relabel(examples, "beta", True), config, FitCache())
+    return honest, flipped, np.array([e.article.dataset == "beta" for e in examples])
+
+
 def test_cross_fitting_never_scores_a_dataset_with_a_model_that_saw_its_labels() -> None:
     examples = synthetic(180)
     config = replace(CONFIG, text_held_out="dataset", calibration_held_out="dataset")
-    _, honest = cross_fit(examples, config, FitCache())
-    _, flipped = cross_fit(_relabel(examples, "beta", True), config, FitCache())
-    beta = np.array([e.article.dataset == "beta" for e in examples])
+    honest, flipped, beta = _with_beta_flipped(examples, config)
     assert honest.text is not None and flipped.text is not None
     assert np.allclose(honest.text[beta], flipped.text[beta])  # beta's own labels never reach its text scores
     assert not np.allclose(honest.text[~beta], flipped.text[~beta])  # the others' text models did learn from beta
@@ -212,9 +219,7 @@ def test_cross_fitting_never_scores_a_dataset_with_a_model_that_saw_its_labels()
 def test_in_domain_cross_fitting_does_use_the_same_dataset() -> None:
     examples = synthetic(180)
     config = replace(CONFIG, text_held_out="group", calibration_held_out="group")
-    _, honest = cross_fit(examples, config, FitCache())
-    _, flipped = cross_fit(_relabel(examples, "beta", True), config, FitCache())
-    beta = np.array([e.article.dataset == "beta" for e in examples])
+    honest, flipped, beta = _with_beta_flipped(examples, config)
     assert not np.allclose(honest.log_odds[beta], flipped.log_odds[beta])
 
 

@@ -16,9 +16,10 @@ from factsift.cli import main
 from factsift.cli.render import print_report
 from factsift.model import Article, Report, Signal
 from factsift.options import Options
+from factsift.plugins import BUILTIN_MODULES, PluginError, UnknownPluginError
 from factsift.schema import report_schema
 from factsift.signals import registry
-from factsift.signals.registry import SIGNAL_MODULES, SignalSpec, all_signals
+from factsift.signals.registry import SIGNALS, SignalSpec, all_signals, signal
 from factsift.signals.stage import signals_stage
 
 NAMES = [
@@ -31,7 +32,9 @@ NAMES = [
 
 
 def test_all_five_signals_are_registered_by_their_fixed_names() -> None:
-    assert [s.name for s in all_signals()] == NAMES == list(SIGNAL_MODULES)
+    assert [s.name for s in all_signals()] == NAMES
+    assert [s.fn.__module__ for s in all_signals()] == list(BUILTIN_MODULES["signal"])
+    assert {s.name for s in all_signals() if s.calibrated} == {"loaded_language", "headline_body_mismatch"}
 
 
 def test_stage_runs_and_times_every_signal(seed_report: Report) -> None:
@@ -52,17 +55,25 @@ def test_a_failing_signal_is_recorded_without_sinking_the_report(monkeypatch: py
     report = signals_stage(report, Options())
     failed = report.signal("broken")
     assert failed is not None and failed.error == "RuntimeError: boom" and failed.score == 0.0
-    assert len(report.signals) == 6 and all(s.error is None for s in report.signals[1:])
+    assert len(report.signals) == len(specs) and all(s.error is None for s in report.signals[1:])
 
 
-def test_a_signal_module_that_fails_to_import_becomes_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(SIGNAL_MODULES, "ghost", "factsift.signals.no_such_module")
-    specs = all_signals()
-    assert specs[-1].name == "ghost"
-    report = Report(input=factsift.model.InputInfo(kind="text"), article=article_from(WIRE_TEXT, "Title"))
-    report = signals_stage(report, Options())
-    ghost = report.signal("ghost")
-    assert ghost is not None and ghost.error is not None and "ModuleNotFoundError" in ghost.error
+def test_a_signal_module_that_is_missing_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(BUILTIN_MODULES, "signal", (*BUILTIN_MODULES["signal"], "factsift.signals.no_such_module"))
+    monkeypatch.setattr(SIGNALS, "_loaded", False)
+    with pytest.raises(PluginError, match=r"signal module factsift\.signals\.no_such_module could not be imported"):
+        all_signals()
+
+
+def test_a_signal_name_registered_twice_is_a_clear_error() -> None:
+    with pytest.raises(PluginError, match="'loaded_language' is registered twice"):
+        signal("loaded_language", "an impostor")(lambda article: Signal(name="loaded_language", score=0.0))
+    assert SIGNALS.get("loaded_language").fn.__module__ == "factsift.signals.loaded_language"
+
+
+def test_an_unknown_signal_name_lists_the_known_ones() -> None:
+    with pytest.raises(UnknownPluginError, match="unknown signal 'loaded'; known: anonymous_sourcing, "):
+        registry.get_signal("loaded")
 
 
 def test_running_twice_does_not_duplicate() -> None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from factsift.cli import Commands
+from factsift.cli import Commands, cli_commands
 from factsift.cli.check import add_analysis_options, analysis_options
 
 if TYPE_CHECKING:  # the runner imports dask.distributed (a second of CPU): only ``factsift batch`` pays for it
@@ -99,3 +99,6 @@ def register(commands: Commands) -> None:
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_analysis_options(parser)
+
+
+cli_commands("batch")(register)

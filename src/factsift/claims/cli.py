@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from factsift.cli import Commands
+from factsift.cli import Commands, cli_commands
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -78,3 +78,6 @@ def register(commands: Commands) -> None:
     parser.add_argument(
         "--no-test", action="store_true", help="do not score the held-out test rows (while settings are still open)"
     )
+
+
+cli_commands("claims")(register)

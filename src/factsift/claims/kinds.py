@@ -7,11 +7,11 @@ in a sentence, then a comparison or ranking, then who said it, then a dated past
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 from factsift.claims import cues
+from factsift.vocabulary import ClaimKind
 
-ClaimKind = Literal["quantity", "event", "attribution", "comparison", "other"]
+__all__ = ["ClaimKind", "kind_of"]
 
 #: Comparisons, in two patterns: the "than" one is searched only when the sentence has "than".
 _COMPARISON_THAN = re.compile(

@@ -6,11 +6,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from factsift.cli.render import report_section
 from factsift.model import Report
 
 TOP = 8
 
 
+@report_section("claims")
 def render(report: Report) -> Panel | None:
     """A panel listing the best claims (score, kind, sentence); None if the stage did not run."""
     if "claims" not in report.stages:

@@ -11,7 +11,6 @@ predictions, one for the cascade and one for the first stage alone) become
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from factsift.claims import classifier
@@ -25,15 +24,13 @@ from factsift.model import Claim, Report, Span
 from factsift.options import Options
 from factsift.pipeline import stage
 
-#: Environment variable naming a model of your own (the path stem of its .npz/.json pair).
-MODEL_ENV = "FACTSIFT_CLAIMS_MODEL"
 #: Most sentences per article the second stage encodes (3-5 ms each on one core).
 MAX_ENCODED = 3
 
 
 def model_for(options: Options) -> classifier.ClaimModel:
-    """The model this analysis uses: ``options.claims_model``, else ``$FACTSIFT_CLAIMS_MODEL``, else shipped."""
-    chosen = options.claims_model or os.environ.get(MODEL_ENV)
+    """The model this analysis uses: ``options.claims_model`` (also set by ``$FACTSIFT_CLAIMS_MODEL``), else shipped."""
+    chosen = options.claims_model
     if chosen:
         return classifier.load_cached(Path(chosen).resolve())
     return classifier.shipped()
@@ -87,7 +84,7 @@ def find_claims(report: Report, model: classifier.ClaimModel, encoder: FeatureEn
     return claims
 
 
-@stage("claims")
+@stage("claims", requires=("article",), assigns=("claims",))
 def claims_stage(report: Report, options: Options) -> Report:
     """Fill ``report.claims`` with the article's check-worthy sentences, best first."""
     model = model_for(options)

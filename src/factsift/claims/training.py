@@ -35,6 +35,7 @@ from factsift.claims.dataset import Example
 from factsift.claims.features import FeatureConfig, featurise
 from factsift.claims.head import Head
 from factsift.errors import InputError
+from factsift.ml.metrics import average_precision
 
 #: Inverse regularisation strength, chosen by 5-fold CV on the train+dev rows (C in 1, 3, 10, 30).
 C = 3.0
@@ -114,18 +115,6 @@ def _fit(x: Any, y: npt.NDArray[np.int64], c: float) -> tuple[npt.NDArray[np.flo
 def _scores(x: Any, weights: npt.NDArray[np.float64], bias: float) -> npt.NDArray[np.float64]:
     margin = np.asarray(x @ weights).ravel() + bias
     return np.asarray(1.0 / (1.0 + np.exp(-margin)), dtype=np.float64)
-
-
-def average_precision(labels: npt.NDArray[np.int64], scores: npt.NDArray[np.float64]) -> float:
-    """Average precision of a ranking (the mean of precision at each relevant item); 0 with no positives."""
-    order = np.argsort(-scores, kind="stable")
-    ranked = labels[order]
-    positives = int(ranked.sum())
-    if positives == 0:
-        return 0.0
-    hits = np.cumsum(ranked)
-    precision_at = hits / np.arange(1, len(ranked) + 1)
-    return float((precision_at * ranked).sum() / positives)
 
 
 def evaluate(labels: npt.NDArray[np.int64], scores: npt.NDArray[np.float64], threshold: float) -> Metrics:

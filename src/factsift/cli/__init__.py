@@ -1,14 +1,15 @@
 """The ``factsift`` command line: a thin layer over :func:`factsift.analyse`.
 
-Each concern adds its own subcommands: a module listed in ``COMMAND_MODULES`` exposes
-``register(commands: Commands)``; modules that do not exist yet are skipped.
+Each concern adds its own subcommands with a function ``(commands: Commands) -> None`` registered by
+``@cli_commands(name)`` (factsift's own modules are listed in :data:`factsift.plugins.BUILTIN_MODULES`;
+an installed plugin registers the same way).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,21 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from factsift import __version__
+from factsift.config import CONFIG_ENV
 from factsift.errors import FactsiftError
+from factsift.plugins import PluginError, Registry
 
 Handler = Callable[[argparse.Namespace], int]
-
-#: Modules that add subcommands, each with ``register(commands)``.
-COMMAND_MODULES = (
-    "factsift.cli.check",
-    "factsift.sources.cli",
-    "factsift.claims.cli",
-    "factsift.factchecks.cli",
-    "factsift.signals.cli",
-    "factsift.scoring.cli",
-    "factsift.web.cli",
-    "factsift.batch.cli",
-)
 
 
 @dataclass
@@ -53,6 +44,15 @@ class Commands:
         return parser
 
 
+AddCommands = Callable[[Commands], None]
+COMMANDS: Registry[AddCommands] = Registry("command")
+
+
+def cli_commands(name: str) -> Callable[[AddCommands], AddCommands]:
+    """Register ``fn(commands)``, which adds a group of subcommands called ``name``, to the command line."""
+    return COMMANDS.decorator(name)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser with every available subcommand."""
     parser = argparse.ArgumentParser(
@@ -60,19 +60,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"factsift {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    parser.add_argument(
+        "--config", type=existing_file, metavar="FILE", help="settings file (default: ./factsift.toml if present)"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     train_parser = subparsers.add_parser("train", help="retrain a shipped model on your own data")
     train = train_parser.add_subparsers(dest="model", metavar="MODEL")
     train_parser.set_defaults(handler=lambda args: usage(train_parser))
     commands = Commands(subparsers=subparsers, train=train)
-    for module_name in COMMAND_MODULES:
+    for name, add_commands in COMMANDS.items().items():
         try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and module_name.startswith(exc.name):
-                continue
-            raise
-        module.register(commands)
+            add_commands(commands)
+        except argparse.ArgumentError as exc:
+            raise PluginError(f"command plugin {name!r}: {exc}") from exc
     return parser
 
 
@@ -103,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if args.config is not None:  # the edge: analyses here, and the workers and servers started, read it
+        os.environ[CONFIG_ENV] = str(args.config.resolve())
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         return usage(parser)

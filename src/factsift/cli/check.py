@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from factsift.cli import Commands
+from factsift.cli import Commands, cli_commands
 
 
 def add_analysis_options(parser: argparse.ArgumentParser) -> None:
@@ -16,7 +16,10 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ratings", type=Path, help="your own outlet ratings (CSV or JSON), merged over the shipped table"
     )
-    parser.add_argument("--db", type=Path, help="fact-check store (default: $FACTSIFT_DB or the user data dir)")
+    parser.add_argument(
+        "--db",
+        help="fact-check store: a file or a URL like sqlite:///f.db (default: $FACTSIFT_DB or user data dir)",
+    )
     parser.add_argument("--fast", action="store_true", help="skip the slowest steps (extractor fallbacks, embeddings)")
     parser.add_argument(
         "--base-rate",
@@ -86,3 +89,6 @@ def register(commands: Commands) -> None:
         help="text report, JSON report, or the matched fact-checks as ClaimReview JSON-LD",
     )
     add_analysis_options(parser)
+
+
+cli_commands("check")(register)

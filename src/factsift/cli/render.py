@@ -1,12 +1,12 @@
 """The human-readable terminal report (rich).
 
-The article header is drawn here; each concern draws its own section: a module in
-``SECTION_MODULES`` exposes ``render(report) -> rich renderable | None``.
+The article header is drawn here; each concern draws its own section with a function
+``(report) -> rich renderable | None`` registered by ``@report_section(name)`` (None: nothing to show).
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console, Group
@@ -15,15 +15,16 @@ from rich.table import Table
 from rich.text import Text
 
 from factsift.model import Report
+from factsift.plugins import Registry
 
-#: Section renderers, top to bottom; missing modules are skipped.
-SECTION_MODULES = (
-    "factsift.scoring.render",
-    "factsift.sources.render",
-    "factsift.claims.render",
-    "factsift.factchecks.render",
-    "factsift.signals.render",
-)
+Section = Callable[[Report], Any]
+#: Section renderers, top to bottom in registration order.
+SECTIONS: Registry[Section] = Registry("section")
+
+
+def report_section(name: str) -> Callable[[Section], Section]:
+    """Register ``fn(report)`` as the terminal report's section called ``name``."""
+    return SECTIONS.decorator(name)
 
 
 def _shorten(text: str, width: int = 90) -> str:
@@ -71,18 +72,8 @@ def removed_section(report: Report) -> Panel | None:
 
 
 def _sections(report: Report) -> list[Any]:
-    parts: list[Any] = []
-    for module_name in SECTION_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and module_name.startswith(exc.name):
-                continue
-            raise
-        part = module.render(report)
-        if part is not None:
-            parts.append(part)
-    return parts
+    parts = [render(report) for render in SECTIONS.items().values()]
+    return [part for part in parts if part is not None]
 
 
 def print_report(report: Report, console: Console | None = None) -> None:

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from factsift.cli import Commands, usage
+from factsift.cli import Commands, cli_commands, usage
 from factsift.errors import InputError
 
 MAX_ERRORS_SHOWN = 20
@@ -23,7 +23,9 @@ def _embeddings_arg(value: str) -> str:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, help="the store (default: $FACTSIFT_DB or the user data dir)")
+    parser.add_argument(
+        "--db", help="the store: a file or URL such as sqlite:///file.db (default: $FACTSIFT_DB or the user data dir)"
+    )
     parser.add_argument(
         "--embeddings",
         type=_embeddings_arg,
@@ -168,6 +170,9 @@ def register(commands: Commands) -> None:
     stats.add_argument("--format", choices=["text", "json"], default="text")
     _common(stats)
     stats.set_defaults(handler=run_stats)
+    from factsift.watch.cli import add_trends_command
+
+    add_trends_command(sub)
 
     train = commands.add_training(
         "factchecks",
@@ -187,3 +192,6 @@ def register(commands: Commands) -> None:
         "model; writes OUT.reranker.npz; not shipped, see the README)",
     )
     train.add_argument("--reranker-max-length", type=int, default=64, metavar="TOKENS", help="tokens per pair")
+
+
+cli_commands("factchecks")(register)

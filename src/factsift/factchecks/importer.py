@@ -18,6 +18,7 @@ from factsift.factchecks.embeddings import Encoder, resolve_encoder
 from factsift.factchecks.formats import ParsedFile, parse_file
 from factsift.factchecks.records import Review
 from factsift.factchecks.store import Store, UpsertCounts, open_store, title_key
+from factsift.options import StoreUrl
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -89,7 +90,7 @@ def write_records(store: Store, records: Sequence[Review], *, progress: bool = F
 
 def import_files(
     paths: Sequence[Path],
-    db: Path | None = None,
+    db: StoreUrl | None = None,
     progress: bool = False,
     *,
     embeddings: bool | str | None = None,

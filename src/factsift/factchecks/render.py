@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from factsift.cli.render import report_section
 from factsift.model import FactCheckMatch, Report
 
 VERDICT_STYLES = {
@@ -41,6 +42,7 @@ def _dates(match: FactCheckMatch, article_date: str | None) -> str:
     return f"fact-checked {checked} · article {article_date or 'undated'} ({relation})"
 
 
+@report_section("factchecks")
 def render(report: Report) -> RenderableType | None:
     """Each matched claim, then its fact-checks: verdict (with the publisher's own words), score, dates, link."""
     if "factchecks" not in report.stages:

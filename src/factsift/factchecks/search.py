@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from factsift.factchecks.embeddings import resolve_encoder
 from factsift.factchecks.retrieval import Hit, retrieve
 from factsift.factchecks.store import open_store
+from factsift.options import StoreUrl
 
 
 def hit_to_dict(hit: Hit) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
 
 
 def search(
-    query: str, k: int = 5, db: Path | None = None, *, embeddings: bool | str | None = None
+    query: str, k: int = 5, db: StoreUrl | None = None, *, embeddings: bool | str | None = None
 ) -> list[dict[str, Any]]:
     """The ``k`` best fact-checks for ``query``, best first, as dicts (see :func:`hit_to_dict`).
 

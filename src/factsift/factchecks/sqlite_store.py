@@ -26,7 +26,7 @@ import numpy as np
 
 from factsift.factchecks.lexical import LexicalIndex, build_index, from_bytes, pack_strings, to_bytes, unpack_strings
 from factsift.factchecks.records import Review
-from factsift.factchecks.store import KeywordHit, Matrix, UpsertCounts
+from factsift.factchecks.store import KeywordHit, Matrix, UpsertCounts, store_backend
 
 SCHEMA_VERSION = "2"
 _FIELDS = (
@@ -121,9 +121,6 @@ class SQLiteStore:
         self.path = path
         self._key = str(path.resolve())  # names this store in the per-process caches
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
         self._in_transaction = False
         self._dirty = False
         self._texts_dirty = False  # records added or changed in this transaction: the lexical index is rebuilt
@@ -131,6 +128,14 @@ class SQLiteStore:
         self._pinned_texts_revision: str | None = None
         self._reviews: dict[str, Review] = {}  # records read lately, valid for one revision
         self._reviews_revision: str | None = None
+        self._connect()
+
+    def _connect(self) -> None:
+        """Open the file (creating or migrating its tables) and remember which file it is."""
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._identity = _file_identity(self.path)
         version = self._meta("schema_version")
         if version is None:
             with self.transaction():
@@ -143,7 +148,7 @@ class SQLiteStore:
                     self._db.execute(statement)
                 self._set_version()
         elif version != SCHEMA_VERSION:
-            raise RuntimeError(f"{path}: fact-check store schema {version}, this factsift reads {SCHEMA_VERSION}")
+            raise RuntimeError(f"{self.path}: fact-check store schema {version}, this factsift reads {SCHEMA_VERSION}")
 
     def _set_version(self) -> None:
         self._db.execute(
@@ -196,11 +201,8 @@ class SQLiteStore:
         if self._pinned_revision is not None:
             yield
             return
-        rows = dict(
-            self._db.execute("SELECT key, value FROM factcheck_meta WHERE key IN ('revision', 'texts_revision')")
-        )
-        self._pinned_revision = str(rows.get("revision", "0"))
-        self._pinned_texts_revision = str(rows.get("texts_revision", "0"))
+        self._pinned_revision = self.revision()
+        self._pinned_texts_revision = self._meta("texts_revision") or "0"
         try:
             yield
         finally:
@@ -252,12 +254,13 @@ class SQLiteStore:
         """The BM25 index of the current records: this process's copy, else the stored one, else built now
         (and stored, when the file can be written)."""
         key = self._key
-        revision = self._texts_revision()
+        texts = self._texts_revision()
+        revision = f"{self._identity}:{texts}"
         with _CACHE_LOCK:
             cached = _LEXICAL_CACHE.get(key)
             if cached is not None and cached[0] == revision:
                 return cached[1]
-        index = self._stored_lexical(revision)
+        index = self._stored_lexical(texts)
         if index is None:
             index = self._build_lexical()
             try:
@@ -300,7 +303,7 @@ class SQLiteStore:
         Records read before are kept until the store changes: the same few reviews come back as
         candidates for claim after claim.
         """
-        revision = self._revision()
+        revision = self.revision()
         if revision != self._reviews_revision or len(self._reviews) > MAX_REMEMBERED_REVIEWS:
             self._reviews = {}
             self._reviews_revision = revision
@@ -337,14 +340,25 @@ class SQLiteStore:
             )
 
     def _texts_revision(self) -> str:
+        """The counter that moves only when records are added or changed (the lexical index's key)."""
         if self._pinned_texts_revision is not None:
             return self._pinned_texts_revision
         return self._meta("texts_revision") or "0"
 
-    def _revision(self) -> str:
+    def revision(self) -> str:
+        """Which file this is and its change counter: differs after any write, or when the file was replaced.
+
+        A file replaced at the same path (another inode) is reconnected to here, so a long-lived reader
+        always reads the file that is there now.
+        """
         if self._pinned_revision is not None:
             return self._pinned_revision
-        return self._meta("revision") or "0"
+        identity = _file_identity(self.path)
+        if identity is not None and identity != self._identity and not self._in_transaction:
+            self._db.close()
+            self._reviews.clear()
+            self._connect()
+        return f"{self._identity}:{self._meta('revision') or '0'}"
 
     def embeddings(self, model: str) -> tuple[list[str], Matrix]:
         """Every stored (id, vector) for ``model`` as ids and one float32 matrix, cached until the store changes."""
@@ -359,7 +373,7 @@ class SQLiteStore:
         """
         with _CACHE_LOCK:
             cached = _MATRIX_CACHE.get((self._key, model))
-        if cached is not None and cached[0] == self._revision():
+        if cached is not None and cached[0] == self.revision():
             _, _, matrix, index = cached
             return {rid: matrix[index[rid]] for rid in ids if rid in index}
         found: dict[str, Matrix] = {}
@@ -376,7 +390,7 @@ class SQLiteStore:
 
     def _cached(self, model: str) -> tuple[str, list[str], Matrix, dict[str, int]]:
         key = (self._key, model)
-        revision = self._revision()
+        revision = self.revision()
         with _CACHE_LOCK:
             cached = _MATRIX_CACHE.get(key)
             if cached is not None and cached[0] == revision:
@@ -454,6 +468,24 @@ class SQLiteStore:
     def close(self) -> None:
         """Release the connection."""
         self._db.close()
+
+
+@store_backend("sqlite")
+def open_sqlite(location: str, create: bool) -> SQLiteStore:
+    """The SQLite store in the file at ``location`` (created with its tables unless ``create`` is False)."""
+    path = Path(location).expanduser()
+    if not create and not path.is_file():
+        raise FileNotFoundError(path)
+    return SQLiteStore(path)
+
+
+def _file_identity(path: Path) -> str | None:
+    """The device and inode of the file at ``path`` (None if there is none)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return f"{status.st_dev}-{status.st_ino}"
 
 
 def _split_script(script: str) -> list[str]:

@@ -86,7 +86,7 @@ def to_match(query: Query, hit: Hit, article_date: str | None) -> FactCheckMatch
     )
 
 
-@stage("factchecks")
+@stage("factchecks", requires=("claims",), assigns=("factchecks",))
 def match_factchecks(report: Report, options: Options) -> Report:
     """Fill ``report.factchecks`` with the stored fact-checks that match the article's claims."""
     queries = queries_for(report)

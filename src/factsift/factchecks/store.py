@@ -1,14 +1,16 @@
 """The fact-check store interface: what importer, retrieval and stats need, and nothing else.
 
-SQLite (:mod:`factsift.factchecks.sqlite_store`) is the default backend; another backend
-(PostgreSQL with its full-text search and pgvector, say) implements the same :class:`Store`.
+A store is named by a URL whose scheme picks the backend: ``sqlite:///relative/file.db``,
+``sqlite:////absolute/file.db`` or a bare path (SQLite, :mod:`factsift.factchecks.sqlite_store`, the
+default).  Another backend (PostgreSQL with its full-text search and pgvector, say) implements the
+same :class:`Store`, registers with ``@store_backend("scheme")`` and must pass the store contract
+tests (``tests/factchecks/test_store_contract.py``).
 """
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from factsift.factchecks.records import Review
-from factsift.options import default_db_path
+from factsift.options import StoreUrl, default_db_path
+from factsift.plugins import Registry
 
 Matrix = npt.NDArray[np.float32]
 TITLE_KEY = "#title"  # suffix of the embedding key under which records' title vectors are stored
@@ -93,55 +96,76 @@ class Store(Protocol):
         """Counts by verdict, publisher and language, date range and embedding coverage."""
         ...
 
+    def revision(self) -> str:
+        """A token that changes whenever what the store holds may have changed (caches compare it)."""
+        ...
+
     def close(self) -> None:
         """Release the connection."""
         ...
 
 
-def store_path(db: Path | None) -> Path:
-    """The store file: ``db`` when given, else ``$FACTSIFT_DB`` or the user data dir."""
-    return Path(db).expanduser() if db is not None else default_db_path()
+#: Opens the store at a location (the URL after ``scheme://``); ``create=False``: FileNotFoundError if absent.
+OpenStore = Callable[[str, bool], Store]
+STORE_BACKENDS: Registry[OpenStore] = Registry("store backend")
 
 
-def open_store(db: Path | None = None, *, create: bool = True) -> Store:
-    """Open the store at ``db`` (default path when None); ``create=False`` raises FileNotFoundError if it is missing."""
-    from factsift.factchecks.sqlite_store import SQLiteStore
+def store_backend(scheme: str) -> Callable[[OpenStore], OpenStore]:
+    """Register ``open(location, create)`` as the backend of ``scheme://`` store URLs."""
+    return STORE_BACKENDS.decorator(scheme)
 
-    path = store_path(db)
-    if not create and not path.exists():
-        raise FileNotFoundError(path)
-    return SQLiteStore(path)
+
+def parse_store_url(db: StoreUrl | None) -> tuple[str, str]:
+    """(scheme, location) of a store URL; a bare path (or None: the default file) is SQLite.
+
+    As in SQLAlchemy, ``sqlite:///x.db`` is the relative path ``x.db`` and ``sqlite:////x.db`` is ``/x.db``.
+    """
+    if db is None:
+        return "sqlite", str(default_db_path())
+    if isinstance(db, Path) or "://" not in db:
+        return "sqlite", str(Path(db).expanduser())
+    scheme, location = db.split("://", 1)
+    if scheme == "sqlite":
+        location = location.removeprefix("/")
+    return scheme, location
+
+
+def store_path(db: StoreUrl | None) -> str:
+    """The store's URL or file as the user should see it in messages."""
+    scheme, location = parse_store_url(db)
+    return location if scheme == "sqlite" else f"{scheme}://{location}"
+
+
+def open_store(db: StoreUrl | None = None, *, create: bool = True) -> Store:
+    """Open the store at ``db`` (URL or path; default file when None); ``create=False``: FileNotFoundError if absent."""
+    scheme, location = parse_store_url(db)
+    return STORE_BACKENDS.get(scheme)(location, create)
 
 
 _READERS = threading.local()
 MAX_SHARED_READERS = 4  # per thread
 
 
-def shared_reader(db: Path | None = None) -> Store | None:
-    """The store at ``db`` opened for lookups and kept open for this thread; None if there is no store file.
+def shared_reader(db: StoreUrl | None = None) -> Store | None:
+    """The store at ``db`` opened for lookups and kept open for this thread; None if there is no such store.
 
     Opening a store costs about a third of a millisecond, as much as matching a dozen claims: an analysis
-    reuses the connection of the one before.  A file replaced at the same path (another inode) is reopened.
+    reuses the connection of the one before.  The store's :meth:`Store.revision` tells its caches when
+    its content changed (a replaced SQLite file is reconnected to by the store itself).
     """
-    path = store_path(db)
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    key = str(path.resolve())
-    readers: dict[str, tuple[tuple[int, int], Store]] | None = getattr(_READERS, "stores", None)
+    key = "://".join(parse_store_url(db))
+    readers: dict[str, Store] | None = getattr(_READERS, "stores", None)
     if readers is None:
         readers = _READERS.stores = {}
-    identity = (status.st_dev, status.st_ino)
     cached = readers.get(key)
-    if cached is not None and cached[0] == identity:
-        return cached[1]
     if cached is not None:
-        cached[1].close()
-        del readers[key]
+        return cached
+    try:
+        store = open_store(db, create=False)
+    except FileNotFoundError:
+        return None
     while len(readers) >= MAX_SHARED_READERS:  # a process that reads many stores keeps only the latest open
         oldest = next(iter(readers))
-        readers.pop(oldest)[1].close()
-    store = open_store(path, create=False)
-    readers[key] = (identity, store)
+        readers.pop(oldest).close()
+    readers[key] = store
     return store

@@ -9,10 +9,10 @@ always keeps the original text beside the verdict.  The words are tried first; t
 from __future__ import annotations
 
 import re
-from typing import Literal
 
-Verdict = Literal["false", "mostly-false", "mixed", "mostly-true", "true", "other"]
-VERDICTS: tuple[Verdict, ...] = ("false", "mostly-false", "mixed", "mostly-true", "true", "other")
+from factsift.vocabulary import VERDICTS, Verdict
+
+__all__ = ["VERDICTS", "Verdict", "normalise_verdict"]
 
 # Most specific first: "mostly false" must win over "false", "not true" over "true".
 _WORDS: tuple[tuple[Verdict, str], ...] = (

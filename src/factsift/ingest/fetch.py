@@ -6,10 +6,13 @@ into the host's network.  Every redirect hop is checked again.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
+import ssl
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -28,6 +31,26 @@ class FetchedPage:
     body: bytes
     content_type: str
     charset: str | None
+    #: 304 when a conditional request found the page unchanged (the body is then empty), else 200.
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class HTTPStatusError(InputError):
+    """The server answered with an error status; ``headers`` keeps what it said (``Retry-After`` ...)."""
+
+    def __init__(self, message: str, status: int, headers: Mapping[str, str]) -> None:
+        super().__init__(message)
+        self.status = status
+        self.headers = dict(headers)
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context for every fetch: loading the CA bundle anew costs more than a whole local request."""
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _address_is_public(address: str) -> bool:
@@ -96,19 +119,29 @@ def fetch(
     timeout: float = 15.0,
     max_bytes: int = 5 * 1024 * 1024,
     user_agent: str = "factsift",
+    request_headers: Mapping[str, str] | None = None,
+    allowed_types: tuple[str, ...] = ALLOWED_TYPES,
 ) -> FetchedPage:
-    """Fetch ``url`` with timeouts, at most 5 redirects, at most ``max_bytes`` read, HTML/text only."""
+    """Fetch ``url`` with timeouts, at most 5 redirects, at most ``max_bytes`` read, HTML/text only.
+
+    ``request_headers`` are sent too (``If-None-Match`` for a conditional GET: an unchanged page comes
+    back with status 304 and no body); ``allowed_types`` widens the accepted media types (feeds).
+    """
     deadline = time.monotonic() + timeout
     current = url
     limits = httpx.Timeout(timeout, connect=min(timeout, 5.0))
     headers = {"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.8"}
-    with httpx.Client(follow_redirects=False, timeout=limits, headers=headers) as client:
+    headers.update(request_headers or {})
+    with httpx.Client(follow_redirects=False, timeout=limits, headers=headers, verify=_tls_context()) as client:
         for _hop in range(MAX_REDIRECTS + 1):
             host, port = validate_url(current)
             check_host(host, port, allow_private=allow_private)
             try:
                 with client.stream("GET", current) as response:
                     _check_peer(response, host, allow_private=allow_private)
+                    media, charset = _content_type(response)
+                    if response.status_code == 304:
+                        return FetchedPage(current, b"", media, charset, 304, dict(response.headers))
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:
@@ -116,9 +149,12 @@ def fetch(
                         current = urljoin(current, location)
                         continue
                     if response.status_code >= 400:
-                        raise InputError(f"{current} answered HTTP {response.status_code} {response.reason_phrase}")
-                    media, charset = _content_type(response)
-                    if media and media not in ALLOWED_TYPES:
+                        raise HTTPStatusError(
+                            f"{current} answered HTTP {response.status_code} {response.reason_phrase}",
+                            response.status_code,
+                            response.headers,
+                        )
+                    if media and media not in allowed_types:
                         raise FetchRefused(f"{current} is {media}, not an HTML or text page")
                     body = bytearray()
                     for chunk in response.iter_bytes():
@@ -127,7 +163,9 @@ def fetch(
                             raise FetchRefused(f"{current} is larger than the {max_bytes // (1024 * 1024)} MB limit")
                         if time.monotonic() > deadline:
                             raise InputError(f"fetching {current} took longer than {timeout:g} s")
-                    return FetchedPage(url=current, body=bytes(body), content_type=media, charset=charset)
+                    return FetchedPage(
+                        current, bytes(body), media, charset, response.status_code, dict(response.headers)
+                    )
             except httpx.TimeoutException as exc:
                 raise InputError(f"fetching {current} timed out") from exc
             except httpx.HTTPError as exc:

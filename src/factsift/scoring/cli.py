@@ -8,8 +8,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from factsift.cli import Commands, usage
+from factsift.cli import Commands, cli_commands, usage
 from factsift.cli.check import base_rate
+from factsift.config import options_at_edge
 from factsift.errors import InputError
 from factsift.scoring.riskmodel import SHIPPED_CANDIDATE
 
@@ -69,7 +70,6 @@ FEW_ARTICLES = 100
 
 def run_base_rate(args: argparse.Namespace) -> int:
     """Estimate a feed's share of misinformation from a batch output's risk scores (no labels needed)."""
-    from factsift.options import Options
     from factsift.scoring.batchscores import read_scores
     from factsift.scoring.prior import estimate_prior
     from factsift.scoring.riskmodel import load_model
@@ -78,7 +78,7 @@ def run_base_rate(args: argparse.Namespace) -> int:
     found = read_scores(args.output)
     if not found.scores:
         raise InputError(f"{args.output}: no risk scores (did the risk stage run?)")
-    assumed = args.scored_at if args.scored_at is not None else load_model(model_path(Options())).base_rate
+    assumed = args.scored_at if args.scored_at is not None else load_model(model_path(options_at_edge())).base_rate
     estimate = estimate_prior(found.scores, assumed=assumed)
     # EM may end on 0 or 1, which no score can be moved to; n articles cannot resolve a share finer
     # than about half an article either way.
@@ -142,3 +142,6 @@ def register(commands: Commands) -> None:
         "--factcheck-db", type=Path, help="fact-check store to match against (default: none, see README on leakage)"
     )
     parser.add_argument("--full", action="store_true", help="run the evidence stages without --fast")
+
+
+cli_commands("risk")(register)

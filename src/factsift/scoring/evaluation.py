@@ -19,11 +19,12 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy.stats import rankdata
 
+from factsift.ml.logistic import sigmoid
 from factsift.scoring.explain import DECISION_THRESHOLD, final_log_odds
 from factsift.scoring.features import TEXT_FEATURE
 from factsift.scoring.featurize import Example
 from factsift.scoring.prior import PriorEstimate, adjust, estimate_prior
-from factsift.scoring.riskmodel import RiskModel, sigmoid
+from factsift.scoring.riskmodel import RiskModel
 from factsift.scoring.train import FitCache, FitConfig, bucket, fit, group_of
 
 PROTOCOLS = ("random", "outlet", "cross_dataset")

@@ -20,18 +20,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from factsift.ml.logistic import logit, sigmoid
 from factsift.model import Contribution, Report, Risk, RiskModelInfo
 from factsift.scoring.features import (
     CLOSE_MATCH,
-    SIGNAL_NAMES,
     TEXT_FEATURE,
     decisive_factcheck,
     evidence_features,
+    signal_names,
     verdict_family,
     word_count,
 )
 from factsift.scoring.prior import prior_shift
-from factsift.scoring.riskmodel import RiskModel, logit, sigmoid
+from factsift.scoring.riskmodel import RiskModel
 from factsift.scoring.textmodel import model_input
 
 #: The decision threshold the benchmark reports accuracy at ("more likely misinformation than not").
@@ -175,7 +176,7 @@ def _groups(top_terms: list[tuple[str, float]]) -> list[_Group]:
     ]
     groups += [
         _Group(f"signal: {name.replace('_', ' ')}", (f"signal_{name}", f"signal_{name}_missing"), _signal_value(name))
-        for name in SIGNAL_NAMES
+        for name in signal_names()
     ]
     groups += [
         _Group("claims", ("claims_missing", "claims_max_checkworthiness", "claims_share"), _claims_value),
@@ -235,7 +236,7 @@ def caveats(
         notes.append("No fact-check search was made (the factchecks stage did not run).")
     elif not report.factchecks:
         notes.append("No matching fact-check in the store: nothing independent speaks to these claims.")
-    if all(values.get(f"signal_{name}_missing") for name in SIGNAL_NAMES):
+    if all(values.get(f"signal_{name}_missing") for name in signal_names()):
         notes.append("Writing signals were not computed.")
     if words < SHORT_WORDS:
         notes.append(f"Short text ({words} words): little to go on.")

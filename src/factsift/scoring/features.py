@@ -2,8 +2,10 @@
 
 Every feature is read by name from the report, and every stage that did not run (or found
 nothing to rate) sets an explicit ``*_missing`` indicator instead of a silent zero, so the model
-can tell "no evidence" from "evidence of nothing wrong".  When a stage is added to the pipeline,
-retraining picks its features up with no code change here.
+can tell "no evidence" from "evidence of nothing wrong".  The warning signs are read from the signal
+registry (every signal registered with ``risk_feature=True``, an installed plugin's too), so a new
+signal becomes a feature, ``signal_NAME`` and ``signal_NAME_missing``, with no code change here;
+retraining gives it a weight.
 """
 
 from __future__ import annotations
@@ -11,35 +13,15 @@ from __future__ import annotations
 import math
 
 from factsift.model import FactCheckMatch, Report
-
-SIGNAL_NAMES = (
-    "anonymous_sourcing",
-    "clickbait_headline",
-    "loaded_language",
-    "missing_provenance",
-    "headline_body_mismatch",
-)
-
-#: Verdict families the fact-check features use; anything else counts as "other".
-FALSE_VERDICTS = frozenset({"false", "mostly-false", "pants-on-fire", "pants-fire"})
-MIXED_VERDICTS = frozenset({"mixed", "half-true", "mixture"})
-TRUE_VERDICTS = frozenset({"true", "mostly-true"})
+from factsift.signals.registry import risk_signal_names
+from factsift.vocabulary import VERDICT_FAMILIES
 
 #: A fact-check match at least this close is about the same claim (the factchecks stage's scale, 0–1).
 CLOSE_MATCH = 0.75
 
-#: The writing warning signs' values: each can only raise the risk (their learned weights are bounded at
-#: zero from below), so the breakdown never shows a warning sign lowering it.  Their missing-indicators
-#: are not bounded: the absence of a stage's output is not a warning sign either way.
-WARNING_SIGNS: tuple[str, ...] = tuple(f"signal_{name}" for name in SIGNAL_NAMES)
-
 SOURCE_FEATURES = ("source_missing", "source_unrated", "source_score", "source_unreliable", "source_mixed")
 TEXT_FEATURE = "text_model"
-
-EVIDENCE_FEATURES: tuple[str, ...] = (
-    *SOURCE_FEATURES,
-    *(f"signal_{name}" for name in SIGNAL_NAMES),
-    *(f"signal_{name}_missing" for name in SIGNAL_NAMES),
+_OTHER_FEATURES = (
     "claims_missing",
     "claims_max_checkworthiness",
     "claims_share",
@@ -49,26 +31,48 @@ EVIDENCE_FEATURES: tuple[str, ...] = (
     "factcheck_true",
     "length",
 )
-
-#: Every feature the risk model may use, the text model's logit last.
-ALL_FEATURES: tuple[str, ...] = (*EVIDENCE_FEATURES, TEXT_FEATURE)
-
 _SOURCE_VALUES = ("source_score", "source_unreliable", "source_mixed")
-#: Missing-indicator → the value features it stands in for.  When the indicator is on, those values
-#: are set to their training mean (so they move nothing) and the indicator carries the effect.
-MISSING_GROUPS: dict[str, tuple[str, ...]] = {
-    "source_missing": _SOURCE_VALUES,
-    "source_unrated": _SOURCE_VALUES,
-    **{f"signal_{name}_missing": (f"signal_{name}",) for name in SIGNAL_NAMES},
-    "claims_missing": ("claims_max_checkworthiness", "claims_share"),
-    "factchecks_missing": ("factcheck_false", "factcheck_mixed", "factcheck_true"),
-}
+
+
+def signal_names() -> tuple[str, ...]:
+    """The signals whose scores are risk features (from the signal registry)."""
+    return risk_signal_names()
+
+
+def warning_signs() -> tuple[str, ...]:
+    """The writing warning signs' values: each can only raise the risk (their learned weights are bounded at
+    zero from below), so the breakdown never shows a warning sign lowering it.  Their missing-indicators
+    are not bounded: the absence of a stage's output is not a warning sign either way."""
+    return tuple(f"signal_{name}" for name in signal_names())
+
+
+def evidence_feature_names() -> tuple[str, ...]:
+    """Every evidence feature, in the order training lays them out."""
+    names = signal_names()
+    return (
+        *SOURCE_FEATURES,
+        *(f"signal_{name}" for name in names),
+        *(f"signal_{name}_missing" for name in names),
+        *_OTHER_FEATURES,
+    )
+
+
+def missing_groups() -> dict[str, tuple[str, ...]]:
+    """Missing-indicator → the value features it stands in for.  When the indicator is on, those values
+    are set to their training mean (so they move nothing) and the indicator carries the effect."""
+    return {
+        "source_missing": _SOURCE_VALUES,
+        "source_unrated": _SOURCE_VALUES,
+        **{f"signal_{name}_missing": (f"signal_{name}",) for name in signal_names()},
+        "claims_missing": ("claims_max_checkworthiness", "claims_share"),
+        "factchecks_missing": ("factcheck_false", "factcheck_mixed", "factcheck_true"),
+    }
 
 
 def impute(values: dict[str, float], means: dict[str, float]) -> dict[str, float]:
     """``values`` with every value feature whose evidence is missing set to its training mean."""
     out = dict(values)
-    for indicator, names in MISSING_GROUPS.items():
+    for indicator, names in missing_groups().items():
         if values.get(indicator, 0.0):
             for name in names:
                 if name in means:
@@ -79,7 +83,7 @@ def impute(values: dict[str, float], means: dict[str, float]) -> dict[str, float
 def observed_means(rows: list[dict[str, float]], names: tuple[str, ...]) -> dict[str, float]:
     """Each feature's mean over the rows where its evidence was present (0 when it never was)."""
     missing_for: dict[str, list[str]] = {}
-    for indicator, group in MISSING_GROUPS.items():
+    for indicator, group in missing_groups().items():
         for name in group:
             missing_for.setdefault(name, []).append(indicator)
     means: dict[str, float] = {}
@@ -91,15 +95,8 @@ def observed_means(rows: list[dict[str, float]], names: tuple[str, ...]) -> dict
 
 
 def verdict_family(verdict: str) -> str:
-    """``false``, ``mixed``, ``true`` or ``other`` for a fact-check verdict as the factchecks stage spells it."""
-    key = verdict.strip().lower().replace("_", "-").replace(" ", "-")
-    if key in FALSE_VERDICTS:
-        return "false"
-    if key in MIXED_VERDICTS:
-        return "mixed"
-    if key in TRUE_VERDICTS:
-        return "true"
-    return "other"
+    """``false``, ``mixed``, ``true`` or ``other`` for a fact-check verdict (off factsift's scale: ``other``)."""
+    return VERDICT_FAMILIES.get(verdict, "other")
 
 
 def word_count(report: Report) -> int:
@@ -115,7 +112,7 @@ def _best(matches: list[FactCheckMatch], family: str) -> float:
 def evidence_features(report: Report) -> dict[str, float]:
     """The named evidence features of one report (the text model's logit is added by the scorer)."""
     ran = set(report.stages)
-    features: dict[str, float] = dict.fromkeys(EVIDENCE_FEATURES, 0.0)
+    features: dict[str, float] = dict.fromkeys(evidence_feature_names(), 0.0)
 
     source = report.source
     if "sources" not in ran or source is None:
@@ -127,7 +124,7 @@ def evidence_features(report: Report) -> dict[str, float]:
         features["source_unreliable"] = float(source.label == "unreliable")
         features["source_mixed"] = float(source.label == "mixed")
 
-    for name in SIGNAL_NAMES:
+    for name in signal_names():
         signal = report.signal(name)
         if signal is None or signal.error is not None:
             features[f"signal_{name}_missing"] = 1.0

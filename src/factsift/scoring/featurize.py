@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
+from factsift.config import options_at_edge
 from factsift.errors import InputError
 from factsift.ingest.outlet import host_of
 from factsift.ingest.stage import ingest
 from factsift.model import Report
-from factsift.options import Options
+from factsift.options import Options, StoreUrl
 from factsift.pipeline import registered_stages, run_stages
 from factsift.scoring.datasets import LabelledArticle
 from factsift.scoring.explain import shrink_factor
@@ -67,13 +67,13 @@ def example_of(row: LabelledArticle, report: Report) -> Example:
 
 
 def featurize(
-    rows: list[LabelledArticle], *, db: Path | None = None, fast: bool = True, progress: bool = False
+    rows: list[LabelledArticle], *, db: StoreUrl | None = None, fast: bool = True, progress: bool = False
 ) -> list[Example]:
     """Analyse every row with the evidence stages (fact-checks from ``db``) and return its features.
 
     Rows that ingest rejects (no article text left after cleaning) are skipped.
     """
-    options = Options(stages=evidence_stages(), db=db, fast=fast)
+    options = options_at_edge(stages=evidence_stages(), db=db, fast=fast)
     examples = []
     for index, row in enumerate(rows, 1):
         try:

@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from factsift.scoring.riskmodel import logit, sigmoid
+from factsift.ml.logistic import logit, sigmoid
 
 
 def prior_shift(to_rate: float, from_rate: float) -> float:

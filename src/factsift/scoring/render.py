@@ -7,11 +7,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from factsift.cli.render import report_section
 from factsift.model import Report
 
 _STYLE = {"low": "green", "elevated": "yellow", "high": "bold red"}
 
 
+@report_section("risk")
 def render(report: Report) -> Panel | None:
     """A panel with the plain-language summary, the score, each contribution and the caveats."""
     risk = report.risk

@@ -12,10 +12,9 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from factsift.scoring.features import TEXT_FEATURE, impute
 from factsift.scoring.textmodel import TextModel
@@ -27,23 +26,11 @@ DEFAULT_PATH = Path(__file__).parent / "data" / "risk-model.json.gz"
 SHIPPED_CANDIDATE = "outlet-text-dataset-calibrated"
 
 
-def sigmoid(z: float) -> float:
-    """The logistic function, safe for large |z|."""
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
-def logit(p: float) -> float:
-    """Log-odds of probability ``p`` (clipped away from 0 and 1)."""
-    p = min(1 - 1e-6, max(1e-6, p))
-    return math.log(p / (1 - p))
-
-
 @dataclass(frozen=True)
 class RiskModel:
     """Calibrated weights over ``features``; ``text`` is None when the model was trained without it."""
+
+    FORMAT: ClassVar[str] = FORMAT
 
     features: tuple[str, ...]
     means: tuple[float, ...]
@@ -59,7 +46,7 @@ class RiskModel:
     def shares(self, values: dict[str, float]) -> dict[str, float]:
         """Each feature's share of the log-odds: ``weight * (value - training mean)``.
 
-        Values whose evidence is missing (see ``MISSING_GROUPS``) count as the training mean: the
+        Values whose evidence is missing (see ``missing_groups()``) count as the training mean: the
         missing-indicator carries that case, with whatever weight training gave it.
         """
         means = dict(zip(self.features, self.means, strict=True))
@@ -115,6 +102,16 @@ class RiskModel:
             trained_on=str(data.get("trained_on", "")),
             info=dict(data.get("info", {})),
         )
+
+    @classmethod
+    def load(cls, path: Path) -> RiskModel:
+        """Read a model file written by :meth:`save`."""
+        return read_model(path)
+
+    @classmethod
+    def shipped(cls) -> RiskModel:
+        """The risk model that ships with factsift, loaded once per process."""
+        return load_model()
 
     def save(self, path: Path) -> None:
         """Write the model as gzipped JSON (deterministic bytes for the same model)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from factsift.model import Report
@@ -13,12 +12,12 @@ from factsift.scoring.riskmodel import load_model
 
 
 def model_path(options: Options) -> Path | None:
-    """A user's own model file (``extra["risk_model"]`` or ``$FACTSIFT_RISK_MODEL``), else None for the shipped one."""
-    custom = options.extra.get("risk_model") or os.environ.get("FACTSIFT_RISK_MODEL")
+    """A user's own model file (``options.risk_model``, also set by ``$FACTSIFT_RISK_MODEL``), else None (shipped)."""
+    custom = options.risk_model or options.extra.get("risk_model")
     return Path(custom) if custom else None
 
 
-@stage("risk")
+@stage("risk", requires=("source", "claims", "factchecks", "signals"), assigns=("risk",))
 def risk_stage(report: Report, options: Options) -> Report:
     """Score the report from whatever evidence the earlier stages left in it."""
     report.risk = assess(load_model(model_path(options)), report, options.base_rate)

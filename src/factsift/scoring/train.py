@@ -48,16 +48,17 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 from factsift import __version__
+from factsift.ml.logistic import sigmoid
 from factsift.scoring.features import (
-    EVIDENCE_FEATURES,
     SOURCE_FEATURES,
     TEXT_FEATURE,
-    WARNING_SIGNS,
+    evidence_feature_names,
     impute,
     observed_means,
+    warning_signs,
 )
 from factsift.scoring.featurize import Example
-from factsift.scoring.riskmodel import RiskModel, sigmoid
+from factsift.scoring.riskmodel import RiskModel
 from factsift.scoring.textmodel import TextConfig, TextModel, terms
 
 Domain = Literal["dataset", "outlet", "group"]
@@ -137,7 +138,9 @@ def domains_of(examples: Sequence[Example], by: Domain, config: FitConfig) -> li
 
 def _features(config: FitConfig) -> tuple[str, ...]:
     names = [
-        n for n in EVIDENCE_FEATURES if (config.use_source or n not in SOURCE_FEATURES) and n not in config.exclude
+        n
+        for n in evidence_feature_names()
+        if (config.use_source or n not in SOURCE_FEATURES) and n not in config.exclude
     ]
     if config.text is not None:
         names.append(TEXT_FEATURE)
@@ -264,12 +267,13 @@ def fit_evidence(
         rate = float(np.clip(np.average(labels, weights=weights), 1e-3, 1 - 1e-3)) if len(labels) else 0.5
         return Linear(means=means, weights=raw, intercept=math.log(rate / (1 - rate)))
     kept = [name for name, v in zip(names, varying, strict=True) if v]
+    signs = warning_signs()
     coef, intercept = logistic_l2(
         ((x - means) / scales)[:, varying],
         labels,
         weights,
         c,
-        nonnegative=np.array([name in WARNING_SIGNS for name in kept], dtype=bool),
+        nonnegative=np.array([name in signs for name in kept], dtype=bool),
     )
     raw[varying] = coef / scales[varying]
     return Linear(means=means, weights=raw, intercept=intercept)

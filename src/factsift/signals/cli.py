@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from factsift.cli import Commands
+from factsift.cli import Commands, cli_commands
 from factsift.errors import InputError
 from factsift.signals.registry import all_signals
 
@@ -79,3 +79,6 @@ def register(commands: Commands) -> None:
     signals.add_argument(
         "--out", type=Path, default=Path("calibration.json"), help="file to write (default: ./calibration.json)"
     )
+
+
+cli_commands("signals")(register)

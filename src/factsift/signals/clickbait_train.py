@@ -11,13 +11,13 @@ Needs scikit-learn (``pip install 'factsift[train]'``).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from factsift.errors import InputError
+from factsift.ml.split import bucket
 from factsift.signals.clickbait_features import headline_features, normalise
 from factsift.signals.clickbait_model import ClickbaitModel, model_from_json
 
@@ -40,7 +40,7 @@ class Split:
 
 
 def _bucket(headline: str, salt: str) -> int:
-    return int(hashlib.sha1(f"{salt}:{normalise(headline)}".encode()).hexdigest()[:8], 16) % 100
+    return bucket(normalise(headline), 100, salt=salt)
 
 
 def read_headlines(data: Path) -> tuple[list[str], list[int]]:

@@ -23,6 +23,7 @@ from typing import Literal
 
 from factsift.ingest.outlet import host_of
 from factsift.ingest.sentences import split_sentences
+from factsift.ml.split import bucket
 from factsift.model import Article, Outlet
 
 Label = Literal["fake", "real"]
@@ -170,4 +171,4 @@ def load_articles(root: Path) -> list[LabelledArticle]:
 
 def is_calibration_half(record: LabelledArticle) -> bool:
     """Deterministic half of the records (by hashed id): used to calibrate, the other half to evaluate."""
-    return int(record.key[:8], 16) % 2 == 0
+    return bucket(f"{record.dataset}/{record.id}", 2) == 0

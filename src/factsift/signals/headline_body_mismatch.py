@@ -121,7 +121,7 @@ def raw_mismatch(article: Article) -> tuple[float, list[Span], dict[str, float]]
     return raw, spans, {"body_coverage": round(body_cov, 4), "attributed_coverage": round(attributed_cov, 4)}
 
 
-@signal(NAME, "Headline words the body never mentions or never backs with a named source.")
+@signal(NAME, "Headline words the body never mentions or never backs with a named source.", calibrated=True)
 def headline_body_mismatch(article: Article) -> Signal:
     """Compare the headline's content words with the body and with its named-source statements."""
     result = raw_mismatch(article)

@@ -96,7 +96,11 @@ def rate_per_100_words(text: str, hits: list[Hit]) -> float:
     return 100.0 * sum(h.weight for h in hits) / words if words else 0.0
 
 
-@signal(NAME, "Superlatives, intensifiers, loaded political terms, sensational verbs, insults, all caps and '!!'.")
+@signal(
+    NAME,
+    "Superlatives, intensifiers, loaded political terms, sensational verbs, insults, all caps and '!!'.",
+    calibrated=True,
+)
 def loaded_language(article: Article) -> Signal:
     """Rate loaded-language hits per 100 words and score the rate against real news."""
     text = article.text

@@ -1,79 +1,63 @@
-"""The registry of signals: each is a function ``(Article) -> Signal`` registered under a fixed name."""
+"""The registry of signals (warning signs in the writing): each is a function ``(Article) -> Signal``.
+
+A signal registers with ``@signal(name, description, calibrated=..., risk_feature=...)``; factsift's
+own are listed in :data:`factsift.plugins.BUILTIN_MODULES`, an installed package adds its own through
+the ``factsift.plugins`` entry-point group.  The signals stage runs every registered signal, and the
+risk model's evidence features are read from here (:func:`risk_signal_names`).
+"""
 
 from __future__ import annotations
 
-import importlib
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from factsift.model import Article, Signal
-
-log = logging.getLogger(__name__)
+from factsift.plugins import Registry
 
 SignalFn = Callable[[Article], Signal]
-
-#: The signals, in the order the stage runs and the report shows them (names are fixed:
-#: the risk stage reads ``report.signals`` by these names).
-SIGNAL_MODULES: dict[str, str] = {
-    "anonymous_sourcing": "factsift.signals.anonymous_sourcing",
-    "clickbait_headline": "factsift.signals.clickbait_headline",
-    "loaded_language": "factsift.signals.loaded_language",
-    "missing_provenance": "factsift.signals.missing_provenance",
-    "headline_body_mismatch": "factsift.signals.headline_body_mismatch",
-}
 
 
 @dataclass(frozen=True)
 class SignalSpec:
-    """A registered signal: its name, what it looks for (one sentence) and the function."""
+    """A registered signal: its name, what it looks for (one sentence), the function, and how it is used.
+
+    ``calibrated``: its score is measured against real news (a percentile of a calibration set) or by a
+    calibrated model, rather than a hand-set scale.  ``risk_feature``: the risk model reads its score.
+    """
 
     name: str
     description: str
     fn: SignalFn
+    calibrated: bool = False
+    risk_feature: bool = True
 
 
-_REGISTRY: dict[str, SignalSpec] = {}
+SIGNALS: Registry[SignalSpec] = Registry("signal")
 
 
-def signal(name: str, description: str) -> Callable[[SignalFn], SignalFn]:
+def signal(
+    name: str, description: str, *, calibrated: bool = False, risk_feature: bool = True
+) -> Callable[[SignalFn], SignalFn]:
     """Register ``fn`` as the signal called ``name``; ``description`` is shown by ``factsift signals --list``."""
 
     def register(fn: SignalFn) -> SignalFn:
-        _REGISTRY[name] = SignalSpec(name=name, description=description, fn=fn)
+        spec = SignalSpec(name, description, fn, calibrated=calibrated, risk_feature=risk_feature)
+        SIGNALS.add(name, spec, fn.__module__)
         return fn
 
     return register
 
 
 def all_signals() -> list[SignalSpec]:
-    """Every signal, imported on first use, in ``SIGNAL_MODULES`` order.
-
-    A signal whose module fails to import is still listed, with a function that re-raises the
-    import error, so the stage records it as that signal's error instead of failing as a whole.
-    """
-    specs: list[SignalSpec] = []
-    for name, module in SIGNAL_MODULES.items():
-        try:
-            importlib.import_module(module)
-        except Exception as exc:
-            log.exception("signal module %s failed to import", module)
-            specs.append(SignalSpec(name=name, description="(failed to load)", fn=_raiser(exc)))
-            continue
-        if name in _REGISTRY:
-            specs.append(_REGISTRY[name])
-    return specs
-
-
-def _raiser(exc: Exception) -> SignalFn:
-    def fail(article: Article) -> Signal:
-        raise exc
-
-    return fail
+    """Every registered signal, factsift's own first, in the order the stage runs and the report shows them."""
+    return list(SIGNALS.items().values())
 
 
 def get_signal(name: str) -> SignalSpec:
-    """The signal called ``name`` (KeyError if there is none)."""
-    if name in SIGNAL_MODULES:
-        importlib.import_module(SIGNAL_MODULES[name])
-    return _REGISTRY[name]
+    """The signal called ``name`` (:class:`~factsift.plugins.UnknownPluginError`, a KeyError, if there is none)."""
+    return SIGNALS.get(name)
+
+
+def risk_signal_names() -> tuple[str, ...]:
+    """The names of the signals the risk model reads, in registration order."""
+    return tuple(spec.name for spec in all_signals() if spec.risk_feature)

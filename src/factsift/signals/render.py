@@ -12,6 +12,7 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.text import Text
 
+from factsift.cli.render import report_section
 from factsift.model import Report, Signal, Span
 
 BAR_WIDTH = 20
@@ -83,6 +84,7 @@ def _signal_block(report: Report, item: Signal) -> list[Text]:
     return lines
 
 
+@report_section("signals")
 def render(report: Report) -> Panel | None:
     """The signals panel, or None when the signals stage did not run."""
     if not report.signals:

@@ -29,7 +29,7 @@ def run_signal(spec: SignalSpec, article: Article) -> Signal:
     return result
 
 
-@stage("signals")
+@stage("signals", requires=("article",), assigns=("signals",))
 def signals_stage(report: Report, options: Options) -> Report:
     """Fill ``report.signals`` with every registered signal, timing each into ``timings_ms``."""
     specs = all_signals()

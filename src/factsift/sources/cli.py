@@ -8,7 +8,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from factsift.cli import Commands
+from factsift.cli import Commands, cli_commands
 
 
 def run_source(args: argparse.Namespace) -> int:
@@ -54,3 +54,6 @@ def register(commands: Commands) -> None:
     )
     train.add_argument("--data", type=Path, required=True, help="folder with lin2023_domain_quality/ (iffy_plus_2021/)")
     train.add_argument("--out", type=Path, help="output table (default: the shipped one, in factsift/sources/data)")
+
+
+cli_commands("sources")(register)

@@ -92,11 +92,14 @@ def rating_from_entry(
         score = entry.score
         label = entry.label or (label_for(score) if score is not None else "unrated")
         percentile = None
-        raters.insert(0, Rater(name="your ratings", value=score if score is not None else label, scale="0–1 or label"))
+        yours = entry.table.startswith("user:")
+        rater = "your ratings" if yours else entry.table
+        raters.insert(0, Rater(name=rater, value=score if score is not None else label, scale="0–1 or label"))
         if entry.note:
             notes.append(entry.note)
         if shipped is not None:
-            notes.append("your rating replaces the shipped one (shown among the raters)")
+            whose = "your rating" if yours else f"the {entry.table} rating"
+            notes.append(f"{whose} replaces the shipped one (shown among the raters)")
     outlet_name = entry.name or table.names.get(entry.domain) or (shipped.name if shipped else None) or name
     return SourceRating(
         domain=entry.domain,

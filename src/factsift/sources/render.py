@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from factsift.cli.render import report_section
 from factsift.model import Report, SourceRating
 
 LABEL_STYLES = {"reliable": "bold green", "mixed": "bold yellow", "unreliable": "bold red", "unrated": "bold"}
@@ -39,6 +40,7 @@ def render_rating(rating: SourceRating) -> Panel:
     return Panel(Group(*parts), title="Outlet reliability", title_align="left")
 
 
+@report_section("sources")
 def render(report: Report) -> Panel | None:
     """The outlet section of ``factsift check``, or ``None`` when the sources stage did not run."""
     return None if report.source is None else render_rating(report.source)

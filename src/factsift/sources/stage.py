@@ -9,7 +9,7 @@ from factsift.sources.outlet import rate_outlet
 from factsift.sources.table import ratings_table
 
 
-@stage("sources")
+@stage("sources", requires=("article",), assigns=("source",))
 def sources_stage(report: Report, options: Options) -> Report:
     """Fill ``report.source`` from the shipped ratings and ``options.ratings`` (a user file) over them."""
     report.source = rate_outlet(report, ratings_table(options.ratings))

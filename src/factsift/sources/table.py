@@ -4,7 +4,8 @@ The shipped table (``data/ratings.csv.gz``, built by :mod:`factsift.sources.buil
 al.'s aggregate ``pc1`` per domain and whether the domain is on the Iffy+ list.  A user's
 ``--ratings FILE`` (CSV or JSON with ``domain``, ``score``, ``label``, ``note`` and optionally
 ``name``) is merged over it: a user row replaces the shipped row for its domain, and the report
-says which table each rating came from.
+says which table each rating came from.  An installed plugin adds a whole table with
+``@rating_table(name, provenance=...)``: its rows are merged over the shipped ones, under the user's.
 """
 
 from __future__ import annotations
@@ -15,18 +16,20 @@ import functools
 import gzip
 import io
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from factsift.errors import InputError
+from factsift.plugins import PluginError, Registry
 from factsift.sources.build import DATA_DIR, RATINGS_FILE
 from factsift.sources.domains import MalformedDomain, parse_host
 from factsift.sources.keys import table_key
+from factsift.vocabulary import OUTLET_LABELS, OutletLabel
 
-Label = Literal["reliable", "mixed", "unreliable", "unrated"]
-LABELS: tuple[Label, ...] = ("reliable", "mixed", "unreliable", "unrated")
+Label = OutletLabel
+LABELS = OUTLET_LABELS
 OUTLETS_FILE = DATA_DIR / "outlets.json"
 SHIPPED = "shipped"
 
@@ -114,12 +117,61 @@ def read_shipped(path: Path = RATINGS_FILE) -> dict[str, Entry]:
     return entries
 
 
+@dataclass(frozen=True)
+class RatingTableSpec:
+    """A registered ratings table: its name (shown as the rating's table), its citations and its rows."""
+
+    name: str
+    provenance: tuple[str, ...]
+    rows: Callable[[], Iterable[Entry]]
+
+
+RATING_TABLES: Registry[RatingTableSpec] = Registry("rating table")
+
+
+def rating_table(name: str, *, provenance: Iterable[str]) -> Callable[[Callable[[], Iterable[Entry]]], Any]:
+    """Register ``rows()`` (yielding :class:`Entry` rows with a domain and a score or label) as a ratings table."""
+
+    def register(rows: Callable[[], Iterable[Entry]]) -> Callable[[], Iterable[Entry]]:
+        RATING_TABLES.add(name, RatingTableSpec(name, tuple(provenance), rows), rows.__module__)
+        return rows
+
+    return register
+
+
+@rating_table(SHIPPED, provenance=(LIN_CITATION, IFFY_CITATION))
+def shipped_rows() -> Iterable[Entry]:
+    """The open ratings that ship with factsift (Lin et al. 2023's pc1 and the Iffy+ list)."""
+    return read_shipped().values()
+
+
+def _plugin_rows(spec: RatingTableSpec, shipped: Mapping[str, Entry]) -> dict[str, Entry]:
+    """A plugin table's rows keyed as the shipped ones, each naming its table and the shipped row it replaces."""
+    rows: dict[str, Entry] = {}
+    for entry in spec.rows():
+        try:
+            key = table_key(parse_host(entry.domain))
+        except MalformedDomain as exc:
+            raise PluginError(f"rating table {spec.name!r}: {exc}") from exc
+        if entry.score is None and entry.label is None:
+            raise PluginError(f"rating table {spec.name!r}: {entry.domain} has neither a score nor a label")
+        rows[key] = replace(entry, domain=key, table=spec.name, shipped=shipped.get(key))
+    return rows
+
+
 @functools.cache
 def shipped_table() -> RatingsTable:
-    """The table that ships with factsift, loaded once per process."""
-    entries = read_shipped()
+    """The table that ships with factsift, with installed plugins' tables over it, loaded once per process."""
+    specs = RATING_TABLES.items()
+    shipped = {entry.domain: entry for entry in specs[SHIPPED].rows()}
+    entries = dict(shipped)
+    provenance = list(specs[SHIPPED].provenance)
+    for name, spec in specs.items():
+        if name != SHIPPED:
+            entries.update(_plugin_rows(spec, shipped))
+            provenance.extend(spec.provenance)
     aliases, names, alt_names = _read_outlets(OUTLETS_FILE)
-    scores = sorted(e.score for e in entries.values() if e.score is not None)
+    scores = sorted(e.score for e in shipped.values() if e.score is not None)
     return RatingsTable(
         entries=entries,
         aliases=aliases,
@@ -127,7 +179,7 @@ def shipped_table() -> RatingsTable:
         alt_names=alt_names,
         path_hosts=_path_hosts(entries),
         scores=scores,
-        provenance=[LIN_CITATION, IFFY_CITATION],
+        provenance=provenance,
     )
 
 

@@ -15,7 +15,8 @@ import anyio.to_thread
 from anyio import CapacityLimiter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from factsift.pipeline import STAGE_MODULES, analyse
+from factsift.pipeline import analyse, check_stage_names, registered_stages
+from factsift.plugins import UnknownPluginError
 from factsift.web.settings import ServerSettings
 from factsift.web.store import AnalysisStore, Summary
 
@@ -34,14 +35,15 @@ class ClientOptions(BaseModel):
         description="your feed's share of misinformation, if known: moves the risk score (Bayes' prior correction)",
     )
     stages: list[str] | None = Field(
-        default=None, description=f"run only these stages after ingest (any of: {', '.join(STAGE_MODULES)})"
+        default=None, description=f"run only these stages after ingest (any of: {', '.join(registered_stages())})"
     )
 
     @model_validator(mode="after")
     def _known_stages(self) -> ClientOptions:
-        unknown = sorted(set(self.stages or []) - set(STAGE_MODULES))
-        if unknown:
-            raise ValueError(f"unknown stage(s): {', '.join(unknown)}; known: {', '.join(STAGE_MODULES)}")
+        try:
+            check_stage_names(self.stages)
+        except UnknownPluginError as exc:
+            raise ValueError(str(exc)) from None
         return self
 
 

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from factsift import __version__
 from factsift.pipeline import registered_stages
+from factsift.watch.web import router as watch_router
 from factsift.web import api, pages
 from factsift.web.bodylimit import BodyLimitMiddleware
 from factsift.web.problems import Problem, problem_response
@@ -123,6 +124,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     _install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(watch_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", tags=["health"], summary="Liveness and store check")

@@ -7,7 +7,7 @@ import ipaddress
 import sys
 from pathlib import Path
 
-from factsift.cli import Commands
+from factsift.cli import Commands, cli_commands
 from factsift.errors import InputError
 
 
@@ -89,3 +89,6 @@ def register(commands: Commands) -> None:
         metavar="N",
         help="analyses run at once; more wait in arrival order (default: twice the number of CPUs)",
     )
+
+
+cli_commands("serve")(register)

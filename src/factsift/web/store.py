@@ -88,6 +88,39 @@ def _outlet_label(report: dict[str, Any]) -> str | None:
     return " · ".join(x for x in (name, domain) if x) or None
 
 
+def summarise(report: dict[str, Any], analysis_id: str) -> Summary:
+    """The list line of ``report`` stored now under ``analysis_id``."""
+    article = report.get("article") or {}
+    risk = report.get("risk") or {}
+    return Summary(
+        id=analysis_id,
+        created=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        title=article.get("title"),
+        outlet=_outlet_label(report),
+        input_kind=(report.get("input") or {}).get("kind"),
+        risk_score=risk.get("score"),
+        risk_label=risk.get("label"),
+    )
+
+
+def insert_analysis(conn: sqlite3.Connection, summary: Summary, report_json: str) -> None:
+    """Insert one analysis row through ``conn`` (the caller's transaction; the watcher's archive uses it)."""
+    conn.execute(
+        f"INSERT OR IGNORE INTO {TABLE} (id, created, title, outlet, input_kind, risk_score, risk_label, report)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            summary.id,
+            summary.created,
+            summary.title,
+            summary.outlet,
+            summary.input_kind,
+            summary.risk_score,
+            summary.risk_label,
+            report_json,
+        ),
+    )
+
+
 class AnalysisStore:
     """Create, read, list and delete saved analyses in ``db`` (created on first use)."""
 
@@ -118,31 +151,10 @@ class AnalysisStore:
 
         ``report_json`` is the report already encoded, when the caller has it (saves encoding twice).
         """
-        article = report.get("article") or {}
-        risk = report.get("risk") or {}
-        summary = Summary(
-            id=secrets.token_urlsafe(12),
-            created=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            title=article.get("title"),
-            outlet=_outlet_label(report),
-            input_kind=(report.get("input") or {}).get("kind"),
-            risk_score=risk.get("score"),
-            risk_label=risk.get("label"),
-        )
+        summary = summarise(report, secrets.token_urlsafe(12))
         with self._connect() as conn:
-            conn.execute(
-                f"INSERT INTO {TABLE} (id, created, title, outlet, input_kind, risk_score, risk_label, report)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    summary.id,
-                    summary.created,
-                    summary.title,
-                    summary.outlet,
-                    summary.input_kind,
-                    summary.risk_score,
-                    summary.risk_label,
-                    report_json if report_json is not None else json.dumps(report, ensure_ascii=False),
-                ),
+            insert_analysis(
+                conn, summary, report_json if report_json is not None else json.dumps(report, ensure_ascii=False)
             )
         return summary
 

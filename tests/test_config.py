@@ -1,0 +1,45 @@
+"""Settings read at the edge: factsift.toml and FACTSIFT_* variables, under the call's own options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import factsift
+from factsift.config import CONFIG_ENV, edge_options
+from factsift.errors import InputError
+
+TEXT = "Harbour Budget Passes\n\nThe regional council approved the harbour budget on Tuesday after a long debate."
+
+
+def test_the_file_then_the_environment_then_the_call(tmp_path: Path) -> None:
+    config = tmp_path / "factsift.toml"
+    config.write_text('[analysis]\nrisk_model = "models/risk.json.gz"\nfast = true\n', encoding="utf-8")
+    assert edge_options({CONFIG_ENV: str(config)}) == {"risk_model": tmp_path / "models/risk.json.gz", "fast": True}
+    environ = {CONFIG_ENV: str(config), "FACTSIFT_RISK_MODEL": "/srv/risk.json.gz"}
+    assert edge_options(environ)["risk_model"] == Path("/srv/risk.json.gz")
+
+
+def test_a_configured_risk_model_is_used_and_the_call_overrides_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "factsift.toml"
+    config.write_text('[analysis]\nrisk_model = "missing.json.gz"\n', encoding="utf-8")
+    monkeypatch.setenv(CONFIG_ENV, str(config))
+    failed = factsift.analyse(text=TEXT, stages=["risk"])
+    assert failed.risk is None and [e.stage for e in failed.errors] == ["risk"]
+    assert "missing.json.gz" in failed.errors[0].message
+    from factsift.scoring.riskmodel import DEFAULT_PATH
+
+    assert factsift.analyse(text=TEXT, stages=["risk"], risk_model=DEFAULT_PATH).risk is not None
+
+
+def test_an_unknown_or_broken_setting_is_a_clear_error(tmp_path: Path) -> None:
+    config = tmp_path / "factsift.toml"
+    config.write_text("[analysis]\nrisk_modle = 'x'\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"unknown setting.*risk_modle"):
+        edge_options({CONFIG_ENV: str(config)})
+    config.write_text("[analysis\n", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot read the configuration file"):
+        edge_options({CONFIG_ENV: str(config)})
