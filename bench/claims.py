@@ -27,7 +27,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-import torch
 
 import factsift
 from factsift.claims import classifier, dataset
@@ -35,8 +34,6 @@ from factsift.claims.encoder import SentenceFeatures, bundled_features
 from factsift.claims.stage import find_claims
 from factsift.claims.training import evaluate
 from factsift.ml.metrics import average_precision
-
-torch.set_num_threads(1)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "claims"

@@ -28,7 +28,8 @@ import torch
 
 from factsift.claims import dataset, embeddings, finetune, training
 from factsift.claims.classifier import Cascade
-from factsift.claims.encoder import build
+from factsift.claims.encoder import from_arrays, layer_arrays
+from factsift.claims.finetune import build
 from factsift.claims.head import Head
 
 torch.set_num_threads(1)
@@ -71,7 +72,7 @@ def main() -> None:
         first[held] = training._scores(x[held], weights, bias)
         plain[held] = training._fit_head(features[mask], labels[mask]).predict(features[held])
         result = finetune.fine_tune(base, cached, labels, np.flatnonzero(mask), log=print)
-        encoder = build(base, tokenizer, finetune.from_arrays(finetune.layer_arrays(result.layers)))
+        encoder = build(base, tokenizer, from_arrays(layer_arrays(result.layers)))
         head = Head.from_arrays(result.head.arrays())
         tuned[held] = head.predict(encoder.features([texts[i] for i in held]))
         per_fold.append(

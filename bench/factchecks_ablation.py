@@ -67,9 +67,12 @@ class TopLayers:
         import torch
 
         self.torch = torch
-        self.bert = encoder.model[0].auto_model
-        tokens = encoder.model.tokenizer(
-            texts, padding=True, truncation=True, max_length=encoder.model.max_seq_length, return_tensors="pt"
+        from factsift.encoder.reference import reference_model
+
+        sentence = reference_model()  # the PyTorch model (train extra): these layers are trained
+        self.bert = sentence[0].auto_model
+        tokens = sentence.tokenizer(
+            texts, padding=True, truncation=True, max_length=sentence.max_seq_length, return_tensors="pt"
         )
         with torch.no_grad():
             states = self.bert(**tokens, output_hidden_states=True).hidden_states

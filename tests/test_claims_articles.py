@@ -149,23 +149,6 @@ def test_sentence_features_are_unit_blocks_and_deterministic() -> None:
     assert model.head is not None
     second = model.head.predict(rows)
     assert second[0] > 0.5 > second[1]
-    import torch
-
-    from factsift.factchecks.embeddings import load_bundled
-
-    retrieval = load_bundled()
-    assert retrieval is not None
-    base = retrieval.model[0].auto_model
-    assert encoder.transformer.embeddings is base.embeddings  # the word table is shared, not copied
-    assert len(base.encoder.layer) == 6  # the retrieval model keeps its layers, in full precision
-    assert isinstance(base.encoder.layer[0].attention.self.query, torch.nn.Linear)
-    assert not isinstance(encoder.transformer.encoder.layer[0].attention.self.query, torch.nn.Linear)
-    frozen = bundled_features()
-    assert frozen is not None and frozen is not encoder
-    # the tuned layers are really loaded: the lower blocks are the bundled model's, the top ones differ
-    plain = frozen.features(texts)
-    assert np.allclose(plain[:, :384], rows[:, :384], atol=1e-5)
-    assert not np.allclose(plain[:, -384:], rows[:, -384:], atol=1e-2)
 
 
 def test_cascade_encodes_at_most_a_few_sentences_per_article(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,12 +10,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")  # the embeddings extra; make test installs it
+from factsift.claims import classifier, finetune, training
+from factsift.claims.encoder import DEPTH, LAYERS, DeferredFeatures, from_arrays, layer_arrays, read_tuned
+from factsift.claims.features import FeatureConfig
+from factsift.claims.finetune import build
+from factsift.errors import InputError
 
-from factsift.claims import classifier, finetune, training  # noqa: E402
-from factsift.claims.encoder import DEPTH, LAYERS, DeferredFeatures, build, read_tuned  # noqa: E402
-from factsift.claims.features import FeatureConfig  # noqa: E402
-from factsift.errors import InputError  # noqa: E402
+pytestmark = pytest.mark.train  # PyTorch: make test-train (the train extra) runs these
 
 WIDTH = 16
 
@@ -24,6 +25,8 @@ class _WordTokenizer:
     """A stand-in for the MiniLM tokenizer: one id per word (by CRC), [CLS]=1 first, padding 0."""
 
     def __call__(self, texts: list[str], **_: Any) -> dict[str, Any]:
+        import torch
+
         ids = [[1, *[2 + zlib.crc32(w.lower().encode()) % 60 for w in text.split()][:30]] for text in texts]
         longest = max(len(row) for row in ids)
         return {
@@ -33,6 +36,7 @@ class _WordTokenizer:
 
 
 def _tiny_base() -> Any:
+    import torch
     from transformers import BertConfig, BertModel
 
     torch.manual_seed(0)
@@ -63,7 +67,7 @@ def test_layer_arrays_are_int8_rows_and_read_back_close(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     layers = {"3.weight": rng.normal(size=(8, 5)).astype(np.float32), "3.bias": rng.normal(size=8).astype(np.float32)}
     layers["3.weight"][2] = 0.0  # an all-zero row keeps a usable scale
-    arrays = finetune.layer_arrays(layers)
+    arrays = layer_arrays(layers)
     assert arrays["layer.3.weight"].dtype == np.int8 and arrays["layer.3.bias"].dtype == np.float16
     np.savez(tmp_path / "m.layers.npz", **arrays)  # type: ignore[arg-type]
     back = read_tuned(tmp_path / "m.layers.npz")
@@ -72,7 +76,7 @@ def test_layer_arrays_are_int8_rows_and_read_back_close(tmp_path: Path) -> None:
     assert np.allclose(back["3.bias"], layers["3.bias"], atol=1e-2)
     del arrays["layer.3.weight/scale"]
     with pytest.raises(ValueError):
-        finetune.from_arrays(arrays)
+        from_arrays(arrays)
     np.savez(tmp_path / "evil.layers.npz", x=np.array([object()], dtype=object))
     with pytest.raises(InputError):
         read_tuned(tmp_path / "evil.layers.npz")
@@ -89,6 +93,8 @@ def test_install_rejects_layers_that_do_not_fit() -> None:
 
 
 def test_fine_tuned_layers_learn_and_load_into_the_int8_encoder() -> None:
+    import torch
+
     base = _tiny_base()
     before = {k: v.clone() for k, v in base.state_dict().items()}
     texts, labels = _sentences()
@@ -101,7 +107,7 @@ def test_fine_tuned_layers_learn_and_load_into_the_int8_encoder() -> None:
     # the base model is left as it was (it is the fact-check retrieval model in production)
     assert all(torch.equal(before[k], v) for k, v in base.state_dict().items())
     assert {name.split(".")[0] for name in tuned.layers} == {str(i) for i in range(finetune.first_tuned(), DEPTH)}
-    encoder = build(base, tokenizer, finetune.from_arrays(finetune.layer_arrays(tuned.layers)))
+    encoder = build(base, tokenizer, from_arrays(layer_arrays(tuned.layers)))
     held = [texts[i] for i in range(len(texts) - 40, len(texts))]
     scores = tuned.head.predict(encoder.features(held))
     held_labels = labels[len(texts) - 40 :]

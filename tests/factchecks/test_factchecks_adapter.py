@@ -21,7 +21,8 @@ def test_apply_keeps_unit_length_and_identity_changes_nothing() -> None:
     assert np.allclose(np.linalg.norm(mapped, axis=1), 1.0, atol=1e-5)
 
 
-def test_fit_pulls_queries_to_their_targets(encoder: object) -> None:
+@pytest.mark.train  # fitting uses PyTorch (the train extra)
+def test_fit_pulls_queries_to_their_targets() -> None:
     """Documents and queries live in different directions; after fitting, each query's nearest is its target."""
     rng = np.random.default_rng(0)
     documents = _unit(rng.standard_normal((40, 16)))

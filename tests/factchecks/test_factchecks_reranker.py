@@ -15,15 +15,24 @@ from factsift.factchecks.calibration import RERANK_FEATURES, Calibration, Logist
 from factsift.factchecks.records import Review
 from factsift.factchecks.retrieval import Hit, rerank
 
-torch = pytest.importorskip("torch")  # the embeddings extra (CI installs it)
-transformers = pytest.importorskip("transformers")
+pytestmark = pytest.mark.train  # PyTorch: make test-train (the train extra) runs these
+
+
+@pytest.fixture(scope="module")
+def torch() -> Any:
+    import torch
+
+    return torch
+
 
 WORDS = "the mayor banned kites a heron stole bagel council painted benches purple did ban".split()
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
+def tiny(tmp_path_factory: pytest.TempPathFactory, torch: Any) -> tuple[Any, Any]:
     """A 3-layer BERT with 16-wide states and a word-piece tokenizer over a few words."""
+    import transformers
+
     folder = tmp_path_factory.mktemp("tiny")
     vocab = folder / "vocab.txt"
     vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "|", ".", "?", *WORDS]) + "\n")
@@ -52,7 +61,7 @@ def test_pair_text_joins_claim_and_title() -> None:
     assert reranker.pair_text(REVIEWS[1]) == "A heron stole a bagel."
 
 
-def test_build_shares_the_frozen_embeddings_and_copies_the_first_layers(tiny: tuple[Any, Any]) -> None:
+def test_build_shares_the_frozen_embeddings_and_copies_the_first_layers(tiny: tuple[Any, Any], torch: Any) -> None:
     bert, _ = tiny
     model, _head = reranker.build(bert, 2)
     assert len(model.encoder.layer) == 2 and model.embeddings is bert.embeddings
@@ -62,7 +71,9 @@ def test_build_shares_the_frozen_embeddings_and_copies_the_first_layers(tiny: tu
         assert torch.equal(value, first[name])
 
 
-def test_saved_file_has_no_pickle_and_loads_to_the_same_scores(tiny: tuple[Any, Any], tmp_path: Path) -> None:
+def test_saved_file_has_no_pickle_and_loads_to_the_same_scores(
+    tiny: tuple[Any, Any], tmp_path: Path, torch: Any
+) -> None:
     bert, tokenizer = tiny
     model, head = reranker.build(bert, 2)
     with torch.no_grad():
@@ -97,13 +108,15 @@ def test_file_is_used_for_its_own_model_only(
         def __getitem__(self, index: int) -> Any:
             return type("Module", (), {"auto_model": bert})()
 
+    from factsift.encoder import reference
+
+    monkeypatch.setattr(reference, "reference_model", Sentence)
     monkeypatch.setenv("FACTSIFT_FACTCHECK_RERANKER", str(path))
-    sentence = Sentence()
-    assert reranker.load_reranker("other@2", sentence) is None
-    loaded = reranker.load_reranker("tiny@1", sentence)
+    assert reranker.load_reranker("other@2") is None
+    loaded = reranker.load_reranker("tiny@1")
     assert loaded is not None and loaded.spec.layers == 1
     monkeypatch.setenv("FACTSIFT_FACTCHECK_RERANKER", "off")
-    assert reranker.load_reranker("tiny@1", sentence) is None
+    assert reranker.load_reranker("tiny@1") is None
 
 
 def test_rerank_reorders_only_the_top_hits_by_the_combined_score(tiny: tuple[Any, Any]) -> None:

@@ -151,16 +151,6 @@ def test_clean_query_drops_links_and_tweet_signatures() -> None:
     assert clean_query(tweet) == "Big news — Jo Bloggs & someone"
 
 
-def test_quantised_query_encoder_stays_close(encoder: object) -> None:
-    from factsift.factchecks.embeddings import Encoder
-
-    assert isinstance(encoder, Encoder) and encoder.query_model is not None
-    texts = ["The United States and Russia carried out joint air strikes in Syria", "Vaccines do not cause autism"]
-    fast = encoder.encode_queries(texts)
-    exact = encoder.encode([clean_query(t) for t in texts])
-    assert np.all(np.sum(fast * exact, axis=1) > 0.95)
-
-
 @pytest.mark.parametrize("mode", ["bm25", "hybrid"])
 def test_a_query_matching_only_the_headline_finds_the_review(
     tmp_path: Path, db: Path, mode: str, request: pytest.FixtureRequest

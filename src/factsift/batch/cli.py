@@ -6,11 +6,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from factsift.batch.politeness import Politeness
-from factsift.batch.runner import BatchConfig, BatchSummary, run_batch
 from factsift.cli import Commands, cli_commands
 from factsift.cli.check import add_analysis_options, analysis_options
+
+if TYPE_CHECKING:  # the runner imports dask.distributed (a second of CPU): only ``factsift batch`` pays for it
+    from factsift.batch.runner import BatchConfig, BatchSummary
 
 
 def summary_lines(summary: BatchSummary, config: BatchConfig) -> list[str]:
@@ -35,6 +37,9 @@ def summary_lines(summary: BatchSummary, config: BatchConfig) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from factsift.batch.politeness import Politeness
+    from factsift.batch.runner import BatchConfig, run_batch
+
     config = BatchConfig(
         inputs=list(args.inputs),
         out=args.out,

@@ -1,20 +1,17 @@
 """Contextual sentence features for the second stage of the check-worthiness cascade.
 
-The features come from the first :data:`DEPTH` layers of all-MiniLM-L6-v2, the model the
-``factsift[embeddings]`` extra already installs for fact-check retrieval (loaded and SHA-256
-checked by :func:`factsift.factchecks.embeddings.load_bundled`; no second copy, nothing fetched).
-Those layers are quantised to int8 on load (PyTorch dynamic quantisation of the linear layers),
-which makes a sentence several times cheaper to encode than with the full-precision model.
-A sentence's feature vector is the mean token state of each layer in :data:`LAYERS`, each scaled to
-unit length and concatenated. The head in :mod:`factsift.claims.head` was trained on exactly
-these (quantised) features, so training and scoring see the same numbers.
+The features come from all-MiniLM-L6-v2, the encoder every stage shares (:mod:`factsift.encoder.runtime`,
+int8 ONNX graphs run by onnxruntime; no PyTorch): its trunk (layers 1-3) and, on top, the claims model's
+own fine-tuned layers 4-6 (``STEM.layers.npz``, exported beside it as ``STEM.layers.onnx``) or, without
+them, the bundled model's.  A sentence's feature vector is the mean token state of each layer in
+:data:`LAYERS`, each scaled to unit length and concatenated.  The tuned layers' file format
+(:func:`layer_arrays`, :func:`from_arrays`) lives here; training them is :mod:`factsift.claims.finetune`.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
-import warnings
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,8 +19,10 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from factsift.encoder.runtime import SentenceEncoder, mean_unit, session, sha256_of, shared_encoder
 from factsift.errors import InputError
-from factsift.factchecks.embeddings import load_bundled
+
+log = logging.getLogger(__name__)
 
 #: Transformer layers run (of six). Four (layers 2 and 4) were shipped first; all six (layers 2, 4
 #: and 6) gained ~0.3 F1 points in 5-fold CV (mean over three head seeds) for ~1.5x the encoding time.
@@ -37,6 +36,13 @@ DESCRIPTION = (
     "all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0), all 6 layers, int8 dynamic quantisation; "
     "mean token state of layers 2, 4 and 6, each unit length"
 )
+#: Prefix of the layer arrays' keys: ``layer.<index>.<parameter name>``.
+PREFIX = "layer."
+SCALE = "/scale"
+#: Suffix of the exported graph of a model's tuned layers, beside ``STEM.layers.npz``.
+GRAPH_SUFFIX = ".onnx"
+#: Metadata key of that graph naming the SHA-256 of the ``.layers.npz`` it was exported from.
+SOURCE_KEY = "factsift.layers_sha256"
 
 
 class FeatureEncoder(Protocol):
@@ -49,70 +55,65 @@ class FeatureEncoder(Protocol):
 
 @dataclass(frozen=True)
 class SentenceFeatures:
-    """A tokenizer and a truncated, quantised transformer that turn sentences into feature rows."""
+    """The shared encoder's trunk and a top of layers 4-6 (an onnxruntime session returning ``layer4`` and
+    ``layer6``) that turn sentences into feature rows."""
 
-    tokenizer: Any
-    transformer: Any
-
-    @property
-    def width(self) -> int:
-        """Length of one feature row."""
-        return int(self.transformer.config.hidden_size) * len(LAYERS)
+    encoder: SentenceEncoder
+    top: Any
 
     def features(self, texts: list[str]) -> npt.NDArray[np.float32]:
         """One row per text (mean state of each layer in :data:`LAYERS`, unit length, concatenated)."""
-        import torch
-
-        out = np.zeros((len(texts), self.width), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad least
-        with torch.inference_mode():
-            for start in range(0, len(order), BATCH):
-                rows = order[start : start + BATCH]
-                batch = self.tokenizer(
-                    [texts[i] for i in rows],
-                    padding=True,
-                    truncation=True,
-                    max_length=MAX_TOKENS,
-                    return_tensors="pt",
+        out: npt.NDArray[np.float32] | None = None
+        for rows, batch in self.encoder.batches(texts, MAX_TOKENS, BATCH):
+            lower = self.encoder.trunk_states(batch)
+            upper = dict(
+                zip(
+                    [o.name for o in self.top.get_outputs()],
+                    self.top.run(None, {"hidden": lower["layer3"], "attention_mask": batch.mask}),
+                    strict=True,
                 )
-                states = self.transformer(**batch, output_hidden_states=True).hidden_states
-                mask = batch["attention_mask"].unsqueeze(-1).to(torch.float32)
-                blocks = []
-                for layer in LAYERS:
-                    pooled = (states[layer] * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-                    blocks.append(torch.nn.functional.normalize(pooled, dim=1))
-                out[rows] = torch.cat(blocks, dim=1).numpy()
-        return out
+            )
+            states = {**lower, **upper}
+            blocks = np.concatenate([mean_unit(states[f"layer{n}"], batch.mask) for n in LAYERS], axis=1)
+            if out is None:
+                out = np.zeros((len(texts), blocks.shape[1]), dtype=np.float32)
+            out[rows] = blocks
+        return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
 
-def build(base: Any, tokenizer: Any, tuned: dict[str, npt.NDArray[np.float32]] | None = None) -> SentenceFeatures:
-    """The first :data:`DEPTH` layers of ``base`` (not modified), int8, sharing its word-embedding table.
+def layer_arrays(layers: dict[str, npt.NDArray[np.float32]]) -> dict[str, npt.NDArray[Any]]:
+    """The arrays to store: 2-D weights as int8 with a float32 scale per output row, the rest float16."""
+    out: dict[str, npt.NDArray[Any]] = {}
+    for name, value in layers.items():
+        if value.ndim == 2:
+            scale = np.abs(value).max(axis=1) / 127.0
+            scale[scale == 0] = 1.0
+            out[PREFIX + name] = np.round(value / scale[:, None]).clip(-127, 127).astype(np.int8)
+            out[PREFIX + name + SCALE] = scale.astype(np.float32)
+        else:
+            out[PREFIX + name] = value.astype(np.float16)
+    return out
 
-    ``tuned`` (parameters by ``index.name``, see :mod:`factsift.claims.finetune`) replaces the
-    matching layers' weights before quantisation. Raises ValueError when they do not fit the model.
-    """
-    import torch
 
-    # the word-embedding table (~47 MB, not quantised, only read) is shared with the retrieval encoder, not copied
-    transformer = copy.deepcopy(base, memo={id(base.embeddings): base.embeddings}).eval()
-    transformer.encoder.layer = transformer.encoder.layer[:DEPTH]
-    if tuned:
-        from factsift.claims.finetune import install
-
-        install(transformer, tuned)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # PyTorch announces the move of this API to torchao
-        # in place: the copy above is ours, and a second full-precision copy would only raise peak memory
-        quantised = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
-            transformer, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
-        )
-    return SentenceFeatures(tokenizer=tokenizer, transformer=quantised)
+def from_arrays(arrays: dict[str, npt.NDArray[Any]]) -> dict[str, npt.NDArray[np.float32]]:
+    """Float32 parameters by name (``index.parameter``) from :func:`layer_arrays`; ValueError when malformed."""
+    out: dict[str, npt.NDArray[np.float32]] = {}
+    for key, value in arrays.items():
+        if not key.startswith(PREFIX) or key.endswith(SCALE):
+            continue
+        name = key[len(PREFIX) :]
+        if value.dtype == np.int8:
+            scale = arrays.get(key + SCALE)
+            if value.ndim != 2 or scale is None or scale.shape != (value.shape[0],):
+                raise ValueError(f"tuned layer array {name}: int8 weights need one scale per row")
+            out[name] = value.astype(np.float32) * scale.astype(np.float32)[:, None]
+        else:
+            out[name] = value.astype(np.float32)
+    return out
 
 
 def read_tuned(path: Path) -> dict[str, npt.NDArray[np.float32]]:
     """Fine-tuned layer parameters from a ``.layers.npz`` file (no pickle); InputError when unreadable."""
-    from factsift.claims.finetune import from_arrays
-
     try:
         with np.load(path, allow_pickle=False) as arrays:
             return from_arrays({key: arrays[key] for key in arrays.files})
@@ -120,28 +121,66 @@ def read_tuned(path: Path) -> dict[str, npt.NDArray[np.float32]]:
         raise InputError(f"cannot load the claims model's tuned layers {path}: {exc}") from exc
 
 
+def graph_file(tuned: Path) -> Path:
+    """Where the exported graph of ``STEM.layers.npz`` lies: ``STEM.layers.onnx``."""
+    return tuned.with_suffix(GRAPH_SUFFIX)
+
+
+def export_tuned(tuned: Path, encoder: SentenceEncoder) -> bytes:
+    """The int8 graph of the layers in ``tuned`` (needs the ``onnx`` package); written beside it when possible."""
+    try:
+        import onnx
+
+        from factsift.encoder.export import tuned_top
+    except ImportError as exc:
+        raise InputError(
+            f"{tuned}: its layers have no exported {graph_file(tuned).name}; export them once with "
+            "pip install 'factsift[train]' installed"
+        ) from exc
+    from factsift.encoder.runtime import read_manifest
+
+    try:
+        model = onnx.load_from_string(tuned_top(read_tuned(tuned), read_manifest(encoder.folder)))
+    except (KeyError, ValueError) as exc:
+        raise InputError(f"the claims model's tuned layers {tuned} do not fit {encoder.model_id}: {exc}") from exc
+    onnx.helper.set_model_props(model, {SOURCE_KEY: sha256_of(tuned)})
+    data: bytes = model.SerializeToString()
+    try:
+        graph_file(tuned).write_bytes(data)
+    except OSError:
+        log.info("could not write %s: the layers are exported again next time", graph_file(tuned))
+    return data
+
+
+def tuned_session(tuned: Path, encoder: SentenceEncoder) -> Any:
+    """An onnxruntime session of a model's tuned layers: its exported graph when that was made from this very
+    ``.layers.npz`` (checked by SHA-256), else exported now."""
+    exported = graph_file(tuned)
+    if exported.is_file():
+        loaded = session(exported)
+        if loaded.get_modelmeta().custom_metadata_map.get(SOURCE_KEY) == sha256_of(tuned):
+            return loaded
+    return session(export_tuned(tuned, encoder))
+
+
 @functools.cache
 def bundled_features(tuned: Path | None = None) -> SentenceFeatures | None:
-    """The feature encoder built from the bundled all-MiniLM-L6-v2; None when the extra is not installed.
+    """The feature encoder on the shared all-MiniLM-L6-v2; None when the embeddings extra is not installed.
 
     ``tuned`` names a model's fine-tuned layers (``STEM.layers.npz``), which replace the bundled
-    model's before quantisation; loaded once per process and path.
+    model's layers 4-6; loaded once per process and path.
     """
-    encoder = load_bundled()
+    encoder = shared_encoder()
     if encoder is None:
         return None
-    layers = read_tuned(tuned) if tuned is not None else None
-    try:
-        return build(encoder.model[0].auto_model, copy.deepcopy(encoder.model.tokenizer), layers)
-    except ValueError as exc:
-        raise InputError(f"the claims model's tuned layers {tuned} do not fit all-MiniLM-L6-v2: {exc}") from exc
+    return SentenceFeatures(encoder, encoder.top if tuned is None else tuned_session(tuned, encoder))
 
 
 @dataclass(frozen=True)
 class DeferredFeatures:
     """The bundled feature encoder (with a model's tuned layers, if any), loaded when the first sentence needs it.
 
-    Loading PyTorch and the model takes seconds, while many articles have no sentence the first
+    Loading the model takes a fraction of a second, while many articles have no sentence the first
     stage is unsure of: those are scored without ever loading it.
     """
 

@@ -1,22 +1,24 @@
 """Fine-tune the top layers of the second stage's encoder end to end with its head (``--fine-tune``).
 
-The frozen cascade reads mean token states of a truncated, int8 all-MiniLM-L6-v2
-(:mod:`factsift.claims.encoder`). Here the top :data:`TOP` of its :data:`~factsift.claims.encoder.DEPTH`
-layers and a head of the same shape as :class:`~factsift.claims.head.Head` are trained together as a
-check-worthiness classifier. The lower layers stay the bundled ones (the word-embedding table is
-shared with fact-check retrieval, never trained): their int8 states are computed once per sentence
-and cached, so training costs only the top layers' forward and backward passes.
+The cascade reads mean token states of an int8 all-MiniLM-L6-v2 (:mod:`factsift.claims.encoder`).
+Here the top :data:`TOP` of its :data:`~factsift.claims.encoder.DEPTH` layers and a head of the same
+shape as :class:`~factsift.claims.head.Head` are trained together as a check-worthiness classifier.
+The lower layers stay the bundled ones (the word-embedding table is shared with fact-check retrieval,
+never trained): their int8 states are computed once per sentence and cached, so training costs only
+the top layers' forward and backward passes.
 
-The trained layers are stored without pickle (:func:`layer_arrays`: int8 weights with one float32
-scale per output row, float16 biases and layer norms) and, on load, quantised to int8 exactly as the
-frozen encoder's layers are, so the shipped cascade runs the same architecture at the same cost.
-Needs the ``embeddings`` extra (PyTorch); used only for training and when a model carries tuned layers.
+Training runs the PyTorch model (:func:`build`: its layers int8 by PyTorch's dynamic quantisation) and
+needs the ``train`` extra.  The trained layers are stored without pickle
+(:func:`~factsift.claims.encoder.layer_arrays`: int8 weights with one float32 scale per output row,
+float16 biases and layer norms) and exported to ONNX for the shipped cascade, which runs the same
+architecture at the same cost without PyTorch.
 """
 
 from __future__ import annotations
 
 import copy
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +26,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from factsift.claims.encoder import DEPTH, LAYERS, MAX_TOKENS, SentenceFeatures
+from factsift.claims.encoder import BATCH as ENCODE_BATCH
+from factsift.claims.encoder import DEPTH, LAYERS, MAX_TOKENS
 from factsift.claims.head import Head
 
 #: Layers fine-tuned: the top three of six (layers 4-6); layers 1-3 stay the bundled model's.
@@ -36,9 +39,61 @@ HEAD_LR = 1e-3
 WEIGHT_DECAY = 0.01
 BATCH = 32
 HIDDEN = 256
-#: Prefix of the layer arrays' keys: ``layer.<index>.<parameter name>``.
-PREFIX = "layer."
-SCALE = "/scale"
+
+
+@dataclass(frozen=True)
+class TorchFeatures:
+    """A tokenizer and a truncated, int8 PyTorch transformer that turn sentences into feature rows (training)."""
+
+    tokenizer: Any
+    transformer: Any
+
+    @property
+    def width(self) -> int:
+        """Length of one feature row."""
+        return int(self.transformer.config.hidden_size) * len(LAYERS)
+
+    def features(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        """One row per text (mean state of each layer in :data:`LAYERS`, unit length, concatenated)."""
+        import torch
+
+        out = np.zeros((len(texts), self.width), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad least
+        with torch.inference_mode():
+            for start in range(0, len(order), ENCODE_BATCH):
+                rows = order[start : start + ENCODE_BATCH]
+                batch = self.tokenizer(
+                    [texts[i] for i in rows],
+                    padding=True,
+                    truncation=True,
+                    max_length=MAX_TOKENS,
+                    return_tensors="pt",
+                )
+                states = self.transformer(**batch, output_hidden_states=True).hidden_states
+                out[rows] = torch.cat([_pool(states[layer], batch["attention_mask"]) for layer in LAYERS], 1).numpy()
+        return out
+
+
+def build(base: Any, tokenizer: Any, tuned: dict[str, npt.NDArray[np.float32]] | None = None) -> TorchFeatures:
+    """The first :data:`DEPTH` layers of ``base`` (not modified), int8, sharing its word-embedding table.
+
+    ``tuned`` (parameters by ``index.name``) replaces the matching layers' weights before quantisation.
+    Raises ValueError when they do not fit the model.
+    """
+    import torch
+
+    # the word-embedding table (~47 MB, not quantised, only read) is shared with the base model, not copied
+    transformer = copy.deepcopy(base, memo={id(base.embeddings): base.embeddings}).eval()
+    transformer.encoder.layer = transformer.encoder.layer[:DEPTH]
+    if tuned:
+        install(transformer, tuned)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch announces the move of this API to torchao
+        # in place: the copy above is ours, and a second full-precision copy would only raise peak memory
+        quantised = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
+            transformer, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+        )
+    return TorchFeatures(tokenizer=tokenizer, transformer=quantised)
 
 
 @dataclass(frozen=True)
@@ -54,7 +109,7 @@ def first_tuned() -> int:
     return DEPTH - TOP
 
 
-def lower_states(features: SentenceFeatures, texts: list[str]) -> Cached:
+def lower_states(features: TorchFeatures, texts: list[str]) -> Cached:
     """Run the frozen lower layers of ``features`` (its int8 transformer) once over ``texts``."""
     import torch
 
@@ -211,37 +266,6 @@ def fine_tune(
         for name, value in layer.state_dict().items()
     }
     return Tuned(layers=state, head=head)
-
-
-def layer_arrays(layers: dict[str, npt.NDArray[np.float32]]) -> dict[str, npt.NDArray[Any]]:
-    """The arrays to store: 2-D weights as int8 with a float32 scale per output row, the rest float16."""
-    out: dict[str, npt.NDArray[Any]] = {}
-    for name, value in layers.items():
-        if value.ndim == 2:
-            scale = np.abs(value).max(axis=1) / 127.0
-            scale[scale == 0] = 1.0
-            out[PREFIX + name] = np.round(value / scale[:, None]).clip(-127, 127).astype(np.int8)
-            out[PREFIX + name + SCALE] = scale.astype(np.float32)
-        else:
-            out[PREFIX + name] = value.astype(np.float16)
-    return out
-
-
-def from_arrays(arrays: dict[str, npt.NDArray[Any]]) -> dict[str, npt.NDArray[np.float32]]:
-    """Float32 parameters by name (``index.parameter``) from :func:`layer_arrays`; ValueError when malformed."""
-    out: dict[str, npt.NDArray[np.float32]] = {}
-    for key, value in arrays.items():
-        if not key.startswith(PREFIX) or key.endswith(SCALE):
-            continue
-        name = key[len(PREFIX) :]
-        if value.dtype == np.int8:
-            scale = arrays.get(key + SCALE)
-            if value.ndim != 2 or scale is None or scale.shape != (value.shape[0],):
-                raise ValueError(f"tuned layer array {name}: int8 weights need one scale per row")
-            out[name] = value.astype(np.float32) * scale.astype(np.float32)[:, None]
-        else:
-            out[name] = value.astype(np.float32)
-    return out
 
 
 def install(transformer: Any, layers: dict[str, npt.NDArray[np.float32]]) -> None:

@@ -298,7 +298,8 @@ def _fine_tuned_stage(
     back, quantised on load, the head in float16.
     """
     from factsift.claims import finetune
-    from factsift.claims.encoder import build
+    from factsift.claims.encoder import from_arrays, layer_arrays
+    from factsift.claims.finetune import build
 
     base, tokenizer = _bundled_base()
     held = _folds(len(texts), FOLDS)[0]
@@ -307,8 +308,8 @@ def _fine_tuned_stage(
     frozen = build(base, tokenizer)
     cached = finetune.lower_states(frozen, texts)
     tuned = finetune.fine_tune(base, cached, y, np.flatnonzero(mask), log=log)
-    layers = finetune.layer_arrays(tuned.layers)
-    encoder = build(base, tokenizer, finetune.from_arrays(layers))
+    layers = layer_arrays(tuned.layers)
+    encoder = build(base, tokenizer, from_arrays(layers))
     head = Head.from_arrays(tuned.head.arrays())
     second = head.predict(encoder.features([texts[i] for i in held]))
     trial = Cascade(low=LOW, high=HIGH, mix=MIX, threshold=0.5)
@@ -364,7 +365,8 @@ def _cross_fitted_stage(
     """Fine-tune once per fold (scored on the held fold as shipped), choose the cascade on the pooled
     out-of-fold scores, then refit the layers and head on every fit row; the refit is what ships."""
     from factsift.claims import finetune
-    from factsift.claims.encoder import build
+    from factsift.claims.encoder import from_arrays, layer_arrays
+    from factsift.claims.finetune import build
 
     base, tokenizer = _bundled_base()
     cached = finetune.lower_states(build(base, tokenizer), texts)
@@ -375,7 +377,7 @@ def _cross_fitted_stage(
         mask = np.ones(len(texts), dtype=bool)
         mask[held] = False
         tuned = finetune.fine_tune(base, cached, y, np.flatnonzero(mask), log=log)
-        encoder = build(base, tokenizer, finetune.from_arrays(finetune.layer_arrays(tuned.layers)))
+        encoder = build(base, tokenizer, from_arrays(layer_arrays(tuned.layers)))
         head = Head.from_arrays(tuned.head.arrays())
         second_oof[held] = head.predict(encoder.features([texts[i] for i in held]))
         final = cascade_scores(first_oof[held], second_oof[held], default)
@@ -389,8 +391,8 @@ def _cross_fitted_stage(
     if log is not None:
         log(f"pooled out-of-fold: default F1 {table[0]['f1']:.4f}; chosen {chosen}")
     tuned = finetune.fine_tune(base, cached, y, np.arange(len(texts)), log=log)
-    layers = finetune.layer_arrays(tuned.layers)
-    encoder = build(base, tokenizer, finetune.from_arrays(layers))
+    layers = layer_arrays(tuned.layers)
+    encoder = build(base, tokenizer, from_arrays(layers))
     head = Head.from_arrays(tuned.head.arrays())
     figures: dict[str, Any] = {
         **{k: v for k, v in chosen.items() if k not in {"low", "high", "mix", "threshold"}},
@@ -404,15 +406,13 @@ def _cross_fitted_stage(
 
 
 def _bundled_base() -> tuple[Any, Any]:
-    """The bundled all-MiniLM-L6-v2 transformer (full precision, not modified) and its tokenizer."""
+    """The bundled all-MiniLM-L6-v2 transformer (PyTorch, full precision, not modified) and its tokenizer."""
     import copy
 
-    from factsift.factchecks.embeddings import load_bundled
+    from factsift.encoder.reference import reference_model
 
-    bundled = load_bundled()
-    if bundled is None:
-        raise InputError("fine-tuning needs the embeddings extra: pip install 'factsift[embeddings]'")
-    return bundled.model[0].auto_model, copy.deepcopy(bundled.model.tokenizer)
+    bundled = reference_model()
+    return bundled[0].auto_model, copy.deepcopy(bundled.tokenizer)
 
 
 def _second_stage_encoder() -> Any:

@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 
 from factsift.cli import Commands, cli_commands
-from factsift.cli.render import print_report
-from factsift.pipeline import analyse
 
 
 def add_analysis_options(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +62,9 @@ def analysis_options(args: argparse.Namespace) -> dict[str, object]:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from factsift.cli.render import print_report
+    from factsift.pipeline import analyse
+
     options = analysis_options(args)
     report = analyse(args.source, **options)  # type: ignore[arg-type]
     if args.format == "json":

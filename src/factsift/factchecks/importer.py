@@ -69,6 +69,8 @@ def embed_missing(store: Store, encoder: Encoder, *, progress: bool = False) -> 
                 store.put_embeddings(key, [rid for rid, _ in chunk], vectors)
                 bar.advance(task, len(chunk))
         done += len(pending) if part == "claim" else 0
+    if done:
+        store.embeddings(encoder.model_id)  # lays the claim vectors out as one matrix for the next process to read
     return done
 
 

@@ -4,11 +4,14 @@ SQLite's FTS5 ``bm25()`` ranks every row that matches any query word; over 100,0
 23-46 ms per query, most of the latency budget.  This index keeps each field's postings as flat numpy
 arrays with the BM25 weight of every (term, record) pair computed once, so a query is a few array
 slices and one ``np.bincount``: about a millisecond, and the per-field scores of any record come free.
-It is built from the stored texts on first use and rebuilt when the store changes.
+It is built when records are imported and kept in the store (:func:`to_bytes`, an ``.npz`` without
+pickle), so a new process reads it instead of building it.
 """
 
 from __future__ import annotations
 
+import io
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -129,4 +132,51 @@ def build_index(rows: Sequence[tuple[str, str, str | None]]) -> LexicalIndex:
         "claim": build_field([claim for _, claim, _ in rows]),
         "title": build_field([title or "" for _, _, title in rows]),
     }
+    return LexicalIndex(ids, fields, {rid: i for i, rid in enumerate(ids)})
+
+
+def pack_strings(words: Sequence[str]) -> npt.NDArray[np.uint8]:
+    """``words`` NUL-joined as UTF-8 bytes (ids and terms never contain NUL)."""
+    return np.frombuffer("\x00".join(words).encode("utf-8"), dtype=np.uint8)
+
+
+def unpack_strings(data: npt.NDArray[np.uint8] | bytes) -> list[str]:
+    """The words packed by :func:`pack_strings`."""
+    raw = data if isinstance(data, bytes) else data.tobytes()
+    return raw.decode("utf-8").split("\x00") if raw else []
+
+
+def to_bytes(index: LexicalIndex) -> bytes:
+    """``index`` as an ``.npz`` file's bytes (strings NUL-joined, postings as flat arrays; no pickle)."""
+    arrays: dict[str, npt.NDArray[np.generic]] = {"ids": pack_strings(index.ids), "count": np.array(len(index.ids))}
+    for name, field in index.fields.items():
+        terms = sorted(field.postings, key=field.postings.__getitem__)
+        starts = [field.postings[t][0] for t in terms]
+        arrays |= {
+            f"{name}.terms": pack_strings(terms),
+            f"{name}.bounds": np.array([*starts, len(field.docs)], dtype=np.int64),
+            f"{name}.docs": field.docs,
+            f"{name}.weights": field.weights,
+            f"{name}.size": np.array(field.size),
+        }
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def from_bytes(data: bytes) -> LexicalIndex:
+    """The index written by :func:`to_bytes`; ValueError when the bytes are not one."""
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            ids = unpack_strings(arrays["ids"])[: int(arrays["count"])]
+            fields = {}
+            for name in FIELDS:
+                terms = unpack_strings(arrays[f"{name}.terms"])
+                bounds = arrays[f"{name}.bounds"].tolist()
+                postings = dict(zip(terms, itertools.pairwise(bounds), strict=True))
+                fields[name] = FieldIndex(
+                    postings, arrays[f"{name}.docs"], arrays[f"{name}.weights"], int(arrays[f"{name}.size"])
+                )
+    except (OSError, KeyError, ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"not a stored lexical index: {exc}") from exc
     return LexicalIndex(ids, fields, {rid: i for i, rid in enumerate(ids)})

@@ -5,8 +5,9 @@ transformer layers of the bundled all-MiniLM-L6-v2, so each word of the tweet ca
 the claim; a mean-pooled linear head gives a logit that the pair is a match.  Only the transformer layers
 and the head are stored (``data/reranker.npz``, float16, no pickle); the word-embedding table is the
 bundled model's own (frozen in training), so the file stays small.  At load the layers are quantised to
-int8 (torch dynamic quantisation), as the query encoder is.  The file belongs to one embedding model and
-is ignored for any other; ``$FACTSIFT_FACTCHECK_RERANKER`` names another file (``off``: none).
+int8 (torch dynamic quantisation).  The file belongs to one embedding model and is ignored for any other;
+``$FACTSIFT_FACTCHECK_RERANKER`` names another file (``off``: none).  None ships (its gain did not justify
+its cost), and running one needs PyTorch: the ``train`` extra.
 """
 
 from __future__ import annotations
@@ -139,10 +140,26 @@ def read(path: Path, bert: Any, tokenizer: Any, *, quantise: bool = True) -> Rer
     head.load_state_dict(head_state)
     model.eval()
     if quantise:
-        from factsift.factchecks.embeddings import quantised_in_place
-
         model = quantised_in_place(model)
     return Reranker(spec, tokenizer, model, head)
+
+
+def quantised_in_place(model: Any) -> Any:
+    """``model`` with its Linear layers replaced by int8 ones (per-channel, dynamic), or unchanged when
+    dynamic quantisation is not available in the installed torch."""
+    import warnings
+
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch announces the API's move to torchao; the call is what we want
+        try:
+            return quantize_dynamic(  # type: ignore[no-untyped-call]
+                model, {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=True
+            )
+        except (RuntimeError, AssertionError):  # no quantised engine on this CPU build
+            return model
 
 
 def reranker_path() -> Path | None:
@@ -155,17 +172,22 @@ def reranker_path() -> Path | None:
 
 
 @functools.cache
-def _load(path: str, model_id: str, sentence_model: Any) -> Reranker | None:
+def _load(path: str, model_id: str) -> Reranker | None:
     with np.load(path, allow_pickle=False) as data:
         meta = json.loads(str(data["meta"]))
     if meta.get("model_id") != model_id:
         return None
+    from factsift.encoder.reference import reference_model
+
+    sentence_model = reference_model()
     return read(Path(path), sentence_model[0].auto_model, sentence_model.tokenizer)
 
 
-def load_reranker(model_id: str, sentence_model: Any) -> Reranker | None:
-    """The cross-encoder for the embedding model ``model_id`` (loaded once), or None when there is none for it."""
+def load_reranker(model_id: str) -> Reranker | None:
+    """The cross-encoder for the embedding model ``model_id`` (loaded once), or None when there is none for it.
+
+    Its transformer runs on the bundled model's PyTorch weights: InputError without the ``train`` extra."""
     path = reranker_path()
     if path is None or path.name.lower() in {"off", "none"} or not path.is_file():
         return None
-    return _load(str(path), model_id, sentence_model)
+    return _load(str(path), model_id)

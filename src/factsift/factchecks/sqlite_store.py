@@ -2,12 +2,15 @@
 
 Tables: ``factcheck_reviews`` (one row per record), ``factcheck_fts`` (FTS5 over the claim text,
 kept in step by triggers, for SQL users of the file), ``factcheck_embeddings`` (float16 unit vectors
-per record and model) and ``factcheck_meta`` (schema version, a revision counter that invalidates
-in-memory caches).  Other parts of factsift (the web server) keep their own tables in the same file.
+per record and model), ``factcheck_lexical`` (the BM25 index, see below) and ``factcheck_meta``
+(schema version, a revision counter that invalidates in-memory caches, and ``texts_revision``, which
+moves only when records are added or changed).  Other parts of factsift (the web server) keep their own
+tables in the same file.
 
 Ranking does not use FTS5's ``bm25()``, which scores every matching row (23-46 ms a query at 100,000
-reviews): BM25 over claim and title comes from :mod:`factsift.factchecks.lexical`, an in-memory index
-built from this table once per process and store revision, like the dense matrix.
+reviews): BM25 over claim and title comes from :mod:`factsift.factchecks.lexical`, an index rebuilt in
+the transaction that imports records and stored with the ``texts_revision`` it belongs to, so a new
+process reads it (a store written by an older factsift gets it on its first query).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from factsift.factchecks.lexical import LexicalIndex, build_index
+from factsift.factchecks.lexical import LexicalIndex, build_index, from_bytes, pack_strings, to_bytes, unpack_strings
 from factsift.factchecks.records import Review
 from factsift.factchecks.store import KeywordHit, Matrix, UpsertCounts, store_backend
 
@@ -79,6 +82,14 @@ CREATE TABLE IF NOT EXISTS factcheck_embeddings (
     PRIMARY KEY (review_id, model)
 );
 """
+# Added without a schema change: older readers ignore it, and it is created on first write.
+_LEXICAL_TABLE = "CREATE TABLE IF NOT EXISTS factcheck_lexical (texts_revision TEXT NOT NULL, data BLOB NOT NULL)"
+# Each model's vectors as one float32 matrix (and the ids of its rows) for the store revision it was built at:
+# one read, used in place, instead of a row per record and a conversion.
+_MATRIX_TABLE = (
+    "CREATE TABLE IF NOT EXISTS factcheck_matrix (model TEXT PRIMARY KEY, revision TEXT NOT NULL, "
+    "ids BLOB NOT NULL, vectors BLOB NOT NULL)"
+)
 # The embedding is of claim + title, so a change to either drops it (schema 2; schema 1 watched the claim only).
 _UPDATE_TRIGGER = """
 CREATE TRIGGER IF NOT EXISTS factcheck_reviews_au AFTER UPDATE OF claim_reviewed, title ON factcheck_reviews BEGIN
@@ -112,7 +123,9 @@ class SQLiteStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._in_transaction = False
         self._dirty = False
+        self._texts_dirty = False  # records added or changed in this transaction: the lexical index is rebuilt
         self._pinned_revision: str | None = None
+        self._pinned_texts_revision: str | None = None
         self._reviews: dict[str, Review] = {}  # records read lately, valid for one revision
         self._reviews_revision: str | None = None
         self._connect()
@@ -163,15 +176,24 @@ class SQLiteStore:
             self._db.execute("ROLLBACK")
             raise
         else:
+            if self._texts_dirty:
+                self._bump("texts_revision")
+                self._save_lexical(self._build_lexical())
             if self._dirty:
-                self._db.execute(
-                    "INSERT INTO factcheck_meta(key, value) VALUES ('revision', '1') "
-                    "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
-                )
+                self._bump("revision")
             self._db.execute("COMMIT")
         finally:
             self._in_transaction = False
             self._dirty = False
+            self._texts_dirty = False
+
+    def _bump(self, key: str) -> None:
+        """Add one to the counter ``key`` of the meta table (inside a transaction)."""
+        self._db.execute(
+            "INSERT INTO factcheck_meta(key, value) VALUES (?, '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+            (key,),
+        )
 
     @contextmanager
     def pinned(self) -> Iterator[None]:
@@ -180,10 +202,12 @@ class SQLiteStore:
             yield
             return
         self._pinned_revision = self.revision()
+        self._pinned_texts_revision = self._meta("texts_revision") or "0"
         try:
             yield
         finally:
             self._pinned_revision = None
+            self._pinned_texts_revision = None
 
     def upsert(self, reviews: Iterable[Review]) -> UpsertCounts:
         """Insert new records and update changed ones (matched by id); identical records are left alone."""
@@ -207,6 +231,7 @@ class SQLiteStore:
                     counts.updated += 1
                 known[review.id] = digest
             self._dirty = self._dirty or bool(inserts or updates)
+            self._texts_dirty = self._texts_dirty or bool(inserts or updates)
             if updates:
                 self._reviews = {}  # the revision changes only at commit; a lookup before it must not see old rows
             columns = ", ".join((*_FIELDS, "content_hash"))
@@ -226,17 +251,51 @@ class SQLiteStore:
         return [KeywordHit(*found) for found in index.search(terms, limit, include=include)]
 
     def _lexical(self) -> LexicalIndex:
+        """The BM25 index of the current records: this process's copy, else the stored one, else built now
+        (and stored, when the file can be written)."""
         key = self._key
-        revision = self.revision()
+        texts = self._texts_revision()
+        revision = f"{self._identity}:{texts}"
         with _CACHE_LOCK:
             cached = _LEXICAL_CACHE.get(key)
             if cached is not None and cached[0] == revision:
                 return cached[1]
-        rows = self._db.execute("SELECT id, claim_reviewed, title FROM factcheck_reviews ORDER BY rowid").fetchall()
-        index = build_index([(str(rid), str(claim), title) for rid, claim, title in rows])
+        index = self._stored_lexical(texts)
+        if index is None:
+            index = self._build_lexical()
+            try:
+                with self.transaction():
+                    self._save_lexical(index)
+            except sqlite3.OperationalError:  # a read-only file: the index lives in this process only
+                pass
         with _CACHE_LOCK:
             _LEXICAL_CACHE[key] = (revision, index)
         return index
+
+    def _build_lexical(self) -> LexicalIndex:
+        """The BM25 index of the records as they are now."""
+        rows = self._db.execute("SELECT id, claim_reviewed, title FROM factcheck_reviews ORDER BY rowid").fetchall()
+        return build_index([(str(rid), str(claim), title) for rid, claim, title in rows])
+
+    def _stored_lexical(self, revision: str) -> LexicalIndex | None:
+        """The stored BM25 index when it was built at ``revision`` of the texts, else None."""
+        try:
+            row = self._db.execute("SELECT texts_revision, data FROM factcheck_lexical").fetchone()
+        except sqlite3.OperationalError:  # no such table: a store written by an older factsift
+            return None
+        if row is None or row[0] != revision:
+            return None
+        try:
+            return from_bytes(row[1])
+        except ValueError:
+            return None
+
+    def _save_lexical(self, index: LexicalIndex) -> None:
+        """Replace the stored index by ``index``, tagged with the current texts revision (inside a transaction)."""
+        self._db.execute(_LEXICAL_TABLE)
+        self._db.execute("DELETE FROM factcheck_lexical")
+        revision = self._meta("texts_revision") or "0"
+        self._db.execute("INSERT INTO factcheck_lexical VALUES (?, ?)", (revision, to_bytes(index)))
 
     def get(self, ids: Sequence[str]) -> dict[str, Review]:
         """The records with these ids (missing ids are absent from the result).
@@ -280,6 +339,12 @@ class SQLiteStore:
                 [(rid, model, halves[i].tobytes()) for i, rid in enumerate(ids)],
             )
 
+    def _texts_revision(self) -> str:
+        """The counter that moves only when records are added or changed (the lexical index's key)."""
+        if self._pinned_texts_revision is not None:
+            return self._pinned_texts_revision
+        return self._meta("texts_revision") or "0"
+
     def revision(self) -> str:
         """Which file this is and its change counter: differs after any write, or when the file was replaced.
 
@@ -301,9 +366,27 @@ class SQLiteStore:
         return cached[1], cached[2]
 
     def vectors(self, model: str, ids: Sequence[str]) -> dict[str, Matrix]:
-        """The stored vectors of these ids for ``model`` (ids without one are absent)."""
-        _, _, matrix, index = self._cached(model)
-        return {rid: matrix[index[rid]] for rid in ids if rid in index}
+        """The stored vectors of these ids for ``model`` (ids without one are absent).
+
+        From the cached matrix when it is loaded, else read for these ids alone: a query needs the title
+        vectors of its few dozen candidates, not a second 100,000-row matrix in memory.
+        """
+        with _CACHE_LOCK:
+            cached = _MATRIX_CACHE.get((self._key, model))
+        if cached is not None and cached[0] == self.revision():
+            _, _, matrix, index = cached
+            return {rid: matrix[index[rid]] for rid in ids if rid in index}
+        found: dict[str, Matrix] = {}
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._db.execute(
+                f"SELECT review_id, vector FROM factcheck_embeddings WHERE model = ? AND review_id IN ({marks})",
+                (model, *chunk),
+            )
+            found.update({str(rid): np.frombuffer(blob, dtype=np.float16).astype(np.float32) for rid, blob in rows})
+        return found
 
     def _cached(self, model: str) -> tuple[str, list[str], Matrix, dict[str, int]]:
         key = (self._key, model)
@@ -312,19 +395,46 @@ class SQLiteStore:
             cached = _MATRIX_CACHE.get(key)
             if cached is not None and cached[0] == revision:
                 return cached
-        rows = self._db.execute(
-            "SELECT review_id, vector FROM factcheck_embeddings WHERE model = ? ORDER BY rowid", (model,)
-        ).fetchall()
-        ids = [str(rid) for rid, _ in rows]
-        if rows:
-            matrix = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.float16).reshape(len(rows), -1)
-            dense: Matrix = matrix.astype(np.float32)
+        stored = self._stored_matrix(model, revision)
+        if stored is None:
+            rows = self._db.execute(
+                "SELECT review_id, vector FROM factcheck_embeddings WHERE model = ? ORDER BY rowid", (model,)
+            ).fetchall()
+            halves = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.float16)
+            stored = [str(rid) for rid, _ in rows], halves.astype(np.float32).tobytes()
+            if rows:
+                self._save_matrix(model, revision, *stored)
+        ids, blob = stored
+        if ids:
+            dense: Matrix = np.frombuffer(blob, dtype=np.float32).reshape(len(ids), -1)
         else:
             dense = np.zeros((0, 0), dtype=np.float32)
         entry = (revision, ids, dense, {rid: i for i, rid in enumerate(ids)})
         with _CACHE_LOCK:
             _MATRIX_CACHE[key] = entry
         return entry
+
+    def _stored_matrix(self, model: str, revision: str) -> tuple[list[str], bytes] | None:
+        """The stored ids and float32 matrix bytes of ``model`` when built at this store ``revision``, else None."""
+        try:
+            row = self._db.execute(
+                "SELECT ids, vectors FROM factcheck_matrix WHERE model = ? AND revision = ?", (model, revision)
+            ).fetchone()
+        except sqlite3.OperationalError:  # no such table: a store written by an older factsift
+            return None
+        return None if row is None else (unpack_strings(row[0]), row[1])
+
+    def _save_matrix(self, model: str, revision: str, ids: list[str], vectors: bytes) -> None:
+        """Keep the matrix for the next process (not when the file is read-only; the revision does not move)."""
+        try:
+            with self.transaction():
+                self._db.execute(_MATRIX_TABLE)
+                self._db.execute(
+                    "INSERT OR REPLACE INTO factcheck_matrix VALUES (?, ?, ?, ?)",
+                    (model, revision, pack_strings(ids).tobytes(), vectors),
+                )
+        except sqlite3.OperationalError:
+            pass
 
     def stats(self) -> dict[str, Any]:
         """Counts by verdict, publisher and language, the date range and embedding coverage."""

@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -301,8 +301,16 @@ def fit_models(
     calibration = dataclasses.replace(calibration, rerank=dataclasses.replace(combiner, threshold=threshold))
     report["rerank"] = {"train_cross_fitted": metrics(reranked), "threshold": threshold, **info}
     groups = list(rerank_groups(store, dataset, ranked, RERANK_TRAIN_TOP).values())
-    layers, head = fit(encoder.model[0].auto_model, encoder.model.tokenizer, groups, rerank)
+    layers, head = fit(*_reference_bert(), groups, rerank)
     return Fitted(calibration, report, weights, (layers, head, rerank))
+
+
+def _reference_bert() -> tuple[Any, Any]:
+    """The bundled model's PyTorch transformer and tokenizer, which the cross-encoder is trained on (train extra)."""
+    from factsift.encoder.reference import reference_model
+
+    model = reference_model()
+    return model[0].auto_model, model.tokenizer
 
 
 RERANK_TRAIN_TOP = 4  # candidates per training query for the cross-encoder (its gold added when missing)
@@ -350,7 +358,7 @@ def cross_fitted_rerank_scores(
     groups = rerank_groups(store, dataset, ranked, RERANK_TRAIN_TOP)
     ids = gold_queries(dataset)
     fold_of = dict(zip(ids, np.random.default_rng(2).integers(0, folds, len(ids)), strict=True))
-    bert, tokenizer = encoder.model[0].auto_model, encoder.model.tokenizer
+    bert, tokenizer = _reference_bert()
     out: dict[tuple[str, str], float] = {}
     for fold in range(folds):
         chosen = [g for q, g in groups.items() if fold_of[q] != fold]

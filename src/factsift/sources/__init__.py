@@ -7,10 +7,25 @@ citation of every table consulted.
 
 from __future__ import annotations
 
-from factsift.sources.domains import MalformedDomain, parse_host
-from factsift.sources.lookup import RELIABLE_AT, UNRELIABLE_BELOW, label_for
-from factsift.sources.outlet import rate, rate_outlet
-from factsift.sources.table import ratings_table
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from factsift.sources.domains import MalformedDomain, parse_host
+    from factsift.sources.lookup import RELIABLE_AT, UNRELIABLE_BELOW, label_for
+    from factsift.sources.outlet import rate, rate_outlet
+    from factsift.sources.table import ratings_table
+
+_HOMES = {
+    "MalformedDomain": "domains",
+    "parse_host": "domains",
+    "RELIABLE_AT": "lookup",
+    "UNRELIABLE_BELOW": "lookup",
+    "label_for": "lookup",
+    "rate": "outlet",
+    "rate_outlet": "outlet",
+    "ratings_table": "table",
+}
 
 __all__ = [
     "RELIABLE_AT",
@@ -22,3 +37,11 @@ __all__ = [
     "rate_outlet",
     "ratings_table",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The public names, imported on first use: the domain parser loads tldextract (a third of a second),
+    which commands that never rate an outlet do not need."""
+    if name in _HOMES:
+        return getattr(importlib.import_module(f"factsift.sources.{_HOMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

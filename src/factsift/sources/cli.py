@@ -8,16 +8,16 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from rich.console import Console
-
 from factsift.cli import Commands, cli_commands
-from factsift.sources.build import META_FILE, RATINGS_FILE, build
-from factsift.sources.outlet import rate
-from factsift.sources.render import render_rating
 
 
 def run_source(args: argparse.Namespace) -> int:
     """Rate one domain or URL and print it (exit 2 on malformed input)."""
+    from rich.console import Console
+
+    from factsift.sources.outlet import rate
+    from factsift.sources.render import render_rating
+
     rating = rate(args.domain, args.ratings)
     if args.format == "json":
         sys.stdout.write(json.dumps(asdict(rating), indent=2, ensure_ascii=False) + "\n")
@@ -28,9 +28,12 @@ def run_source(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     """Rebuild the ratings table from the published files under ``--data``."""
-    summary = build(args.data, out=args.out, meta=args.out.with_name(META_FILE.name))
+    from factsift.sources.build import META_FILE, RATINGS_FILE, build
+
+    out = args.out or RATINGS_FILE
+    summary = build(args.data, out=out, meta=out.with_name(META_FILE.name))
     print(
-        f"wrote {args.out}: {summary.rows} domains (Lin et al. rows read {summary.lin_rows}, "
+        f"wrote {out}: {summary.rows} domains (Lin et al. rows read {summary.lin_rows}, "
         f"Iffy+ rows read {summary.iffy_rows}, {len(summary.dropped)} rows dropped or merged)"
     )
     return 0
@@ -50,7 +53,7 @@ def register(commands: Commands) -> None:
         "sources", run_build, help="rebuild the outlet ratings table from Lin et al. 2023 (and Iffy+) files"
     )
     train.add_argument("--data", type=Path, required=True, help="folder with lin2023_domain_quality/ (iffy_plus_2021/)")
-    train.add_argument("--out", type=Path, default=RATINGS_FILE, help=f"output table (default: {RATINGS_FILE})")
+    train.add_argument("--out", type=Path, help="output table (default: the shipped one, in factsift/sources/data)")
 
 
 cli_commands("sources")(register)
