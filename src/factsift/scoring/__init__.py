@@ -1,1 +1,6 @@
 """Risk scoring: one calibrated probability that an article is misinformation, broken down by evidence."""
+
+#: The training configuration (``factsift.scoring.train.CANDIDATES``) of the shipped model: the best one on
+#: the outlet-disjoint and cross-dataset protocols (bench/risk.py) with the wording read as style only, so
+#: that subject matter cannot raise the risk (issue 24; its cost in AUC and ECE: docs/factchecks-trust.md).
+SHIPPED_CANDIDATE = "style-outlet-text-dataset-calibrated"

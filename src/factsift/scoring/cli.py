@@ -14,7 +14,7 @@ from factsift.cli.check import base_rate
 from factsift.config import options_at_edge
 from factsift.errors import InputError
 from factsift.options import Options
-from factsift.scoring.riskmodel import SHIPPED_CANDIDATE
+from factsift.scoring import SHIPPED_CANDIDATE
 
 
 def run_train(args: argparse.Namespace) -> int:

@@ -357,6 +357,13 @@ def base_rate_set_note(model: RiskModel, rate: float) -> str:
     )
 
 
+def _mover(item: Contribution, points: str) -> str:
+    """One mover as the summary names it; a fact-check names its review, as the breakdown's row does."""
+    if item.evidence == "fact-checks":
+        return f"{item.evidence} ({points} pts: {item.value})"
+    return f"{item.evidence} ({points} pts)"
+
+
 def summary_line(
     score: float, label: str, items: list[Contribution], report: Report, thin: bool, base_rate: float | None = None
 ) -> str:
@@ -374,12 +381,10 @@ def summary_line(
     up = [c for c in items if c.effect > 0.005][:2]
     down = [c for c in items if c.effect < -0.005][:2]
     if up:
-        head += ", mainly from " + " and ".join(f"{c.evidence} (+{c.effect * 100:.0f} pts)" for c in up)
+        head += ", mainly from " + " and ".join(_mover(c, f"+{c.effect * 100:.0f}") for c in up)
     if down:
         head += (
-            ("; " if up else ", ")
-            + "kept down by "
-            + " and ".join(f"{c.evidence} ({c.effect * 100:.0f} pts)" for c in down)
+            ("; " if up else ", ") + "kept down by " + " and ".join(_mover(c, f"{c.effect * 100:.0f}") for c in down)
         )
     if thin:
         head += "; the evidence is thin, so treat it as a weak hint"

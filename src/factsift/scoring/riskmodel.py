@@ -21,10 +21,6 @@ from factsift.scoring.textmodel import TextModel
 
 FORMAT = "factsift.risk-model/1"
 DEFAULT_PATH = Path(__file__).parent / "data" / "risk-model.json.gz"
-#: The training configuration (``factsift.scoring.train.CANDIDATES``) of the shipped model: the best one on
-#: the outlet-disjoint and cross-dataset protocols (bench/risk.py) with the wording read as style only, so
-#: that subject matter cannot raise the risk (issue 24; its cost in AUC and ECE: docs/factchecks-trust.md).
-SHIPPED_CANDIDATE = "style-outlet-text-dataset-calibrated"
 
 
 @dataclass(frozen=True)

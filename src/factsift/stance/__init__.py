@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from factsift.stance.model import LABELS, StanceModel, StanceResult
 from factsift.vocabulary import StanceLabel
+
+if TYPE_CHECKING:
+    from factsift.stance.model import LABELS, StanceModel, StanceResult
 
 __all__ = [
     "AGREE_THRESHOLD",
@@ -31,9 +34,20 @@ DISAGREE_THRESHOLD = 0.405
 AGREE_THRESHOLD = 0.861
 
 
+def __getattr__(name: str) -> Any:
+    """The model's names, imported on first use: ``factsift --help`` and the CLI load no numpy."""
+    if name in ("LABELS", "StanceModel", "StanceResult"):
+        from factsift.stance import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 @functools.cache
 def shipped_model() -> StanceModel:
     """The model shipped in ``factsift/stance/data`` (read once)."""
+    from factsift.stance.model import StanceModel
+
     return StanceModel.load()
 
 
