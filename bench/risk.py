@@ -28,6 +28,7 @@ import numpy as np
 
 from factsift.ml.logistic import logit, sigmoid
 from factsift.options import Options
+from factsift.scoring import SHIPPED_CANDIDATE
 from factsift.scoring.datasets import load_all
 from factsift.scoring.dedup import deduplicate
 from factsift.scoring.evaluation import (
@@ -43,7 +44,7 @@ from factsift.scoring.evaluation import (
 from factsift.scoring.explain import DECISION_THRESHOLD, HIGH_FROM, LOW_BELOW, assess
 from factsift.scoring.featurize import Example, analyse_row, evidence_stages, featurize
 from factsift.scoring.prior import PriorEstimate
-from factsift.scoring.riskmodel import SHIPPED_CANDIDATE, RiskModel, load_model
+from factsift.scoring.riskmodel import RiskModel, load_model
 from factsift.scoring.train import CANDIDATES, FitCache, FitConfig, fit, without_source, without_text
 
 HERE = Path(__file__).resolve().parent

@@ -16,8 +16,9 @@ from factsift.cli import main
 from factsift.cli.render import print_report
 from factsift.options import Options
 from factsift.schema import report_schema
+from factsift.scoring import SHIPPED_CANDIDATE
 from factsift.scoring.features import warning_signs
-from factsift.scoring.riskmodel import DEFAULT_PATH, SHIPPED_CANDIDATE, read_model
+from factsift.scoring.riskmodel import DEFAULT_PATH, read_model
 from factsift.scoring.stage import risk_stage
 
 from .conftest import make_report

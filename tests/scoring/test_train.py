@@ -179,7 +179,7 @@ def test_balanced_weights_give_each_dataset_the_same_total() -> None:
 
 def test_cli_default_candidate_is_the_shipped_one() -> None:
     from factsift.cli import build_parser
-    from factsift.scoring.riskmodel import SHIPPED_CANDIDATE
+    from factsift.scoring import SHIPPED_CANDIDATE
     from factsift.scoring.train import CANDIDATES
 
     args = build_parser().parse_args(["train", "risk", "--data", "x"])
