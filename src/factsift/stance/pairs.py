@@ -138,7 +138,7 @@ def part_of(claim: str, rng: random.Random) -> str:
 
 
 def partial_pairs(claim: str, rng: random.Random) -> Iterator[DerivedPair]:
-    """A denial (disagree) and a hedged report (discuss) of part of the claim, so partial overlap is not read as discuss."""
+    """A denial (disagree) and a hedged report (discuss) of part of the claim: partial overlap is not always discuss."""
     part = part_of(claim, rng)
     negated = negation(part)
     if negated is not None and rng.random() < 0.5:
