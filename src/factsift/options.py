@@ -40,6 +40,12 @@ class Options:
     #: The share of misinformation in the feed being analysed, if known (e.g. from ``factsift risk base-rate``):
     #: the risk score is moved from the model's assumed base rate to this one.  None keeps the model's.
     base_rate: float | None = None
+    #: A calibration fitted on labelled articles of the feed (``factsift risk calibrate``), applied to the risk score.
+    calibration: Path | None = None
+    #: Budget of one analysis (None: unlimited): the article text's length in characters after ingest,
+    #: and the seconds it may take (checked between stages).  ``factsift serve`` sets both.
+    max_text_chars: int | None = None
+    time_budget: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -56,6 +62,12 @@ class Options:
             valid = isinstance(self.base_rate, int | float) and not isinstance(self.base_rate, bool)
             if not valid or not 0.0 < float(self.base_rate) < 1.0:
                 raise InputError(f"base rate must be a number strictly between 0 and 1, got {self.base_rate!r}")
+        if self.calibration is not None:
+            if self.base_rate is not None:
+                raise InputError("give a base rate or a feed calibration, not both (the calibration sets the rate)")
+            from factsift.scoring.feedcalibration import read_calibration
+
+            read_calibration(Path(self.calibration))  # a missing or malformed file fails before any work
 
 
 def default_db_path() -> Path:

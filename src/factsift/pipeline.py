@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from factsift.config import options_at_edge
-from factsift.errors import FactsiftError
+from factsift.errors import FactsiftError, OverBudget
 from factsift.model import Report, StageError
 from factsift.options import Options
 from factsift.plugins import PluginError, Registry
@@ -96,7 +96,7 @@ def check_stage_names(names: Iterable[str] | None) -> None:
         STAGES.check_known(names, also=(INGEST,))
 
 
-def run_stages(report: Report, options: Options) -> Report:
+def run_stages(report: Report, options: Options, *, deadline: float | None = None) -> Report:
     """Run every registered stage (or those in ``options.stages``) over an ingested report.
 
     A stage that fails with an unexpected error is recorded in ``report.errors`` and the
@@ -107,6 +107,8 @@ def run_stages(report: Report, options: Options) -> Report:
     for name, fn in registered_stages().items():
         if wanted is not None and name not in wanted:
             continue
+        if deadline is not None and time.monotonic() > deadline:
+            raise OverBudget(f"the analysis took longer than its {options.time_budget:g} s budget", too_large=False)
         started = time.perf_counter()
         try:
             report = fn(report, options)
@@ -142,8 +144,21 @@ def analyse(
     opts = options_at_edge(**options)
     check_stage_names(opts.stages)  # before any work: a misspelt stage is an error, never a silent skip
     started = time.perf_counter()
+    deadline = time.monotonic() + opts.time_budget if opts.time_budget is not None else None
+    if text is not None:
+        _check_size(len(text), opts)  # plain text is refused before it is even cleaned
     report = ingest(source, url=url, html=html, text=text, options=opts)
     report.version = __version__
     report.timings_ms["ingest"] = round((time.perf_counter() - started) * 1000, 3)
     report.stages.append(INGEST)
-    return run_stages(report, opts)
+    _check_size(len(report.article.text), opts)
+    return run_stages(report, opts, deadline=deadline)
+
+
+def _check_size(length: int, options: Options) -> None:
+    """Refuse an article text longer than the analysis's size budget."""
+    if options.max_text_chars is not None and length > options.max_text_chars:
+        raise OverBudget(
+            f"the article text has {length:,} characters; this analysis takes at most {options.max_text_chars:,}",
+            too_large=True,
+        )

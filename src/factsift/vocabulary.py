@@ -36,6 +36,10 @@ RISK_LABELS: tuple[RiskLabel, ...] = get_args(RiskLabel)
 ClaimKind = Literal["quantity", "event", "attribution", "comparison", "opinion", "prediction", "other"]
 CLAIM_KINDS: tuple[ClaimKind, ...] = get_args(ClaimKind)
 
+#: What a text does with a claim: asserts it, refutes it, reports it without taking a side, or does not address it.
+StanceLabel = Literal["agree", "disagree", "discuss", "unrelated"]
+STANCE_LABELS: tuple[StanceLabel, ...] = get_args(StanceLabel)
+
 #: What the user gave, and where on the page the outlet was found.
 InputKind = Literal["url", "html", "text"]
 INPUT_KINDS: tuple[InputKind, ...] = get_args(InputKind)

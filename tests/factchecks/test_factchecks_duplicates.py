@@ -64,6 +64,10 @@ def test_search_shows_a_fact_check_imported_twice_once(tmp_path: Path) -> None:
     feed.write_text(json.dumps(records), encoding="utf-8")
     db = tmp_path / "store.db"
     assert import_files([feed], db=db).added == 3
-    hits = search("mayor kite flying menace pigeons", k=5, db=db, embeddings=False)
-    assert sorted(h["url"] for h in hits) == ["https://checks.example/kites", "https://other.example/kites"]
+    groups = search("mayor kite flying menace pigeons", k=5, db=db, embeddings=False)
+    assert len(groups) == 1  # one claim: the copy is dropped, the other address's review joins its group
+    assert sorted(r["url"] for r in groups[0]["reviews"]) == [
+        "https://checks.example/kites",
+        "https://other.example/kites",
+    ]
     assert distinct([]) == []

@@ -36,7 +36,7 @@ def test_base_rate_moves_the_log_odds_by_the_prior_correction(model: RiskModel) 
     assert moved.score == pytest.approx(expected, abs=2e-4)
     assert moved.score < plain.score
     total = sum(c.effect for c in moved.contributions)
-    assert total == pytest.approx(moved.score - sigmoid(model.intercept), abs=2e-3)
+    assert total == pytest.approx(moved.score - sigmoid(model.base_log_odds), abs=2e-3)
     base = [c for c in moved.contributions if c.evidence == "base rate"]
     assert len(base) == 1 and base[0].effect < 0
     assert str(base[0].value).startswith("set to 0.05")
@@ -52,10 +52,14 @@ def test_base_rate_equal_to_the_models_changes_nothing(model: RiskModel) -> None
 
 
 def test_decisive_factcheck_still_decides_at_a_low_base_rate(model: RiskModel) -> None:
-    match = FactCheckMatch(claim_index=0, score=0.95, claim_reviewed="The budget doubled", verdict="false")
+    match = FactCheckMatch(
+        claim_index=0, score=0.95, probability=0.95, claim_reviewed="The budget doubled", verdict="false"
+    )
     risk = assess(model, make_report(source_label="reliable", source_score=0.9, factchecks=[match]), base_rate=0.01)
     assert risk.score >= DECISIVE_FLOOR - 1e-6
-    assert sum(c.effect for c in risk.contributions) == pytest.approx(risk.score - sigmoid(model.intercept), abs=2e-3)
+    assert sum(c.effect for c in risk.contributions) == pytest.approx(
+        risk.score - sigmoid(model.base_log_odds), abs=2e-3
+    )
 
 
 @pytest.mark.parametrize("bad", [0.0, 1.0, -0.2, 1.5, math.nan, True, "0.3"])

@@ -31,7 +31,7 @@ def test_contributions_sum_to_score_minus_base_and_are_ordered(model: RiskModel)
         make_report(source_label="mixed", source_score=0.5, signals=quiet_signals(loaded_language=0.7)),
     )
     total = sum(c.effect for c in risk.contributions)
-    assert total == pytest.approx(risk.score - sigmoid(model.intercept), abs=2e-3)
+    assert total == pytest.approx(risk.score - sigmoid(model.base_log_odds), abs=2e-3)
     effects = [abs(c.effect) for c in risk.contributions]
     assert effects == sorted(effects, reverse=True)
     assert all(-1 <= c.effect <= 1 for c in risk.contributions)
@@ -39,7 +39,12 @@ def test_contributions_sum_to_score_minus_base_and_are_ordered(model: RiskModel)
 
 def test_close_false_factcheck_dominates_a_clean_style(model: RiskModel) -> None:
     match = FactCheckMatch(
-        claim_index=0, score=0.93, claim_reviewed="The park budget doubled", verdict="false", publisher="PolitiFact"
+        claim_index=0,
+        score=0.93,
+        probability=0.93,
+        claim_reviewed="The park budget doubled",
+        verdict="false",
+        publisher="PolitiFact",
     )
     risk = assess(
         model, make_report(source_label="reliable", source_score=0.95, signals=quiet_signals(), factchecks=[match])
@@ -51,12 +56,20 @@ def test_close_false_factcheck_dominates_a_clean_style(model: RiskModel) -> None
 
 
 def test_distant_false_factcheck_does_not_decide(model: RiskModel) -> None:
-    match = FactCheckMatch(claim_index=0, score=0.4, claim_reviewed="Something else", verdict="false")
-    risk = assess(
-        model, make_report(source_label="reliable", source_score=0.95, signals=quiet_signals(), factchecks=[match])
-    )
-    assert risk.score < 0.5
-    assert risk.summary is not None and "decides" not in risk.summary
+    """A match that is probably not the same claim moves the score in proportion, and never decides it."""
+
+    def scored(probability: float) -> float:
+        match = FactCheckMatch(
+            claim_index=0, score=probability, probability=probability, claim_reviewed="Something", verdict="false"
+        )
+        report = make_report(source_label="reliable", source_score=0.95, signals=quiet_signals(), factchecks=[match])
+        risk = assess(model, report)
+        assert risk.summary is not None and ("decides" in risk.summary) == (probability >= 0.75)
+        return risk.score
+
+    none = assess(model, make_report(source_label="reliable", source_score=0.95, signals=quiet_signals())).score
+    assert none < scored(0.1) < scored(0.4) < scored(0.7) < scored(0.9)
+    assert scored(0.1) < 0.5
 
 
 def test_thin_evidence_gives_caveats_and_stays_near_base(model: RiskModel) -> None:

@@ -105,7 +105,7 @@ def test_report_json_has_the_documented_risk_shape() -> None:
     data = json.loads(report.to_json())
     risk = data["risk"]
     assert set(risk) >= {"score", "label", "contributions", "model", "caveats", "summary"}
-    assert all(set(c) == {"evidence", "value", "effect"} for c in risk["contributions"])
+    assert all(set(c) == {"evidence", "value", "effect", "note"} for c in risk["contributions"])
 
 
 def _has_stages(*names: str) -> bool:

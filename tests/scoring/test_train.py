@@ -103,8 +103,10 @@ def test_warning_signs_get_no_negative_weight() -> None:
     y = (x[:, 0] - 0.8 * x[:, 1] + rng.normal(size=400) > 0).astype(int)
     weights = np.ones(400)
     free, _ = logistic_l2(x, y, weights, 1.0)
-    bounded, _ = logistic_l2(x, y, weights, 1.0, nonnegative=np.array([False, True]))
+    bounded, _ = logistic_l2(x, y, weights, 1.0, signs=np.array([0, 1]))
     assert free[1] < -0.3 and bounded[1] == 0.0 and bounded[0] > 0
+    flipped, _ = logistic_l2(x, y, weights, 1.0, signs=np.array([-1, 0]))  # a "can only lower" column
+    assert free[0] > 0.3 and flipped[0] == 0.0
     examples = synthetic()
     for example in examples:  # clickbait now marks the real articles
         example.values["signal_clickbait_headline"] = 0.9 - 0.6 * example.article.label

@@ -94,6 +94,8 @@ def full_report() -> dict[str, Any]:
                 verdict="false",
                 publisher="Check Desk",
                 url="https://checks.example/harlow",
+                probability=0.88,
+                shown=True,
             ),
         ],
         signals=[

@@ -1,7 +1,7 @@
 """Real-browser tests: Debian's Chromium, driven by chromedriver, against ``factsift serve``.
 
-They need the ``chromium`` and ``chromium-driver`` packages (``.ci/run`` installs them).  Outside
-CI a machine without them skips these tests; in CI (``CI=true``) a missing browser is a failure.
+They need the ``chromium`` and ``chromium-driver`` packages: ``make test`` installs them (``make browser``)
+or stops saying what is missing, and a missing browser here is a failure, never a silent skip.
 Screenshots are saved in each test's tmp_path (and copied to $FACTSIFT_SCREENSHOTS if set).
 """
 
@@ -22,15 +22,14 @@ from typing import Any
 
 import httpx
 import pytest
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from factsift.web.store import AnalysisStore
 
 from .samples import CLAIM_REVIEW, HOSTILE, SAMPLE_TEXT, full_report
-
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 CHROMIUM_FLAGS = (
     "--headless=new",
@@ -50,10 +49,7 @@ def _need(name: str, fallback: str) -> str:
     found = shutil.which(name) or (fallback if Path(fallback).exists() else None)
     if found:
         return found
-    message = f"{name} is not installed (apt-get install chromium chromium-driver)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    pytest.fail(f"{name} is not installed: run `make browser` (apt-get install chromium chromium-driver)")
 
 
 @dataclass
@@ -294,10 +290,8 @@ def test_hostile_article_runs_nothing(server: Server, browser: Any, tmp_path: Pa
     screenshot(browser, tmp_path, "hostile-article")
 
 
-def test_missing_browser_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="not installed"):
-        _need("factsift-no-such-browser", "/nonexistent/chromium")
-    monkeypatch.setenv("CI", "false")
-    with pytest.raises(pytest.skip.Exception):
+@pytest.mark.parametrize("ci", ["true", "false", ""])
+def test_a_missing_browser_fails_everywhere(monkeypatch: pytest.MonkeyPatch, ci: str) -> None:
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(pytest.fail.Exception, match="not installed: run `make browser`"):
         _need("factsift-no-such-browser", "/nonexistent/chromium")

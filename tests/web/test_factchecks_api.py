@@ -39,7 +39,9 @@ def fake_store(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
         package.__path__ = []
         monkeypatch.setitem(sys.modules, "factsift.factchecks", package)
 
-    def import_files(paths: list[Path], db: Path | None = None, progress: bool = False) -> FakeSummary:
+    def import_files(
+        paths: list[Path], db: Path | None = None, progress: bool = False, max_bytes: int = 0
+    ) -> FakeSummary:
         contents = [(p.name, p.read_bytes()) for p in paths]
         calls["import"].append({"files": contents, "db": db, "progress": progress})
         if any(b"broken" in data for _, data in contents):
@@ -82,7 +84,7 @@ def test_import_calls_import_files_with_the_uploads_and_the_store(
     assert call["db"] == tmp_path / "store.db"
     assert call["progress"] is False
     names = [name for name, _ in call["files"]]
-    assert names == ["upload-0.json", "upload-1.jsonl.gz"]  # suffix kept for the format, path dropped
+    assert names == ["reviews.json", "more.jsonl.gz"]  # the uploaded names, without their paths
     assert [data for _, data in call["files"]] == [b'{"@type": "ClaimReview"}', b"gz-bytes"]
 
 

@@ -8,18 +8,22 @@ limit) in memory, so a crawl of any size can be read.  A row that cannot be read
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, cast
+
+from warcio.exceptions import ArchiveLoadFailed
 
 from factsift.batch.records import BadRecord, InputRecord, Record, record_from_fields
 from factsift.errors import InputError
 
 PAGE_SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text"}
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+#: Longest line read at once when counting records (longer lines are passed over in pieces).
+COUNT_LINE_BYTES = 1 << 20
 _WARC_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
 
@@ -84,21 +88,38 @@ def read_jsonl(path: Path, *, max_bytes: int) -> Iterator[Record]:
             yield record_from_fields(value, where)
 
 
+def _csv_lines(handle: IO[bytes], limit: int, too_long: list[int]) -> Iterator[str]:
+    """Decoded lines for the csv module, none longer than ``limit`` bytes (an over-long one is noted and skipped)."""
+    for lineno, line in _bounded_lines(handle, limit):
+        if line is None:
+            too_long.append(lineno)
+            yield "\n"  # a blank line: the csv module passes over it
+            continue
+        yield line.decode("utf-8-sig" if lineno == 1 else "utf-8", errors="replace")
+
+
 def read_csv(path: Path, *, max_bytes: int) -> Iterator[Record]:
     """One record per CSV row; the header names the columns (``id``, ``url``/``html``/``text``, extras)."""
     csv.field_size_limit(max(max_bytes, 131072))
+    too_long: list[int] = []
     with _open_binary(path) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
-        reader = csv.DictReader(text)
+        reader = csv.DictReader(_csv_lines(raw, max_bytes, too_long))
         while True:
             where = f"{path.name}:{reader.line_num + 1}"
             try:
-                row: dict[str | Any, Any] = next(reader)
+                row: dict[str | Any, Any] | None = next(reader)
             except StopIteration:
-                return
+                row = None
             except csv.Error as exc:
                 yield BadRecord(id=where, reason=f"unreadable CSV row: {exc}")
                 continue
+            while too_long:
+                limit_mb = max_bytes // (1024 * 1024)
+                yield BadRecord(
+                    id=f"{path.name}:{too_long.pop(0)}", reason=f"line is larger than the {limit_mb} MB limit"
+                )
+            if row is None:
+                return
             where = f"{path.name}:{reader.line_num}"
             if None in row:
                 yield BadRecord(id=str(row.get("id") or where), reason="the row has more cells than the header")
@@ -121,6 +142,8 @@ def read_directory(root: Path, *, max_bytes: int) -> Iterator[Record]:
         record_id = path.relative_to(root).as_posix()
         kind = PAGE_SUFFIXES[path.suffix.lower()]
         try:
+            if not path.is_file():  # a named pipe or device would block or never end
+                raise InputError("not a regular file")
             if path.stat().st_size > max_bytes:
                 raise InputError(f"the file is larger than the {max_bytes // (1024 * 1024)} MB limit")
             data = path.read_bytes()
@@ -159,6 +182,14 @@ def read_warc(path: Path, *, max_bytes: int) -> Iterator[Record]:
     The id is the WARC-Record-ID and the page URL is WARC-Target-URI (kept, never fetched).
     Requests, metadata, redirects, errors and non-HTML payloads are not articles and are passed over.
     """
+    try:
+        yield from _read_warc_records(path, max_bytes)
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
+        yield BadRecord(id=f"{path.name}:damaged", reason=f"the WARC file is damaged; reading stopped here: {exc}")
+
+
+def _read_warc_records(path: Path, max_bytes: int) -> Iterator[Record]:
+    """The records of :func:`read_warc`, raising warcio's errors on a damaged file."""
     from warcio.archiveiterator import ArchiveIterator
 
     with path.open("rb") as handle:
@@ -193,21 +224,26 @@ def read_input(path: Path, *, max_bytes: int) -> Iterator[Record]:
 
 
 def count_records(path: Path) -> int | None:
-    """A cheap upper bound on how many records ``path`` holds (for the progress bar's ETA)."""
+    """A cheap upper bound on how many records ``path`` holds (for the progress bar's ETA).
+
+    Lines are read in bounded pieces, so a compressed file of one endless line cannot fill memory.
+    """
     kind = input_format(path)
     if kind == "dir":
         return sum(1 for _ in _page_files(path))
     if kind == "jsonl":
         with _open_binary(path) as handle:
-            return sum(1 for line in handle if line.strip())
+            return sum(1 for _, line in _bounded_lines(handle, COUNT_LINE_BYTES) if line is None or line.strip())
     if kind == "csv":
         with _open_binary(path) as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
             try:
-                return max(sum(1 for _ in csv.reader(text)) - 1, 0)
+                return max(sum(1 for _ in csv.reader(_csv_lines(raw, COUNT_LINE_BYTES, []))) - 1, 0)
             except csv.Error:
                 return None
     from warcio.archiveiterator import ArchiveIterator
 
-    with path.open("rb") as handle:
-        return sum(1 for record in ArchiveIterator(handle, arc2warc=True) if _warc_page(record) is not None)
+    try:
+        with path.open("rb") as handle:
+            return sum(1 for record in ArchiveIterator(handle, arc2warc=True) if _warc_page(record) is not None)
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error):
+        return None

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
 import os
 import sys
+import threading
+import time
 from typing import Any
 
 from threadpoolctl import threadpool_limits
@@ -44,8 +47,32 @@ def _one_thread_per_worker() -> None:
         torch.set_num_threads(1)
 
 
+#: How often a worker checks that the batch process that started it is still alive.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def exit_with_parent() -> None:
+    """End this process soon after its parent dies (``kill -9`` of ``factsift batch`` leaves no orphans).
+
+    A daemon thread polls the parent's pid: when the parent is gone the process is re-parented
+    and ``os.getppid()`` changes.  The parent's pid comes from multiprocessing, so a parent that died
+    while this worker was still starting is noticed too.  (``PR_SET_PDEATHSIG`` fires when the parent
+    *thread* ends, too early.)
+    """
+    spawner = multiprocessing.parent_process()
+    parent = spawner.pid if spawner is not None and spawner.pid is not None else os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="factsift-exit-with-parent", daemon=True).start()
+
+
 def warm_up(analysis: dict[str, Any]) -> None:
     """Analyse a tiny article once so every stage loads its models in this process (pool initializer)."""
+    exit_with_parent()
     _one_thread_per_worker()
     try:
         analyse(text=_WARM_UP_TEXT, **analysis)

@@ -8,8 +8,10 @@ an installed plugin registers the same way).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -82,10 +84,36 @@ def usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def fail(message: str) -> int:
-    """Print one clear error line on stderr and return exit code 2."""
-    print(f"factsift: error: {message}", file=sys.stderr)
-    return 2
+#: Exit codes: bad input or usage (the user can fix the command), and a failure of the machine
+#: around it (the store is damaged, read-only or full; the output cannot be written).
+EXIT_INPUT = 2
+EXIT_ENVIRONMENT = 1
+#: Commands that write their result to a file or serve it: they can run with standard output closed.
+_NO_STDOUT_NEEDED = {"serve", "batch"}
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> int:
+    """Print one clear error line on stderr and return ``code`` (exit code 2 unless told)."""
+    if sys.stderr is not None:
+        print(f"factsift: error: {message}", file=sys.stderr)
+    return code
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null so the interpreter's last flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _environment_error(exc: OSError | sqlite3.Error, args: argparse.Namespace) -> str:
+    """One line for a failure outside the input: a store that is damaged, read-only or full; a bad path."""
+    if isinstance(exc, sqlite3.Error):
+        from factsift.options import default_db_path
+
+        return f"the store {getattr(args, 'db', None) or default_db_path()} cannot be used: {exc}"
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
 
 
 def existing_file(value: str) -> Path:
@@ -108,11 +136,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         return usage(parser)
+    if sys.stdout is None and args.command not in _NO_STDOUT_NEEDED:
+        return fail("standard output is closed: the result would be lost", EXIT_ENVIRONMENT)
     try:
-        return handler(args)
+        code = handler(args)
     except FactsiftError as exc:
         return fail(str(exc))
     except KeyboardInterrupt:
         return fail("interrupted")
     except BrokenPipeError:
+        _drop_stdout()
         return 0
+    except (OSError, sqlite3.Error) as exc:
+        _drop_stdout()
+        return fail(_environment_error(exc, args), EXIT_ENVIRONMENT)
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as exc:
+        _drop_stdout()
+        return fail(f"cannot write the output: {exc.strerror or exc}", EXIT_ENVIRONMENT)
+    return code

@@ -30,6 +30,12 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
         help="share of misinformation in the feed these articles come from (0 < P < 1), e.g. from "
         "`factsift risk base-rate`; the risk score is moved from the model's assumed rate to it",
     )
+    parser.add_argument(
+        "--calibration",
+        type=Path,
+        metavar="FILE",
+        help="risk calibration fitted on labelled articles of your feed (`factsift risk calibrate`)",
+    )
 
 
 def base_rate(value: str) -> float:
@@ -52,6 +58,8 @@ def analysis_options(args: argparse.Namespace) -> dict[str, object]:
         options["db"] = args.db
     if getattr(args, "base_rate", None) is not None:
         options["base_rate"] = args.base_rate
+    if getattr(args, "calibration", None) is not None:
+        options["calibration"] = args.calibration
     return options
 
 

@@ -7,6 +7,7 @@ claimant), ``itemReviewed.datePublished`` (when the claim was made) and ``inLang
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -52,18 +53,18 @@ def _text(value: Any, field: str) -> str | None:
 
 
 def _number(value: Any, field: str) -> float | None:
+    """A rating number; None for words, infinities and NaN (JSON has no Infinity: exports must stay valid)."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         raise RecordError(f"{field} is a boolean, expected a number")
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            return None  # some feeds put words here; the textual rating still counts
-    raise RecordError(f"{field} has an unexpected type {type(value).__name__}")
+    if not isinstance(value, int | float | str):
+        raise RecordError(f"{field} has an unexpected type {type(value).__name__}")
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (ValueError, OverflowError):
+        return None  # some feeds put words here; the textual rating still counts
+    return number if math.isfinite(number) else None
 
 
 def normalise_date(value: Any, field: str = "date") -> str | None:

@@ -47,6 +47,10 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+#: What a search row shows instead of the verdict when the query does not assert the reviewed claim.
+QUERY_STANCE = {"disagree": "your text refutes this claim", "unrelated": "your text does not address this claim"}
+
+
 def run_search(args: argparse.Namespace) -> int:
     from factsift.factchecks.search import search
 
@@ -61,21 +65,24 @@ def run_search(args: argparse.Namespace) -> int:
         console.print(Text("No fact-checks found (is the store empty? see `factsift factchecks stats`)."))
         return 0
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
-    for column in ("score", "verdict", "claim reviewed", "publisher", "date", "url"):
+    for column in ("match", "verdict", "claim reviewed", "reviews", "url"):
         table.add_column(column)
-    for hit in hits:
-        style = None if hit["above_threshold"] else "dim"
+    for group in hits:
+        style = None if group["above_threshold"] else "dim"
+        if group["shown"] or not group["above_threshold"]:
+            verdict = f"{group['verdict']} ({group['rating_text']})" if group["rating_text"] else group["verdict"]
+        else:  # the query refutes (or does not address) the reviewed claim: its stance, not the verdict
+            verdict = QUERY_STANCE.get(group["stance"]["label"] if group["stance"] else "", "verdict not shown")
         table.add_row(
-            f"{hit['score']:.2f}",
-            Text(f"{hit['verdict']} ({hit['rating_text']})" if hit["rating_text"] else hit["verdict"]),
-            Text(hit["claim_reviewed"]),
-            Text(hit["publisher"] or ""),
-            Text(hit["date"] or ""),
-            Text(hit["url"] or ""),
+            f"{group['probability']:.2f}",
+            Text(verdict),
+            Text(group["claim_reviewed"]),
+            Text(group["publishers"]),
+            Text(group["url"] or ""),
             style=style,
         )
     console.print(table)
-    console.print(Text("Dimmed rows score below the display threshold.", style="dim"))
+    console.print(Text("Dimmed rows: match probability below the display threshold.", style="dim"))
     return 0
 
 

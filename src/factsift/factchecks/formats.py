@@ -11,6 +11,7 @@ review's headline, searched together with the claim).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -19,13 +20,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from factsift.decompress import GZIP_MAGIC, read_bounded
 from factsift.errors import InputError
 from factsift.factchecks.claimreview import iter_claimreviews, review_from_fields, review_from_jsonld
 from factsift.factchecks.records import RecordError, Review
-from factsift.ingest.loading import decode_bytes, describe_binary
+from factsift.ingest.loading import decode_bytes, describe_binary, open_input
 
+#: Bytes of one fact-check file at most, after decompression (a bigger feed can be split into files).
+MAX_FILE_BYTES = 512 * 1024 * 1024
 CSV_COLUMNS = ("claim", "rating", "url", "publisher", "date", "language", "id")
 CSV_OPTIONAL = ("claimant", "claim_date", "rating_value", "best_rating", "worst_rating", "title")
+TOO_DEEP = "JSON nested too deeply to be a fact-check"
+SURROGATE = "text that is not valid Unicode (bytes that are not UTF-8, or a lone \\uD800-\\uDFFF escape)"
 _JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 _CSV_SUFFIXES = {".csv", ".tsv"}
 
@@ -39,18 +45,21 @@ class ParsedFile:
     errors: list[str] = field(default_factory=list)
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, max_bytes: int, *, lines: bool) -> str:
+    """The file's text; with ``lines`` (JSON Lines) bad bytes are kept, escaped, for the bad line alone to report."""
     try:
-        data = path.read_bytes()
+        with open_input(path) as handle:
+            if handle.peek(2)[:2] == GZIP_MAGIC:
+                with gzip.GzipFile(fileobj=handle, mode="rb") as inflating:
+                    data = read_bounded(inflating, limit=max_bytes, what=str(path))
+            else:
+                data = read_bounded(handle, limit=max_bytes, what=str(path))
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"{path}: not a readable gzip file ({exc})") from exc
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
+    if lines and data.lstrip().startswith((b"{", codecs.BOM_UTF8 + b"{")):
+        return data.decode("utf-8-sig", errors="surrogateescape")
     binary = describe_binary(data)
     if binary:
         raise InputError(f"{path}: this is {binary}, not a fact-check file (JSON-LD, JSONL or CSV)")
@@ -92,9 +101,14 @@ def _from_document(document: object, prefix: str, out: ParsedFile) -> None:
             out.errors.append(f"{out.path.name} {where}: not a JSON object")
             continue
         try:
-            out.records.append(review_from_jsonld(node))
+            review = review_from_jsonld(node)
+            review.content_hash()  # encodes every field as UTF-8: a lone surrogate fails here, not in the store
         except RecordError as exc:
             out.errors.append(f"{out.path.name} {where}: {exc}")
+        except UnicodeEncodeError:
+            out.errors.append(f"{out.path.name} {where}: {SURROGATE}")
+        else:
+            out.records.append(review)
 
 
 def _parse_json(path: Path, text: str) -> ParsedFile:
@@ -102,8 +116,13 @@ def _parse_json(path: Path, text: str) -> ParsedFile:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+    except RecursionError as exc:
+        raise InputError(f"{path}: {TOO_DEEP}") from exc
     out = ParsedFile(path)
-    _from_document(document, "", out)
+    try:
+        _from_document(document, "", out)
+    except RecursionError as exc:
+        raise InputError(f"{path}: {TOO_DEEP}") from exc
     return out
 
 
@@ -118,8 +137,14 @@ def _parse_jsonl(path: Path, text: str) -> ParsedFile:
         except json.JSONDecodeError as exc:
             out.errors.append(f"{path.name} line {number}: not valid JSON ({exc.msg})")
             continue
+        except RecursionError:
+            out.errors.append(f"{path.name} line {number}: {TOO_DEEP}")
+            continue
         parsed_any = True
-        _from_document(document, f"line {number} ", out)
+        try:
+            _from_document(document, f"line {number} ", out)
+        except RecursionError:
+            out.errors.append(f"{path.name} line {number}: {TOO_DEEP}")
     if not parsed_any:
         raise InputError(f"{path}: not valid JSON Lines (no line parses as JSON)")
     return out
@@ -180,9 +205,13 @@ def _parse_csv(path: Path, text: str) -> ParsedFile:
     return out
 
 
-def parse_file(path: Path) -> ParsedFile:
-    """Read and validate every record of one fact-check file; raise InputError if the file is unreadable."""
-    text = _read_text(path)
+def parse_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> ParsedFile:
+    """Read and validate every record of one fact-check file; raise InputError if the file is unreadable.
+
+    A file of more than ``max_bytes`` (after decompression) is refused without being read further.
+    """
+    suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
+    text = _read_text(path, max_bytes, lines=bool(suffixes) and suffixes[-1] in _JSONL_SUFFIXES)
     kind = _format_of(path, text)
     if kind == "jsonl":
         return _parse_jsonl(path, text)

@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from factsift.factchecks.embeddings import Encoder, resolve_encoder
-from factsift.factchecks.formats import ParsedFile, parse_file
+from factsift.factchecks.formats import MAX_FILE_BYTES, ParsedFile, parse_file
 from factsift.factchecks.records import Review
 from factsift.factchecks.store import Store, UpsertCounts, open_store, title_key
 from factsift.options import StoreUrl
@@ -92,14 +92,17 @@ def import_files(
     progress: bool = False,
     *,
     embeddings: bool | str | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> ImportSummary:
     """Import ClaimReview files (JSON-LD, JSONL, CSV) into the store at ``db`` (default store when None).
 
     Raises InputError, leaving the store unchanged, when any file cannot be read as a fact-check file.
     With an embedding model available (``embeddings``: None/True = the installed default, a folder
-    path, or False), records without an embedding get one after the import.
+    path, or False), records without an embedding get one after the import.  A file of more than
+    ``max_bytes`` once decompressed is refused (a gzip bomb is stopped one byte past it).
     """
-    parsed: list[ParsedFile] = [parse_file(Path(p)) for p in paths]  # may raise: nothing written yet
+    # may raise: nothing written yet
+    parsed: list[ParsedFile] = [parse_file(Path(p), max_bytes=max_bytes) for p in paths]
     summary = ImportSummary()
     records: dict[str, Review] = {}
     for result in parsed:

@@ -22,6 +22,10 @@ VERDICT_STYLES = {
 }
 
 
+#: What a match whose verdict is not shown displays, by the article's stance.
+STANCE_TEXT = {"disagree": "ARTICLE REFUTES THIS CLAIM", "unrelated": "ARTICLE DOES NOT ADDRESS THIS CLAIM"}
+
+
 def _query_text(report: Report, match: FactCheckMatch) -> str:
     if match.basis == "claim" and match.claim_index < len(report.claims):
         claim = report.claims[match.claim_index]
@@ -62,10 +66,19 @@ def render(report: Report) -> RenderableType | None:
         table.add_column(width=2)
         table.add_column()
         for match in matches:
-            verdict = Text(match.verdict.upper(), style=VERDICT_STYLES.get(match.verdict, ""))
-            if match.rating_text:
-                verdict.append(Text(f" ({match.rating_text})"))
-            verdict.append(f"  match {match.score:.2f}", style="dim")
+            if match.shown:
+                verdict = Text(match.verdict.upper(), style=VERDICT_STYLES.get(match.verdict, ""))
+                if match.rating_text:
+                    verdict.append(Text(f" ({match.rating_text})"))
+            else:  # the verdict does not apply to what the article says: its stance is shown instead
+                label = match.stance.label if match.stance is not None else "unrelated"
+                verdict = Text(STANCE_TEXT.get(label, "VERDICT NOT SHOWN"), style="bold cyan")
+                verdict.append(Text(f" (reviewed claim rated {match.rating_text or match.verdict})", style="dim"))
+            verdict.append(f"  match {match.probability:.2f}", style="dim")
+            if match.stance is not None:
+                verdict.append(
+                    f" · stance {match.stance.label} {match.stance.scores.get(match.stance.label, 0):.2f}", style="dim"
+                )
             lines = [
                 verdict,
                 Text(match.claim_reviewed),

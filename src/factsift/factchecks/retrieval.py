@@ -22,6 +22,7 @@ import numpy as np
 
 from factsift.factchecks.calibration import Calibration, LogisticModel, load_calibration
 from factsift.factchecks.embeddings import Encoder
+from factsift.factchecks.probability import DEFAULT_THRESHOLD, load_match_probability, pair_features
 from factsift.factchecks.records import Review
 from factsift.factchecks.reranker import Reranker
 from factsift.factchecks.store import KeywordHit, Matrix, Store, title_key
@@ -35,17 +36,19 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 @dataclass
 class Hit:
-    """One stored fact-check retrieved for a query, with its calibrated score and the evidence for it."""
+    """One stored fact-check retrieved for a query: its ranking score (orders candidates), its match
+    probability (the calibrated chance it reviews the same claim, :mod:`.probability`) and the evidence."""
 
     review: Review
     score: float
     features: dict[str, float] = field(default_factory=dict)
-    threshold: float = 0.5
+    threshold: float = DEFAULT_THRESHOLD
+    probability: float = 0.0
 
     @property
     def shown(self) -> bool:
-        """Whether the score clears the display threshold."""
-        return self.score >= self.threshold
+        """Whether the match probability clears the display threshold."""
+        return self.probability >= self.threshold
 
 
 @dataclass
@@ -288,7 +291,17 @@ def retrieve(
         vector = encoder.encode_queries([query])[0]
     candidates = gather(store, query, encoder=encoder, vector=vector)
     hits = rescore(store, query, candidates, encoder=encoder, calibration=calibration, vector=vector)
-    return distinct(hits)[:k]
+    return with_probabilities(query, distinct(hits)[:k])
+
+
+def with_probabilities(query: str, hits: list[Hit]) -> list[Hit]:
+    """``hits`` with each one's match probability and the display threshold, most probable first (ties keep
+    the ranking model's order)."""
+    pairs = load_match_probability()
+    for hit in hits:
+        hit.probability = pairs.probability(pair_features(query, hit.review, hit.features))
+        hit.threshold = pairs.threshold
+    return sorted(hits, key=lambda h: -h.probability)
 
 
 def distinct(hits: list[Hit]) -> list[Hit]:

@@ -3,9 +3,10 @@
 Queries are ``report.claims`` (``claim_index`` is the index into that list).  When the claims
 stage has produced nothing (or is not installed), the article's sentences are matched instead:
 ``basis`` is then ``"sentence"`` and ``claim_index`` is the index into ``article.sentences``.
-A match must clear the calibrated display threshold.  A fact-check published before the article
-is stronger evidence (the claim was known to be checked when the article ran); one published
-after it keeps 90% of its score.  Both dates are reported (``date`` and ``article.published``).
+A match is kept when its calibrated match probability (:mod:`.probability`) clears the stated
+threshold; below it, nothing is reported.  Each kept match carries the article's stance towards the
+reviewed claim (:mod:`.stances`) and ``shown``: whether the verdict is displayed against the claim.
+Both dates are reported (``date`` and ``article.published``; ``before_article`` compares them).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import Literal
 from factsift.factchecks.calibration import load_calibration
 from factsift.factchecks.embeddings import resolve_encoder
 from factsift.factchecks.retrieval import Hit, retrieve
+from factsift.factchecks.stances import stance_model, verdict_shown
 from factsift.factchecks.store import shared_reader
-from factsift.model import FactCheckMatch, Report
+from factsift.model import FactCheckMatch, MatchStance, Report
 from factsift.options import Options
 from factsift.pipeline import stage
 
@@ -28,7 +30,6 @@ MAX_QUERIES = 80
 #: looks at first.  The rest are matched by BM25 alone, with that mode's own calibrated threshold.
 DENSE_QUERIES = 5
 MIN_SENTENCE_WORDS = 6
-AFTER_ARTICLE_WEIGHT = 0.9
 
 
 @dataclass(frozen=True)
@@ -62,15 +63,13 @@ def date_relation(review_date: str | None, article_date: str | None) -> bool | N
     return review_date[:10] < article_date[:10]
 
 
-def to_match(query: Query, hit: Hit, article_date: str | None) -> FactCheckMatch:
-    """A report entry for one hit, with its score weighed by the dates."""
+def to_match(query: Query, hit: Hit, article_date: str | None, stance: MatchStance | None) -> FactCheckMatch:
+    """A report entry for one hit: its match probability, the article's stance, and whether the verdict shows."""
     review = hit.review
-    before = date_relation(review.date, article_date)
-    later = before is False and (review.date or "")[:10] > (article_date or "")[:10]
-    score = hit.score * (AFTER_ARTICLE_WEIGHT if later else 1.0)
+    probability = round(hit.probability, 4)
     return FactCheckMatch(
         claim_index=query.index,
-        score=round(score, 4),
+        score=probability,
         claim_reviewed=review.claim_reviewed,
         verdict=review.verdict,
         rating_text=review.rating_text,
@@ -79,10 +78,13 @@ def to_match(query: Query, hit: Hit, article_date: str | None) -> FactCheckMatch
         date=review.date,
         claimant=review.claimant,
         review_id=review.id,
-        before_article=before,
+        before_article=date_relation(review.date, article_date),
         sentence_id=query.sentence_id,
         basis=query.basis,
         claim_date=review.claim_date,
+        probability=probability,
+        stance=stance,
+        shown=verdict_shown(hit.probability, hit.threshold, stance),
     )
 
 
@@ -98,7 +100,7 @@ def match_factchecks(report: Report, options: Options) -> Report:
     encoder = None if options.fast else resolve_encoder(options.embeddings)
     dense = queries[:DENSE_QUERIES] if encoder is not None else []
     vectors = encoder.encode_queries([q.text for q in dense]) if encoder is not None and dense else None
-    matches: list[FactCheckMatch] = []
+    found: list[tuple[Query, Hit]] = []
     calibration = load_calibration()  # once per article, not once per claim
     with store.pinned():  # the store's revision is read once for the article, not once per claim
         for position, query in enumerate(queries):
@@ -111,7 +113,15 @@ def match_factchecks(report: Report, options: Options) -> Report:
                 vector=vectors[position] if with_dense and vectors is not None else None,
                 calibration=calibration,
             )
-            matches.extend(to_match(query, hit, report.article.published) for hit in hits if hit.shown)
-    matches.sort(key=lambda m: (m.claim_index, -m.score))
+            found.extend((query, hit) for hit in hits if hit.shown)
+    predict = stance_model() if found else None
+    stances: dict[str, MatchStance] = {}  # one stance per reviewed claim: the article's, not the sentence's
+    if predict is not None:
+        claims = list(dict.fromkeys(hit.review.claim_reviewed for _, hit in found))
+        stances = dict(zip(claims, predict([(claim, report.article.text) for claim in claims]), strict=True))
+    matches = [
+        to_match(query, hit, report.article.published, stances.get(hit.review.claim_reviewed)) for query, hit in found
+    ]
+    matches.sort(key=lambda m: (m.claim_index, -m.probability))
     report.factchecks = matches
     return report

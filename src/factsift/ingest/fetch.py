@@ -1,7 +1,9 @@
 """Fetch a web page safely: bounded in size and time, and never into a private network.
 
 factsift runs as a server too, so a URL from a stranger must not turn it into a proxy
-into the host's network.  Every redirect hop is checked again.
+into the host's network.  Every connection (so every redirect hop) resolves its host once,
+checks every address, and connects to the checked address itself: a name that resolves
+differently the second time (DNS rebinding) never gets a second lookup to exploit.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import ipaddress
 import socket
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from factsift.errors import FetchRefused, InputError
@@ -53,28 +57,90 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
+#: Ranges that Python's ``is_global`` lets through but that must never be fetched from: IPv4-mapped
+#: and -translated IPv6, IPv4-compatible IPv6, local-use NAT64, site-local IPv6, the 6to4 relay anycast.
+_NON_PUBLIC = tuple(
+    ipaddress.ip_network(network)
+    for network in ("::ffff:0:0/96", "::ffff:0:0:0/96", "::/96", "64:ff9b:1::/48", "fec0::/10", "192.88.99.0/24")
+)
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a NAT64 or 6to4 address leads to (these reach it through a gateway)."""
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.sixtofour
+
+
 def _address_is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if any(ip in network for network in _NON_PUBLIC if network.version == ip.version):
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None and not _address_is_public(str(embedded)):
+            return False
     return ip.is_global and not ip.is_multicast
 
 
-def check_host(host: str, port: int, *, allow_private: bool) -> None:
-    """Refuse hosts that resolve to private, loopback, link-local, multicast or reserved addresses."""
-    if allow_private:
-        return
+def checked_addresses(host: str, port: int, *, allow_private: bool) -> list[str]:
+    """Resolve ``host`` once; refuse it if any address is private, loopback, link-local, multicast or reserved."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise InputError(f"cannot resolve host {host!r}: {exc.strerror}") from exc
-    for info in infos:
-        address = str(info[4][0])
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    for address in addresses if not allow_private else ():
         if not _address_is_public(address):
             raise FetchRefused(
                 f"refusing to fetch {host!r}: it resolves to the non-public address {address} "
                 "(use --allow-private to allow this)"
             )
+    return addresses
+
+
+def check_host(host: str, port: int, *, allow_private: bool) -> None:
+    """Refuse hosts that resolve to private, loopback, link-local, multicast or reserved addresses."""
+    if not allow_private:
+        checked_addresses(host, port, allow_private=False)
+
+
+class PinnedBackend(httpcore.SyncBackend):
+    """httpcore's network backend, connecting only to addresses :func:`checked_addresses` just approved.
+
+    TLS still verifies the certificate for the host name (httpcore passes it as the SNI name).
+    """
+
+    def __init__(self, *, allow_private: bool) -> None:
+        self.allow_private = allow_private
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        """Connect to the first reachable checked address of ``host``."""
+        failure: Exception | None = None
+        for address in checked_addresses(host, port, allow_private=self.allow_private):
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as exc:
+                failure = exc
+        raise failure or httpcore.ConnectError(f"no address for {host!r}")
+
+
+def pinned_transport(*, allow_private: bool) -> httpx.HTTPTransport:
+    """An httpx transport whose every connection goes through :class:`PinnedBackend`."""
+    transport = httpx.HTTPTransport(trust_env=False)
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=_tls_context(),
+        network_backend=PinnedBackend(allow_private=allow_private),
+    )
+    return transport
 
 
 def _check_peer(response: httpx.Response, host: str, *, allow_private: bool) -> None:
@@ -132,10 +198,12 @@ def fetch(
     limits = httpx.Timeout(timeout, connect=min(timeout, 5.0))
     headers = {"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.8"}
     headers.update(request_headers or {})
-    with httpx.Client(follow_redirects=False, timeout=limits, headers=headers, verify=_tls_context()) as client:
+    transport = pinned_transport(allow_private=allow_private)
+    with httpx.Client(
+        follow_redirects=False, timeout=limits, headers=headers, transport=transport, trust_env=False
+    ) as client:
         for _hop in range(MAX_REDIRECTS + 1):
-            host, port = validate_url(current)
-            check_host(host, port, allow_private=allow_private)
+            host, _ = validate_url(current)
             try:
                 with client.stream("GET", current) as response:
                     _check_peer(response, host, allow_private=allow_private)

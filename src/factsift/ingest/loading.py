@@ -7,16 +7,23 @@ undecodable.  Nothing is written anywhere.
 from __future__ import annotations
 
 import codecs
+import io
+import os
 import re
+import select
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
+import ftfy
 from charset_normalizer import from_bytes
 
 from factsift.errors import InputError
 
+#: Seconds a named pipe given as input may stay silent before it is refused (instead of hanging).
+FIFO_WAIT_SECONDS = 10.0
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"}
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
@@ -65,6 +72,19 @@ def _control_ratio(text: str) -> float:
     return len(_CONTROL.findall(sample)) / len(sample)
 
 
+def _clean_text(text: str) -> str | None:
+    """``text`` if it has (almost) no control characters, after repairing mojibake if needed; else None.
+
+    UTF-8 read as Latin-1 or Windows-1252 (``â€™`` for ``’``) brings C1 control characters with it;
+    ftfy undoes exactly that (``fix_encoding`` only: quotes, widths and the rest stay as written),
+    so only text that stays full of control characters after the repair is refused as binary.
+    """
+    if _control_ratio(text) < 0.01:
+        return text
+    repaired = ftfy.fix_encoding(text)
+    return repaired if _control_ratio(repaired) < 0.01 else None
+
+
 def _detect_encoding(data: bytes) -> str | None:
     """charset-normalizer's guess; among equally clean guesses prefer windows-1252, the web's default."""
     matches = list(from_bytes(data[:200_000]))
@@ -101,19 +121,19 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> str:
     candidates.append("utf-8")
     for encoding in candidates:
         try:
-            text = data.decode(encoding)
+            clean = _clean_text(data.decode(encoding))
         except (UnicodeDecodeError, LookupError):
             continue
-        if _control_ratio(text) < 0.01:
-            return text
+        if clean is not None:
+            return clean
     detected = _detect_encoding(data)
     if detected:
         try:
-            text = data.decode(detected)
+            clean = _clean_text(data.decode(detected))
         except (UnicodeDecodeError, LookupError):
-            text = ""
-        if text and _control_ratio(text) < 0.01:
-            return text
+            clean = None
+        if clean:
+            return clean
     raise InputError("could not decode the input: it is neither UTF-8 nor in its declared or a detectable encoding")
 
 
@@ -131,6 +151,26 @@ def _read_limited(stream: BinaryIO, limit: int, what: str) -> bytes:
     return data
 
 
+def open_input(path: Path) -> io.BufferedReader:
+    """Open ``path`` for reading; a named pipe (FIFO) must start giving data within ``FIFO_WAIT_SECONDS``.
+
+    Opening a FIFO that nobody writes to blocks forever, so it is opened without blocking and
+    refused with InputError when no writer has sent anything in time.
+    """
+    if not stat.S_ISFIFO(path.stat().st_mode):
+        return path.open("rb")
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        ready, _, _ = select.select([descriptor], [], [], FIFO_WAIT_SECONDS)
+        if not ready:
+            raise InputError(f"{path} is a named pipe that nothing wrote to within {FIFO_WAIT_SECONDS:g} s")
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
 def read_file(path: Path, *, max_bytes: int) -> bytes:
     """Read a file's bytes, refusing missing files, directories and files over ``max_bytes``."""
     if not path.exists():
@@ -141,15 +181,20 @@ def read_file(path: Path, *, max_bytes: int) -> bytes:
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(f"{path} is larger than the {max_bytes // (1024 * 1024)} MB limit")
-        with path.open("rb") as handle:
+        with open_input(path) as handle:
             return _read_limited(handle, max_bytes, str(path))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def read_stdin(*, max_bytes: int) -> bytes:
-    """Read all of stdin (bounded by ``max_bytes``)."""
-    return _read_limited(sys.stdin.buffer, max_bytes, "standard input")
+    """Read all of stdin (bounded by ``max_bytes``); a closed or write-only stdin is an InputError."""
+    if sys.stdin is None:
+        raise InputError("standard input is closed: there is nothing to read")
+    try:
+        return _read_limited(sys.stdin.buffer, max_bytes, "standard input")
+    except OSError as exc:
+        raise InputError(f"cannot read standard input: {exc.strerror or exc}") from exc
 
 
 def load_local(
@@ -163,8 +208,11 @@ def load_local(
     text = data if isinstance(data, str) else decode_bytes(data, declared=declared)
     if not text.strip():
         raise InputError("the input is empty")
-    if isinstance(data, str) and _control_ratio(text) >= 0.01:
-        raise InputError("the input is not text: it is full of control characters")
+    if isinstance(data, str):
+        clean = _clean_text(text)
+        if clean is None:
+            raise InputError("the input is not text: it is full of control characters")
+        text = clean
     if as_kind is not None:
         is_html = as_kind == "html"
     elif path is not None and path.suffix.lower() in HTML_SUFFIXES:

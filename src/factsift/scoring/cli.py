@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 import tempfile
 import time
@@ -12,6 +13,7 @@ from factsift.cli import Commands, cli_commands, usage
 from factsift.cli.check import base_rate
 from factsift.config import options_at_edge
 from factsift.errors import InputError
+from factsift.options import Options
 from factsift.scoring.riskmodel import SHIPPED_CANDIDATE
 
 
@@ -99,11 +101,75 @@ def run_base_rate(args: argparse.Namespace) -> int:
     return 0
 
 
+#: How a label may be written in a calibration CSV: 1 = misinformation, 0 = not.
+LABEL_WORDS = {
+    "1": 1, "0": 0, "misinformation": 1, "fake": 1, "false": 1, "unreliable": 1,
+    "reliable": 0, "real": 0, "true": 0, "legit": 0,
+}  # fmt: skip
+
+
+def read_labels(path: Path) -> list[tuple[dict[str, str], int]]:
+    """The rows of a calibration CSV: a ``label`` column and one of ``path`` (relative to the CSV), ``url`` or
+    ``text`` per row.  Any bad row is an InputError naming its line (nothing is fitted from a partial file)."""
+    if not path.is_file():
+        raise InputError(f"no such file: {path}")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = set(reader.fieldnames or [])
+        if "label" not in fields or not fields & {"path", "url", "text"}:
+            raise InputError(f"{path}: needs a 'label' column and a 'path', 'url' or 'text' column")
+        rows = []
+        for line, row in enumerate(reader, start=2):
+            label = LABEL_WORDS.get((row.get("label") or "").strip().lower())
+            if label is None:
+                raise InputError(f"{path}:{line}: label {row.get('label')!r} is not 1/0, fake/real or similar")
+            if not any((row.get(name) or "").strip() for name in ("path", "url", "text")):
+                raise InputError(f"{path}:{line}: no path, url or text")
+            rows.append((row, label))
+    return rows
+
+
+def run_calibrate(args: argparse.Namespace) -> int:
+    """Analyse each labelled article of the user's feed and fit the feed calibration on the risk log-odds."""
+    from tqdm import tqdm
+
+    from factsift.ml.logistic import logit
+    from factsift.pipeline import analyse
+    from factsift.scoring.feedcalibration import fit_feed_calibration, write_calibration
+    from factsift.scoring.riskmodel import load_model
+    from factsift.scoring.stage import model_path
+
+    rows = read_labels(args.labels)
+    options: dict[str, object] = {"fast": args.fast, **({"db": args.db} if args.db else {})}
+    log_odds, labels = [], []
+    for row, label in tqdm(rows, desc="scoring labelled articles", unit="article", file=sys.stderr):
+        if (row.get("path") or "").strip():
+            source = args.labels.parent / row["path"].strip()
+            report = analyse(str(source), **options)  # type: ignore[arg-type]
+        elif (row.get("text") or "").strip():
+            report = analyse(text=row["text"], **options)  # type: ignore[arg-type]
+        else:
+            report = analyse(url=row["url"].strip(), **options)  # type: ignore[arg-type]
+        if report.risk is None:
+            raise InputError(f"{args.labels}: the risk stage did not run for {row}")
+        log_odds.append(logit(report.risk.score))
+        labels.append(label)
+    model = load_model(model_path(Options()))
+    calibration = fit_feed_calibration(log_odds, labels, model=f"{model.name} {model.version}")
+    write_calibration(calibration, args.out)
+    print(
+        f"fitted on {calibration.labels} articles ({calibration.positives} misinformation): "
+        f"slope {calibration.slope:.3f}, shift {calibration.shift:+.3f}; wrote {args.out}. "
+        f"Use it with --calibration {args.out}"
+    )
+    return 0
+
+
 def register(commands: Commands) -> None:
     risk = commands.add(
         "risk",
         lambda args: usage(risk),
-        help="risk-score tools (estimate a feed's base rate)",
+        help="risk-score tools (estimate a feed's base rate, calibrate on a labelled feed)",
         description="Tools for the risk score.",
     )
     tools = risk.add_subparsers(dest="risk_command", metavar="COMMAND")
@@ -123,6 +189,19 @@ def register(commands: Commands) -> None:
         help="the base rate the scores are calibrated at (default: the risk model's assumed rate)",
     )
     estimate.set_defaults(handler=run_base_rate)
+    calibrate = tools.add_parser(
+        "calibrate",
+        help="fit the risk score's calibration on labelled articles of your own feed",
+        description="Analyse the labelled articles listed in LABELS.csv (columns: label = 1/0 or fake/real, and "
+        "path (relative to the CSV), url or text) and fit the risk score's calibration to them (Platt scaling "
+        "held near the shipped model, so 25-50 labels already help; see docs/factchecks-trust.md). "
+        "Use the file with --calibration FILE on check, batch and serve.",
+    )
+    calibrate.add_argument("labels", type=Path, help="CSV of labelled articles from your feed")
+    calibrate.add_argument("--out", type=Path, required=True, help="where to write the calibration (JSON)")
+    calibrate.add_argument("--db", type=Path, help="fact-check store (default: $FACTSIFT_DB or the user data dir)")
+    calibrate.add_argument("--fast", action="store_true", help="skip the slowest steps (as for check --fast)")
+    calibrate.set_defaults(handler=run_calibrate)
 
     parser = commands.add_training(
         "risk",

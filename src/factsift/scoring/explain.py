@@ -5,9 +5,13 @@ Three rules sit on top of the calibrated model, each stated in the output when i
 * **Thin evidence** — a short text from an unrated (or unchecked) outlet with no fact-check match:
   every share is scaled by ``words / THIN_WORDS`` (at least ``MIN_SHRINK``), pulling the score toward
   the model's base score, and the caveats say so.
-* **Decisive fact-check** — a close match (score ≥ ``CLOSE_MATCH``) rated false or mostly false lifts
-  the score to at least ``DECISIVE_FLOOR``; it is then the top contribution and the summary says it
-  decides the score.  A style model does not know the truth; a fact-check about the same claim does.
+* **Fact-check evidence** — each match gives verdict × stance × probability (features.match_evidence):
+  the strongest match each way moves the log-odds by ``FACTCHECK_LOG_ODDS`` times its evidence (an
+  article asserting a claim rated false goes up, one refuting it goes down).  A probable match (≥
+  ``CLOSE_MATCH``) rated false that the article asserts also lifts the score to at least
+  ``DECISIVE_FLOOR``; the summary then names it.  A style model does not know the truth; a fact-check
+  about the same claim does.  These weights are stated, not learned: the training articles have no
+  fact-checks.
 * **Contributions** — the model is linear in log-odds, so each piece of evidence has an exact share
   of the log-odds; shares are turned into probability points with one common factor (the secant of
   the logistic curve between the base score and the final score), so the effects add up exactly to
@@ -21,16 +25,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from factsift.ml.logistic import logit, sigmoid
-from factsift.model import Contribution, Report, Risk, RiskModelInfo
+from factsift.model import Contribution, FactCheckMatch, Report, Risk, RiskModelInfo
 from factsift.scoring.features import (
     CLOSE_MATCH,
+    FACTCHECK_DOWN,
+    FACTCHECK_UP,
     TEXT_FEATURE,
     decisive_factcheck,
     evidence_features,
     signal_names,
+    strongest_matches,
     verdict_family,
+    warning_signs,
     word_count,
 )
+from factsift.scoring.feedcalibration import FeedCalibration
 from factsift.scoring.prior import prior_shift
 from factsift.scoring.riskmodel import RiskModel
 from factsift.scoring.textmodel import model_input
@@ -43,6 +52,9 @@ LOW_BELOW = 0.35
 HIGH_FROM = DECISION_THRESHOLD
 #: A close false fact-check match lifts the score to at least this.
 DECISIVE_FLOOR = 0.9
+#: Log-odds per unit of fact-check evidence (verdict × stance × probability): a certain match of a claim
+#: rated false that the article plainly asserts multiplies the odds by e^5 ≈ 150.
+FACTCHECK_LOG_ODDS = 5.0
 #: Below this many words (with no outlet rating and no fact-check match) evidence counts as thin.
 THIN_WORDS = 100
 MIN_SHRINK = 0.3
@@ -50,6 +62,13 @@ MIN_SHRINK = 0.3
 SHORT_WORDS = 150
 #: The share of the log-odds that moves the score to a base rate the user gave.
 BASE_RATE_SHARE = "base_rate"
+#: The share of the log-odds that a feed calibration (``--calibration``) adds.
+FEED_SHARE = "feed_calibration"
+#: The note of a warning sign whose learned weight is zero.
+NO_INFORMATION = (
+    "carries no information in this model: it did not separate misinformation from other articles "
+    "once the outlet and the wording were known, so it does not move the score"
+)
 
 
 def label_for(score: float) -> str:
@@ -78,21 +97,31 @@ def final_log_odds(
     shrink: float = 1.0,
     decisive: bool = False,
     base_rate: float | None = None,
+    calibration: FeedCalibration | None = None,
 ) -> tuple[float, dict[str, float]]:
     """The log-odds after the thin-evidence (``shrink`` < 1), base-rate and decisive-fact-check rules,
     and each share of it.
 
-    A known ``base_rate`` moves the log-odds by ``logit(base_rate) - logit(model.base_rate)`` (Bayes'
-    prior correction, share ``base_rate``); it is not shrunk, since it is about the feed, not the
-    article.  A decisive fact-check still lifts the result to ``DECISIVE_FLOOR``.  The shares (plus
-    ``base_rate`` and ``factcheck_rule`` when they apply) add up to ``result - model.intercept``.
+    A feed ``calibration`` (:mod:`.feedcalibration`) maps the model's log-odds ``z`` to
+    ``slope * z + shift`` (share ``feed_calibration``).  A known ``base_rate`` moves the log-odds by
+    ``logit(base_rate) - logit(model.base_rate)`` (Bayes' prior correction, share ``base_rate``); it
+    is not shrunk, since it is about the feed, not the article.  A decisive fact-check still lifts the
+    result to ``DECISIVE_FLOOR``.  The shares (plus ``base_rate``, ``factcheck_evidence`` and
+    ``factcheck_rule`` when they apply) add up to ``result - model.base_log_odds``.  Fact-check
+    evidence is not shrunk either: it is about the claims.
     """
     shares = model.shares(values)
     if shrink < 1.0:
         shares = {name: share * shrink for name, share in shares.items()}
+    if calibration is not None:  # z' = slope * z + shift, spread over the shares and one share of its own
+        shares = {name: share * calibration.slope for name, share in shares.items()}
+        shares[FEED_SHARE] = (calibration.slope - 1.0) * model.base_log_odds + calibration.shift
     if base_rate is not None:
         shares[BASE_RATE_SHARE] = prior_shift(base_rate, model.base_rate)
-    z = model.intercept + sum(shares.values())
+    evidence = values.get(FACTCHECK_UP, 0.0) + values.get(FACTCHECK_DOWN, 0.0)
+    if evidence:
+        shares["factcheck_evidence"] = FACTCHECK_LOG_ODDS * evidence
+    z = model.base_log_odds + sum(shares.values())
     if decisive and z < logit(DECISIVE_FLOOR):
         shares["factcheck_rule"] = logit(DECISIVE_FLOOR) - z
         z = logit(DECISIVE_FLOOR)
@@ -143,14 +172,38 @@ def _claims_value(report: Report, values: dict[str, float]) -> Any:
     return f"{len(report.claims)} check-worthy (max {values.get('claims_max_checkworthiness', 0.0):.2f})"
 
 
+STANCE_WORDS = {
+    "agree": "asserts it",
+    "disagree": "refutes it",
+    "discuss": "reports it",
+    "unrelated": "does not address it",
+}
+
+
+def describe_match(match: FactCheckMatch) -> str:
+    """One match as the risk breakdown and the summary name it: publisher, claim, verdict, stance, probability."""
+    who = f"{match.publisher}: " if match.publisher else ""
+    stance = f", the article {STANCE_WORDS[match.stance.label]}" if match.stance is not None else ""
+    return f"{who}“{match.claim_reviewed}” rated {match.verdict}{stance} (match {match.probability:.2f})"
+
+
+def factcheck_mover(report: Report, values: dict[str, float]) -> FactCheckMatch | None:
+    """The match the fact-check row names: the strongest one in the direction the fact-check evidence moved."""
+    up, down = strongest_matches(report)
+    if values.get(FACTCHECK_UP, 0.0) + values.get(FACTCHECK_DOWN, 0.0) < 0:
+        return down
+    return up or down
+
+
 def _factcheck_value(report: Report, values: dict[str, float]) -> Any:
     if values.get("factchecks_missing"):
         return "not checked"
     if not report.factchecks:
         return "no match"
-    best = max(report.factchecks, key=lambda m: m.score)
-    who = f"{best.publisher}: " if best.publisher else ""
-    return f"{who}“{best.claim_reviewed}” rated {best.verdict} (match {best.score:.2f})"
+    mover = factcheck_mover(report, values)
+    if mover is None:
+        return f"{len(report.factchecks)} match(es), none with a verdict that points either way"
+    return describe_match(mover)
 
 
 def _text_value(top_terms: list[tuple[str, float]]) -> Callable[[Report, dict[str, float]], Any]:
@@ -170,7 +223,14 @@ def _groups(top_terms: list[tuple[str, float]]) -> list[_Group]:
         ),
         _Group(
             "fact-checks",
-            ("factchecks_missing", "factcheck_false", "factcheck_mixed", "factcheck_true", "factcheck_rule"),
+            (
+                "factchecks_missing",
+                "factcheck_false",
+                "factcheck_mixed",
+                "factcheck_true",
+                "factcheck_evidence",
+                "factcheck_rule",
+            ),
             _factcheck_value,
         ),
     ]
@@ -195,9 +255,10 @@ def contributions(
     top_terms: list[tuple[str, float]] | None = None,
 ) -> list[Contribution]:
     """Evidence items with their effect in probability (0.12 = +12 points), largest first; they sum to score - base."""
-    z0 = model.intercept
+    z0 = model.base_log_odds
     p, p0 = sigmoid(z), sigmoid(z0)
     slope = (p - p0) / (z - z0) if abs(z - z0) > 1e-9 else p0 * (1 - p0)
+    weight = dict(zip(model.features, model.weights, strict=True))
     items: list[Contribution] = []
     for group in _groups(top_terms or []):
         share = sum(shares.get(name, 0.0) for name in group.features)
@@ -205,7 +266,19 @@ def contributions(
         value = group.describe(report, values)
         if not in_model or (abs(share) < 1e-9 and value == "not checked"):
             continue
-        items.append(Contribution(evidence=group.evidence, value=value, effect=round(share * slope, 4)))
+        note = None
+        signs = [name for name in group.features if name in warning_signs()]
+        if signs and all(weight.get(name, 0.0) == 0.0 for name in signs) and value != "not checked":
+            note = NO_INFORMATION
+        items.append(Contribution(evidence=group.evidence, value=value, effect=round(share * slope, 4), note=note))
+    if FEED_SHARE in shares:
+        items.append(
+            Contribution(
+                evidence="feed calibration",
+                value="fitted on your feed's labelled articles (--calibration)",
+                effect=round(shares[FEED_SHARE] * slope, 4),
+            )
+        )
     if BASE_RATE_SHARE in shares:
         items.append(
             Contribution(
@@ -240,9 +313,14 @@ def caveats(
         notes.append("Writing signals were not computed.")
     if words < SHORT_WORDS:
         notes.append(f"Short text ({words} words): little to go on.")
-    base = sigmoid(model.intercept + shares.get(BASE_RATE_SHARE, 0.0))
+    base = sigmoid(model.base_log_odds + shares.get(BASE_RATE_SHARE, 0.0))
     if shrink < 1.0:
         notes.append(f"Evidence is thin, so the score was pulled toward the base score ({base:.0%}).")
+    if FEED_SHARE in shares:
+        notes.append(
+            "Calibrated on labelled articles of your feed (--calibration): the score's confidence is fitted "
+            "to that feed, not to the training datasets."
+        )
     if BASE_RATE_SHARE in shares:
         notes.append(base_rate_set_note(model, sigmoid(logit(model.base_rate) + shares[BASE_RATE_SHARE])))
     else:
@@ -282,35 +360,41 @@ def base_rate_set_note(model: RiskModel, rate: float) -> str:
 def summary_line(
     score: float, label: str, items: list[Contribution], report: Report, thin: bool, base_rate: float | None = None
 ) -> str:
-    """One plain-language sentence: the score, what drove it, and how far to trust it."""
+    """One plain-language sentence: the score, the largest movers each way, and how far to trust it."""
     head = f"{label.capitalize()} risk ({score:.0%}) that this article is misinformation"
     if base_rate is not None:
         head += f" (base rate set to {base_rate_text(base_rate)})"
-    items = [c for c in items if c.evidence != "base rate"]
+    items = [c for c in items if c.evidence not in ("base rate", "feed calibration")]
     decisive = decisive_factcheck(report)
     if decisive is not None:
-        who = f" by {decisive.publisher}" if decisive.publisher else ""
         return (
-            f"{head}: a fact-check{who} of the same claim rated it {decisive.verdict}, "
-            f"which decides the score whatever the writing style."
+            f"{head}: a fact-check of the same claim ({describe_match(decisive)}) decides the score "
+            "whatever the writing style."
         )
-    drivers = [c for c in items if c.effect > 0.005][:2]
-    if drivers:
-        parts = " and ".join(f"{c.evidence} (+{c.effect * 100:.0f} pts)" for c in drivers)
-        head += f", mainly from {parts}"
-    elif items and items[0].effect < -0.005:
-        head += f", kept down by {items[0].evidence} ({items[0].effect * 100:.0f} pts)"
+    up = [c for c in items if c.effect > 0.005][:2]
+    down = [c for c in items if c.effect < -0.005][:2]
+    if up:
+        head += ", mainly from " + " and ".join(f"{c.evidence} (+{c.effect * 100:.0f} pts)" for c in up)
+    if down:
+        head += (
+            ("; " if up else ", ")
+            + "kept down by "
+            + " and ".join(f"{c.evidence} ({c.effect * 100:.0f} pts)" for c in down)
+        )
     if thin:
         head += "; the evidence is thin, so treat it as a weak hint"
     return head + "."
 
 
-def assess(model: RiskModel, report: Report, base_rate: float | None = None) -> Risk:
+def assess(
+    model: RiskModel, report: Report, base_rate: float | None = None, calibration: FeedCalibration | None = None
+) -> Risk:
     """The full ``risk`` section for an analysed report; ``base_rate``: the feed's share of misinformation,
-    if known (None keeps the model's assumed one)."""
+    if known (None keeps the model's assumed one); ``calibration``: a fit on the feed's labelled articles."""
     values, top_terms = feature_values(model, report)
     shrink = shrink_factor(report, values)
-    z, shares = final_log_odds(model, values, shrink, decisive_factcheck(report) is not None, base_rate)
+    decisive = decisive_factcheck(report) is not None
+    z, shares = final_log_odds(model, values, shrink, decisive, base_rate, calibration)
     score = sigmoid(z)
     label = label_for(score)
     items = contributions(model, report, values, shares, z, top_terms)

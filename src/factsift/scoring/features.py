@@ -12,12 +12,23 @@ from __future__ import annotations
 
 import math
 
+from factsift.factchecks.stances import direction
 from factsift.model import FactCheckMatch, Report
 from factsift.signals.registry import risk_signal_names
 from factsift.vocabulary import VERDICT_FAMILIES
 
-#: A fact-check match at least this close is about the same claim (the factchecks stage's scale, 0–1).
+#: A fact-check match at least this probable is about the same claim (the factchecks stage's probability, 0–1).
 CLOSE_MATCH = 0.75
+#: ... and the article asserts it at least this clearly (P(agree) - P(disagree)).
+DECISIVE_STANCE = 0.5
+#: Which way a verdict points: +1 the reviewed claim is false, -1 it is true, 0 no direction (mixed, other).
+VERDICT_DIRECTION = {"false": 1.0, "mostly-false": 0.75, "mixed": 0.0, "mostly-true": -0.75, "true": -1.0}
+#: A fact-check published on or after the article's date weighs this much of one published before it.
+AFTER_ARTICLE_WEIGHT = 0.9
+#: The strongest evidence a match gives each way (verdict × stance × probability, see :func:`match_evidence`);
+#: not features of the learned model (its training data has no fact-checks): :mod:`.explain` weighs them.
+FACTCHECK_UP = "factcheck_evidence_up"
+FACTCHECK_DOWN = "factcheck_evidence_down"
 
 SOURCE_FEATURES = ("source_missing", "source_unrated", "source_score", "source_unreliable", "source_mixed")
 TEXT_FEATURE = "text_model"
@@ -104,6 +115,27 @@ def word_count(report: Report) -> int:
     return len(report.article.text.split())
 
 
+def match_evidence(match: FactCheckMatch) -> float:
+    """What one match says about the article, from -1 to +1: verdict × stance × probability.
+
+    An article asserting a claim rated false is evidence against the article (+); one refuting it, or
+    asserting a claim rated true, is evidence for it (-); a review without a verdict of known direction
+    says nothing.  A review published after the article counts ``AFTER_ARTICLE_WEIGHT`` of one published
+    before it (then the claim was known to be checked when the article ran)."""
+    key = verdict_family(match.verdict) if match.verdict not in VERDICT_DIRECTION else match.verdict
+    verdict = VERDICT_DIRECTION.get(key, 0.0)
+    dated = AFTER_ARTICLE_WEIGHT if match.before_article is False else 1.0
+    return verdict * direction(match.stance) * match.probability * dated
+
+
+def strongest_matches(report: Report) -> tuple[FactCheckMatch | None, FactCheckMatch | None]:
+    """The match giving the most evidence against the article and the one giving the most for it (or None)."""
+    scored = [(match_evidence(m), m) for m in report.factchecks]
+    up = max((pair for pair in scored if pair[0] > 0), key=lambda pair: pair[0], default=None)
+    down = min((pair for pair in scored if pair[0] < 0), key=lambda pair: pair[0], default=None)
+    return (up[1] if up else None), (down[1] if down else None)
+
+
 def _best(matches: list[FactCheckMatch], family: str) -> float:
     scores = [m.score for m in matches if verdict_family(m.verdict) == family]
     return max(scores, default=0.0)
@@ -144,12 +176,20 @@ def evidence_features(report: Report) -> dict[str, float]:
         features["factcheck_false"] = _best(report.factchecks, "false")
         features["factcheck_mixed"] = _best(report.factchecks, "mixed")
         features["factcheck_true"] = _best(report.factchecks, "true")
+        up, down = strongest_matches(report)
+        features[FACTCHECK_UP] = match_evidence(up) if up is not None else 0.0
+        features[FACTCHECK_DOWN] = match_evidence(down) if down is not None else 0.0
 
     features["length"] = min(1.0, math.log1p(word_count(report)) / math.log(2000))
     return features
 
 
 def decisive_factcheck(report: Report) -> FactCheckMatch | None:
-    """The closest fact-check match rated false or mostly false, if it is close enough to decide."""
-    close = [m for m in report.factchecks if m.score >= CLOSE_MATCH and verdict_family(m.verdict) == "false"]
-    return max(close, key=lambda m: m.score, default=None)
+    """The match that decides the score: a probable match (at least ``CLOSE_MATCH``) of a claim rated false or
+    mostly false that the article asserts, unless a match pointing the other way weighs more."""
+    up, down = strongest_matches(report)
+    if up is None or up.probability < CLOSE_MATCH or direction(up.stance) < DECISIVE_STANCE:
+        return None
+    if down is not None and -match_evidence(down) >= match_evidence(up):
+        return None
+    return up if verdict_family(up.verdict) == "false" else None

@@ -27,8 +27,14 @@ def render(report: Report) -> Panel | None:
         table.add_column("effect", justify="right")
         table.add_column("value")
         for item in risk.contributions:
-            effect = f"{item.effect * 100:+.0f} pts" if abs(item.effect) >= 0.005 else "±0 pts"
-            table.add_row(Text(item.evidence), Text(effect), Text("" if item.value is None else str(item.value)))
+            value = "" if item.value is None else str(item.value)
+            if item.note:
+                effect, value = "no weight", f"{value}: {item.note}"
+            elif abs(item.effect) >= 0.005:
+                effect = f"{item.effect * 100:+.0f} pts"
+            else:
+                effect = "<1 pt"
+            table.add_row(Text(item.evidence), Text(effect), Text(value))
         parts += [Text(""), table]
     if risk.caveats:
         parts.append(Text(""))

@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from factsift.scoring.features import TEXT_FEATURE, impute
+from factsift.scoring.features import TEXT_FEATURE, impute, warning_signs
 from factsift.scoring.textmodel import TextModel
 
 FORMAT = "factsift.risk-model/1"
 DEFAULT_PATH = Path(__file__).parent / "data" / "risk-model.json.gz"
-#: The training configuration (``factsift.scoring.train.CANDIDATES``) of the shipped model: the one that
-#: did best on the outlet-disjoint and cross-dataset protocols (bench/risk.py).
-SHIPPED_CANDIDATE = "outlet-text-dataset-calibrated"
+#: The training configuration (``factsift.scoring.train.CANDIDATES``) of the shipped model: the best one on
+#: the outlet-disjoint and cross-dataset protocols (bench/risk.py) with the wording read as style only, so
+#: that subject matter cannot raise the risk (issue 24; its cost in AUC and ECE: docs/factchecks-trust.md).
+SHIPPED_CANDIDATE = "style-outlet-text-dataset-calibrated"
 
 
 @dataclass(frozen=True)
@@ -44,21 +45,34 @@ class RiskModel:
     info: dict[str, Any] = field(default_factory=dict)
 
     def shares(self, values: dict[str, float]) -> dict[str, float]:
-        """Each feature's share of the log-odds: ``weight * (value - training mean)``.
+        """Each feature's share of the log-odds: ``weight * (value - reference)``.
 
-        Values whose evidence is missing (see ``missing_groups()``) count as the training mean: the
-        missing-indicator carries that case, with whatever weight training gave it.
+        The reference is the training mean, except for the warning signs (``warning_signs()``), whose
+        reference is their absence (0): a sign can only add to the risk, never lower it.  Values whose
+        evidence is missing (see ``missing_groups()``) count as the training mean, and a sign that was not
+        computed as absent: the missing-indicator carries that case, with whatever weight training gave it.
         """
         means = dict(zip(self.features, self.means, strict=True))
-        filled = impute(values, means)
+        signs = warning_signs()
+        filled = impute(values, {name: mean for name, mean in means.items() if name not in signs})
         return {
-            name: weight * (filled.get(name, mean) - mean)
+            name: weight * (filled.get(name, mean) - (0.0 if name in signs else mean))
             for name, mean, weight in zip(self.features, self.means, self.weights, strict=True)
         }
 
+    @property
+    def base_log_odds(self) -> float:
+        """The log-odds the shares start from: the training means, with every warning sign absent."""
+        signs = warning_signs()
+        return self.intercept - sum(
+            weight * mean
+            for name, mean, weight in zip(self.features, self.means, self.weights, strict=True)
+            if name in signs
+        )
+
     def log_odds(self, values: dict[str, float]) -> float:
         """Calibrated log-odds for feature ``values`` (missing names count as the training mean)."""
-        return self.intercept + sum(self.shares(values).values())
+        return self.base_log_odds + sum(self.shares(values).values())
 
     @property
     def uses_text(self) -> bool:

@@ -8,6 +8,7 @@ from factsift.model import Report
 from factsift.options import Options
 from factsift.pipeline import stage
 from factsift.scoring.explain import assess
+from factsift.scoring.feedcalibration import read_calibration
 from factsift.scoring.riskmodel import load_model
 
 
@@ -20,5 +21,6 @@ def model_path(options: Options) -> Path | None:
 @stage("risk", requires=("source", "claims", "factchecks", "signals"), assigns=("risk",))
 def risk_stage(report: Report, options: Options) -> Report:
     """Score the report from whatever evidence the earlier stages left in it."""
-    report.risk = assess(load_model(model_path(options)), report, options.base_rate)
+    calibration = read_calibration(options.calibration) if options.calibration is not None else None
+    report.risk = assess(load_model(model_path(options)), report, options.base_rate, calibration)
     return report

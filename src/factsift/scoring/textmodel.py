@@ -20,17 +20,63 @@ from typing import Any
 MAX_CHARS = 3000
 
 _WORD = re.compile(r"[^\W\d_]+|\d+")
+#: A style model also reads punctuation that marks tone and sourcing: quotes, exclamation and question marks.
+_STYLE_TOKEN = re.compile(r"[^\W\d_]+|\d+|[!?\"“”:;()]")
+_QUOTES = {"“": '"', "”": '"'}
+
+
+#: What a word outside a style model's function words becomes: the model sees where content words
+#: sit (``the _ of``) and their shape (``_C`` capitalised, ``_U`` all capitals), never which they are,
+#: so subject matter cannot move it.
+CONTENT_WORD = "_"
 
 
 @dataclass(frozen=True)
 class TextConfig:
-    """Which n-grams the text model uses."""
+    """Which n-grams the text model uses; with ``style_words``, only those words are read as themselves."""
 
     word_ngrams: int = 2  # 1 = words, 2 = words and word pairs
     char_ngrams: int = 0  # 0 = none, else within-word character n-grams of this length
+    style_words: tuple[str, ...] = ()  # empty = every word; else a style model over these function words
 
-    def to_dict(self) -> dict[str, int]:
-        return {"word_ngrams": self.word_ngrams, "char_ngrams": self.char_ngrams}
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"word_ngrams": self.word_ngrams, "char_ngrams": self.char_ngrams}
+        if self.style_words:
+            data["style_words"] = list(self.style_words)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TextConfig:
+        """Read :meth:`to_dict` output."""
+        return cls(
+            word_ngrams=int(data.get("word_ngrams", 2)),
+            char_ngrams=int(data.get("char_ngrams", 0)),
+            style_words=tuple(str(w) for w in data.get("style_words", ())),
+        )
+
+    @functools.cached_property
+    def _style_set(self) -> frozenset[str]:
+        return frozenset(self.style_words)
+
+    def words(self, document: str) -> list[str]:
+        """The tokens the model reads: lower-cased words with digits as ``0``; in a style model, content
+        words as their shape (``CONTENT_WORD``, ``_C``, ``_U``) and tone punctuation as itself."""
+        if not self.style_words:
+            return [("0" if w[0].isdigit() else w) for w in _WORD.findall(document.lower())]
+        out = []
+        for token in _STYLE_TOKEN.findall(document):
+            lower = token.lower()
+            if token[0].isdigit():
+                out.append("0")
+            elif lower in self._style_set:
+                out.append(lower)
+            elif not token[0].isalpha():
+                out.append(_QUOTES.get(token, token))
+            elif token.isupper() and len(token) > 1:
+                out.append(CONTENT_WORD + "U")
+            else:
+                out.append(CONTENT_WORD + "C" if token[0].isupper() else CONTENT_WORD)
+        return out
 
 
 def model_input(title: str | None, text: str) -> str:
@@ -39,12 +85,12 @@ def model_input(title: str | None, text: str) -> str:
 
 
 def terms(document: str, config: TextConfig, pair_heads: frozenset[str] | None = None) -> list[str]:
-    """The n-gram terms of ``document`` (lower-cased; digits collapsed to ``0``).
+    """The n-gram terms of ``document`` (lower-cased; digits collapsed to ``0``; see :meth:`TextConfig.words`).
 
     ``pair_heads``, when given, keeps only the word pairs whose first word is one of them: a scorer
     passes the first words of its vocabulary's pairs, since no other pair can carry a weight.
     """
-    words = [("0" if w[0].isdigit() else w) for w in _WORD.findall(document.lower())]
+    words = config.words(document)
     found = list(words)
     if config.word_ngrams >= 2:
         pairs = itertools.pairwise(words)
@@ -114,6 +160,6 @@ class TextModel:
         terms_, idf, coef = data["terms"], data["idf"], data["coef"]
         if not (len(terms_) == len(idf) == len(coef)):
             raise ValueError("text model: terms, idf and coef differ in length")
-        config = TextConfig(**{k: int(v) for k, v in data["config"].items()})
+        config = TextConfig.from_dict(data["config"])
         weights = {str(t): (float(i), float(c)) for t, i, c in zip(terms_, idf, coef, strict=True)}
         return cls(config=config, weights=weights, intercept=float(data["intercept"]))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from factsift.stance.model import LABELS, StanceLabel, StanceModel, StanceResult
+from factsift.stance.model import LABELS, StanceModel, StanceResult
+from factsift.vocabulary import StanceLabel
 
 __all__ = [
     "AGREE_THRESHOLD",

@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -22,10 +22,10 @@ import numpy.typing as npt
 from factsift.errors import InputError
 from factsift.stance.features import FEATURE_NAMES, pair_features
 from factsift.stance.passages import ClaimInfo, TextInfo, analyse_claim, analyse_text
+from factsift.vocabulary import STANCE_LABELS, StanceLabel
 
-StanceLabel = Literal["agree", "disagree", "discuss", "unrelated"]
 #: The four labels in the order of the model's outputs.
-LABELS: tuple[StanceLabel, ...] = ("agree", "disagree", "discuss", "unrelated")
+LABELS: tuple[StanceLabel, ...] = STANCE_LABELS
 SHIPPED = Path(__file__).resolve().parent / "data" / "stance-model"
 
 

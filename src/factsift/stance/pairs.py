@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from factsift.stance.model import StanceLabel
+from factsift.vocabulary import StanceLabel
 
 DEBUNKS = (
     "The claim that {c} is false.",

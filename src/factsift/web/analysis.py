@@ -8,6 +8,7 @@ server's files or network policy (``db``, ``ratings``, ``allow_private``) comes 
 from __future__ import annotations
 
 import json
+import re
 from functools import partial
 from typing import Any, Literal
 
@@ -19,6 +20,8 @@ from factsift.pipeline import analyse, check_stage_names, registered_stages
 from factsift.plugins import UnknownPluginError
 from factsift.web.settings import ServerSettings
 from factsift.web.store import AnalysisStore, Summary
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ClientOptions(BaseModel):
@@ -62,6 +65,10 @@ class AnalysisRequest(BaseModel):
         given = [name for name in ("url", "html", "text") if getattr(self, name) is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of url, html or text" + (f" (got {', '.join(given)})" if given else ""))
+        found = _SURROGATE.search(getattr(self, given[0]))
+        if found:
+            where = f"a lone surrogate \\u{ord(found.group()):04x} at character {found.start()}"
+            raise ValueError(f"{given[0]} is not valid Unicode: {where}")
         return self
 
 
@@ -72,9 +79,13 @@ def analysis_options(request: AnalysisRequest, settings: ServerSettings) -> dict
         "db": settings.db,
         "fast": settings.fast or request.options.fast,
         "as_kind": request.options.as_kind,
+        "max_text_chars": settings.max_text_chars,
+        "time_budget": settings.analysis_seconds,
     }
     if settings.ratings is not None:
         options["ratings"] = settings.ratings
+    if settings.calibration is not None:
+        options["calibration"] = settings.calibration
     if request.options.stages is not None:
         options["stages"] = request.options.stages
     if request.options.base_rate is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
-from factsift.errors import FetchRefused, InputError
+from factsift.errors import FetchRefused, InputError, OverBudget
 from factsift.web.analysis import AnalysisRequest, run_analysis_queued
 from factsift.web.auth import presented_key, require_key
 from factsift.web.problems import Problem
@@ -70,7 +71,9 @@ def analysis_response(
 
 
 def input_problem(exc: InputError) -> Problem:
-    """The problem for input that cannot be analysed (a refused fetch has its own type)."""
+    """The problem for input that cannot be analysed (a refused fetch and an exceeded budget have their own)."""
+    if isinstance(exc, OverBudget):
+        return Problem(413, "too-large", str(exc)) if exc.too_large else Problem(503, "over-time-budget", str(exc))
     slug = "fetch-refused" if isinstance(exc, FetchRefused) else "unprocessable-input"
     return Problem(422, slug, str(exc))
 
@@ -80,7 +83,7 @@ def input_problem(exc: InputError) -> Problem:
     status_code=201,
     response_model=Analysis,
     dependencies=[Depends(write_access)],
-    responses=problem_responses(401, 413, 422, 429),
+    responses=problem_responses(401, 413, 422, 429, 503),
     summary="Analyse an article (URL, HTML or text) and store the report",
 )
 async def create_analysis(body: AnalysisRequest, request: Request, settings: Settings, store: Store) -> Response:
@@ -139,13 +142,13 @@ def delete_analysis(analysis_id: str, store: Store) -> Response:
     return Response(status_code=204)
 
 
-_SUFFIX = re.compile(r"(\.[A-Za-z0-9]{1,8}){1,2}$")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def _safe_suffix(filename: str | None) -> str:
-    """The file's extension(s) (e.g. ``.json``, ``.jsonl.gz``): the importer reads formats by it."""
-    match = _SUFFIX.search(Path(filename or "").name)
-    return match.group(0).lower() if match else ""
+def _safe_name(filename: str | None, index: int) -> str:
+    """The uploaded file's own name, reduced to safe characters (the importer reads formats by its suffix)."""
+    name = _UNSAFE.sub("_", Path(filename or "").name)[-100:].lstrip("._")
+    return name or f"upload-{index}"
 
 
 def _store_missing(module: str, exc: ModuleNotFoundError) -> Problem:
@@ -172,15 +175,17 @@ def import_factchecks(
     with tempfile.TemporaryDirectory(prefix="factsift-import-") as folder:
         paths: list[Path] = []
         for index, upload in enumerate(file):
-            path = Path(folder) / f"upload-{index}{_safe_suffix(upload.filename)}"
+            path = Path(folder) / str(index) / _safe_name(upload.filename, index)
+            path.parent.mkdir()
             with path.open("wb") as out:
                 while chunk := upload.file.read(1 << 16):
                     out.write(chunk)
             paths.append(path)
         try:
-            summary = import_files(paths, db=settings.db, progress=False)
-        except InputError as exc:
-            raise Problem(422, "unprocessable-input", str(exc)) from exc
+            summary = import_files(paths, db=settings.db, progress=False, max_bytes=settings.max_import_bytes)
+        except InputError as exc:  # messages name the uploaded file, not where the server put it
+            detail = re.sub(re.escape(folder + os.sep) + r"\d+" + re.escape(os.sep), "", str(exc))
+            raise Problem(422, "unprocessable-input", detail) from exc
     return ImportResult(
         added=summary.added, updated=summary.updated, skipped=summary.skipped, errors=list(summary.errors)
     )

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from factsift import __version__
@@ -22,7 +23,7 @@ from factsift.web.bodylimit import BodyLimitMiddleware
 from factsift.web.problems import Problem, problem_response
 from factsift.web.ratelimit import RateLimitMiddleware
 from factsift.web.settings import ServerSettings
-from factsift.web.store import AnalysisStore
+from factsift.web.store import AnalysisStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,46 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+class HeadMiddleware:
+    """``HEAD`` on any ``GET`` route: answered as the GET would be, headers only (RFC 9110 §9.3.2)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app(dict(scope, method="GET"), receive, headers_only)
+
+
+def _route_methods(routes: list[Any], scope: Scope) -> set[str]:
+    """The methods of every route (inside included routers too) whose path matches ``scope``'s."""
+    methods: set[str] = set()
+    for route in routes:
+        if route.matches(scope)[0] == Match.NONE:
+            continue
+        inner = getattr(route, "routes", None) or getattr(getattr(route, "original_router", None), "routes", None)
+        methods |= _route_methods(inner, scope) if inner is not None else set(getattr(route, "methods", None) or ())
+    return methods
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route accepts at this path (a 405's ``Allow``), HEAD wherever GET is."""
+    methods = _route_methods(request.app.routes, request.scope)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
 def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/")
 
@@ -92,11 +133,22 @@ def _install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404 and _wants_html(request):
             return pages.not_found_page(request, "There is nothing at this address.")
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
+        headers = dict(exc.headers or {})
         if exc.status_code == 404:
             detail = f"no such endpoint: {request.method} {request.url.path}"
+        elif exc.status_code == 405 and (allowed := _allowed_methods(request)):
+            headers["Allow"] = allowed
+        elif exc.status_code == 400:  # a body FastAPI could not even parse (bad UTF-8, too deep, huge numbers)
+            detail = f"the request body cannot be read: {detail}"
+            return problem_response(Problem(422, "invalid-request", detail), instance=request.url.path)
         return problem_response(
-            Problem(exc.status_code, "http-error", detail, headers=dict(exc.headers or {})), instance=request.url.path
+            Problem(exc.status_code, "http-error", detail, headers=headers), instance=request.url.path
         )
+
+    @app.exception_handler(StoreUnavailable)
+    async def on_store(request: Request, exc: StoreUnavailable) -> Response:
+        log.error("store unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(Problem(503, "store-unavailable", str(exc)), instance=request.url.path)
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception) -> Response:
@@ -132,8 +184,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         body: dict[str, Any] = {"status": "ok", "version": __version__, "stages": ["ingest", *registered_stages()]}
         try:
             app.state.store.ping()
-        except Exception as exc:
-            body.update(status="error", detail=f"the analyses store cannot be read: {exc}")
+        except StoreUnavailable as exc:
+            body.update(status="error", detail=str(exc))
             return JSONResponse(body, status_code=503)
         return JSONResponse(body)
 
@@ -144,4 +196,5 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         RateLimitMiddleware, per_minute=settings.rate_limit, burst=settings.rate_burst, api_keys=settings.api_keys
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadMiddleware)
     return app

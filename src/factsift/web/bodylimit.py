@@ -6,6 +6,7 @@ the limit and refused as soon as it goes over, so a client can never make the se
 
 from __future__ import annotations
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from factsift.web.problems import Problem, asgi_problem
@@ -18,6 +19,21 @@ def _too_large(limit: int) -> Problem:
         f"the request body is larger than the {limit // 1024} KiB limit",
         headers={"Connection": "close"},
     )
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    """413: a problem document for the API, the HTML error page for the web form."""
+    if scope["path"].startswith("/api/"):
+        await asgi_problem(_too_large(limit))(scope, receive, send)
+        return
+    from factsift.web.pages import templates
+
+    detail = f"That text is too long to analyse here (the limit is {limit // 1024} KiB)."
+    page = templates().TemplateResponse(
+        Request(scope), "error.html", {"status": 413, "title": "Too long", "detail": detail}, status_code=413
+    )
+    page.headers["Connection"] = "close"
+    await page(scope, receive, send)
 
 
 class BodyLimitMiddleware:
@@ -38,7 +54,7 @@ class BodyLimitMiddleware:
                 except ValueError:
                     declared = -1
                 if declared > self.limit:
-                    await asgi_problem(_too_large(self.limit))(scope, receive, send)
+                    await _refuse(scope, receive, send, self.limit)
                     return
         # Read the body here (bounded), then hand it on unchanged.
         chunks: list[bytes] = []
@@ -50,7 +66,7 @@ class BodyLimitMiddleware:
             body = message.get("body", b"")
             size += len(body)
             if size > self.limit:
-                await asgi_problem(_too_large(self.limit))(scope, receive, send)
+                await _refuse(scope, receive, send, self.limit)
                 return
             chunks.append(body)
             if not message.get("more_body", False):

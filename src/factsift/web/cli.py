@@ -6,9 +6,11 @@ import argparse
 import ipaddress
 import sys
 from pathlib import Path
+from typing import Any
 
 from factsift.cli import Commands, cli_commands
 from factsift.errors import InputError
+from factsift.web.settings import ANALYSIS_SECONDS, MAX_TEXT_CHARS, ServerSettings, api_keys_from_env
 
 
 def _is_loopback(host: str) -> bool:
@@ -26,7 +28,6 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from factsift.options import default_db_path
     from factsift.web.app import create_app
-    from factsift.web.settings import ServerSettings, api_keys_from_env
 
     if not 0 < args.port < 65536:
         raise InputError(f"--port must be between 1 and 65535, not {args.port}")
@@ -34,14 +35,24 @@ def run_serve(args: argparse.Namespace) -> int:
         raise InputError("--max-analyses must be at least 1")
     if args.rate_limit < 0:
         raise InputError("--rate-limit cannot be negative")
+    if args.calibration is not None:
+        from factsift.scoring.feedcalibration import read_calibration
+
+        read_calibration(args.calibration)  # a bad file stops the server before it starts, with its reason
+    if args.max_text_chars < 1 or args.time_budget <= 0:
+        raise InputError("--max-text-chars and --time-budget must be positive")
     settings = ServerSettings(
         db=args.db or default_db_path(),
         allow_private=args.allow_private,
         ratings=args.ratings,
+        calibration=args.calibration,
         fast=args.fast,
         rate_limit=args.rate_limit,
         rate_burst=max(1, args.rate_limit // 2),
         api_keys=api_keys_from_env(),
+        max_text_chars=args.max_text_chars,
+        analysis_seconds=args.time_budget,
+        trusted_proxies=tuple(args.trusted_proxy),
         **({"max_concurrent_analyses": args.max_analyses} if args.max_analyses else {}),
     )
     try:
@@ -55,8 +66,23 @@ def run_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"factsift: serving on http://{args.host}:{args.port}/ (store: {settings.db})", file=sys.stderr, flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info" if args.verbose else "warning")
+    uvicorn.run(app, **uvicorn_options(settings, args.host, args.port, verbose=args.verbose))
     return 0
+
+
+def uvicorn_options(settings: ServerSettings, host: str, port: int, *, verbose: bool = False) -> dict[str, Any]:
+    """uvicorn's settings: ``X-Forwarded-For`` is believed only from the configured proxies.
+
+    uvicorn trusts it from 127.0.0.1 by default, which lets any local client (or a proxy that
+    passes the header through) pick a fresh client address per request and escape the rate limit.
+    """
+    return {
+        "host": host,
+        "port": port,
+        "log_level": "info" if verbose else "warning",
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": ",".join(settings.trusted_proxies) or "",
+    }
 
 
 def register(commands: Commands) -> None:
@@ -75,6 +101,12 @@ def register(commands: Commands) -> None:
     parser.add_argument(
         "--ratings", type=Path, help="your own outlet ratings (CSV or JSON), merged over the shipped table"
     )
+    parser.add_argument(
+        "--calibration",
+        type=Path,
+        metavar="FILE",
+        help="risk calibration fitted on labelled articles of your feed (`factsift risk calibrate`)",
+    )
     parser.add_argument("--fast", action="store_true", help="skip the slowest analysis steps for every request")
     parser.add_argument(
         "--rate-limit",
@@ -88,6 +120,27 @@ def register(commands: Commands) -> None:
         type=int,
         metavar="N",
         help="analyses run at once; more wait in arrival order (default: twice the number of CPUs)",
+    )
+    parser.add_argument(
+        "--max-text-chars",
+        type=int,
+        default=MAX_TEXT_CHARS,
+        metavar="N",
+        help=f"longest article text one analysis takes, in characters (default: {MAX_TEXT_CHARS:,})",
+    )
+    parser.add_argument(
+        "--time-budget",
+        type=float,
+        default=ANALYSIS_SECONDS,
+        metavar="SECONDS",
+        help=f"time one analysis may take before it is stopped with 503 (default: {ANALYSIS_SECONDS:g})",
+    )
+    parser.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="a reverse proxy whose X-Forwarded-For header is believed (repeatable; default: none)",
     )
 
 

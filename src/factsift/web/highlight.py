@@ -59,13 +59,28 @@ def valid_marks(text: str, marks: list[Mark]) -> list[Mark]:
 
 
 def segments(text: str, marks: list[Mark]) -> list[Segment]:
-    """Split ``text`` at every mark boundary; each segment lists the marks covering it, shortest first."""
+    """Split ``text`` at every mark boundary; each segment lists the marks covering it, shortest first.
+
+    One sweep over the sorted boundaries (marks open and close as it passes them), so the work is
+    O(n log n) in the marks plus the size of the output, not marks × segments.
+    """
     usable = valid_marks(text, marks)
-    cuts = sorted({0, len(text)} | {mark.start for mark in usable} | {mark.end for mark in usable})
+    opening: dict[int, list[int]] = {}
+    closing: dict[int, list[int]] = {}
+    for number, mark in enumerate(usable):
+        opening.setdefault(mark.start, []).append(number)
+        closing.setdefault(mark.end, []).append(number)
+    cuts = sorted({0, len(text)} | opening.keys() | closing.keys())
+    active: dict[int, Mark] = {}
     result: list[Segment] = []
     for start, end in itertools.pairwise(cuts):
-        covering = [mark for mark in usable if mark.start <= start and end <= mark.end]
-        covering.sort(key=lambda mark: (mark.end - mark.start, mark.id))
+        for number in closing.get(start, ()):
+            del active[number]
+        for number in opening.get(start, ()):
+            active[number] = usable[number]
+        covering = list(active.values())
+        if len(covering) > 1:
+            covering.sort(key=lambda mark: (mark.end - mark.start, mark.id))
         if result and not covering and not result[-1].marks:
             result[-1].text += text[start:end]
         else:

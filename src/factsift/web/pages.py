@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -108,11 +109,21 @@ def not_found_page(request: Request, detail: str) -> Response:
     return templates().TemplateResponse(request, "error.html", {"status": 404, "detail": detail}, status_code=404)
 
 
+#: Status logged for a page whose client left before it was built (nginx's "client closed request").
+CLIENT_GONE = 499
+
+
 @router.get("/a/{analysis_id}", response_class=HTMLResponse)
-def report_page(request: Request, analysis_id: str) -> Response:
+async def report_page(request: Request, analysis_id: str) -> Response:
+    """One report's page; its work (load, lay out, render) stops between steps once the client has gone."""
     store: AnalysisStore = request.app.state.store
-    stored = store.get(analysis_id)
+    stored = await anyio.to_thread.run_sync(store.get, analysis_id)
     if stored is None:
         return not_found_page(request, "There is no analysis at this address. It may have been deleted.")
-    context = {"summary": stored.summary, "view": build_view(stored.report)}
-    return templates().TemplateResponse(request, "report.html", context)
+    if await request.is_disconnected():
+        return Response(status_code=CLIENT_GONE)
+    view = await anyio.to_thread.run_sync(build_view, stored.report)
+    if await request.is_disconnected():
+        return Response(status_code=CLIENT_GONE)
+    context = {"summary": stored.summary, "view": view}
+    return await anyio.to_thread.run_sync(partial(templates().TemplateResponse, request, "report.html", context))

@@ -52,10 +52,11 @@ class SearchResults(BaseModel):
 _PROBLEMS = {
     401: "missing or invalid API key",
     404: "no such analysis",
-    413: "request body too large",
+    413: "request body, or the article text of one analysis, too large",
     422: "invalid request or input that cannot be analysed",
     429: "rate limited",
     501: "the fact-check store is not installed",
+    503: "the analysis took longer than its time budget, or the store cannot be written",
 }
 
 

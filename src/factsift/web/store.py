@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,18 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
     report TEXT NOT NULL
 )
 """
+
+
+#: The largest sequence number SQLite can hold: a cursor past it was not handed out by this server.
+MAX_SEQ = 2**63 - 1
+
+
+#: Free space below which the store reports itself unhealthy (writes are about to fail).
+MIN_FREE_BYTES = 16 * 1024 * 1024
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be read or written (damaged, read-only, disk full): the server answers 503."""
 
 
 class BadCursor(ValueError):
@@ -75,7 +88,7 @@ def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
         prefix, _, number = raw.partition(":")
-        if prefix != "v1" or not number.isdigit():
+        if prefix != "v1" or not number.isdigit() or int(number) > MAX_SEQ:
             raise ValueError(raw)
         return int(number)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -126,6 +139,7 @@ class AnalysisStore:
 
     def __init__(self, db: Path) -> None:
         self.db = db
+        self.write_error: str | None = None  # why the last write failed, until one succeeds
         self.db.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -142,9 +156,17 @@ class AnalysisStore:
             conn.close()
 
     def ping(self) -> None:
-        """Raise if the store cannot be read (used by ``/healthz``)."""
-        with self._connect() as conn:
-            conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchall()
+        """Raise StoreUnavailable unless the store can be read and written (used by ``/healthz``)."""
+        try:
+            with self._connect() as conn:
+                conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchall()
+            free = shutil.disk_usage(self.db.parent).free
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreUnavailable(f"the analyses store cannot be read: {exc}") from exc
+        if self.write_error:
+            raise StoreUnavailable(f"the last write to the analyses store failed: {self.write_error}")
+        if free < MIN_FREE_BYTES:
+            raise StoreUnavailable(f"the analyses store's disk has only {free // 1024} KB free")
 
     def save(self, report: dict[str, Any], report_json: str | None = None) -> Summary:
         """Store one report under a new random id and return its summary.
@@ -152,11 +174,18 @@ class AnalysisStore:
         ``report_json`` is the report already encoded, when the caller has it (saves encoding twice).
         """
         summary = summarise(report, secrets.token_urlsafe(12))
-        with self._connect() as conn:
-            insert_analysis(
-                conn, summary, report_json if report_json is not None else json.dumps(report, ensure_ascii=False)
-            )
+        try:
+            self._insert(summary, report_json if report_json is not None else json.dumps(report, ensure_ascii=False))
+        except (sqlite3.Error, OSError) as exc:
+            self.write_error = str(exc)
+            raise StoreUnavailable(f"the report could not be stored: {exc}") from exc
+        self.write_error = None
         return summary
+
+    def _insert(self, summary: Summary, report_json: str) -> None:
+        """Write one row (a method, so tests can make the disk "full")."""
+        with self._connect() as conn:
+            insert_analysis(conn, summary, report_json)
 
     def get(self, analysis_id: str) -> Stored | None:
         """The analysis called ``analysis_id``, or None."""

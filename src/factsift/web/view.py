@@ -16,6 +16,11 @@ from urllib.parse import urlsplit
 from factsift.web.highlight import Mark, Segment, segments
 
 SIGNAL_COLOURS = 6
+#: Highlights one report page renders at most (the JSON report keeps them all): a hostile text with
+#: 100,000 spans must not make a page that takes minutes to build and megabytes to send.
+MAX_PAGE_MARKS = 2_000
+#: Characters of a highlighted passage quoted in the notes under the text.
+MAX_QUOTE_CHARS = 300
 
 _VERDICT_CLASSES = (
     (
@@ -138,6 +143,7 @@ class ReportView:
     errors: list[dict[str, Any]]
     stages: list[str]
     timings: list[tuple[str, str]]
+    hidden_marks: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -154,11 +160,26 @@ def _claim_exists(index: Any, count: int) -> bool:
     return number is not None and 0 <= number < count
 
 
+#: The badge of a match whose verdict is not displayed against the claim, by the article's stance.
+STANCE_BADGES = {
+    "disagree": "article refutes this claim",
+    "unrelated": "article does not address this claim",
+}
+
+
 def _factcheck_view(match: dict[str, Any]) -> dict[str, Any]:
+    """A match for the page: the verdict badge only when the report says it is shown, else the stance."""
     view = dict(match)
     view["url"] = safe_url(match.get("url"))
-    view["verdict_class"] = verdict_class(match.get("verdict"))
-    view["score_text"] = short_value(match.get("score"))
+    given = match.get("stance")
+    stance: dict[str, Any] = given if isinstance(given, dict) else {}
+    if match.get("shown", True) is False:
+        view["badge"] = STANCE_BADGES.get(str(stance.get("label")), "verdict not shown")
+        view["verdict_class"] = "stance"
+    else:
+        view["badge"] = match.get("verdict")
+        view["verdict_class"] = verdict_class(match.get("verdict"))
+    view["score_text"] = short_value(match.get("probability", match.get("score")))
     return view
 
 
@@ -175,9 +196,10 @@ def _bars(contributions: list[dict[str, Any]]) -> list[Bar]:
         bars.append(
             Bar(
                 label=label_of(str(contribution.get("evidence", ""))),
-                value=short_value(contribution.get("value")),
+                value=short_value(contribution.get("value"))
+                + (f"; {contribution['note']}" if isinstance(contribution.get("note"), str) else ""),
                 effect=effect,
-                shown=f"{effect * scale:+.1f} pts",
+                shown="no weight" if contribution.get("note") else f"{effect * scale:+.1f} pts",
                 x=50.0 if effect >= 0 else 50.0 - width,
                 width=max(width, 0.5),
                 direction="up" if effect >= 0 else "down",
@@ -192,15 +214,21 @@ def build_view(report: dict[str, Any]) -> ReportView:
     text = article.get("text") or ""
     title = article.get("title")
     marks: list[Mark] = []
+    hidden = 0
 
     def add_mark(span: dict[str, Any], **kwargs: Any) -> Mark | None:
+        nonlocal hidden
         start, end = _int(span.get("start")), _int(span.get("end"))
         if start is None or end is None:
             return None
         target = (title or "") if span.get("field") == "title" else text
         if not 0 <= start < end <= len(target):
             return None
-        mark = Mark(id=f"m{len(marks)}", start=start, end=end, quote=target[start:end], **kwargs)
+        if len(marks) >= MAX_PAGE_MARKS:
+            hidden += 1
+            return None
+        quote = target[start : min(end, start + MAX_QUOTE_CHARS)] + ("…" if end - start > MAX_QUOTE_CHARS else "")
+        mark = Mark(id=f"m{len(marks)}", start=start, end=end, quote=quote, **kwargs)
         marks.append(mark)
         return mark
 
@@ -245,7 +273,7 @@ def build_view(report: dict[str, Any]) -> ReportView:
     claim_list = [c for c in report.get("claims") or [] if isinstance(c, dict)]
     for index, claim in enumerate(claim_list):
         matches = [_factcheck_view(f) for f in factchecks if f.get("claim_index") == index]
-        verdicts = "; ".join(f"{m.get('verdict')} ({m.get('publisher') or 'fact-check'})" for m in matches)
+        verdicts = "; ".join(f"{m.get('badge')} ({m.get('publisher') or 'fact-check'})" for m in matches)
         worth = short_value(claim.get("checkworthiness"))
         explanation = f"check-worthy claim (score {worth})" + (f"; fact-checked: {verdicts}" if verdicts else "")
         claim_span: dict[str, Any] | None = claim.get("span") if isinstance(claim.get("span"), dict) else None
@@ -317,4 +345,5 @@ def build_view(report: dict[str, Any]) -> ReportView:
         timings=[
             (str(k), f"{v:.0f} ms") for k, v in (report.get("timings_ms") or {}).items() if _number(v) is not None
         ],
+        hidden_marks=hidden,
     )

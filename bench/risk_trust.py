@@ -1,0 +1,260 @@
+"""The risk figures of issue 24: topic bias, what removing it costs, and calibration per feed.
+
+    .venv/bin/python bench/risk_trust.py [--data ../shared/data/articles] [--cache FILE]
+
+* Topic bias: topics whose articles are more often misinformation than the data overall
+  (``PRONE``, chosen by that rule from ``TOPICS`` and printed) and the mean out-of-fold risk of the
+  *reliable* articles on them, before (the previous wording model: word uni- and bigrams) and after
+  (the style model: function words, content words masked), beside reliable articles on none of them,
+  and the within-topic AUC (reliable vs unreliable on the same topics).  Plus the two probes of the
+  issue, scored by models fitted on every article: a well-sourced report of a study that found no
+  MMR-autism link, and the three words "Just a headline".
+* Cost: mean ROC AUC and ECE over held-out datasets under the outlet-disjoint and cross-dataset
+  protocols for both models (and without any text model), and the cross-dataset ECE with each held-out
+  dataset's base rate given (Bayes' prior shift to its true share of fakes, as ``--base-rate`` does;
+  target <= 0.05) beside the base-rate-free figure (a stated limit, see docs/factchecks-trust.md).
+* Per-feed calibration: for each held-out dataset (cross-dataset protocol, after-model scores), ``n``
+  labelled articles drawn at random fit ``factsift risk calibrate``'s calibration and the rest of the
+  dataset measures its ECE; ``REPEATS`` draws per ``n`` in ``LABELS``; datasets too small for ``n`` plus
+  50 test rows are skipped for that ``n``.
+
+Each protocol scores its test folds once per model.  Writes bench/results/risk_trust.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from factsift.ml.logistic import logit, sigmoid
+from factsift.pipeline import analyse
+from factsift.scoring.datasets import load_all
+from factsift.scoring.dedup import deduplicate
+from factsift.scoring.evaluation import ece, out_of_fold, roc_auc
+from factsift.scoring.explain import assess
+from factsift.scoring.featurize import Example, evidence_stages, featurize
+from factsift.scoring.feedcalibration import fit_feed_calibration
+from factsift.scoring.train import CANDIDATES, FitCache, FitConfig, fit, without_text
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "articles"
+BEFORE = "outlet-text-dataset-calibrated"
+AFTER = "style-outlet-text-dataset-calibrated"
+PROTOCOLS = ("outlet", "cross_dataset")
+TOPICS = {
+    "vaccines": r"\bvaccin|\bautis|\bimmuni[sz]",
+    "immigration": r"\bimmigra|\brefugee|\bborder wall",
+    "islam": r"\bmuslim|\bislam|\bsharia",
+    "clinton": r"\bclinton|\bhillary",
+    "obama": r"\bobama",
+    "guns": r"\bguns?\b|\bfirearm|\bsecond amendment",
+    "abortion": r"\babortion|\bplanned parenthood",
+    "climate": r"\bclimate|\bglobal warming",
+    "health cures": r"\bcancer|\bcures?\b",
+    "election fraud": r"\bvoter fraud|\brigged|\bvoting machine",
+    "soros": r"\bsoros",
+    "police": r"\bpolice|\bcops?\b",
+}
+LABELS = (25, 50, 100, 200)
+REPEATS = 20
+MIN_TEST = 50
+PROBES = {
+    "well-sourced MMR study report": (
+        "Large Danish study finds no link between MMR vaccine and autism",
+        "By Maria Lindqvist, health correspondent. Published 5 March 2019.\n\n"
+        "Children who received the measles, mumps and rubella (MMR) vaccine were no more likely to be diagnosed "
+        "with autism than children who did not receive it, according to a study of 657,461 children born in "
+        "Denmark between 1999 and 2010. The study, led by Anders Hviid of the Statens Serum Institut in "
+        "Copenhagen, was published on Tuesday in the Annals of Internal Medicine. The researchers followed the "
+        "children for an average of eight years using national health registers and found 6,517 diagnoses of "
+        "autism. The vaccine did not increase the risk in any subgroup, including children with a sibling with "
+        'autism, the authors wrote. "The study strongly supports that MMR vaccination does not increase the '
+        'risk for autism," Hviid said in a statement. The findings agree with earlier reviews by the World '
+        "Health Organization and the US Centers for Disease Control and Prevention. Public health officials "
+        "said they hoped the results would reassure parents at a time when measles cases are rising in Europe "
+        "and the United States.",
+    ),
+    "just a headline": (None, "Just a headline"),
+}
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def load_examples(data: Path, cache: Path | None) -> list[Example]:
+    """Featurised articles (analysed by the evidence stages), from ``cache`` when it exists."""
+    if cache is not None and cache.is_file():
+        examples: list[Example] = pickle.loads(cache.read_bytes())
+        return examples
+    rows, _ = deduplicate(load_all(data))
+    with tempfile.TemporaryDirectory() as empty:
+        examples = featurize(rows, db=Path(empty) / "no-factchecks.db", progress=True)
+    if cache is not None:
+        cache.write_bytes(pickle.dumps(examples))
+    return examples
+
+
+def topics_of(example: Example) -> set[str]:
+    """The topics an article's headline and lead mention."""
+    return {name for name, pattern in TOPICS.items() if re.search(pattern, example.document, re.I)}
+
+
+def prone_topics(examples: list[Example]) -> dict[str, dict[str, float]]:
+    """Topics whose articles are misinformation more often than the data's overall share."""
+    overall = statistics.fmean(e.article.label for e in examples)
+    out = {}
+    for name in TOPICS:
+        labels = [e.article.label for e in examples if name in topics_of(e)]
+        if labels and statistics.fmean(labels) > overall:
+            out[name] = {"articles": len(labels), "share_fake": round(statistics.fmean(labels), 4)}
+    return out
+
+
+def mean_over_datasets(tested: list[Example], scores: np.ndarray, metric: Any) -> float:
+    """``metric(labels, scores)`` per dataset, averaged over datasets."""
+    values = []
+    for name in sorted({e.article.dataset for e in tested}):
+        idx = np.array([i for i, e in enumerate(tested) if e.article.dataset == name])
+        y = np.array([tested[i].article.label for i in idx])
+        values.append(metric(y, scores[idx]))
+    return round(statistics.fmean(v for v in values if np.isfinite(v)), 4)
+
+
+def with_base_rate_given(tested: list[Example], scores: np.ndarray, assumed: list[float]) -> np.ndarray:
+    """Scores moved by Bayes' rule from each model's assumed base rate to the held-out dataset's true one."""
+    moved = scores.copy()
+    for name in {e.article.dataset for e in tested}:
+        idx = np.array([i for i, e in enumerate(tested) if e.article.dataset == name])
+        rate = statistics.fmean(tested[i].article.label for i in idx)
+        for i in idx:
+            moved[i] = sigmoid(logit(float(scores[i])) + logit(rate) - logit(assumed[i]))
+    return moved
+
+
+def topic_figures(tested: list[Example], scores: np.ndarray, prone: set[str]) -> dict[str, Any]:
+    """Mean risk of reliable articles on prone topics and on none, and the AUC within the prone topics."""
+    on = np.array([bool(topics_of(e) & prone) for e in tested])
+    y = np.array([e.article.label for e in tested])
+    reliable_on, reliable_off = scores[(y == 0) & on], scores[(y == 0) & ~on]
+    return {
+        "reliable_on_prone_topics": {"n": len(reliable_on), "mean_risk": round(float(reliable_on.mean()), 4)},
+        "reliable_on_no_prone_topic": {"n": len(reliable_off), "mean_risk": round(float(reliable_off.mean()), 4)},
+        "topic_gap": round(float(reliable_on.mean() - reliable_off.mean()), 4),
+        "auc_within_prone_topics": round(roc_auc(y[on], scores[on]), 4),
+        "flagged_high_share_of_reliable_on_prone_topics": round(float((reliable_on >= 0.5).mean()), 4),
+    }
+
+
+def feed_calibration_curve(tested: list[Example], scores: np.ndarray) -> dict[str, Any]:
+    """ECE of held-out datasets after a calibration fitted on ``n`` of their labelled articles."""
+    rng = np.random.default_rng(0)
+    z = np.array([logit(float(p)) for p in scores])
+    curve: dict[str, Any] = {}
+    for n in LABELS:
+        per_dataset: dict[str, float] = {}
+        for name in sorted({e.article.dataset for e in tested}):
+            idx = np.array([i for i, e in enumerate(tested) if e.article.dataset == name])
+            if len(idx) < n + MIN_TEST:
+                continue
+            y = np.array([tested[i].article.label for i in idx])
+            values = []
+            for _ in range(REPEATS):
+                chosen = rng.permutation(len(idx))
+                train, test = chosen[:n], chosen[n:]
+                if y[train].min() == y[train].max():
+                    continue
+                calibration = fit_feed_calibration(z[idx][train], y[train])
+                p = 1 / (1 + np.exp(-(calibration.slope * z[idx][test] + calibration.shift)))
+                values.append(ece(y[test], p))
+            if values:
+                per_dataset[name] = round(statistics.fmean(values), 4)
+        curve[str(n)] = {"mean_ece": round(statistics.fmean(per_dataset.values()), 4), "datasets": per_dataset}
+        log(f"  feed calibration with {n} labels: mean ECE {curve[str(n)]['mean_ece']:.3f} {per_dataset}")
+    return curve
+
+
+def probe_scores(model_config: FitConfig, examples: list[Example], cache: FitCache) -> dict[str, Any]:
+    """The issue's probe texts scored by a model fitted on every article (the pipeline's fast stages)."""
+    model = fit(examples, model_config, cache=cache)
+    out = {}
+    for name, (title, body) in PROBES.items():
+        text = f"{title}\n\n{body}" if title else body
+        report = analyse(text=text, stages=evidence_stages(), fast=True)
+        risk = assess(model, report)
+        out[name] = {"score": risk.score, "label": risk.label, "summary": risk.summary}
+    return out
+
+
+def evaluate(examples: list[Example], config: FitConfig, prone: set[str], *, curve: bool) -> dict[str, Any]:
+    """AUC, ECE (and cross-dataset with the base rate given) and the topic figures for one configuration."""
+    cache = FitCache()
+    result: dict[str, Any] = {}
+    for protocol in PROTOCOLS:
+        started = time.perf_counter()
+        assumed: list[float] = []
+        tested, scores = out_of_fold(examples, protocol, config, cache, base_rates=assumed)
+        block: dict[str, Any] = {
+            "auc": mean_over_datasets(tested, scores, roc_auc),
+            "ece": mean_over_datasets(tested, scores, ece),
+            "topics": topic_figures(tested, scores, prone),
+        }
+        if protocol == "cross_dataset":
+            given = with_base_rate_given(tested, scores, assumed)
+            block["ece_base_rate_given"] = mean_over_datasets(tested, given, ece)
+            if curve:
+                block["feed_calibration"] = feed_calibration_curve(tested, scores)
+        block["seconds"] = round(time.perf_counter() - started, 1)
+        log(f"  {protocol}: {json.dumps({k: v for k, v in block.items() if k != 'feed_calibration'})}")
+        result[protocol] = block
+    if config.text is not None:
+        result["probes"] = probe_scores(config, examples, cache)
+        log(f"  probes: {result['probes']}")
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--cache", type=Path, help="pickle of the featurised articles (written when missing)")
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "risk_trust.json")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    examples = load_examples(args.data, args.cache)
+    prone = prone_topics(examples)
+    log(f"{len(examples)} articles; misinformation-prone topics: {prone}")
+    results: dict[str, Any] = {"prone_topics": prone, "models": {}}
+    for name, config in (
+        (f"before: {BEFORE}", CANDIDATES[BEFORE]),
+        (f"after: {AFTER}", CANDIDATES[AFTER]),
+        ("no text model", without_text(CANDIDATES[AFTER])),
+    ):
+        log(name)
+        results["models"][name] = evaluate(examples, config, set(prone), curve=name.startswith("after"))
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    for name, result in results["models"].items():
+        outlet, cross = result["outlet"], result["cross_dataset"]
+        print(
+            f"{name}: outlet AUC {outlet['auc']:.3f} ECE {outlet['ece']:.3f}; cross-dataset AUC {cross['auc']:.3f} "
+            f"ECE {cross['ece']:.3f} (base rate given: {cross['ece_base_rate_given']:.3f}); reliable articles on "
+            f"prone topics: mean risk {outlet['topics']['reliable_on_prone_topics']['mean_risk']:.3f} "
+            f"(gap {outlet['topics']['topic_gap']:+.3f})"
+        )
+    print(f"wrote {args.out} in {results['seconds']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
