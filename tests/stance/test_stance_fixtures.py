@@ -21,12 +21,8 @@ def test_fixture_gets_its_expected_label(case: dict[str, Any]) -> None:
     assert result.label == case["label"], result.scores
 
 
-def test_a_wire_report_denying_the_seeds_claim_is_read_as_a_denial_not_as_support() -> None:
-    """The denial's passage is found and its disagree score far exceeds a confirming twin's.
-
-    Known shortfall (docs/stance.md): the shipped model labels this report "discuss" (disagree about 0.29),
-    so the issue's expected label "disagree" is not reached; this test holds what the model does get right.
-    """
+def test_a_wire_report_denying_the_seeds_claim_is_labelled_disagree() -> None:
+    """The denial's passage is found, the report is labelled disagree, and a confirming twin is not."""
     denial = (FIXTURES / "pentagon_denial.txt").read_text(encoding="utf-8")
     confirmation = (
         denial.replace("denied a Russian claim", "confirmed a Russian report")
@@ -35,8 +31,9 @@ def test_a_wire_report_denying_the_seeds_claim_is_read_as_a_denial_not_as_suppor
     )
     denied, confirmed = predict_stance([(SEED_CLAIM, denial), (SEED_CLAIM, confirmation)])
     assert "not coordinating air strikes with Russia" in denied.passage(denial)
-    assert denied.label != "agree" and denied.scores["agree"] < AGREE_THRESHOLD
-    assert denied.scores["disagree"] > 0.2 > 10 * confirmed.scores["disagree"], (denied.scores, confirmed.scores)
+    assert denied.label == "disagree", denied.scores
+    assert denied.scores["disagree"] >= DISAGREE_THRESHOLD
+    assert confirmed.label != "disagree" and confirmed.scores["disagree"] < DISAGREE_THRESHOLD, confirmed.scores
 
 
 def test_texts_that_do_not_refute_the_claim_are_not_accused_of_disagreeing() -> None:

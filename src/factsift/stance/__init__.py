@@ -29,9 +29,9 @@ __all__ = [
 ]
 
 #: Act on a "disagree" only at or above this calibrated score (precision >= 0.8 on the calibration split).
-DISAGREE_THRESHOLD = 0.405
+DISAGREE_THRESHOLD = 0.476
 #: Act on an "agree" only at or above this calibrated score (precision >= 0.8 on the calibration split).
-AGREE_THRESHOLD = 0.861
+AGREE_THRESHOLD = 0.83
 
 
 def __getattr__(name: str) -> Any:

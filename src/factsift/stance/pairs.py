@@ -3,7 +3,8 @@
 FNC-1 pairs a headline with a whole article; the fact-check and coverage stages also ask about single
 sentences. From each claim (LIAR statements, PolitiFact and Snopes claims) this builds: the claim and its
 negation (disagree, both ways round), the claim and a debunking sentence (disagree), the claim and a
-hedged report about it (discuss), the claim and a restatement (agree), and the claim against another
+hedged report about it (discuss), the same two for only part of the claim's words (official denials as wire
+reports word them), the claim and a restatement (agree), and the claim against another
 claim, plain or wrapped in the same templates (unrelated: a debunk of something else is no disagreement).
 Templates are chosen by a seeded random generator, so the pairs are the same on every run.
 """
@@ -57,6 +58,16 @@ NEGATION_FRAMES = (
     "{N}, according to the ministry.",
     "In fact, {n}.",
     "{N}, the agency said in a statement.",
+)
+#: Official denials of a claim told only in part (``{p}``: some of the claim's words, in order), as wire
+#: reports word them; a denial rarely repeats every word of the claim it answers.
+PARTIAL_DENIALS = (
+    "The ministry on Monday denied that {p}.",
+    "A spokesman denied reports that {p}, saying the claims were not true.",
+    '"We have seen the reports, and they are not true," a spokeswoman said of claims that {p}.',
+    "A spokesman said there was no truth to reports that {p}.",
+    "Officials dismissed as false a report that {p}.",
+    "The agency denied a claim that {p}, calling it fabricated.",
 )
 RESTATEMENTS = (
     "{C}.",
@@ -119,6 +130,25 @@ def fill(template: str, claim: str) -> str:
     return template.replace("{C}", claim).replace("{c}", embedded(claim))
 
 
+def part_of(claim: str, rng: random.Random) -> str:
+    """Some of the claim's words in their order: its first word, then each later word kept with chance 0.6."""
+    words = claim.split()
+    kept = [words[0], *(word for word in words[1:] if rng.random() < 0.6)]
+    return " ".join(kept if len(kept) >= 3 else words[:3])
+
+
+def partial_pairs(claim: str, rng: random.Random) -> Iterator[DerivedPair]:
+    """A denial (disagree) and a hedged report (discuss) of part of the claim: partial overlap is not always discuss."""
+    part = part_of(claim, rng)
+    negated = negation(part)
+    if negated is not None and rng.random() < 0.5:
+        denial = rng.choice(NEGATION_FRAMES).replace("{N}", negated).replace("{n}", embedded(negated))
+    else:
+        denial = rng.choice(PARTIAL_DENIALS).replace("{p}", embedded(part))
+    yield DerivedPair(claim, denial, "disagree", claim)
+    yield DerivedPair(claim, fill(rng.choice(HEDGES), part), "discuss", claim)
+
+
 def derive(claims: list[str], seed: int = 16) -> Iterator[DerivedPair]:
     """Labelled pairs for each claim (see the module docstring), reproducible for a given seed."""
     rng = random.Random(seed)
@@ -132,6 +162,7 @@ def derive(claims: list[str], seed: int = 16) -> Iterator[DerivedPair]:
         yield DerivedPair(claim, fill(rng.choice(DEBUNKS), claim), "disagree", claim)
         yield DerivedPair(claim, fill(rng.choice(HEDGES), claim), "discuss", claim)
         yield DerivedPair(claim, fill(rng.choice(RESTATEMENTS), claim), "agree", claim)
+        yield from partial_pairs(claim, rng)
         yield DerivedPair(claim, other + ".", "unrelated", claim)
         wrapper = rng.choice((DEBUNKS, HEDGES, RESTATEMENTS))
         yield DerivedPair(claim, fill(rng.choice(wrapper), other), "unrelated", claim)
