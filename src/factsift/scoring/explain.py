@@ -259,6 +259,7 @@ def contributions(
     p, p0 = sigmoid(z), sigmoid(z0)
     slope = (p - p0) / (z - z0) if abs(z - z0) > 1e-9 else p0 * (1 - p0)
     weight = dict(zip(model.features, model.weights, strict=True))
+    warning = frozenset(warning_signs())
     items: list[Contribution] = []
     for group in _groups(top_terms or []):
         share = sum(shares.get(name, 0.0) for name in group.features)
@@ -267,7 +268,7 @@ def contributions(
         if not in_model or (abs(share) < 1e-9 and value == "not checked"):
             continue
         note = None
-        signs = [name for name in group.features if name in warning_signs()]
+        signs = [name for name in group.features if name in warning]
         if signs and all(weight.get(name, 0.0) == 0.0 for name in signs) and value != "not checked":
             note = NO_INFORMATION
         items.append(Contribution(evidence=group.evidence, value=value, effect=round(share * slope, 4), note=note))
