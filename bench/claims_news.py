@@ -37,7 +37,8 @@ from factsift.claims.gate import is_furniture
 from factsift.claims.kinds import NOT_FACTUAL_KINDS, kind_of
 from factsift.claims.stage import MAX_ENCODED, encoder_for, model_for
 from factsift.model import Report
-from factsift.options import Options
+from factsift.config import ClaimsConfig
+from factsift.context import ModelCache
 
 ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "articles"
 LABELS = Path(__file__).resolve().parent / "data" / "claims_news_labels.json"
@@ -86,12 +87,12 @@ def analysed(title: str, body: str) -> Report:
     return report
 
 
-def orders(report: Report, options: Options) -> dict[str, list[int]]:
+def orders(report: Report, config: ClaimsConfig) -> dict[str, list[int]]:
     """The gated body sentences (ids) in the lede, check-worthiness and priority orders."""
     sentences = report.article.sentences
     candidates = [i for i, s in enumerate(sentences) if not is_furniture(s.text)]
-    model = model_for(options)
-    scores = model.score_many([sentences[i].text for i in candidates], encoder_for(options, model), limit=MAX_ENCODED)
+    model = model_for(config, ModelCache())
+    scores = model.score_many([sentences[i].text for i in candidates], encoder_for(config, model), limit=MAX_ENCODED)
     known = capitalised_words(report.article.text)
     counts = [len(find_entities(sentences[i].text, known)) for i in candidates]
     texts = [s.text for s in sentences]
@@ -135,7 +136,7 @@ def main() -> None:
         return
     labels = json.loads(LABELS.read_text("utf-8"))["articles"]
     results: dict[str, object] = {"articles": len(labels), "labels": str(LABELS.name)}
-    for mode, options in (("cascade", Options()), ("fast", Options(fast=True))):
+    for mode, config in (("cascade", ClaimsConfig()), ("fast", ClaimsConfig(fast=True))):
         ranked: dict[str, list[list[int]]] = {"lede": [], "checkworthiness": [], "priority": []}
         gold: list[set[int]] = []
         by_id = {ident: (title, body) for ident, title, body in articles}
@@ -146,7 +147,7 @@ def main() -> None:
             if missing:
                 raise SystemExit(f"{entry['id']}: labelled sentences {missing} not found: the splitter changed")
             gold.append({keys[k] for k in entry["first"]})
-            for name, order in orders(report, options).items():
+            for name, order in orders(report, config).items():
                 ranked[name].append(order)
         results[mode] = {name: measures(orders_, gold) for name, orders_ in ranked.items()}
     print(json.dumps(results, indent=2))

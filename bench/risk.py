@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from factsift.analyser import Analyser
+from factsift.config import Config
 from factsift.ml.logistic import logit, sigmoid
 from factsift.options import Options
 from factsift.scoring import SHIPPED_CANDIDATE
@@ -205,11 +207,11 @@ def select(compared: dict[str, Any]) -> str:
 
 def scoring_cost(rows: list[Any], model: RiskModel, n: int = 300) -> dict[str, float]:
     """Milliseconds per article for the risk stage alone (features, text model, explanation)."""
-    options = Options(stages=evidence_stages(), fast=True)
+    analyser = Analyser(Config.from_options(Options(stages=evidence_stages(), fast=True)))
     reports = []
     for row in rows[:: max(1, len(rows) // n)][:n]:
         try:
-            reports.append(analyse_row(row, options))
+            reports.append(analyse_row(row, analyser))
         except Exception:
             continue
     for report in reports[:20]:  # warm-up

@@ -174,7 +174,7 @@ def test_cascade_encodes_at_most_a_few_sentences_per_article(monkeypatch: pytest
 def test_the_second_stage_loads_its_model_only_when_a_sentence_needs_it(monkeypatch: pytest.MonkeyPatch) -> None:
     from factsift.claims import encoder as encoder_module
     from factsift.claims import stage
-    from factsift.options import Options
+    from factsift.config import ClaimsConfig
 
     model = classifier.shipped()
     assert model.cascade is not None and model.head is not None
@@ -191,8 +191,8 @@ def test_the_second_stage_loads_its_model_only_when_a_sentence_needs_it(monkeypa
 
     monkeypatch.setattr(encoder_module, "bundled_features", load)
     monkeypatch.setattr(stage, "bundled_embeddings_wanted", lambda setting: True)
-    deferred = stage.encoder_for(Options(), model)
-    assert deferred is not None and stage.encoder_for(Options(fast=True), model) is None
+    deferred = stage.encoder_for(ClaimsConfig(), model)
+    assert deferred is not None and stage.encoder_for(ClaimsConfig(fast=True), model) is None
     sure = "The council voted 7 to 2 on Tuesday to spend $14.5 million on the harbour, the mayor said."
     report = factsift.analyse(text="Harbour\n\n" + sure, stages=())
     assert not model.cascade.uncertain(model.score(sure))

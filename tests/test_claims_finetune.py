@@ -131,9 +131,9 @@ def test_train_with_fine_tune_ships_layers_the_model_loads(tmp_path: Path, monke
     assert model.layers_file == tmp_path / "tuned.layers.npz" and model.head is not None
     assert model.head.width == WIDTH * len(LAYERS)
     from factsift.claims.stage import encoder_for
-    from factsift.options import Options
+    from factsift.config import ClaimsConfig
 
-    deferred = encoder_for(Options(), model)
+    deferred = encoder_for(ClaimsConfig(), model)
     assert isinstance(deferred, DeferredFeatures) and deferred.tuned == model.layers_file
     # retraining without fine-tuning to the same stem removes the stale layers
     training.train(data, tmp_path / "tuned", config=FeatureConfig(bits=10), word_vectors=False, second_stage=False)

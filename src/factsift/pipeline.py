@@ -1,7 +1,8 @@
 """The analysis pipeline: named stages, run in the order their inputs and outputs demand, passing one ``Report``.
 
-A stage is a plain function ``(report, options) -> report`` registered with
-``@stage("name", requires=(...), assigns=(...))``: ``requires`` names the report fields it reads,
+A stage is a plain function ``(report, context) -> report`` registered with
+``@stage("name", requires=(...), assigns=(...))``; ``context.config`` is its own configuration
+section (:meth:`factsift.config.Config.section`) and ``context.models`` its analyser's loaded models. ``requires`` names the report fields it reads,
 ``assigns`` the ones it writes (``extensions.NAME`` for a plugin's own data).  A stage runs after
 every stage that assigns what it requires; otherwise factsift's own stages keep their registration
 order (:data:`factsift.plugins.BUILTIN_MODULES`) and installed ones come after.
@@ -16,7 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from factsift.config import options_at_edge
+from factsift.config import Config, config_at_edge
+from factsift.context import Context, ModelCache
 from factsift.errors import FactsiftError, OverBudget
 from factsift.model import Report, StageError
 from factsift.options import Options
@@ -25,7 +27,7 @@ from factsift.version import __version__
 
 log = logging.getLogger(__name__)
 
-StageFn = Callable[[Report, Options], Report]
+StageFn = Callable[[Report, Context[Any]], Report]
 
 #: What ingest fills before any registered stage runs (it always runs first).
 INGEST = "ingest"
@@ -96,12 +98,14 @@ def check_stage_names(names: Iterable[str] | None) -> None:
         STAGES.check_known(names, also=(INGEST,))
 
 
-def run_stages(report: Report, options: Options, *, deadline: float | None = None) -> Report:
-    """Run every registered stage (or those in ``options.stages``) over an ingested report.
+def run_stages(report: Report, config: Config, models: ModelCache, *, deadline: float | None = None) -> Report:
+    """Run every registered stage (or those in ``config.options.stages``) over an ingested report.
 
-    A stage that fails with an unexpected error is recorded in ``report.errors`` and the
-    rest of the pipeline still runs: one broken stage never sinks the whole report.
+    Each stage is handed its own section of ``config`` and the ``models`` loaded so far.  A stage
+    that fails with an unexpected error is recorded in ``report.errors`` and the rest of the
+    pipeline still runs: one broken stage never sinks the whole report.
     """
+    options = config.options
     wanted = options.stages
     check_stage_names(wanted)
     for name, fn in registered_stages().items():
@@ -111,7 +115,7 @@ def run_stages(report: Report, options: Options, *, deadline: float | None = Non
             raise OverBudget(f"the analysis took longer than its {options.time_budget:g} s budget", too_large=False)
         started = time.perf_counter()
         try:
-            report = fn(report, options)
+            report = fn(report, Context(config.section(name), models))
             report.stages.append(name)
         except FactsiftError:
             raise
@@ -136,12 +140,31 @@ def analyse(
     ``url=``, ``html=`` or ``text=``.  ``url=`` together with ``html=``/``text=`` names the page's
     address (it sets the outlet) without fetching it: a saved page or a crawled record.
     Options are the fields of :class:`factsift.options.Options`; those not given come from the
-    environment or the configuration file (:mod:`factsift.config`).
+    environment or the configuration file (:mod:`factsift.config`).  The one-line convenience over
+    :class:`factsift.analyser.Analyser`: the models it loads are kept by :data:`SHARED_MODELS`.
     Raises :class:`factsift.errors.InputError` for input that cannot be analysed.
     """
+    config = config_at_edge(**options)
+    return analyse_with(config, SHARED_MODELS, source, url=url, html=html, text=text)
+
+
+#: The models :func:`analyse` loads, kept for its next calls (an :class:`~factsift.analyser.Analyser` keeps its own).
+SHARED_MODELS = ModelCache()
+
+
+def analyse_with(
+    config: Config,
+    models: ModelCache,
+    source: str | None = None,
+    *,
+    url: str | None = None,
+    html: str | bytes | None = None,
+    text: str | bytes | None = None,
+) -> Report:
+    """Analyse one article under ``config`` with the ``models`` loaded so far (see :func:`analyse`)."""
     from factsift.ingest.stage import ingest
 
-    opts = options_at_edge(**options)
+    opts = config.options
     check_stage_names(opts.stages)  # before any work: a misspelt stage is an error, never a silent skip
     started = time.perf_counter()
     deadline = time.monotonic() + opts.time_budget if opts.time_budget is not None else None
@@ -152,7 +175,7 @@ def analyse(
     report.timings_ms["ingest"] = round((time.perf_counter() - started) * 1000, 3)
     report.stages.append(INGEST)
     _check_size(len(report.article.text), opts)
-    return run_stages(report, opts, deadline=deadline)
+    return run_stages(report, config, models, deadline=deadline)
 
 
 def _check_size(length: int, options: Options) -> None:

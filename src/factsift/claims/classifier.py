@@ -234,12 +234,6 @@ def stem_of(path: Path) -> Path:
 
 
 @functools.cache
-def load_cached(path: Path) -> ClaimModel:
-    """:func:`load`, once per process and path (a user's model used for many articles)."""
-    return load(stem_of(path))
-
-
-@functools.cache
 def shipped() -> ClaimModel:
     """The model that ships with factsift (loaded once per process)."""
     return load(DATA_DIR / MODEL_NAME)

@@ -22,28 +22,29 @@ from factsift.claims.gate import is_furniture
 from factsift.claims.kinds import NOT_FACTUAL_KINDS, kind_of
 from factsift.factchecks.embeddings import bundled_embeddings_wanted
 from factsift.model import Claim, Report, Span
-from factsift.options import Options
+from factsift.config import ClaimsConfig
+from factsift.context import Context, ModelCache
 from factsift.pipeline import stage
 
 #: Most sentences per article the second stage encodes (3-5 ms each on one core).
 MAX_ENCODED = 3
 
 
-def model_for(options: Options) -> classifier.ClaimModel:
-    """The model this analysis uses: ``options.claims_model`` (also set by ``$FACTSIFT_CLAIMS_MODEL``), else shipped."""
-    chosen = options.claims_model
-    if chosen:
-        return classifier.load_cached(Path(chosen).resolve())
+def model_for(config: ClaimsConfig, models: ModelCache) -> classifier.ClaimModel:
+    """The model this analysis uses: the section's ``model`` (also set by ``$FACTSIFT_CLAIMS_MODEL``), else shipped."""
+    if config.model:
+        stem = classifier.stem_of(Path(config.model).resolve())
+        return models.get(("claims", stem), lambda: classifier.load(stem))
     return classifier.shipped()
 
 
-def encoder_for(options: Options, model: classifier.ClaimModel) -> FeatureEncoder | None:
+def encoder_for(config: ClaimsConfig, model: classifier.ClaimModel) -> FeatureEncoder | None:
     """The second stage's encoder, or None for the first stage alone (``--fast``, embeddings off or not installed).
 
     The encoder is loaded only when a sentence first needs it, so an article the first stage is sure
     of costs no model loading.
     """
-    if options.fast or model.head is None or not bundled_embeddings_wanted(options.embeddings):
+    if config.fast or model.head is None or not bundled_embeddings_wanted(config.embeddings):
         return None
     return DeferredFeatures(model.layers_file)
 
@@ -115,8 +116,8 @@ def find_claims(report: Report, model: classifier.ClaimModel, encoder: FeatureEn
 
 
 @stage("claims", requires=("article",), assigns=("claims",))
-def claims_stage(report: Report, options: Options) -> Report:
+def claims_stage(report: Report, context: Context[ClaimsConfig]) -> Report:
     """Fill ``report.claims`` with the article's check-worthy sentences, best first."""
-    model = model_for(options)
-    report.claims = find_claims(report, model, encoder_for(options, model))
+    model = model_for(context.config, context.models)
+    report.claims = find_claims(report, model, encoder_for(context.config, model))
     return report

@@ -11,7 +11,6 @@ package (the ``train`` extra).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -116,8 +115,9 @@ def tuned_top(layers: dict[str, npt.NDArray[np.float32]], manifest: dict[str, An
 
 def cache_folder(model_id: str) -> Path:
     """Where a user's own model is exported to: ``$XDG_CACHE_HOME/factsift/encoders/<model id>``."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "factsift" / "encoders" / model_id.replace("/", "_")
+    from factsift.config import cache_home
+
+    return cache_home() / "factsift" / "encoders" / model_id.replace("/", "_")
 
 
 def bundled_source() -> Path:

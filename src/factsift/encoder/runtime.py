@@ -17,7 +17,6 @@ import functools
 import hashlib
 import importlib.util
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -58,8 +57,9 @@ def mean_unit(states: Matrix, mask: npt.NDArray[np.int64]) -> Matrix:
 
 def threads() -> int:
     """Threads per onnxruntime session (see :data:`DEFAULT_THREADS`)."""
-    configured = os.environ.get("FACTSIFT_ENCODER_THREADS", "")
-    return int(configured) if configured.isdigit() else DEFAULT_THREADS
+    from factsift.config import encoder_threads
+
+    return encoder_threads(DEFAULT_THREADS)
 
 
 def session(model: Path | bytes) -> Any:

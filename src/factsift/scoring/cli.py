@@ -13,7 +13,6 @@ from factsift.cli import Commands, cli_commands, usage
 from factsift.cli.check import base_rate
 from factsift.config import options_at_edge
 from factsift.errors import InputError
-from factsift.options import Options
 from factsift.scoring import SHIPPED_CANDIDATE
 
 
@@ -75,12 +74,11 @@ def run_base_rate(args: argparse.Namespace) -> int:
     from factsift.scoring.batchscores import read_scores
     from factsift.scoring.prior import estimate_prior
     from factsift.scoring.riskmodel import load_model
-    from factsift.scoring.stage import model_path
 
     found = read_scores(args.output)
     if not found.scores:
         raise InputError(f"{args.output}: no risk scores (did the risk stage run?)")
-    assumed = args.scored_at if args.scored_at is not None else load_model(model_path(options_at_edge())).base_rate
+    assumed = args.scored_at if args.scored_at is not None else load_model(options_at_edge().risk_model).base_rate
     estimate = estimate_prior(found.scores, assumed=assumed)
     # EM may end on 0 or 1, which no score can be moved to; n articles cannot resolve a share finer
     # than about half an article either way.
@@ -137,7 +135,6 @@ def run_calibrate(args: argparse.Namespace) -> int:
     from factsift.pipeline import analyse
     from factsift.scoring.feedcalibration import fit_feed_calibration, write_calibration
     from factsift.scoring.riskmodel import load_model
-    from factsift.scoring.stage import model_path
 
     rows = read_labels(args.labels)
     options: dict[str, object] = {"fast": args.fast, **({"db": args.db} if args.db else {})}
@@ -154,7 +151,7 @@ def run_calibrate(args: argparse.Namespace) -> int:
             raise InputError(f"{args.labels}: the risk stage did not run for {row}")
         log_odds.append(logit(report.risk.score))
         labels.append(label)
-    model = load_model(model_path(Options()))
+    model = load_model()
     calibration = fit_feed_calibration(log_odds, labels, model=f"{model.name} {model.version}")
     write_calibration(calibration, args.out)
     print(

@@ -11,12 +11,13 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from factsift.config import options_at_edge
+from factsift.analyser import Analyser
+from factsift.config import config_at_edge
 from factsift.errors import InputError
 from factsift.ingest.outlet import host_of
 from factsift.ingest.stage import ingest
 from factsift.model import Report
-from factsift.options import Options, StoreUrl
+from factsift.options import StoreUrl
 from factsift.pipeline import registered_stages, run_stages
 from factsift.scoring.datasets import LabelledArticle
 from factsift.scoring.explain import shrink_factor
@@ -41,16 +42,16 @@ def evidence_stages() -> list[str]:
     return [name for name in registered_stages() if name != "risk"]
 
 
-def analyse_row(row: LabelledArticle, options: Options) -> Report:
+def analyse_row(row: LabelledArticle, analyser: Analyser) -> Report:
     """Ingest one labelled article as plain text (headline first) and run the evidence stages over it."""
     text = f"{row.title}\n\n{row.text}" if row.title else row.text
-    report = ingest(text=text, options=options)
+    report = ingest(text=text, options=analyser.config.options)
     if row.url:
         report.input.url = row.url
         report.article.outlet.domain = host_of(row.url if "://" in row.url else "http://" + row.url)
         report.article.outlet.found_in = "url"
     report.stages.append("ingest")
-    return run_stages(report, options)
+    return run_stages(report, analyser.config, analyser.models)
 
 
 def example_of(row: LabelledArticle, report: Report) -> Example:
@@ -73,11 +74,11 @@ def featurize(
 
     Rows that ingest rejects (no article text left after cleaning) are skipped.
     """
-    options = options_at_edge(stages=evidence_stages(), db=db, fast=fast)
+    analyser = Analyser(config_at_edge(stages=evidence_stages(), db=db, fast=fast))
     examples = []
     for index, row in enumerate(rows, 1):
         try:
-            report = analyse_row(row, options)
+            report = analyse_row(row, analyser)
         except InputError:
             continue  # nothing left after cleaning (e.g. a page that was all furniture): not an article
         examples.append(example_of(row, report))

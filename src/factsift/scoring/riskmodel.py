@@ -138,6 +138,10 @@ def read_model(path: Path) -> RiskModel:
 
 
 @functools.cache
+def _shipped() -> RiskModel:
+    return read_model(DEFAULT_PATH)
+
+
 def load_model(path: Path | None = None) -> RiskModel:
-    """The risk model at ``path`` (default: the shipped one), loaded once per process."""
-    return read_model(path or DEFAULT_PATH)
+    """The risk model at ``path``, read now, or the shipped one (loaded once per process: it never changes)."""
+    return read_model(Path(path)) if path else _shipped()
