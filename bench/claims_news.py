@@ -36,9 +36,9 @@ from factsift.claims.entities import capitalised_words, find_entities
 from factsift.claims.gate import is_furniture
 from factsift.claims.kinds import NOT_FACTUAL_KINDS, kind_of
 from factsift.claims.stage import MAX_ENCODED, encoder_for, model_for
-from factsift.model import Report
 from factsift.config import ClaimsConfig
 from factsift.context import ModelCache
+from factsift.model import Report
 
 ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "articles"
 LABELS = Path(__file__).resolve().parent / "data" / "claims_news_labels.json"

@@ -20,10 +20,10 @@ from factsift.claims.encoder import DeferredFeatures, FeatureEncoder
 from factsift.claims.entities import capitalised_words, find_entities
 from factsift.claims.gate import is_furniture
 from factsift.claims.kinds import NOT_FACTUAL_KINDS, kind_of
-from factsift.factchecks.embeddings import bundled_embeddings_wanted
-from factsift.model import Claim, Report, Span
 from factsift.config import ClaimsConfig
 from factsift.context import Context, ModelCache
+from factsift.factchecks.embeddings import bundled_embeddings_wanted
+from factsift.model import Claim, Report, Span
 from factsift.pipeline import stage
 
 #: Most sentences per article the second stage encodes (3-5 ms each on one core).

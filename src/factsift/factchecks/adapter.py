@@ -12,7 +12,6 @@ ignored for any other.  Loaded without pickle.
 from __future__ import annotations
 
 import functools
-import os
 from importlib import resources
 from pathlib import Path
 
@@ -68,31 +67,23 @@ def save(path: Path, weights: Matrix, model_id: str) -> None:
     np.savez_compressed(path, weights=weights.astype(np.float16), model_id=np.array(model_id))
 
 
-def adapter_path() -> Path | None:
-    """A user's own adapter from ``$FACTSIFT_FACTCHECK_ADAPTER`` (written by ``factsift train factchecks``)."""
-    configured = os.environ.get("FACTSIFT_FACTCHECK_ADAPTER")
-    return Path(configured).expanduser() if configured else None
-
-
-@functools.cache
-def _load(path: str | None) -> tuple[str, Matrix] | None:
-    if path is not None:
-        source = Path(path)
-    else:
-        ref = resources.files("factsift.factchecks").joinpath("data/query_adapter.npz")
-        if not ref.is_file():
-            return None
-        source = Path(str(ref))
+def _read(source: Path) -> tuple[str, Matrix]:
     with np.load(source, allow_pickle=False) as data:
         return str(data["model_id"]), data["weights"].astype(np.float32)
 
 
-def load_adapter(model_id: str) -> Matrix | None:
-    """The adapter for ``model_id`` (the user's file when configured, else the shipped one), or None."""
-    path = adapter_path()
+@functools.cache
+def _shipped() -> tuple[str, Matrix] | None:
+    ref = resources.files("factsift.factchecks").joinpath("data/query_adapter.npz")
+    return _read(Path(str(ref))) if ref.is_file() else None
+
+
+def load_adapter(model_id: str, path: Path | None = None) -> Matrix | None:
+    """The adapter for ``model_id``: the user's file at ``path`` (``[factchecks] adapter``, written by
+    ``factsift train factchecks``; "off" for none), else the shipped one (loaded once per process); or None."""
     if path is not None and path.name.lower() in {"off", "none"}:
         return None
-    loaded = _load(str(path) if path is not None else None)
+    loaded = _read(path) if path is not None else _shipped()
     if loaded is None or loaded[0] != model_id:
         return None
     return loaded[1]

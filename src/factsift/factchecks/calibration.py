@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -148,12 +147,6 @@ def fit_logistic(
     )
 
 
-def calibration_path() -> Path | None:
-    """A user's own calibration file from ``$FACTSIFT_FACTCHECK_CALIBRATION``, if set."""
-    configured = os.environ.get("FACTSIFT_FACTCHECK_CALIBRATION")
-    return Path(configured).expanduser() if configured else None
-
-
 def parse_calibration(data: dict[str, Any]) -> Calibration:
     """Read a calibration document (as written by ``factsift train factchecks``)."""
     return Calibration(
@@ -167,15 +160,14 @@ def parse_calibration(data: dict[str, Any]) -> Calibration:
 
 
 @functools.cache
-def _load(path: str | None) -> Calibration:
-    if path is not None:
-        text = Path(path).read_text(encoding="utf-8")
-    else:
-        text = resources.files("factsift.factchecks").joinpath("data/calibration.json").read_text(encoding="utf-8")
+def _shipped() -> Calibration:
+    text = resources.files("factsift.factchecks").joinpath("data/calibration.json").read_text(encoding="utf-8")
     return parse_calibration(json.loads(text))
 
 
-def load_calibration() -> Calibration:
-    """The calibration in use: the user's file when configured, else the shipped one (loaded once)."""
-    path = calibration_path()
-    return _load(str(path) if path is not None else None)
+def load_calibration(path: Path | None = None) -> Calibration:
+    """The user's calibration file at ``path`` (``[factchecks] calibration``), read now, else the shipped one
+    (loaded once per process: it never changes)."""
+    if path is None:
+        return _shipped()
+    return parse_calibration(json.loads(Path(path).read_text(encoding="utf-8")))

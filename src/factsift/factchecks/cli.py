@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from factsift.cli import Commands, cli_commands, usage
+from factsift.config import FactchecksConfig, config_at_edge
 from factsift.errors import InputError
 
 MAX_ERRORS_SHOWN = 20
@@ -35,10 +36,17 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def edge_section(args: argparse.Namespace) -> FactchecksConfig:
+    """The ``[factchecks]`` section built at the edge, with ``--embeddings`` over it when given."""
+    given = {"embeddings": args.embeddings} if getattr(args, "embeddings", None) is not None else {}
+    return config_at_edge(**given).factchecks
+
+
 def run_import(args: argparse.Namespace) -> int:
     from factsift.factchecks.importer import import_files
 
-    summary = import_files(args.files, db=args.db, progress=sys.stderr.isatty(), embeddings=args.embeddings)
+    embeddings = edge_section(args).embeddings
+    summary = import_files(args.files, db=args.db, progress=sys.stderr.isatty(), embeddings=embeddings)
     print(f"factchecks import: {summary.line()}")
     for message in summary.errors[:MAX_ERRORS_SHOWN]:
         print(f"  skipped {message}", file=sys.stderr)
@@ -56,7 +64,7 @@ def run_search(args: argparse.Namespace) -> int:
 
     if args.k < 1:
         raise InputError("--k must be at least 1")
-    hits = search(args.text, k=args.k, db=args.db, embeddings=args.embeddings)
+    hits = search(args.text, k=args.k, db=args.db, section=edge_section(args))
     if args.format == "json":
         sys.stdout.write(json.dumps(hits, indent=2, ensure_ascii=False) + "\n")
         return 0
@@ -119,7 +127,7 @@ def run_train(args: argparse.Namespace) -> int:
     from factsift.factchecks.training import build_store, fit_models
 
     dataset = load_checkthat2020(args.data, "train")
-    encoder = resolve_encoder(args.embeddings)
+    encoder = resolve_encoder(edge_section(args).embeddings)
     spec = None
     if encoder is not None and args.reranker_layers > 0:
         spec = RerankerSpec(encoder.model_id, args.reranker_layers, args.reranker_max_length)

@@ -4,16 +4,15 @@ The optional extra ``factsift[embeddings]`` installs onnxruntime and tokenizers;
 all-MiniLM-L6-v2 export every stage shares (:func:`factsift.encoder.runtime.shared_encoder`, int8, checked
 by SHA-256 on load; no PyTorch).  Stored records and queries go through the same model.  Any local
 sentence-transformers folder (BERT, mean pooling, safetensors) can be named instead (``--embeddings PATH``,
-``FACTSIFT_EMBEDDINGS``): it is exported to ONNX on first use into a cache folder, which needs the ``onnx``
-package of the ``train`` extra.  Without the extra, :func:`resolve_encoder` returns None and retrieval uses
-BM25 alone.
+``FACTSIFT_EMBEDDINGS``, read at the edge): it is exported to ONNX on first use into a cache folder, which
+needs the ``onnx`` package of the ``train`` extra.  Without the extra, :func:`resolve_encoder` returns None
+and retrieval uses BM25 alone.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,11 +57,25 @@ class Encoder:
         return vectors
 
 
-def _encoder(model: SentenceEncoder) -> Encoder:
-    """Retrieval with ``model``: its query adapter and re-ranker, when there are ones for it."""
+def _encoder(model: SentenceEncoder, files: RetrievalFiles | None = None) -> Encoder:
+    """Retrieval with ``model``: its query adapter and re-ranker (a user's ``files``, else shipped), if any."""
     from factsift.factchecks.reranker import load_reranker
 
-    return Encoder(model.model_id, model, adapter.load_adapter(model.model_id), load_reranker(model.model_id))
+    files = files or RetrievalFiles()
+    return Encoder(
+        model.model_id,
+        model,
+        adapter.load_adapter(model.model_id, files.adapter),
+        load_reranker(model.model_id, files.reranker),
+    )
+
+
+@dataclass(frozen=True)
+class RetrievalFiles:
+    """A user's own query adapter and re-ranker files (``[factchecks]`` settings); None: the shipped ones."""
+
+    adapter: Path | None = None
+    reranker: Path | None = None
 
 
 def bundled_model_dir() -> Path | None:
@@ -81,13 +94,12 @@ def load_bundled() -> Encoder | None:
     return None if model is None else _encoder(model)
 
 
-@functools.cache
-def load_folder(folder: str) -> Encoder:
+def load_folder(folder: str, files: RetrievalFiles | None = None) -> Encoder:
     """A model from a local folder the user names (never a hub name): an exported one as it is, a
     sentence-transformers one exported to ONNX on first use."""
     path = Path(folder).expanduser().resolve()
     if (path / MANIFEST).is_file():
-        return _encoder(encoder_at(path))
+        return _encoder(encoder_at(path), files)
     if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
         raise InputError(f"{folder}: not a local sentence-transformers model folder (no modules.json or config.json)")
     if not runtime_installed():
@@ -104,15 +116,7 @@ def load_folder(folder: str) -> Encoder:
     if not (target / MANIFEST).is_file():
         log.info("exporting %s to %s (once)", folder, target)
         export_folder(path, target, model_id)
-    return _encoder(encoder_at(target))
-
-
-def _chosen(setting: bool | str | None) -> bool | str:
-    """The setting in force: ``None`` and ``True`` defer to ``$FACTSIFT_EMBEDDINGS`` when it is set."""
-    if setting is None or setting is True:
-        configured = os.environ.get("FACTSIFT_EMBEDDINGS")
-        return True if configured is None else configured
-    return setting
+    return _encoder(encoder_at(target), files)
 
 
 def _is_off(setting: bool | str) -> bool:
@@ -129,19 +133,23 @@ def bundled_embeddings_wanted(setting: bool | str | None = True) -> bool:
     Loading takes seconds (PyTorch and the model), so callers that may not need the model at all
     decide with this and load it on first use.
     """
-    return not _is_off(_chosen(setting)) and bundled_model_dir() is not None
+    return not _is_off(True if setting is None else setting) and bundled_model_dir() is not None
 
 
-def resolve_encoder(setting: bool | str | None = True) -> Encoder | None:
-    """The encoder a setting asks for: False/"off" none, a path that folder, True the bundled model if installed.
-
-    ``None`` and ``True`` defer to ``$FACTSIFT_EMBEDDINGS`` when it is set.
-    """
-    chosen = _chosen(setting)
+def resolve_encoder(setting: bool | str | None = True, files: RetrievalFiles | None = None) -> Encoder | None:
+    """The encoder a setting asks for: False/"off" none, a path that folder, True (or None) the bundled model
+    if installed; with a user's adapter and re-ranker ``files`` when given (``$FACTSIFT_EMBEDDINGS`` and
+    those files are read at the edge, :mod:`factsift.config`)."""
+    chosen = True if setting is None else setting
     if _is_off(chosen):
         return None
     if isinstance(chosen, str) and _names_folder(chosen):
-        return load_folder(chosen)
+        return load_folder(chosen, files)
+    if files is not None and files != RetrievalFiles():
+        from factsift.encoder.runtime import shared_encoder
+
+        model = shared_encoder() if bundled_model_dir() is not None else None
+        return None if model is None else _encoder(model, files)
     encoder = load_bundled()
     if encoder is None:
         log.info("no embedding model installed: fact-check retrieval uses BM25 alone")

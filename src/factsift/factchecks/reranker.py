@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -162,16 +161,14 @@ def quantised_in_place(model: Any) -> Any:
             return model
 
 
-def reranker_path() -> Path | None:
-    """The file in use: ``$FACTSIFT_FACTCHECK_RERANKER`` when set, else the shipped one (None if absent)."""
-    configured = os.environ.get("FACTSIFT_FACTCHECK_RERANKER")
-    if configured:
-        return Path(configured).expanduser()
+def reranker_path(configured: Path | None = None) -> Path | None:
+    """The file in use: ``configured`` (``[factchecks] reranker``) when given, else the shipped one (None if absent)."""
+    if configured is not None:
+        return configured
     ref = resources.files("factsift.factchecks").joinpath("data/reranker.npz")
     return Path(str(ref)) if ref.is_file() else None
 
 
-@functools.cache
 def _load(path: str, model_id: str) -> Reranker | None:
     with np.load(path, allow_pickle=False) as data:
         meta = json.loads(str(data["meta"]))
@@ -183,11 +180,16 @@ def _load(path: str, model_id: str) -> Reranker | None:
     return read(Path(path), sentence_model[0].auto_model, sentence_model.tokenizer)
 
 
-def load_reranker(model_id: str) -> Reranker | None:
-    """The cross-encoder for the embedding model ``model_id`` (loaded once), or None when there is none for it.
+#: The shipped re-ranker, loaded once per process (it never changes; a user's own is kept by its analyser).
+_shipped_load = functools.cache(_load)
+
+
+def load_reranker(model_id: str, configured: Path | None = None) -> Reranker | None:
+    """The cross-encoder for the embedding model ``model_id`` (a user's file ``configured``, else the shipped
+    one), or None when there is none for it.
 
     Its transformer runs on the bundled model's PyTorch weights: InputError without the ``train`` extra."""
-    path = reranker_path()
+    path = reranker_path(configured)
     if path is None or path.name.lower() in {"off", "none"} or not path.is_file():
         return None
-    return _load(str(path), model_id)
+    return (_load if configured is not None else _shipped_load)(str(path), model_id)

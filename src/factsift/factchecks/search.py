@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from factsift.factchecks.embeddings import resolve_encoder
+from factsift.config import FactchecksConfig
+from factsift.factchecks.calibration import load_calibration
+from factsift.factchecks.embeddings import RetrievalFiles, resolve_encoder
 from factsift.factchecks.groups import group_reviews
 from factsift.factchecks.retrieval import Hit, retrieve
 from factsift.factchecks.stances import stance_model, verdict_shown
@@ -66,20 +68,29 @@ def group_hits(query: str, hits: list[Hit]) -> list[dict[str, Any]]:
 
 
 def search(
-    query: str, k: int = 5, db: StoreUrl | None = None, *, embeddings: bool | str | None = None
+    query: str,
+    k: int = 5,
+    db: StoreUrl | None = None,
+    *,
+    embeddings: bool | str | None = None,
+    section: FactchecksConfig | None = None,
 ) -> list[dict[str, Any]]:
     """The ``k`` best claim groups for ``query``, most probable first, as dicts (see :func:`group_hits`).
 
-    An empty or missing store gives an empty list.  ``embeddings`` picks the encoder (None/True: the
-    installed default or ``$FACTSIFT_EMBEDDINGS``; False: BM25 alone; a path: that model folder).
+    An empty or missing store gives an empty list.  ``embeddings`` picks the encoder (None: the
+    section's, True: the installed default; False: BM25 alone; a path: that model folder); ``section``
+    (e.g. ``config_at_edge().factchecks``) names a user's calibration, adapter and re-ranker.
     """
+    section = section or FactchecksConfig()
+    setting = embeddings if embeddings is not None else section.embeddings
     try:
         store = open_store(db, create=False)
     except FileNotFoundError:
         return []
     try:
-        encoder = resolve_encoder(embeddings)
-        hits = retrieve(store, query, k=k * CANDIDATES_PER_GROUP, encoder=encoder)
+        encoder = resolve_encoder(setting, RetrievalFiles(section.adapter, section.reranker))
+        calibration = load_calibration(section.calibration)
+        hits = retrieve(store, query, k=k * CANDIDATES_PER_GROUP, encoder=encoder, calibration=calibration)
         return group_hits(query, hits)[:k]
     finally:
         store.close()

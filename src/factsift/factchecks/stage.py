@@ -14,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from factsift.config import FactchecksConfig
+from factsift.context import Context
 from factsift.factchecks.calibration import load_calibration
-from factsift.factchecks.embeddings import resolve_encoder
+from factsift.factchecks.embeddings import Encoder, RetrievalFiles, resolve_encoder
 from factsift.factchecks.retrieval import Hit, retrieve
 from factsift.factchecks.stances import stance_model, verdict_shown
 from factsift.factchecks.store import shared_reader
 from factsift.model import FactCheckMatch, MatchStance, Report
-from factsift.options import Options
 from factsift.pipeline import stage
 
 MATCHES_PER_CLAIM = 3
@@ -88,20 +89,30 @@ def to_match(query: Query, hit: Hit, article_date: str | None, stance: MatchStan
     )
 
 
+def encoder_of(context: Context[FactchecksConfig]) -> Encoder | None:
+    """The section's embedding model with its adapter and re-ranker, loaded once per analyser."""
+    config = context.config
+    files = RetrievalFiles(adapter=config.adapter, reranker=config.reranker)
+    return context.models.get(("encoder", config.embeddings, files), lambda: resolve_encoder(config.embeddings, files))
+
+
 @stage("factchecks", requires=("claims",), assigns=("factchecks",))
-def match_factchecks(report: Report, options: Options) -> Report:
+def match_factchecks(report: Report, context: Context[FactchecksConfig]) -> Report:
     """Fill ``report.factchecks`` with the stored fact-checks that match the article's claims."""
+    config = context.config
     queries = queries_for(report)
     if not queries:
         return report
-    store = shared_reader(options.db)
+    store = shared_reader(config.db)
     if store is None:
         return report
-    encoder = None if options.fast else resolve_encoder(options.embeddings)
+    encoder = None if config.fast else encoder_of(context)
     dense = queries[:DENSE_QUERIES] if encoder is not None else []
     vectors = encoder.encode_queries([q.text for q in dense]) if encoder is not None and dense else None
     found: list[tuple[Query, Hit]] = []
-    calibration = load_calibration()  # once per article, not once per claim
+    calibration = context.models.get(
+        ("factchecks calibration", config.calibration), lambda: load_calibration(config.calibration)
+    )
     with store.pinned():  # the store's revision is read once for the article, not once per claim
         for position, query in enumerate(queries):
             with_dense = vectors is not None and position < len(dense)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from factsift.model import Report
 from factsift.config import SourcesConfig
 from factsift.context import Context
+from factsift.model import Report
 from factsift.pipeline import stage
 from factsift.sources.outlet import rate_outlet
 from factsift.sources.table import ratings_table
