@@ -11,7 +11,7 @@ import math
 
 from factsift.model import Article, Signal
 from factsift.signals.attribution import cached_attributions
-from factsift.signals.registry import signal
+from factsift.signals.registry import SignalContext, signal
 from factsift.signals.spans import make_span
 
 NAME = "anonymous_sourcing"
@@ -33,7 +33,7 @@ def anonymous_score(anonymous: float, named: int) -> float:
 
 
 @signal(NAME, 'Statements attributed to unnamed sources ("officials said", "sources confirmed"), against named ones.')
-def anonymous_sourcing(article: Article) -> Signal:
+def anonymous_sourcing(article: Article, context: SignalContext | None = None) -> Signal:
     """Find unnamed and named attributions in the body and score the article's reliance on the unnamed."""
     attributions = cached_attributions(article.text, article.outlet.name)
     anonymous = [a for a in attributions if a.kind == "anonymous"]

@@ -12,8 +12,8 @@ import re
 
 from factsift.model import Article, Signal, Span
 from factsift.signals.clickbait_features import headline_features
-from factsift.signals.clickbait_model import logistic, shipped_model
-from factsift.signals.registry import signal
+from factsift.signals.clickbait_model import ClickbaitModel, load_model, logistic, shipped_model
+from factsift.signals.registry import SignalContext, signal
 from factsift.signals.spans import make_span
 
 NAME = "clickbait_headline"
@@ -38,13 +38,22 @@ def _word_spans(title: str, weights: dict[str, float]) -> list[Span]:
     return [make_span(title, start, end, field="title", note="pushes toward clickbait") for _, start, end in best]
 
 
+def model_in_use(context: SignalContext | None) -> ClickbaitModel:
+    """The section's model file (``[signals.clickbait_headline] model``, ``$FACTSIFT_CLICKBAIT_MODEL``), loaded
+    once by the analyser, else the shipped model."""
+    if context is None or context.config.model is None:
+        return shipped_model()
+    path = context.config.model
+    return context.models.get(("clickbait", path), lambda: load_model(path))
+
+
 @signal(NAME, "How much the headline reads like clickbait (teasers, listicles, curiosity gaps), by a trained model.")
-def clickbait_headline(article: Article) -> Signal:
-    """Score the headline with the shipped clickbait model; no headline means no evidence (score 0)."""
+def clickbait_headline(article: Article, context: SignalContext | None = None) -> Signal:
+    """Score the headline with the section's clickbait model (else the shipped one); no headline, no evidence (0)."""
     title = (article.title or "").strip()
     if not article.title or not title:
         return Signal(name=NAME, score=0.0, explanation="No headline to judge.", details={"headline": False})
-    model = shipped_model()
+    model = model_in_use(context)
     decision, parts = model.contributions(article.title)
     probability = logistic(decision)
     spans = _word_spans(article.title, parts) if probability >= 0.5 else []

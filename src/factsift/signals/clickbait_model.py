@@ -11,7 +11,6 @@ import functools
 import gzip
 import json
 import math
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
@@ -93,18 +92,12 @@ def load_model(path: Path) -> ClickbaitModel:
     return model_from_json(data)
 
 
-#: Environment variable naming a model file (from ``factsift train clickbait``) to use instead of the shipped one.
+#: Environment variable naming a model file (from ``factsift train clickbait``) to use instead (read at the edge).
 MODEL_ENV = "FACTSIFT_CLICKBAIT_MODEL"
 
 
 @functools.cache
-def _model_at(path: str) -> ClickbaitModel:
-    if not path:
-        ref = resources.files("factsift.signals").joinpath("data", MODEL_FILE)
-        return model_from_json(json.loads(gzip.decompress(ref.read_bytes())))
-    return load_model(Path(path).expanduser())
-
-
 def shipped_model() -> ClickbaitModel:
-    """The model in use, loaded once per process: ``$FACTSIFT_CLICKBAIT_MODEL`` if set, else the shipped one."""
-    return _model_at(os.environ.get(MODEL_ENV, ""))
+    """The model that ships with factsift, loaded once per process (it never changes)."""
+    ref = resources.files("factsift.signals").joinpath("data", MODEL_FILE)
+    return model_from_json(json.loads(gzip.decompress(ref.read_bytes())))

@@ -16,7 +16,7 @@ import re
 
 from factsift.model import Article, Signal, Span
 from factsift.signals.attribution import cached_attributions
-from factsift.signals.registry import signal
+from factsift.signals.registry import SignalContext, signal
 from factsift.signals.shipped_calibration import calibration, percentile_score
 from factsift.signals.spans import make_span
 
@@ -122,13 +122,13 @@ def raw_mismatch(article: Article) -> tuple[float, list[Span], dict[str, float]]
 
 
 @signal(NAME, "Headline words the body never mentions or never backs with a named source.", calibrated=True)
-def headline_body_mismatch(article: Article) -> Signal:
+def headline_body_mismatch(article: Article, context: SignalContext | None = None) -> Signal:
     """Compare the headline's content words with the body and with its named-source statements."""
     result = raw_mismatch(article)
     if result is None:
         return Signal(name=NAME, score=0.0, explanation="No headline to compare with the body.")
     raw, spans, coverage = result
-    cal = calibration(NAME)
+    cal = calibration(NAME, context)
     score = percentile_score(raw, float(cal["median"]), float(cal["p90"]))
     missing = [s.text for s in spans if s.note == "not in the body"]
     unbacked = [s.text for s in spans if s.note != "not in the body"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from factsift.model import Article, Signal, Span
 from factsift.signals import loaded_lexicon as lex
-from factsift.signals.registry import signal
+from factsift.signals.registry import SignalContext, signal
 from factsift.signals.shipped_calibration import calibration, percentile_score
 from factsift.signals.spans import make_span
 
@@ -101,12 +101,12 @@ def rate_per_100_words(text: str, hits: list[Hit]) -> float:
     "Superlatives, intensifiers, loaded political terms, sensational verbs, insults, all caps and '!!'.",
     calibrated=True,
 )
-def loaded_language(article: Article) -> Signal:
+def loaded_language(article: Article, context: SignalContext | None = None) -> Signal:
     """Rate loaded-language hits per 100 words and score the rate against real news."""
     text = article.text
     hits = find_hits(text)
     rate = rate_per_100_words(text, hits)
-    cal = calibration(NAME)
+    cal = calibration(NAME, context)
     score = percentile_score(rate, float(cal["median"]), float(cal["p90"]))
     spans: list[Span] = [make_span(text, h.start, h.end, note=h.category.replace("_", " ")) for h in hits]
     by_category: dict[str, int] = {}

@@ -17,7 +17,7 @@ import re
 
 from factsift.model import Article, Signal
 from factsift.signals.attribution import cached_attributions
-from factsift.signals.registry import signal
+from factsift.signals.registry import SignalContext, signal
 from factsift.signals.spans import make_span
 
 NAME = "missing_provenance"
@@ -81,7 +81,7 @@ def _figures(text: str) -> list[tuple[int, int]]:
 
 
 @signal(NAME, "No author, no date, no links or named documents, and figures given without a source.")
-def missing_provenance(article: Article) -> Signal:
+def missing_provenance(article: Article, context: SignalContext | None = None) -> Signal:
     """Check byline, date, documents and the sourcing of each figure; score by what is missing."""
     text = article.text
     missing: list[str] = []

@@ -1,4 +1,7 @@
-"""The registry of signals (warning signs in the writing): each is a function ``(Article) -> Signal``.
+"""The registry of signals (warning signs in the writing): each is a function ``(Article, SignalContext) -> Signal``.
+
+The context holds the signal's own section of the configuration (``[signals.NAME]``: a calibration
+file, a model file, other settings) and its analyser's loaded models.
 
 A signal registers with ``@signal(name, description, calibrated=..., risk_feature=...)``; factsift's
 own are listed in :data:`factsift.plugins.BUILTIN_MODULES`, an installed package adds its own through
@@ -11,10 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from factsift.config import SignalConfig
+from factsift.context import Context
 from factsift.model import Article, Signal
 from factsift.plugins import Registry
 
-SignalFn = Callable[[Article], Signal]
+#: What a signal is handed besides the article: its section and its analyser's models.
+SignalContext = Context[SignalConfig]
+SignalFn = Callable[[Article, SignalContext], Signal]
 
 
 @dataclass(frozen=True)

@@ -8,35 +8,43 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from factsift.signals.registry import SignalContext
 
 CALIBRATION_FILE = "calibration.json"
 
 
-#: Environment variable naming a calibration file (from ``factsift train signals``) to use instead.
+#: Environment variable naming a calibration file (from ``factsift train signals``) to use instead (read at the edge).
 CALIBRATION_ENV = "FACTSIFT_SIGNALS_CALIBRATION"
 
 
-@functools.cache
-def _load(path: str) -> dict[str, Any]:
-    if path:
-        text = Path(path).expanduser().read_text(encoding="utf-8")
-    else:
-        text = resources.files("factsift.signals").joinpath("data", CALIBRATION_FILE).read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
+def _read(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
 
-def calibration(signal_name: str) -> dict[str, Any]:
+@functools.cache
+def _shipped() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        resources.files("factsift.signals").joinpath("data", CALIBRATION_FILE).read_text(encoding="utf-8")
+    )
+    return data
+
+
+def calibration(signal_name: str, context: SignalContext | None = None) -> dict[str, Any]:
     """The calibration section of ``signal_name`` (``median``, ``p90`` … of its raw value on real news).
 
-    Read once per process from ``$FACTSIFT_SIGNALS_CALIBRATION`` if set, else the shipped file.
+    From the file the signal's section names (``[signals] calibration``, ``$FACTSIFT_SIGNALS_CALIBRATION``),
+    read once per analyser, else from the shipped file (once per process).
     """
-    section: dict[str, Any] = _load(os.environ.get(CALIBRATION_ENV, ""))[signal_name]
-    return section
+    if context is None or context.config.calibration is None:
+        return dict(_shipped()[signal_name])
+    path = context.config.calibration
+    return dict(context.models.get(("signals calibration", path), lambda: _read(path))[signal_name])
 
 
 def percentile_score(value: float, median: float, p90: float) -> float:
