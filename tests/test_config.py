@@ -43,3 +43,26 @@ def test_an_unknown_or_broken_setting_is_a_clear_error(tmp_path: Path) -> None:
     config.write_text("[analysis\n", encoding="utf-8")
     with pytest.raises(InputError, match="cannot read the configuration file"):
         edge_options({CONFIG_ENV: str(config)})
+
+
+def test_sections_from_the_file_and_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from factsift.config import config_at_edge
+
+    config = tmp_path / "factsift.toml"
+    config.write_text(
+        '[risk]\nmodel = "risk.json.gz"\nbase_rate = 0.2\n[factchecks]\ncalibration = "cal.json"\n'
+        '[signals.clickbait_headline]\nmodel = "bait.json.gz"\n[stages.paragraphs]\nminimum = 2\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(CONFIG_ENV, str(config))
+    monkeypatch.setenv("FACTSIFT_FACTCHECK_RERANKER", "/srv/reranker.npz")
+    built = config_at_edge(fast=True)
+    assert built.risk.model == tmp_path / "risk.json.gz" and built.risk.base_rate == 0.2
+    assert built.factchecks.calibration == tmp_path / "cal.json"
+    assert built.factchecks.reranker == Path("/srv/reranker.npz") and built.factchecks.fast and built.claims.fast
+    assert built.signals["clickbait_headline"].model == tmp_path / "bait.json.gz"
+    assert built.signals["loaded_language"].model is None
+    assert built.section("paragraphs") == {"minimum": 2} and built.section("risk") is built.risk
+    config.write_text('[factchecks]\ncalibraton = "cal.json"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"unknown setting\(s\) factchecks\.calibraton"):
+        config_at_edge()

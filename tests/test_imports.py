@@ -17,6 +17,7 @@ EDGE_MODULES = frozenset(
         "factsift.watch.sinks",
         "factsift.encoder.reference",
         "factsift.encoder.export",
+        "factsift.batch.worker",  # sets the numeric libraries' thread counts for each worker process
     }
 )
 

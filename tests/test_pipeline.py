@@ -4,9 +4,9 @@ import pytest
 
 import factsift
 from factsift import pipeline
+from factsift.context import Context
 from factsift.errors import InputError
 from factsift.model import Report
-from factsift.options import Options
 from factsift.plugins import PluginError, UnknownPluginError
 
 TEXT = "Harbour Budget Passes\n\nThe regional council approved the harbour budget on Tuesday after a long debate."
@@ -37,11 +37,11 @@ def test_a_crashing_stage_is_recorded_and_the_rest_still_runs(only_stages: objec
     calls: list[str] = []
 
     @pipeline.stage("broken")
-    def broken(report: Report, options: Options) -> Report:
+    def broken(report: Report, context: Context[object]) -> Report:
         raise RuntimeError("model file corrupt")
 
     @pipeline.stage("fine")
-    def fine(report: Report, options: Options) -> Report:
+    def fine(report: Report, context: Context[object]) -> Report:
         calls.append("fine")
         return report
 
@@ -53,7 +53,7 @@ def test_a_crashing_stage_is_recorded_and_the_rest_still_runs(only_stages: objec
 
 
 def _recording(ran: list[str], name: str) -> pipeline.StageFn:
-    def run(report: Report, options: Options) -> Report:
+    def run(report: Report, context: Context[object]) -> Report:
         ran.append(name)
         return report
 

@@ -2,10 +2,11 @@
 
 A stage is a plain function ``(report, context) -> report`` registered with
 ``@stage("name", requires=(...), assigns=(...))``; ``context.config`` is its own configuration
-section (:meth:`factsift.config.Config.section`) and ``context.models`` its analyser's loaded models. ``requires`` names the report fields it reads,
-``assigns`` the ones it writes (``extensions.NAME`` for a plugin's own data).  A stage runs after
-every stage that assigns what it requires; otherwise factsift's own stages keep their registration
-order (:data:`factsift.plugins.BUILTIN_MODULES`) and installed ones come after.
+section (:meth:`factsift.config.Config.section`) and ``context.models`` its analyser's loaded models.
+``requires`` names the report fields it reads, ``assigns`` the ones it writes (``extensions.NAME``
+for a plugin's own data).  A stage runs after every stage that assigns what it requires; otherwise
+factsift's own stages keep their registration order (:data:`factsift.plugins.BUILTIN_MODULES`)
+and installed ones come after.
 """
 
 from __future__ import annotations

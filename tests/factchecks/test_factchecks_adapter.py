@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from factsift.config import config_at_edge
 from factsift.factchecks import adapter
 
 
@@ -39,10 +40,12 @@ def test_saved_adapter_is_used_for_its_model_only(tmp_path: Path, monkeypatch: p
     weights = np.eye(4, dtype=np.float32) * 2
     path = tmp_path / "a.adapter.npz"
     adapter.save(path, weights, "model-a@123")
-    monkeypatch.setenv("FACTSIFT_FACTCHECK_ADAPTER", str(path))
-    loaded = adapter.load_adapter("model-a@123")
+    loaded = adapter.load_adapter("model-a@123", path)
     assert loaded is not None and np.allclose(loaded, weights)
-    assert adapter.load_adapter("model-b@456") is None
+    assert adapter.load_adapter("model-b@456", path) is None
+    assert adapter.load_adapter("model-a@123", Path("off")) is None
+    monkeypatch.setenv("FACTSIFT_FACTCHECK_ADAPTER", str(path))  # read at the edge, into the section
+    assert config_at_edge().factchecks.adapter == path
 
 
 def test_shipped_adapter_belongs_to_the_bundled_model(encoder: object) -> None:

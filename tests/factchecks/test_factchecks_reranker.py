@@ -111,12 +111,10 @@ def test_file_is_used_for_its_own_model_only(
     from factsift.encoder import reference
 
     monkeypatch.setattr(reference, "reference_model", Sentence)
-    monkeypatch.setenv("FACTSIFT_FACTCHECK_RERANKER", str(path))
-    assert reranker.load_reranker("other@2") is None
-    loaded = reranker.load_reranker("tiny@1")
+    assert reranker.load_reranker("other@2", path) is None
+    loaded = reranker.load_reranker("tiny@1", path)
     assert loaded is not None and loaded.spec.layers == 1
-    monkeypatch.setenv("FACTSIFT_FACTCHECK_RERANKER", "off")
-    assert reranker.load_reranker("tiny@1") is None
+    assert reranker.load_reranker("tiny@1", Path("off")) is None
 
 
 def test_rerank_reorders_only_the_top_hits_by_the_combined_score(tiny: tuple[Any, Any]) -> None:

@@ -117,10 +117,11 @@ def test_claim_index_points_into_report_claims(store: Path) -> None:
         ),
     ]
     report.factchecks = []
+    from factsift.analyser import Analyser
+    from factsift.config import FactchecksConfig
     from factsift.factchecks.stage import match_factchecks
-    from factsift.options import Options
 
-    report = match_factchecks(report, Options(db=store, embeddings=False))
+    report = match_factchecks(report, Analyser().context(FactchecksConfig(db=store, embeddings=False)))
     assert report.factchecks[0].claim_index == 1 and report.factchecks[0].basis == "claim"
     assert report.factchecks[0].url == RUSSIA_URL
 
@@ -132,14 +133,19 @@ def test_dates_weigh_the_evidence(store: Path) -> None:
     text = "Allies\n\n" + SEED_ALLY_SENTENCE + "."
     early = analyse(text=text, db=store, embeddings=False)
     early.article.published = None
+    from factsift.analyser import Analyser
+    from factsift.config import FactchecksConfig
     from factsift.factchecks.stage import match_factchecks
-    from factsift.options import Options
 
     def run(published: str | None) -> tuple[float, bool | None]:
         early.article.published = published
         early.factchecks = []
         match = next(
-            m for m in match_factchecks(early, Options(db=store, embeddings=False)).factchecks if m.url == RUSSIA_URL
+            m
+            for m in match_factchecks(
+                early, Analyser().context(FactchecksConfig(db=store, embeddings=False))
+            ).factchecks
+            if m.url == RUSSIA_URL
         )
         return match_evidence(match), match.before_article
 

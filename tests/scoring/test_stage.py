@@ -12,9 +12,10 @@ import pytest
 from rich.console import Console
 
 import factsift
+from factsift.analyser import Analyser
 from factsift.cli import main
 from factsift.cli.render import print_report
-from factsift.options import Options
+from factsift.config import RiskConfig
 from factsift.schema import report_schema
 from factsift.scoring import SHIPPED_CANDIDATE
 from factsift.scoring.features import warning_signs
@@ -53,7 +54,7 @@ def test_seed_article_gets_a_risk_section_that_validates() -> None:
 
 def test_stage_uses_a_model_file_given_in_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(FileNotFoundError):
-        risk_stage(make_report(), Options(risk_model=tmp_path / "missing.json.gz"))
+        risk_stage(make_report(), Analyser().context(RiskConfig(model=tmp_path / "missing.json.gz")))
     monkeypatch.setenv("FACTSIFT_RISK_MODEL", str(tmp_path / "missing.json.gz"))  # read at the edge, by analyse
     report = factsift.analyse(text=make_report().article.text, stages=["risk"])
     assert report.risk is None and "missing.json.gz" in report.errors[0].message
@@ -61,7 +62,7 @@ def test_stage_uses_a_model_file_given_in_options(tmp_path: Path, monkeypatch: p
 
 def test_render_puts_summary_first_and_prints_page_text_verbatim() -> None:
     report = make_report(title="[bold]Not markup[/bold]", body="Text with [red]brackets[/] " * 40, stages=("ingest",))
-    report = risk_stage(report, Options())
+    report = risk_stage(report, Analyser().context(RiskConfig()))
     assert report.risk is not None
     report.risk.caveats.append("a caveat with [/x] in it")
     buffer = io.StringIO()
@@ -102,7 +103,7 @@ def test_train_command_rejects_bad_input(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_report_json_has_the_documented_risk_shape() -> None:
-    report = risk_stage(make_report(source_label="unreliable", source_score=0.1), Options())
+    report = risk_stage(make_report(source_label="unreliable", source_score=0.1), Analyser().context(RiskConfig()))
     data = json.loads(report.to_json())
     risk = data["risk"]
     assert set(risk) >= {"score", "label", "contributions", "model", "caveats", "summary"}

@@ -126,5 +126,29 @@ def test_train_command_writes_a_model(
     assert load_model(out).probability("You Won't Believe What This Horse Did Next") > 0.5
     assert "accuracy" in capsys.readouterr().out
     assert main(["train", "clickbait", "--data", str(tmp_path / "missing"), "--out", str(tmp_path / "x")]) == 2
-    monkeypatch.setenv("FACTSIFT_CLICKBAIT_MODEL", str(out))
-    assert shipped_model().meta["train_size"] < 100  # the user's model is the one in use
+    assert load_model(out).meta["train_size"] < 100 < shipped_model().meta["train_size"]
+
+
+def test_two_analysers_in_one_process_use_their_own_clickbait_models(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factsift.analyser import Analyser
+    from factsift.config import config_at_edge
+
+    title = "You Won't Believe What This Horse Did Next"
+    own = ClickbaitModel(idf={"w:horse": 1.0}, coef={"w:horse": -9.0}, intercept=-1.0)  # horses are never bait
+    own.save(tmp_path / "horses.json.gz")
+    (tmp_path / "factsift.toml").write_text('[signals.clickbait_headline]\nmodel = "horses.json.gz"\n')
+    monkeypatch.setenv("FACTSIFT_CONFIG", str(tmp_path / "factsift.toml"))
+    configured = Analyser(config_at_edge(stages=["signals"]))  # the configuration is built once, here, at the edge
+    monkeypatch.delenv("FACTSIFT_CONFIG")
+    shipped = Analyser(config_at_edge(stages=["signals"]))
+    text = f"{title}\n\nA horse walked into the village on Tuesday and ate the mayor's flowers."
+    scores = {}
+    for name, analyser in (("configured", configured), ("shipped", shipped), ("configured again", configured)):
+        signal = analyser.analyse(text=text).signal("clickbait_headline")
+        assert signal is not None and signal.error is None
+        scores[name] = signal.score
+    assert scores["shipped"] > 0.5 > scores["configured"] == scores["configured again"]
+    assert scores["configured"] == round(own.probability(title), 4)
+    assert len(configured.models) == 1 and len(shipped.models) == 0  # the shipped model is not the analyser's

@@ -12,10 +12,11 @@ from rich.console import Console
 from signal_texts import WIRE_TEXT, article_from
 
 import factsift
+from factsift.analyser import Analyser
 from factsift.cli import main
 from factsift.cli.render import print_report
+from factsift.config import SignalsConfig
 from factsift.model import Article, Report, Signal
-from factsift.options import Options
 from factsift.plugins import BUILTIN_MODULES, PluginError, UnknownPluginError
 from factsift.schema import report_schema
 from factsift.signals import registry
@@ -46,13 +47,13 @@ def test_stage_runs_and_times_every_signal(seed_report: Report) -> None:
 
 
 def test_a_failing_signal_is_recorded_without_sinking_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(article: Article) -> Signal:
+    def broken(article: Article, context: object) -> Signal:
         raise RuntimeError("boom")
 
     specs = [SignalSpec("broken", "always fails", broken), *all_signals()]
     monkeypatch.setattr("factsift.signals.stage.all_signals", lambda: specs)
     report = Report(input=factsift.model.InputInfo(kind="text"), article=article_from(WIRE_TEXT, "Title"))
-    report = signals_stage(report, Options())
+    report = signals_stage(report, Analyser().context(SignalsConfig()))
     failed = report.signal("broken")
     assert failed is not None and failed.error == "RuntimeError: boom" and failed.score == 0.0
     assert len(report.signals) == len(specs) and all(s.error is None for s in report.signals[1:])
@@ -78,7 +79,9 @@ def test_an_unknown_signal_name_lists_the_known_ones() -> None:
 
 def test_running_twice_does_not_duplicate() -> None:
     report = Report(input=factsift.model.InputInfo(kind="text"), article=article_from(WIRE_TEXT, "Title"))
-    report = signals_stage(signals_stage(report, Options()), Options())
+    report = signals_stage(
+        signals_stage(report, Analyser().context(SignalsConfig())), Analyser().context(SignalsConfig())
+    )
     assert [s.name for s in report.signals] == NAMES
 
 
@@ -89,7 +92,7 @@ def test_registry_lookup() -> None:
 def test_markup_in_article_text_prints_verbatim() -> None:
     text = "The [red]idiot[/red] said it was [bold]the worst[/bold] day."
     report = Report(input=factsift.model.InputInfo(kind="text"), article=article_from(text, "[b]Headline[/b]"))
-    report = signals_stage(report, Options())
+    report = signals_stage(report, Analyser().context(SignalsConfig()))
     buffer = io.StringIO()
     print_report(report, Console(file=buffer, width=200, color_system=None))
     out = buffer.getvalue()
@@ -113,7 +116,9 @@ _PIECES = [*"AaBbOoSs .,!?\"“”'\n0123456789", "said ", "officials ", " U.S. 
 )
 def test_every_span_points_exactly_into_its_field(text: str, title: str) -> None:
     article = article_from(text, title or None)
-    report = signals_stage(Report(input=factsift.model.InputInfo(kind="text"), article=article), Options())
+    report = signals_stage(
+        Report(input=factsift.model.InputInfo(kind="text"), article=article), Analyser().context(SignalsConfig())
+    )
     for item in report.signals:
         assert item.error is None, item.error
         assert 0.0 <= item.score <= 1.0

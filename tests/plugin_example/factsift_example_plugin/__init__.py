@@ -7,32 +7,34 @@ the distribution's entry point (``factsift.plugins``) names this module, so fact
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
+from factsift.context import Context
 from factsift.factchecks.sqlite_store import SQLiteStore
 from factsift.factchecks.store import store_backend
 from factsift.model import Article, Report, Signal
-from factsift.options import Options
 from factsift.pipeline import stage
-from factsift.signals.registry import signal
+from factsift.signals.registry import SignalContext, signal
 from factsift.sources.table import Entry, rating_table
 
 
 @signal("exclamation_marks", "Exclamation marks in the body, per 100 words.", risk_feature=True)
-def exclamation_marks(article: Article) -> Signal:
-    """Score the share of exclamation marks: 0 for none, 1 at five or more per 100 words."""
+def exclamation_marks(article: Article, context: SignalContext) -> Signal:
+    """Score the share of exclamation marks: 0 for none, 1 at ``saturation`` (default 5) or more per 100 words."""
     words = max(1, len(article.text.split()))
     rate = 100 * article.text.count("!") / words
+    saturation = float(context.config.settings.get("saturation", 5))  # [signals.exclamation_marks] saturation
     return Signal(
         name="exclamation_marks",
-        score=min(1.0, rate / 5),
+        score=min(1.0, rate / saturation),
         explanation=f"{rate:.1f} exclamation marks per 100 words.",
     )
 
 
 @stage("paragraphs", requires=("article",), assigns=("extensions.paragraphs",))
-def paragraphs(report: Report, options: Options) -> Report:
+def paragraphs(report: Report, context: Context[Mapping[str, Any]]) -> Report:
     """Count the body's paragraphs (blank-line separated) into ``report.extensions["paragraphs"]``."""
     report.extensions["paragraphs"] = len([p for p in report.article.text.split("\n\n") if p.strip()])
     return report
