@@ -65,6 +65,7 @@ def main() -> int:
         rank_queries,
         rerank_rows,
     )
+    from factsift.ml.logistic import sigmoid_array
 
     started = time.perf_counter()
     encoder = load_bundled()
@@ -92,7 +93,7 @@ def main() -> int:
             z = model.intercept + ((x[fold == f] - np.asarray(model.mean)) / np.asarray(model.scale)) @ np.asarray(
                 model.coef
             )
-            probability[fold == f] = 1 / (1 + np.exp(-np.clip(z, -40, 40)))
+            probability[fold == f] = sigmoid_array(z)
         oof: list[Ranked] = []
         at = 0
         for r in ranked:

@@ -28,7 +28,7 @@ import numpy as np
 
 from factsift.analyser import Analyser
 from factsift.config import Config
-from factsift.ml.logistic import logit, sigmoid
+from factsift.ml.logistic import logit, sigmoid, sigmoid_array
 from factsift.options import Options
 from factsift.scoring import SHIPPED_CANDIDATE
 from factsift.scoring.datasets import load_all
@@ -174,7 +174,7 @@ def global_recalibration_floor(tested: list[Example], scores: np.ndarray) -> flo
     best = math.inf
     for t in np.arange(0.3, 1.51, 0.05):
         for s in np.arange(-1.5, 1.51, 0.05):
-            p = 1.0 / (1.0 + np.exp(-(t * z + s)))
+            p = sigmoid_array(t * z + s)
             best = min(best, statistics.fmean(ece(labels[mask], p[mask]) for mask, _ in parts))
     return round(best, 4)
 

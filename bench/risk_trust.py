@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from factsift.ml.logistic import logit, sigmoid
+from factsift.ml.logistic import logit, sigmoid, sigmoid_array
 from factsift.pipeline import analyse
 from factsift.scoring.datasets import load_all
 from factsift.scoring.dedup import deduplicate
@@ -175,7 +175,7 @@ def feed_calibration_curve(tested: list[Example], scores: np.ndarray) -> dict[st
                 if y[train].min() == y[train].max():
                     continue
                 calibration = fit_feed_calibration(z[idx][train], y[train])
-                p = 1 / (1 + np.exp(-(calibration.slope * z[idx][test] + calibration.shift)))
+                p = sigmoid_array(calibration.slope * z[idx][test] + calibration.shift)
                 values.append(ece(y[test], p))
             if values:
                 per_dataset[name] = round(statistics.fmean(values), 4)

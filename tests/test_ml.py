@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from factsift.ml.artifact import Artifact
-from factsift.ml.logistic import logit, sigmoid
-from factsift.ml.metrics import average_precision
-from factsift.ml.split import bucket
+from factsift.ml.logistic import logit, sigmoid, sigmoid_array
+from factsift.ml.metrics import average_precision, average_precision_at_k
+from factsift.ml.split import bucket, position
 from factsift.scoring.riskmodel import RiskModel
 from factsift.signals.datasets import LabelledArticle, is_calibration_half
 
@@ -30,6 +30,22 @@ def test_split_buckets_are_fixed_forever() -> None:
     assert bucket("buzzfeed/123", 2) == 1
     assert bucket("you will not believe this", 100, salt="clickbait-test") == 39
     assert bucket("you will not believe this", 100, salt="other") != bucket("you will not believe this", 100)
+    # the hashes older splits were drawn with, each kept for its dataset (stance, claims, risk cross-fitting)
+    assert position("body:712") == 3501810910 / 2**32
+    assert bucket("the unemployment rate fell to 3.5 percent.", 100, digest="blake2b-64") == 17
+    assert bucket("snopes/44", 5, salt="3", digest="sha256") == 3
+
+
+def test_sigmoid_of_arrays_is_the_same_function_in_the_arrays_precision() -> None:
+    z = np.array([-1000.0, -3.0, 0.0, 2.0, 1000.0])
+    assert np.allclose(sigmoid_array(z), [sigmoid(v) for v in z], rtol=1e-15, atol=0)
+    assert sigmoid_array(z.astype(np.float32)).dtype == np.float32
+
+
+def test_average_precision_at_k_as_checkthat_computes_it() -> None:
+    assert average_precision_at_k([False, True, True], total_relevant=2, k=5) == (1 / 2 + 2 / 3) / 2
+    assert average_precision_at_k([False, True], total_relevant=3, k=1) == 0.0
+    assert average_precision_at_k([True], total_relevant=0, k=1) == 0.0
 
 
 def test_the_signal_calibration_half_is_the_split_functions() -> None:

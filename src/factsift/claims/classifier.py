@@ -34,6 +34,7 @@ from factsift.claims.features import FeatureConfig, blocks, char_slots
 from factsift.claims.head import KEYS as HEAD_KEYS
 from factsift.claims.head import Head
 from factsift.errors import InputError
+from factsift.ml.logistic import sigmoid
 
 if TYPE_CHECKING:
     from factsift.claims.encoder import FeatureEncoder
@@ -139,7 +140,7 @@ class ClaimModel:
             known = [self.word_scores[w] for w in parts.vector_words if w in self.word_scores]
             if known:
                 margin += sum(known) / len(known)
-        return 1.0 / (1.0 + math.exp(-margin)) if margin > -500 else 0.0
+        return sigmoid(margin)
 
     def score_many(
         self, texts: list[str], encoder: FeatureEncoder | None = None, limit: int | None = None

@@ -9,7 +9,6 @@ rows are the same on every machine and never depend on file order.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from factsift.errors import InputError
+from factsift.ml.split import bucket
 
 Split = Literal["train", "dev", "test"]
 
@@ -40,11 +40,10 @@ def _key(text: str) -> str:
 
 def split_of(text: str) -> Split:
     """The fixed split a sentence belongs to (stable across machines and file orders)."""
-    digest = hashlib.blake2b(_key(text).encode("utf-8"), digest_size=8).digest()
-    bucket = int.from_bytes(digest, "big") % 100
-    if bucket < TEST_BUCKETS:
+    number = bucket(_key(text), 100, digest="blake2b-64")
+    if number < TEST_BUCKETS:
         return "test"
-    if bucket < TEST_BUCKETS + DEV_BUCKETS:
+    if number < TEST_BUCKETS + DEV_BUCKETS:
         return "dev"
     return "train"
 

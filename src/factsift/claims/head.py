@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from factsift.ml.logistic import sigmoid_array
+
 #: Up to this many rows, :meth:`Head.predict` avoids BLAS.
 SMALL = 64
 #: Keys of the head's arrays in the model ``.npz``.
@@ -41,8 +43,7 @@ class Head:
         """
         product = np.einsum("ij,jk->ik", features, self.w1) if len(features) <= SMALL else features @ self.w1
         hidden = np.maximum(product + self.b1, 0.0)
-        margin = np.clip(hidden @ self.w2 + self.b2, -500.0, 500.0).astype(np.float64)
-        return np.asarray(1.0 / (1.0 + np.exp(-margin)), dtype=np.float64)
+        return sigmoid_array(np.asarray(hidden @ self.w2 + self.b2, dtype=np.float64))
 
     def arrays(self) -> dict[str, npt.NDArray[np.float16]]:
         """The arrays to store (float16)."""

@@ -35,6 +35,7 @@ from factsift.claims.dataset import Example
 from factsift.claims.features import FeatureConfig, featurise
 from factsift.claims.head import Head
 from factsift.errors import InputError
+from factsift.ml.logistic import sigmoid_array
 from factsift.ml.metrics import average_precision
 
 #: Inverse regularisation strength, chosen by 5-fold CV on the train+dev rows (C in 1, 3, 10, 30).
@@ -114,7 +115,7 @@ def _fit(x: Any, y: npt.NDArray[np.int64], c: float) -> tuple[npt.NDArray[np.flo
 
 def _scores(x: Any, weights: npt.NDArray[np.float64], bias: float) -> npt.NDArray[np.float64]:
     margin = np.asarray(x @ weights).ravel() + bias
-    return np.asarray(1.0 / (1.0 + np.exp(-margin)), dtype=np.float64)
+    return sigmoid_array(np.asarray(margin, dtype=np.float64))
 
 
 def evaluate(labels: npt.NDArray[np.int64], scores: npt.NDArray[np.float64], threshold: float) -> Metrics:

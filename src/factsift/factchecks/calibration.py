@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,6 +17,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from factsift.ml.logistic import sigmoid, sigmoid_array
 
 # Features that do not depend on the store's size (raw BM25 grows with the collection's IDF): BM25 combined
 # and per field relative to the best candidate, ranks and their fusion, word overlap both ways with claim and
@@ -66,7 +67,7 @@ class LogisticModel:
         z = self.intercept
         for name, mean, scale, coef in zip(self.features, self.mean, self.scale, self.coef, strict=True):
             z += coef * (values.get(name, 0.0) - mean) / scale
-        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+        return sigmoid(z)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (no pickle: users may point factsift at their own calibration file)."""
@@ -131,7 +132,7 @@ def fit_logistic(
     penalty = np.full(design.shape[1], l2)
     penalty[0] = 0.0
     for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(design @ weights, -40, 40)))
+        p = sigmoid_array(design @ weights)
         gradient = design.T @ (p - y) + penalty * weights
         hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty + 1e-9)
         step = np.linalg.solve(hessian, gradient)

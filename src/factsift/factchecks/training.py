@@ -33,6 +33,7 @@ from factsift.factchecks.embeddings import Encoder
 from factsift.factchecks.importer import embed_missing, write_records
 from factsift.factchecks.retrieval import Hit, gather, rescore
 from factsift.factchecks.store import Matrix, Store, open_store, title_key
+from factsift.ml.metrics import average_precision_at_k
 
 if TYPE_CHECKING:
     from factsift.factchecks.reranker import RerankerSpec
@@ -166,13 +167,8 @@ def cross_fitted_adapter(
 
 
 def average_precision(hits: Sequence[Hit], gold: set[str], k: int) -> float:
-    """AP@k as CheckThat! computes it: precision at each relevant rank, over min(|gold|, k)."""
-    found, total = 0, 0.0
-    for rank, hit in enumerate(hits[:k], start=1):
-        if hit.review.id in gold:
-            found += 1
-            total += found / rank
-    return total / min(len(gold), k) if gold else 0.0
+    """AP@k of ``hits`` against the ``gold`` review ids (:func:`factsift.ml.metrics.average_precision_at_k`)."""
+    return average_precision_at_k([hit.review.id in gold for hit in hits], len(gold), k)
 
 
 def metrics(ranked: Sequence[Ranked]) -> dict[str, float]:

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import math
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+F = TypeVar("F", bound=np.floating)
 
 
 def sigmoid(z: float) -> float:
@@ -11,6 +17,13 @@ def sigmoid(z: float) -> float:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
     return e / (1.0 + e)
+
+
+def sigmoid_array(z: npt.NDArray[F]) -> npt.NDArray[F]:
+    """:func:`sigmoid` of every element, ``1 / (1 + e^-z)`` in ``z``'s own precision (e^-z overflowing gives 0)."""
+    with np.errstate(over="ignore"):
+        result: npt.NDArray[F] = 1.0 / (1.0 + np.exp(-z))
+    return result
 
 
 def logit(p: float) -> float:

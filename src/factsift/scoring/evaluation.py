@@ -17,9 +17,9 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from scipy.stats import rankdata
 
 from factsift.ml.logistic import sigmoid
+from factsift.ml.metrics import brier, ece, roc_auc
 from factsift.scoring.explain import DECISION_THRESHOLD, final_log_odds
 from factsift.scoring.features import TEXT_FEATURE
 from factsift.scoring.featurize import Example
@@ -124,35 +124,9 @@ def prior_adapted(
 # --- metrics -------------------------------------------------------------------------------------
 
 
-def roc_auc(y: np.ndarray, p: np.ndarray) -> float:
-    """Area under the ROC curve (rank formulation, ties counted half); NaN with one class."""
-    positives = y == 1
-    n_pos, n_neg = int(positives.sum()), int((~positives).sum())
-    if n_pos == 0 or n_neg == 0:
-        return float("nan")
-    ranks = rankdata(p)
-    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
-
-
 def accuracy(y: np.ndarray, p: np.ndarray, threshold: float = DECISION_THRESHOLD) -> float:
     """Share of articles on the right side of the documented threshold."""
     return float(((p >= threshold).astype(int) == y).mean())
-
-
-def ece(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
-    """Expected calibration error over ``bins`` equal-width bins of the score."""
-    index = np.minimum((p * bins).astype(int), bins - 1)
-    total = 0.0
-    for b in range(bins):
-        mask = index == b
-        if mask.any():
-            total += mask.sum() * abs(float(y[mask].mean()) - float(p[mask].mean()))
-    return total / len(y)
-
-
-def brier(y: np.ndarray, p: np.ndarray) -> float:
-    """Mean squared error of the probability."""
-    return float(((p - y) ** 2).mean())
 
 
 METRICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from factsift.errors import InputError
+from factsift.ml.logistic import sigmoid_array
 
 FORMAT = "factsift.risk-calibration/1"
 #: Prior standard deviations: the slope stays near 1 unless many labels say otherwise; the shift may move freely.
@@ -82,7 +83,7 @@ def fit_feed_calibration(log_odds: Sequence[float], labels: Sequence[int], model
     precision = np.diag([1 / SLOPE_PRIOR_SD**2, 1 / SHIFT_PRIOR_SD**2])
     params = prior_mean.copy()
     for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-np.clip(design @ params, -40, 40)))
+        p = sigmoid_array(design @ params)
         gradient = design.T @ (p - y) + precision @ (params - prior_mean)
         hessian = (design * (p * (1 - p))[:, None]).T @ design + precision
         step = np.linalg.solve(hessian, gradient)

@@ -42,13 +42,13 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize
-from scipy.special import expit
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 from factsift import __version__
-from factsift.ml.logistic import sigmoid
+from factsift.ml.logistic import sigmoid, sigmoid_array
+from factsift.ml.split import bucket as split_bucket
 from factsift.scoring.features import (
     SOURCE_FEATURES,
     TEXT_FEATURE,
@@ -139,9 +139,8 @@ def group_of(example: Example) -> str:
 
 
 def bucket(key: str, seed: int, buckets: int) -> int:
-    """A stable pseudo-random bucket for ``key`` (same on every machine and run)."""
-    digest = hashlib.sha256(f"{seed}:{key}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") % buckets
+    """A stable pseudo-random bucket for ``key`` (same on every machine and run): the split function's, seeded."""
+    return split_bucket(key, buckets, salt=str(seed), digest="sha256")
 
 
 def domains_of(examples: Sequence[Example], by: Domain, config: FitConfig) -> list[str]:
@@ -320,7 +319,7 @@ def logistic_l2(
         z = x @ w + b
         # log(1 + e^z) - y z, stable for large |z|
         value = float(np.sum(sw * (np.logaddexp(0.0, z) - target * z)))
-        residual = sw * (expit(z) - target)
+        residual = sw * (sigmoid_array(z) - target)
         grad = np.empty(k + 1)
         grad[:k] = w + c * (x.T @ residual)
         grad[k] = c * float(residual.sum())

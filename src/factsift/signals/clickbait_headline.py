@@ -10,9 +10,10 @@ from __future__ import annotations
 import functools
 import re
 
+from factsift.ml.logistic import sigmoid
 from factsift.model import Article, Signal, Span
 from factsift.signals.clickbait_features import headline_features
-from factsift.signals.clickbait_model import ClickbaitModel, load_model, logistic, shipped_model
+from factsift.signals.clickbait_model import ClickbaitModel, load_model, shipped_model
 from factsift.signals.registry import SignalContext, signal
 from factsift.signals.spans import make_span
 
@@ -55,7 +56,7 @@ def clickbait_headline(article: Article, context: SignalContext | None = None) -
         return Signal(name=NAME, score=0.0, explanation="No headline to judge.", details={"headline": False})
     model = model_in_use(context)
     decision, parts = model.contributions(article.title)
-    probability = logistic(decision)
+    probability = sigmoid(decision)
     spans = _word_spans(article.title, parts) if probability >= 0.5 else []
     if probability >= 0.8:
         explanation = "The headline reads like clickbait: it teases rather than tells what happened."

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from factsift.errors import InputError
+from factsift.ml.logistic import sigmoid
 from factsift.signals.clickbait_features import headline_features
 
 MODEL_FORMAT = "factsift.clickbait/1"
@@ -43,7 +44,7 @@ class ClickbaitModel:
 
     def probability(self, headline: str) -> float:
         """The probability that ``headline`` is clickbait."""
-        return logistic(self.contributions(headline)[0])
+        return sigmoid(self.contributions(headline)[0])
 
     def to_json(self) -> dict[str, Any]:
         """The model as plain JSON data (the shipped file format)."""
@@ -61,11 +62,6 @@ class ClickbaitModel:
         """Write the model as gzip-compressed JSON."""
         payload = json.dumps(self.to_json(), separators=(",", ":"), ensure_ascii=False).encode()
         path.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
-
-
-def logistic(decision: float) -> float:
-    """The probability a decision value stands for."""
-    return 1.0 / (1.0 + math.exp(-decision))
 
 
 def model_from_json(data: dict[str, Any]) -> ClickbaitModel:

@@ -9,7 +9,6 @@ calibration split, and every figure is measured on dev; the test split is scored
 from __future__ import annotations
 
 import csv
-import hashlib
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -21,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from factsift.errors import InputError
+from factsift.ml.split import position
 from factsift.stance.features import FEATURE_NAMES
 from factsift.stance.model import LABELS, Bag, Encoded, StanceModel, calibrated
 from factsift.stance.pairs import derive, in_articles, read_claims
@@ -47,8 +47,8 @@ class Example:
 
 def split_of(key: str) -> str:
     """The split a group key falls in (stable across runs and machines)."""
-    position = int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:8], 16) / 0x100000000
-    return next(name for name, upper in SPLITS if position < upper)
+    where = position(key)
+    return next(name for name, upper in SPLITS if where < upper)
 
 
 def read_fnc(folder: Path) -> list[Example]:
