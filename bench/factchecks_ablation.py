@@ -132,16 +132,13 @@ def main() -> int:
     torch.set_num_threads(2)
     from factsift.factchecks.calibration import HYBRID_FEATURES, fit_logistic
     from factsift.factchecks.datasets import duplicate_groups, load_checkthat2020
-    from factsift.factchecks.embeddings import load_bundled
+    from factsift.factchecks.embeddings import require_bundled
     from factsift.factchecks.store import title_key
     from factsift.factchecks.terms import clean_query, words
     from factsift.factchecks.training import NEUTRAL, build_store, cross_fitted_adapter, gold_queries, rank_queries
 
     started = time.perf_counter()
-    encoder = load_bundled()
-    if encoder is None:
-        print("needs the embeddings extra", file=sys.stderr)
-        return 1
+    encoder = require_bundled()
     dataset = load_checkthat2020(DATA, "train")
     out: dict[str, Any] = {"split": "checkthat2020_t2/train", "folds": FOLDS}
     with tempfile.TemporaryDirectory() as folder:

@@ -135,42 +135,37 @@ def main() -> int:
         print(f"MAP@5 on dev: official {results['map_at_5']['official']}, copies merged {merged['map_at_5']}")
         models = {}
         for mode, names in (("dense", DENSE_FEATURES), ("lexical", LEXICAL_FEATURES)):
-            p = cross_fitted(rows, y, queries, names)
-            ece, diagram = ece_and_diagram(p, y)
+            results[f"dev_cross_fitted/{mode}"] = figures(f"dev {mode}", cross_fitted(rows, y, queries, names), y)
             models[mode] = fit_logistic(matrix(rows, names), y.astype(np.float64), names)
-            results[f"dev_cross_fitted/{mode}"] = {
-                "pairs": len(y),
-                "matching": int(y.sum()),
-                "ece": ece,
-                "decisions": decisions(p, y, DEFAULT_THRESHOLD),
-                "reliability": diagram,
-            }
-            print(f"dev {mode}: ECE {ece} {results[f'dev_cross_fitted/{mode}']['decisions']}")
         fitted = MatchProbability(lexical=models["lexical"], dense=models["dense"], trained_on="checkthat2020_t2/dev")
         if args.write:
             MODEL.write_text(json.dumps(fitted.to_dict(), indent=2) + "\n")
             print(f"wrote {MODEL.relative_to(ROOT)}")
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n")  # the dev figures, before the slow 2021 store
+        save(results)  # the dev figures, before the slow 2021 store
         other = load_checkthat2021(DATA / "checkthat2021_t2b", "dev")
         rows21, labels21, _, _ = rows_of(other, Path(folder) / "t2b.db", encoder)
         y21 = np.array(labels21)
         for mode, names in (("dense", DENSE_FEATURES), ("lexical", LEXICAL_FEATURES)):
             model = models[mode]
             p = np.array([model.probability({n: r.get(n, 0.0) for n in names}) for r in rows21])
-            ece, diagram = ece_and_diagram(p, y21)
-            results[f"checkthat2021_t2b_dev/{mode}"] = {
-                "pairs": len(y21),
-                "matching": int(y21.sum()),
-                "ece": ece,
-                "decisions": decisions(p, y21, DEFAULT_THRESHOLD),
-                "reliability": diagram,
-            }
-            print(f"2021 dev {mode}: ECE {ece} {results[f'checkthat2021_t2b_dev/{mode}']['decisions']}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+            results[f"checkthat2021_t2b_dev/{mode}"] = figures(f"2021 dev {mode}", p, y21)
+    save(results)
     print(f"wrote {RESULTS.relative_to(ROOT)}")
     return 0
+
+
+def figures(name: str, p: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """Pairs, matching pairs, ECE, decisions at the threshold and the reliability diagram of ``p`` (printed)."""
+    ece, diagram = ece_and_diagram(p, y)
+    shown = decisions(p, y, DEFAULT_THRESHOLD)
+    print(f"{name}: ECE {ece} {shown}")
+    return {"pairs": len(y), "matching": int(y.sum()), "ece": ece, "decisions": shown, "reliability": diagram}
+
+
+def save(results: dict[str, Any]) -> None:
+    """Write the figures so far to :data:`RESULTS`."""
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def main() -> int:
     torch.set_num_threads(2)
     from factsift.factchecks.calibration import HYBRID_FEATURES, fit_logistic
     from factsift.factchecks.datasets import duplicate_groups, load_checkthat2020
-    from factsift.factchecks.embeddings import load_bundled
+    from factsift.factchecks.embeddings import require_bundled
     from factsift.factchecks.reranker import RerankerSpec
     from factsift.factchecks.training import (
         NEUTRAL,
@@ -68,10 +68,7 @@ def main() -> int:
     from factsift.ml.logistic import sigmoid_array
 
     started = time.perf_counter()
-    encoder = load_bundled()
-    if encoder is None:
-        print("needs the embeddings extra", file=sys.stderr)
-        return 1
+    encoder = require_bundled()
     dataset = load_checkthat2020(DATA, "train")
     qids = gold_queries(dataset)
     query_fold = {q: int(f) for q, f in zip(qids, np.random.default_rng(1).integers(0, FOLDS, len(qids)), strict=True)}

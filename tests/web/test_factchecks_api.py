@@ -6,7 +6,6 @@ import importlib
 import json
 import sys
 import types
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from factsift.errors import InputError
+from factsift.factchecks.importer import ImportSummary
 
 from .samples import CLAIM_REVIEW
 
 PROBLEM = "application/problem+json"
-
-
-@dataclass
-class FakeSummary:
-    added: int = 0
-    updated: int = 0
-    skipped: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -41,12 +33,12 @@ def fake_store(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
 
     def import_files(
         paths: list[Path], db: Path | None = None, progress: bool = False, max_bytes: int = 0
-    ) -> FakeSummary:
+    ) -> ImportSummary:
         contents = [(p.name, p.read_bytes()) for p in paths]
         calls["import"].append({"files": contents, "db": db, "progress": progress})
         if any(b"broken" in data for _, data in contents):
             raise InputError("x.json is not a ClaimReview file")
-        return FakeSummary(added=len(paths), updated=1, skipped=0, errors=["row 3: no verdict"])
+        return ImportSummary(added=len(paths), updated=1, skipped=0, errors=["row 3: no verdict"])
 
     def search(query: str, k: int = 5, db: Path | None = None) -> list[dict[str, Any]]:
         calls["search"].append({"query": query, "k": k, "db": db})

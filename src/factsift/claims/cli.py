@@ -47,10 +47,8 @@ def register(commands: Commands) -> None:
             "Train the check-worthiness model. DIR holds claimbuster/train.json, or .json/.csv/.tsv files "
             "with 'text' and 'label' (1 = check-worthy). A fixed 20% hash split is held out and evaluated."
         ),
-    )
-    parser.add_argument("--data", type=Path, required=True, help="folder (or file) of labelled sentences")
-    parser.add_argument(
-        "--out", type=Path, default=Path("claims-model"), help="output path stem (default: ./claims-model)"
+        data="folder (or file) of labelled sentences",
+        out=(Path("claims-model"), "output path stem (default: ./claims-model)"),
     )
     parser.add_argument(
         "--no-embeddings",

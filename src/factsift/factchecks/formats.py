@@ -30,6 +30,8 @@ from factsift.ingest.loading import decode_bytes, describe_binary, open_input
 MAX_FILE_BYTES = 512 * 1024 * 1024
 CSV_COLUMNS = ("claim", "rating", "url", "publisher", "date", "language", "id")
 CSV_OPTIONAL = ("claimant", "claim_date", "rating_value", "best_rating", "worst_rating", "title")
+#: CSV columns named otherwise as :func:`~factsift.factchecks.claimreview.review_from_fields` arguments.
+CSV_FIELDS = {"id": "record_id", "rating": "rating_text"}
 TOO_DEEP = "JSON nested too deeply to be a fact-check"
 SURROGATE = "text that is not valid Unicode (bytes that are not UTF-8, or a lone \\uD800-\\uDFFF escape)"
 _JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -175,28 +177,10 @@ def _parse_csv(path: Path, text: str) -> ParsedFile:
     csv.field_size_limit(1 << 24)
     try:
         for line, row in _csv_rows(text, delimiter):
-
-            def cell(name: str, row: dict[str, str] = row) -> str | None:
-                value = row.get(name)
-                return value.strip() or None if value is not None else None
-
+            cells = {name: (row.get(name) or "").strip() or None for name in (*CSV_COLUMNS, *CSV_OPTIONAL)}
             try:
                 out.records.append(
-                    review_from_fields(
-                        record_id=cell("id"),
-                        claim=cell("claim"),
-                        rating_text=cell("rating"),
-                        rating_value=cell("rating_value"),
-                        best_rating=cell("best_rating"),
-                        worst_rating=cell("worst_rating"),
-                        publisher=cell("publisher"),
-                        url=cell("url"),
-                        date=cell("date"),
-                        claimant=cell("claimant"),
-                        claim_date=cell("claim_date"),
-                        language=cell("language"),
-                        title=cell("title"),
-                    )
+                    review_from_fields(**{CSV_FIELDS.get(name, name): value for name, value in cells.items()})
                 )
             except RecordError as exc:
                 out.errors.append(f"{path.name} line {line}: {exc}")

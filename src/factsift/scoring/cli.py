@@ -206,9 +206,9 @@ def register(commands: Commands) -> None:
         help="retrain the calibrated risk model from labelled articles",
         description="Retrain the risk model on the labelled article datasets under --data "
         "(the layout of shared/data/articles: fakenewsnet_v1, fakenewsnet_defend, buzzfeed_webis_2016, fakenews_amt).",
+        data="folder holding the labelled article datasets",
+        out=(Path("risk-model.json.gz"), "where to write the model"),
     )
-    parser.add_argument("--data", type=Path, required=True, help="folder holding the labelled article datasets")
-    parser.add_argument("--out", type=Path, default=Path("risk-model.json.gz"), help="where to write the model")
     parser.add_argument(
         "--candidate",
         default=SHIPPED_CANDIDATE,

@@ -59,25 +59,21 @@ def register(commands: Commands) -> None:
         description="List each signal with what it looks for.",
     )
     parser.add_argument("--list", action="store_true", help="list the signals (the default)")
-    clickbait = commands.add_training(
+    commands.add_training(
         "clickbait",
         run_train_clickbait,
         help="train the clickbait headline model (needs factsift[train])",
         description="Train the clickbait headline model on clickbait_data.txt and non_clickbait_data.txt.",
+        data="folder with the two headline files",
+        out=(Path("clickbait.json.gz"), "model file to write (default: ./clickbait.json.gz)"),
     )
-    clickbait.add_argument("--data", type=Path, required=True, help="folder with the two headline files")
-    clickbait.add_argument(
-        "--out", type=Path, default=Path("clickbait.json.gz"), help="model file to write (default: ./clickbait.json.gz)"
-    )
-    signals = commands.add_training(
+    commands.add_training(
         "signals",
         run_train_signals,
         help="recalibrate loaded-language and headline-mismatch scores on real news",
         description="Recalibrate signals against the real articles of labelled fake/real collections.",
-    )
-    signals.add_argument("--data", type=Path, required=True, help="folder with the article collections")
-    signals.add_argument(
-        "--out", type=Path, default=Path("calibration.json"), help="file to write (default: ./calibration.json)"
+        data="folder with the article collections",
+        out=(Path("calibration.json"), "file to write (default: ./calibration.json)"),
     )
 
 

@@ -49,11 +49,13 @@ def register(commands: Commands) -> None:
     parser.add_argument("domain", metavar="DOMAIN_OR_URL", help="e.g. nytimes.com or a full article URL")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument("--ratings", type=Path, help="your own ratings (CSV or JSON), merged over the shipped table")
-    train = commands.add_training(
-        "sources", run_build, help="rebuild the outlet ratings table from Lin et al. 2023 (and Iffy+) files"
+    commands.add_training(
+        "sources",
+        run_build,
+        help="rebuild the outlet ratings table from Lin et al. 2023 (and Iffy+) files",
+        data="folder with lin2023_domain_quality/ (iffy_plus_2021/)",
+        out=(None, "output table (default: the shipped one, in factsift/sources/data)"),
     )
-    train.add_argument("--data", type=Path, required=True, help="folder with lin2023_domain_quality/ (iffy_plus_2021/)")
-    train.add_argument("--out", type=Path, help="output table (default: the shipped one, in factsift/sources/data)")
 
 
 cli_commands("sources")(register)

@@ -102,13 +102,13 @@ def register(commands: Commands) -> None:
         help="stance model (FNC-1 plus pairs derived from fact-checked claims)",
         description="Train the stance model on FNC-1 (split by body) and negation-aware pairs derived from "
         "claims; calibrate it and report dev figures. The test split is scored only with --score-test.",
+        out=(Path("stance-model"), "output path stem"),
     )
     trainer.add_argument("--fnc", type=Path, default=DEFAULT_FNC, help=f"FNC-1 folder (default: {DEFAULT_FNC})")
     trainer.add_argument(
         "--claims", type=Path, default=DEFAULT_CLAIMS, help=f"claims folder (default: {DEFAULT_CLAIMS})"
     )
     trainer.add_argument("--no-derived", action="store_true", help="train on FNC-1 only")
-    trainer.add_argument("--out", type=Path, default=Path("stance-model"), help="output path stem")
     trainer.add_argument("--score-test", action="store_true", help="also score the held-out test split")
 
 
