@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from factsift.watch.config import FeedConfig, WatchConfig
-from factsift.watch.runner import Watcher, article_id
+from factsift.watch.runner import CycleSummary, Watcher, article_id
 from factsift.watch.store import SQLiteArchiveStore
 from factsift.watch.urls import canonical_url
 
@@ -27,6 +27,15 @@ def _items(db: Path) -> dict[str, tuple[str, str | None]]:
 
 def _alerts(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def one_cycle(config: WatchConfig) -> CycleSummary:
+    """One poll cycle of a watcher over ``config``, closed after."""
+    watcher = Watcher(config, config.db)  # type: ignore[arg-type]
+    try:
+        return watcher.run_once()
+    finally:
+        watcher.close()
 
 
 def test_feed_to_archive_conditional_get_and_alerts_once(
@@ -122,11 +131,7 @@ def test_ten_thousand_item_feed_is_queued_whole_and_worked_through_in_bounded_cy
     httpserver.expect_request(__import__("re").compile(r"/big/\d+")).respond_with_handler(page)
     config.feeds = [FeedConfig(url=base + "/big.xml")]
     config.max_articles_per_cycle = 6
-    watcher = Watcher(config, config.db)  # type: ignore[arg-type]
-    try:
-        summary = watcher.run_once()
-    finally:
-        watcher.close()
+    summary = one_cycle(config)
     states = [state for state, _ in _items(config.db).values()]  # type: ignore[arg-type]
     assert summary.new_items == 10_000 and summary.archived == 6
     assert states.count("done") == 6 and states.count("new") == 9_994
@@ -145,11 +150,7 @@ def test_redirect_to_a_private_address_is_refused(
     httpserver.expect_request("/jump").respond_with_data("", status=302, headers={"Location": "http://10.0.0.1/x"})
     config.allow_private = False
     config.feeds = [FeedConfig(url=base + "/feed.xml")]
-    watcher = Watcher(config, config.db)  # type: ignore[arg-type]
-    try:
-        summary = watcher.run_once()
-    finally:
-        watcher.close()
+    summary = one_cycle(config)
     state, reason = _items(config.db)[base + "/jump"]  # type: ignore[arg-type]
     assert summary.archived == 0 and state == "refused" and "10.0.0.1" in (reason or "")
 
@@ -166,11 +167,7 @@ def test_robots_txt_is_honoured_and_syndicated_copies_alert_once(
     httpserver.expect_request("/a/wire").respond_with_data(wire, content_type="text/html")
     httpserver.expect_request("/b/wire-copy").respond_with_data(wire, content_type="text/html")
     config.feeds = [FeedConfig(url=base + "/feed.xml")]
-    watcher = Watcher(config, config.db)  # type: ignore[arg-type]
-    try:
-        summary = watcher.run_once()
-    finally:
-        watcher.close()
+    summary = one_cycle(config)
     with sqlite3.connect(config.db) as db:  # type: ignore[arg-type]
         groups = db.execute("SELECT DISTINCT group_id FROM watch_articles").fetchall()
     assert summary.archived == 2 and len(groups) == 1

@@ -34,8 +34,9 @@ class Commands:
     train: Any
 
     def add(self, name: str, handler: Handler, **kwargs: Any) -> argparse.ArgumentParser:
-        """Add ``factsift NAME`` handled by ``handler(args) -> exit code``."""
-        parser: argparse.ArgumentParser = self.subparsers.add_parser(name, **kwargs)
+        """Add ``factsift NAME`` handled by ``handler(args) -> exit code``; its ``--help`` says ``help`` unless a
+        longer ``description`` is given."""
+        parser: argparse.ArgumentParser = self.subparsers.add_parser(name, **_described(kwargs))
         parser.set_defaults(handler=handler)
         return parser
 
@@ -50,13 +51,21 @@ class Commands:
     ) -> argparse.ArgumentParser:
         """Add ``factsift train NAME``: ``data`` is the help of its required ``--data DIR``, ``out`` the default
         and help of its ``--out`` (every trainer reads a folder and writes a model file)."""
-        parser: argparse.ArgumentParser = self.train.add_parser(name, **kwargs)
+        parser: argparse.ArgumentParser = self.train.add_parser(name, **_described(kwargs))
         parser.set_defaults(handler=handler)
         if data is not None:
             parser.add_argument("--data", type=Path, required=True, help=data)
         if out is not None:
             parser.add_argument("--out", type=Path, default=out[0], help=out[1])
         return parser
+
+
+def _described(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``add_parser`` keywords with the ``description`` defaulting to the ``help`` line, as a sentence."""
+    given = kwargs.get("help")
+    if "description" in kwargs or not given:
+        return kwargs
+    return {**kwargs, "description": f"{given[0].upper()}{given[1:]}."}
 
 
 AddCommands = Callable[[Commands], None]

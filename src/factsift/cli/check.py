@@ -83,12 +83,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def register(commands: Commands) -> None:
-    parser = commands.add(
-        "check",
-        run_check,
-        help="analyse one article (URL, HTML or text file, or - for stdin)",
-        description="Analyse one news article and print its evidence report.",
-    )
+    parser = commands.add("check", run_check, help="analyse one article (URL, HTML or text file, or - for stdin)")
     parser.add_argument("source", help="a URL, a path to an .html/.txt file, or - to read stdin")
     parser.add_argument(
         "--format",

@@ -157,12 +157,20 @@ def trunk(weights: Weights, layers: Sequence[int], outputs: Sequence[int], shape
     summed = b.op("Add", [b.op("Add", [b.op("Gather", [words, "input_ids"], axis=0), positions]), token_type])
     x = b.layer_norm(summed, weights, "embeddings.LayerNorm", shape.eps)
     bias = _mask_bias(b, "attention_mask")
+    names = _layers(b, x, bias, weights, layers, outputs, shape)
+    return _model(b, [ids, _mask_input()], names, "trunk")
+
+
+def _layers(
+    b: _Builder, x: str, bias: str, weights: Weights, layers: Sequence[int], outputs: Sequence[int], shape: Shape
+) -> list[str]:
+    """Apply ``layers`` to ``x``; the names of the states after each layer in ``outputs``."""
     names = []
     for index in layers:
         x = _layer(b, x, bias, weights, f"encoder.layer.{index}", shape)
         if index + 1 in outputs:
             names.append(b.rename(x, f"layer{index + 1}"))
-    return _model(b, [ids, _mask_input()], names, "trunk")
+    return names
 
 
 def stack(weights: Weights, layers: Sequence[int], outputs: Sequence[int], shape: Shape) -> bytes:
@@ -173,11 +181,7 @@ def stack(weights: Weights, layers: Sequence[int], outputs: Sequence[int], shape
     hidden = helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["batch", "tokens", "hidden"])
     bias = _mask_bias(b, "attention_mask")
     x = "hidden"
-    names = []
-    for index in layers:
-        x = _layer(b, x, bias, weights, f"encoder.layer.{index}", shape)
-        if index + 1 in outputs:
-            names.append(b.rename(x, f"layer{index + 1}"))
+    names = _layers(b, x, bias, weights, layers, outputs, shape)
     return _model(b, [hidden, _mask_input()], names, "stack")
 
 

@@ -162,7 +162,6 @@ def register(commands: Commands) -> None:
         "factchecks",
         lambda args: usage(parser),
         help="import, search and inspect known fact-checks (ClaimReview)",
-        description="Manage the store of known fact-checks that analysed claims are matched against.",
     )
     sub = parser.add_subparsers(dest="factchecks_command", metavar="ACTION")
     imp = sub.add_parser(

@@ -167,7 +167,6 @@ def register(commands: Commands) -> None:
         "risk",
         lambda args: usage(risk),
         help="risk-score tools (estimate a feed's base rate, calibrate on a labelled feed)",
-        description="Tools for the risk score.",
     )
     tools = risk.add_subparsers(dest="risk_command", metavar="COMMAND")
     estimate = tools.add_parser(

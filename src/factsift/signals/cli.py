@@ -56,7 +56,6 @@ def register(commands: Commands) -> None:
         "signals",
         run_signals,
         help="list the warning signs factsift looks for in the writing",
-        description="List each signal with what it looks for.",
     )
     parser.add_argument("--list", action="store_true", help="list the signals (the default)")
     commands.add_training(
@@ -71,7 +70,6 @@ def register(commands: Commands) -> None:
         "signals",
         run_train_signals,
         help="recalibrate loaded-language and headline-mismatch scores on real news",
-        description="Recalibrate signals against the real articles of labelled fake/real collections.",
         data="folder with the article collections",
         out=(Path("calibration.json"), "file to write (default: ./calibration.json)"),
     )

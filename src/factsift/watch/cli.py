@@ -159,7 +159,6 @@ def register(commands: Commands) -> None:
         "digest",
         run_digest,
         help="the period's most check-worthy claims from watched articles, grouped by topic",
-        description="The morning list: the most check-worthy claims of the watched articles, by topic.",
     )
     digest.add_argument("--since", default="24h", help="period to cover (e.g. 24h, 3d; default 24h)")
     digest.add_argument("--limit", type=int, default=30, help="how many claims at most (default 30)")
