@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from factsift.analyser import Analyser
+from factsift.config import SignalsConfig
 from factsift.model import Article, InputInfo, Report
-from factsift.options import Options
 from factsift.signals.clickbait_model import shipped_model
 from factsift.signals.clickbait_train import evaluate, read_headlines, split
 from factsift.signals.datasets import LabelledArticle, is_calibration_half, load_articles
@@ -58,12 +59,13 @@ def bootstrap_gap(fake: list[float], real: list[float], rng: random.Random) -> t
 def separation(records: list[LabelledArticle], rng: random.Random) -> dict[str, Any]:
     """Mean score per signal on fake and real articles, the gap and its bootstrap interval."""
     specs = all_signals()
+    analyser = Analyser()
     scores: dict[str, dict[str, list[float]]] = {s.name: {"fake": [], "real": []} for s in specs}
     by_dataset: dict[str, dict[str, dict[str, list[float]]]] = {}
     for record in records:
         article = record.to_article()
         for spec in specs:
-            value = run_signal(spec, article).score
+            value = run_signal(spec, article, analyser.context(analyser.config.signals[spec.name])).score
             scores[spec.name][record.label].append(value)
             group = by_dataset.setdefault(record.dataset, {}).setdefault(spec.name, {"fake": [], "real": []})
             group[record.label].append(value)
@@ -94,11 +96,11 @@ def separation(records: list[LabelledArticle], rng: random.Random) -> dict[str, 
 
 def throughput(articles: list[Article]) -> dict[str, Any]:
     """Articles per second through the signals stage (one process, one core), model already loaded."""
-    options = Options()
-    signals_stage(Report(input=InputInfo(kind="text"), article=articles[0]), options)  # load the model once
+    context = Analyser().context(SignalsConfig())
+    signals_stage(Report(input=InputInfo(kind="text"), article=articles[0]), context)  # load the model once
     started, cpu_started = time.perf_counter(), time.process_time()
     for article in articles:
-        signals_stage(Report(input=InputInfo(kind="text"), article=article), options)
+        signals_stage(Report(input=InputInfo(kind="text"), article=article), context)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     words = sum(len(a.text.split()) for a in articles)
     return {

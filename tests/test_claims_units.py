@@ -292,14 +292,15 @@ def test_head_rejects_inconsistent_arrays() -> None:
 def test_render_prints_page_text_verbatim() -> None:
     from rich.console import Console
 
+    from factsift.analyser import Analyser
     from factsift.claims.render import render
     from factsift.claims.stage import claims_stage
+    from factsift.config import ClaimsConfig
     from factsift.model import Article, InputInfo, Report, Sentence
-    from factsift.options import Options
 
     text = "[bold]Officials[/i] said 400 homes in Lakeview lost power on Monday."
     article = Article(text=text, sentences=[Sentence(0, 0, len(text), text)])
-    report = claims_stage(Report(input=InputInfo(kind="text"), article=article), Options())
+    report = claims_stage(Report(input=InputInfo(kind="text"), article=article), Analyser().context(ClaimsConfig()))
     report.stages.append("claims")
     console = Console(width=200, record=True)
     console.print(render(report))

@@ -16,7 +16,6 @@ EDGE_MODULES = frozenset(
         "factsift.web.settings",
         "factsift.watch.sinks",
         "factsift.encoder.reference",
-        "factsift.encoder.export",
         "factsift.batch.worker",  # sets the numeric libraries' thread counts for each worker process
     }
 )
