@@ -66,3 +66,13 @@ def test_sections_from_the_file_and_the_environment(tmp_path: Path, monkeypatch:
     config.write_text('[factchecks]\ncalibraton = "cal.json"\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"unknown setting\(s\) factchecks\.calibraton"):
         config_at_edge()
+
+
+def test_the_watch_list_file_is_never_taken_for_the_settings_file(tmp_path: Path) -> None:
+    from factsift.cli import build_parser
+
+    watch = tmp_path / "watch.toml"
+    watch.write_text("[[feeds]]\nurl = 'https://news.example/feed.xml'\n", encoding="utf-8")
+    args = build_parser().parse_args(["watch", "--config", str(watch)])
+    assert args.settings_file is None and args.config == watch
+    assert build_parser().parse_args(["--config", str(watch), "signals"]).settings_file == watch

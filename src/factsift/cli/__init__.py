@@ -85,7 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"factsift {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
     parser.add_argument(
-        "--config", type=existing_file, metavar="FILE", help="settings file (default: ./factsift.toml if present)"
+        "--config",
+        dest="settings_file",  # not ``config``: ``factsift watch --config`` names the watch list's own file
+        type=existing_file,
+        metavar="FILE",
+        help="settings file (default: ./factsift.toml if present)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     train_parser = subparsers.add_parser("train", help="retrain a shipped model on your own data")
@@ -153,8 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
-    if args.config is not None:  # the edge: analyses here, and the workers and servers started, read it
-        os.environ[CONFIG_ENV] = str(args.config.resolve())
+    if args.settings_file is not None:  # the edge: analyses here, and the workers and servers started, read it
+        os.environ[CONFIG_ENV] = str(args.settings_file.resolve())
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         return usage(parser)
