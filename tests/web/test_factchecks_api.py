@@ -32,7 +32,11 @@ def fake_store(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
         monkeypatch.setitem(sys.modules, "factsift.factchecks", package)
 
     def import_files(
-        paths: list[Path], db: Path | None = None, progress: bool = False, max_bytes: int = 0
+        paths: list[Path],
+        db: Path | None = None,
+        progress: bool = False,
+        max_bytes: int = 0,
+        embeddings: object = None,
     ) -> ImportSummary:
         contents = [(p.name, p.read_bytes()) for p in paths]
         calls["import"].append({"files": contents, "db": db, "progress": progress})
@@ -40,7 +44,7 @@ def fake_store(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
             raise InputError("x.json is not a ClaimReview file")
         return ImportSummary(added=len(paths), updated=1, skipped=0, errors=["row 3: no verdict"])
 
-    def search(query: str, k: int = 5, db: Path | None = None) -> list[dict[str, Any]]:
+    def search(query: str, k: int = 5, db: Path | None = None, section: object = None) -> list[dict[str, Any]]:
         calls["search"].append({"query": query, "k": k, "db": db})
         hit = {
             "id": "r1",

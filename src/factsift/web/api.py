@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
+from factsift.config import config_at_edge
 from factsift.errors import FetchRefused, InputError, OverBudget
 from factsift.web.analysis import AnalysisRequest, run_analysis_queued
 from factsift.web.auth import presented_key, require_key
@@ -182,7 +183,10 @@ def import_factchecks(
                     out.write(chunk)
             paths.append(path)
         try:
-            summary = import_files(paths, db=settings.db, progress=False, max_bytes=settings.max_import_bytes)
+            embeddings = config_at_edge().factchecks.embeddings  # $FACTSIFT_EMBEDDINGS, read here at the edge
+            summary = import_files(
+                paths, db=settings.db, progress=False, max_bytes=settings.max_import_bytes, embeddings=embeddings
+            )
         except InputError as exc:  # messages name the uploaded file, not where the server put it
             detail = re.sub(re.escape(folder + os.sep) + r"\d+" + re.escape(os.sep), "", str(exc))
             raise Problem(422, "unprocessable-input", detail) from exc
@@ -207,7 +211,7 @@ def search_factchecks(
     except ModuleNotFoundError as exc:
         raise _store_missing("factsift.factchecks.search", exc) from exc
     try:
-        results = search(q, k=k, db=settings.db)
+        results = search(q, k=k, db=settings.db, section=config_at_edge().factchecks)
     except InputError as exc:
         raise Problem(422, "unprocessable-input", str(exc)) from exc
     return SearchResults(query=q, results=list(results))
