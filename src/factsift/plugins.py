@@ -67,6 +67,7 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
     ),
     "rating table": ("factsift.sources.table",),
     "store backend": ("factsift.factchecks.sqlite_store",),
+    "archive backend": ("factsift.archive.sqlite_store",),
 }
 
 

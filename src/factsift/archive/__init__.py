@@ -1,0 +1,1 @@
+"""The article archive: articles factsift has analysed and kept, searchable for coverage by other outlets."""
