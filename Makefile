@@ -1,7 +1,8 @@
 # Quick start: `make demo` (analyse the bundled sample) and `make test` (the whole suite).
 # Both create .venv and install factsift into it on first use. `make serve` starts the web page.
 # The browser tests in `make test` use Debian's chromium + chromium-driver: `make browser` installs them
-# (as root, with apt-get) or stops saying what is missing; the tests never skip silently.
+# (as root, with apt-get) or stops saying what is missing; the tests never skip silently. The same for the
+# PostgreSQL server the store tests start a throwaway cluster of (`make postgresql`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +13,7 @@ STAMP := $(VENV)/.installed
 FULL_STAMP := $(VENV)/.installed-embeddings
 TRAIN_STAMP := $(VENV)/.installed-train
 
-.PHONY: demo serve test test-train lint typecheck unit docs browser bench clean
+.PHONY: demo serve test test-train lint typecheck unit docs browser postgresql bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,7 +47,14 @@ browser:
 	  [ "$$(id -u)" = 0 ] || { echo "make: the browser tests need Debian's chromium and chromium-driver: run 'apt-get install chromium chromium-driver' as root" >&2; exit 1; }; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-unit: $(FULL_STAMP) browser
+# The PostgreSQL store tests start a throwaway cluster of Debian's server (tests/pgcluster.py): installed here
+# as root, else the missing package is named; the tests fail (never skip) without it.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  [ "$$(id -u)" = 0 ] || { echo "make: the PostgreSQL store tests need Debian's postgresql: run 'apt-get install postgresql' as root" >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+unit: $(FULL_STAMP) browser postgresql
 	$(BIN)/pytest
 
 # The documentation site (docs/*.md, every page found on its own) must build without a warning.

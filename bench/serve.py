@@ -109,9 +109,9 @@ def hostile_report(spans: int) -> dict[str, Any]:
 def render_times(base: str, db: Path) -> list[dict[str, Any]]:
     """Highlighting time (all spans) and page time (GET /a/{id}), best of 3 each, per span count, with ratios."""
     from factsift.web.highlight import Mark, segments
-    from factsift.web.store import AnalysisStore
+    from factsift.web.store import open_analyses
 
-    store = AnalysisStore(db)
+    store = open_analyses(db)
     rows = []
     for spans in (1_000, 10_000, 100_000):
         report = hostile_report(spans)

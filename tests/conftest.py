@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,3 +67,41 @@ def example_plugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     plugins._LOADED_ENTRY_POINTS.discard(loaded[0])
     sys.modules.pop(loaded[0], None)
     shipped_table.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Any]:
+    """A throwaway PostgreSQL cluster for the whole session (started on first use, stopped at the end).
+
+    Without PostgreSQL's server binaries this fails, naming the package to install: never a skip.
+    """
+    from .pgcluster import start_cluster
+
+    try:
+        cluster = start_cluster()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield cluster
+    from factsift.postgres import close_pools
+
+    close_pools()
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: Any, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of an empty PostgreSQL store: a new schema of the session's cluster, dropped afterwards."""
+    import psycopg
+
+    schema = f"t{next(_SCHEMAS)}"
+    with psycopg.connect(postgres_cluster.url(), autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    yield postgres_cluster.url(schema)
+    from factsift.postgres import close_pools
+
+    close_pools()
+    with psycopg.connect(postgres_cluster.url(), autocommit=True) as admin:
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+_SCHEMAS = itertools.count(1)

@@ -43,6 +43,7 @@ CONFIG_ENV = "FACTSIFT_CONFIG"
 DEFAULT_FILE = Path("factsift.toml")
 #: Environment variable -> the option it sets.
 ENVIRONMENT: dict[str, str] = {
+    "FACTSIFT_DB": "db",  # a path or a store URL (postgresql://…): kept as text, the store parses it
     "FACTSIFT_CLAIMS_MODEL": "claims_model",
     "FACTSIFT_RISK_MODEL": "risk_model",
     "FACTSIFT_EMBEDDINGS": "embeddings",

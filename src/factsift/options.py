@@ -70,6 +70,16 @@ class Options:
             read_calibration(Path(self.calibration))  # a missing or malformed file fails before any work
 
 
+def default_store() -> StoreUrl:
+    """The store of fact-checks, analyses and watch state: ``$FACTSIFT_DB`` (a path or a URL such as
+    ``postgresql://user@host/factsift``), else the SQLite file in the user data dir.  Read at the edge
+    (the CLI, the server's settings), which hands the result on."""
+    configured = os.environ.get("FACTSIFT_DB")
+    if configured and "://" in configured:
+        return configured
+    return default_db_path()
+
+
 def default_db_path() -> Path:
     """The SQLite store (fact-checks and saved analyses): ``$FACTSIFT_DB``, else the user data dir."""
     configured = os.environ.get("FACTSIFT_DB")

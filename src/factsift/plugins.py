@@ -57,6 +57,7 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
         "factsift.batch.cli",
         "factsift.watch.cli",
         "factsift.stance.cli",
+        "factsift.database.cli",
     ),
     "section": (
         "factsift.scoring.render",
@@ -66,8 +67,10 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
         "factsift.signals.render",
     ),
     "rating table": ("factsift.sources.table",),
-    "store backend": ("factsift.factchecks.sqlite_store",),
-    "archive backend": ("factsift.archive.sqlite_store",),
+    "store backend": ("factsift.factchecks.sqlite_store", "factsift.factchecks.pg_store"),
+    "analyses backend": ("factsift.web.store", "factsift.web.pg_store"),
+    "watch backend": ("factsift.watch.store", "factsift.watch.pg_store"),
+    "archive backend": ("factsift.archive.sqlite_store", "factsift.archive.pg_store"),
 }
 
 
@@ -93,6 +96,7 @@ class Registry(Generic[T]):
     _items: dict[str, T] = field(default_factory=dict)
     _origins: dict[str, str] = field(default_factory=dict)
     _loaded: bool = False
+    _loading: bool = False
 
     def add(self, name: str, item: T, origin: str) -> T:
         """Register ``item`` as ``name``; ``origin`` (its module) may re-register it, anyone else may not."""
@@ -122,14 +126,17 @@ class Registry(Generic[T]):
         """Import factsift's own modules of this kind and every installed plugin module (once)."""
         if self._loaded:
             return
-        self._loaded = True  # before importing: a module may ask this registry while it loads
-        try:
-            for module in BUILTIN_MODULES.get(self.kind, ()):
-                import_plugin_module(module, f"factsift's {self.kind} module")
-            load_entry_points()
-        except BaseException:
-            self._loaded = False
-            raise
+        with _ENTRY_POINTS_LOCK:  # another thread asking meanwhile waits for the whole registry
+            if self._loaded or self._loading:  # loading: a module this thread imports asks the registry
+                return
+            self._loading = True
+            try:
+                for module in BUILTIN_MODULES.get(self.kind, ()):
+                    import_plugin_module(module, f"factsift's {self.kind} module")
+                load_entry_points()
+                self._loaded = True
+            finally:
+                self._loading = False
 
     def items(self) -> dict[str, T]:
         """Every registered plugin of this kind by name: factsift's own in :data:`BUILTIN_MODULES` order

@@ -5,7 +5,7 @@ A new backend (``@archive_backend("scheme")``) is added to ``BACKENDS`` below an
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +15,10 @@ from factsift.archive.store import ArticleArchive, KeptArticle, open_article_arc
 from factsift.plugins import UnknownPluginError
 
 #: Backend name -> the URL of a fresh archive in a folder.
-BACKENDS = {
+BACKENDS: dict[str, Callable[[Path], str] | None] = {
     "sqlite-path": lambda folder: str(folder / "store.db"),
     "sqlite-url": lambda folder: f"sqlite:////{str(folder / 'store.db').lstrip('/')}",
+    "postgresql": None,  # a fresh schema of the session's throwaway cluster (tests/pgcluster.py)
 }
 
 WIRE = KeptArticle(
@@ -46,7 +47,8 @@ GARDEN = KeptArticle(
 @pytest.fixture(params=list(BACKENDS))
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A URL of an archive that does not exist yet, for each backend."""
-    return BACKENDS[request.param](tmp_path)
+    make = BACKENDS[request.param]
+    return str(request.getfixturevalue("postgres_url")) if make is None else make(tmp_path)
 
 
 @pytest.fixture
@@ -65,7 +67,9 @@ def test_a_missing_archive_is_not_created_when_only_reading(url: str) -> None:
 
 
 def test_an_unknown_scheme_names_the_known_backends() -> None:
-    with pytest.raises(UnknownPluginError, match="unknown archive backend 'nosuch'; known: sqlite"):
+    with pytest.raises(
+        UnknownPluginError, match="unknown archive backend 'nosuch'; known: sqlite, postgresql, postgres"
+    ):
         open_article_archive("nosuch://x")
 
 

@@ -98,6 +98,7 @@ def test_a_schema_1_store_is_upgraded_in_place(tmp_path: Path, db: Path) -> None
     raw.execute("ALTER TABLE factcheck_reviews DROP COLUMN title")
     raw.execute(SCHEMA_1_TRIGGER)
     raw.execute("UPDATE factcheck_meta SET value = '1' WHERE key = 'schema_version'")
+    raw.execute("DROP TABLE factsift_schema")  # written before factsift kept its versions table
     raw.commit()
     raw.close()
     summary = import_files([_write(tmp_path / "a.json", REVIEW)], db=db, embeddings=False)

@@ -6,7 +6,7 @@ A new backend (``@store_backend("scheme")``) is added to ``BACKENDS`` below and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,10 +18,11 @@ from factsift.factchecks.terms import query_terms
 from factsift.plugins import UnknownPluginError
 
 #: Backend name -> the URL of a fresh store in a folder.
-BACKENDS = {
+BACKENDS: dict[str, Callable[[Path], str] | None] = {
     "sqlite-path": lambda folder: str(folder / "store.db"),
     "sqlite-url": lambda folder: f"sqlite:///{folder / 'store.db'}".replace("sqlite:///", "sqlite:////", 1),
     "example": lambda folder: f"example://{folder / 'store'}",
+    "postgresql": None,  # a fresh schema of the session's throwaway cluster (tests/pgcluster.py)
 }
 
 BRIDGE = Review(id="r1", claim_reviewed="The river bridge was closed for nine months", verdict="false")
@@ -33,7 +34,8 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A URL of a store that does not exist yet, for each backend."""
     if request.param == "example":
         request.getfixturevalue("example_plugin")
-    return BACKENDS[request.param](tmp_path)
+    make = BACKENDS[request.param]
+    return str(request.getfixturevalue("postgres_url")) if make is None else make(tmp_path)
 
 
 @pytest.fixture
@@ -107,6 +109,24 @@ def test_the_revision_moves_on_with_every_write_and_only_then(store: Store) -> N
     assert store.revision() == written
 
 
+def test_a_reader_sees_another_connections_imports_at_its_next_lookup(url: str) -> None:
+    writer, reader = open_store(url), open_store(url)
+    try:
+        with writer.transaction():
+            writer.upsert([BRIDGE])
+        writer.put_embeddings("m", ["r1"], np.array([[1.0, 0.0]], dtype=np.float32))
+        assert [h.id for h in reader.keyword_search(query_terms("clock tower bridge"), 5)] == ["r1"]
+        assert reader.embeddings("m")[0] == ["r1"]
+        with writer.transaction():  # another process's import, in effect: the reader's caches must not hide it
+            writer.upsert([TOWER])
+        writer.put_embeddings("m", ["r2"], np.array([[0.0, 1.0]], dtype=np.float32))
+        assert {h.id for h in reader.keyword_search(query_terms("clock tower bridge"), 5)} == {"r1", "r2"}
+        assert reader.embeddings("m")[0] == ["r1", "r2"]
+    finally:
+        writer.close()
+        reader.close()
+
+
 def test_stats_count_the_records_by_verdict(store: Store) -> None:
     with store.transaction():
         store.upsert([BRIDGE, TOWER])
@@ -119,5 +139,5 @@ def test_store_urls_name_the_backend_and_bare_paths_are_sqlite(tmp_path: Path) -
     assert parse_store_url("sqlite:////srv/f.db") == ("sqlite", "/srv/f.db")
     assert parse_store_url("/srv/f.db") == parse_store_url(Path("/srv/f.db")) == ("sqlite", "/srv/f.db")
     assert store_path("postgresql://db.internal/factsift") == "postgresql://db.internal/factsift"
-    with pytest.raises(UnknownPluginError, match="unknown store backend 'postgresql'; known: sqlite"):
-        open_store("postgresql://db.internal/factsift")
+    with pytest.raises(UnknownPluginError, match="unknown store backend 'mysql'; known: sqlite, postgresql, postgres"):
+        open_store("mysql://db.internal/factsift")

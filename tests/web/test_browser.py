@@ -27,7 +27,7 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from factsift.web.store import AnalysisStore
+from factsift.web.store import open_analyses
 
 from .samples import CLAIM_REVIEW, HOSTILE, SAMPLE_TEXT, full_report
 
@@ -73,7 +73,7 @@ def _free_port() -> int:
 def server(tmp_path: Path) -> Iterator[Server]:
     """``factsift serve`` on a free loopback port with its own store."""
     db = tmp_path / "store.db"
-    AnalysisStore(db)  # created up front so tests may seed it
+    open_analyses(db)  # created up front so tests may seed it
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "FACTSIFT_API_KEYS"}
     log = (tmp_path / "server.log").open("wb")
@@ -234,7 +234,7 @@ def test_sample_article_through_the_form(server: Server, browser: Any, tmp_path:
 
 
 def test_highlights_overlap_and_explain_in_the_browser(server: Server, browser: Any, tmp_path: Path) -> None:
-    summary = AnalysisStore(server.db).save(full_report())
+    summary = open_analyses(server.db).save(full_report())
     browser.get(f"{server.base}/a/{summary.id}")
     assert len(browser.find_elements(By.CSS_SELECTOR, "#notes li")) == 6
     overlap = browser.find_element(By.CSS_SELECTOR, '#article-text a.hl-multi[data-marks="m3 m1 m5"]')

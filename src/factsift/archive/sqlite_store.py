@@ -26,6 +26,7 @@ from factsift.archive.store import (
     KeptArticle,
     archive_backend,
 )
+from factsift.migrations import Migration, migrate_sqlite
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS archive_articles (
@@ -51,6 +52,13 @@ CREATE TABLE IF NOT EXISTS archive_vectors (
     PRIMARY KEY (article_id, model)
 );
 """
+MIGRATIONS = (
+    Migration(
+        1,
+        "kept articles and their int8 vectors",
+        tuple(statement.strip() for statement in _SCHEMA.split(";") if statement.strip()),
+    ),
+)
 _COLUMNS = "id, url, outlet, outlet_label, outlet_score, published, title, text, claims"
 
 
@@ -77,7 +85,7 @@ class SQLiteArticleArchive:
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        migrate_sqlite(self._db, "archive", MIGRATIONS, where=str(path))
         self._lock = threading.RLock()
 
     def close(self) -> None:

@@ -142,6 +142,11 @@ def _environment_error(exc: OSError | sqlite3.Error, args: argparse.Namespace) -
     return f"{where}{exc.strerror or exc}"
 
 
+def store_url(value: str) -> str | Path:
+    """argparse type for ``--db``: a path, or a store URL (``sqlite:///…``, ``postgresql://…``) kept as given."""
+    return value if "://" in value else Path(value)
+
+
 def existing_file(value: str) -> Path:
     """argparse type for a path that must exist."""
     path = Path(value)

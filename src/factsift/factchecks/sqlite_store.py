@@ -26,9 +26,22 @@ import numpy as np
 
 from factsift.factchecks.lexical import LexicalIndex, build_index, from_bytes, pack_strings, to_bytes, unpack_strings
 from factsift.factchecks.records import Review
-from factsift.factchecks.store import KeywordHit, Matrix, UpsertCounts, store_backend
+from factsift.factchecks.store import KeywordHit, Matrix, UpsertCounts, sql_stats, store_backend
+from factsift.migrations import Migration, migrate_sqlite
 
-SCHEMA_VERSION = "2"
+
+def _split_script(script: str) -> list[str]:
+    """The statements of the schema script (``sqlite3.complete_statement`` knows about trigger bodies)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    return [s for s in statements if s]
+
+
 _FIELDS = (
     "id",
     "claim_reviewed",
@@ -61,8 +74,7 @@ CREATE TABLE IF NOT EXISTS factcheck_reviews (
     claimant TEXT,
     claim_date TEXT,
     language TEXT,
-    content_hash TEXT NOT NULL,
-    title TEXT
+    content_hash TEXT NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS factcheck_fts USING fts5(
     claim_reviewed, content='factcheck_reviews', content_rowid='rowid',
@@ -99,9 +111,24 @@ CREATE TRIGGER IF NOT EXISTS factcheck_reviews_au AFTER UPDATE OF claim_reviewed
         AND (old.claim_reviewed != new.claim_reviewed OR old.title IS NOT new.title);
 END;
 """
-_MIGRATE_1_TO_2 = (
-    "ALTER TABLE factcheck_reviews ADD COLUMN title TEXT",
-    "DROP TRIGGER IF EXISTS factcheck_reviews_au",
+#: The schema's steps (:mod:`factsift.migrations`); ``factcheck_meta``'s ``schema_version`` mirrors the version for
+#: factsift releases older than the versions table.
+MIGRATIONS = (
+    Migration(
+        1,
+        "records, FTS5 index, embeddings",
+        (*_split_script(_SCHEMA), "INSERT OR REPLACE INTO factcheck_meta VALUES ('schema_version', '1')"),
+    ),
+    Migration(
+        2,
+        "record titles; the embedding is dropped when the claim or title changes",
+        (
+            "ALTER TABLE factcheck_reviews ADD COLUMN title TEXT",
+            "DROP TRIGGER IF EXISTS factcheck_reviews_au",
+            _UPDATE_TRIGGER.strip(),
+            "INSERT OR REPLACE INTO factcheck_meta VALUES ('schema_version', '2')",
+        ),
+    ),
 )
 
 # Dense matrices are large; keep one per (file, model) and rebuild it when the store's revision moves on.
@@ -136,24 +163,11 @@ class SQLiteStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._identity = _file_identity(self.path)
-        version = self._meta("schema_version")
-        if version is None:
-            with self.transaction():
-                for statement in _split_script(_SCHEMA + _UPDATE_TRIGGER):
-                    self._db.execute(statement)
-                self._set_version()
-        elif version == "1":
-            with self.transaction():
-                for statement in (*_MIGRATE_1_TO_2, _UPDATE_TRIGGER):
-                    self._db.execute(statement)
-                self._set_version()
-        elif version != SCHEMA_VERSION:
-            raise RuntimeError(f"{self.path}: fact-check store schema {version}, this factsift reads {SCHEMA_VERSION}")
+        migrate_sqlite(self._db, "factchecks", MIGRATIONS, where=str(self.path), assumed=self._meta_version)
 
-    def _set_version(self) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO factcheck_meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
-        )
+    def _meta_version(self, db: sqlite3.Connection) -> int:
+        """The schema of a file written before the versions table: ``factcheck_meta``'s, else none."""
+        return int(self._meta("schema_version") or 0)
 
     def _meta(self, key: str) -> str | None:
         try:
@@ -438,32 +452,7 @@ class SQLiteStore:
 
     def stats(self) -> dict[str, Any]:
         """Counts by verdict, publisher and language, the date range and embedding coverage."""
-        db = self._db
-        total = db.execute("SELECT COUNT(*) FROM factcheck_reviews").fetchone()[0]
-        verdicts = dict(db.execute("SELECT verdict, COUNT(*) FROM factcheck_reviews GROUP BY verdict ORDER BY 2 DESC"))
-        publishers = dict(
-            db.execute(
-                "SELECT COALESCE(publisher, '(unknown)'), COUNT(*) FROM factcheck_reviews "
-                "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"
-            )
-        )
-        languages = dict(
-            db.execute(
-                "SELECT COALESCE(language, '(unknown)'), COUNT(*) FROM factcheck_reviews GROUP BY 1 ORDER BY 2 DESC"
-            )
-        )
-        first, last = db.execute("SELECT MIN(date), MAX(date) FROM factcheck_reviews").fetchone()
-        embedded = dict(db.execute("SELECT model, COUNT(*) FROM factcheck_embeddings GROUP BY model"))
-        return {
-            "path": str(self.path),
-            "reviews": total,
-            "verdicts": verdicts,
-            "publishers": publishers,
-            "languages": languages,
-            "first_date": first,
-            "last_date": last,
-            "embeddings": embedded,
-        }
+        return sql_stats(lambda sql: self._db.execute(sql).fetchall(), str(self.path))
 
     def close(self) -> None:
         """Release the connection."""
@@ -486,15 +475,3 @@ def _file_identity(path: Path) -> str | None:
     except OSError:
         return None
     return f"{status.st_dev}-{status.st_ino}"
-
-
-def _split_script(script: str) -> list[str]:
-    """The statements of the schema script (``sqlite3.complete_statement`` knows about trigger bodies)."""
-    statements: list[str] = []
-    buffer = ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            statements.append(buffer.strip())
-            buffer = ""
-    return [s for s in statements if s]

@@ -20,8 +20,9 @@ import numpy as np
 import numpy.typing as npt
 
 from factsift.factchecks.records import Review
-from factsift.options import StoreUrl, default_db_path
+from factsift.options import StoreUrl, default_store
 from factsift.plugins import Registry
+from factsift.postgres import redacted
 
 Matrix = npt.NDArray[np.float32]
 TITLE_KEY = "#title"  # suffix of the embedding key under which records' title vectors are stored
@@ -121,7 +122,7 @@ def parse_store_url(db: StoreUrl | None) -> tuple[str, str]:
     As in SQLAlchemy, ``sqlite:///x.db`` is the relative path ``x.db`` and ``sqlite:////x.db`` is ``/x.db``.
     """
     if db is None:
-        return "sqlite", str(default_db_path())
+        db = default_store()
     if isinstance(db, Path) or "://" not in db:
         return "sqlite", str(Path(db).expanduser())
     scheme, location = db.split("://", 1)
@@ -131,15 +132,41 @@ def parse_store_url(db: StoreUrl | None) -> tuple[str, str]:
 
 
 def store_path(db: StoreUrl | None) -> str:
-    """The store's URL or file as the user should see it in messages."""
+    """The store's URL (without its password) or file as the user should see it in messages."""
     scheme, location = parse_store_url(db)
-    return location if scheme == "sqlite" else f"{scheme}://{location}"
+    return location if scheme == "sqlite" else f"{scheme}://{redacted(location)}"
 
 
 def open_store(db: StoreUrl | None = None, *, create: bool = True) -> Store:
     """Open the store at ``db`` (URL or path; default file when None); ``create=False``: FileNotFoundError if absent."""
     scheme, location = parse_store_url(db)
     return STORE_BACKENDS.get(scheme)(location, create)
+
+
+def sql_stats(rows: Callable[[str], list[Any]], where: str) -> dict[str, Any]:
+    """:meth:`Store.stats` of a store in a SQL database (SQLite and PostgreSQL share the queries);
+    ``rows(sql)`` runs one query."""
+
+    def counts(sql: str) -> dict[Any, int]:
+        return {key: int(count) for key, count in rows(sql)}
+
+    ((total,),) = rows("SELECT COUNT(*) FROM factcheck_reviews")
+    ((first, last),) = rows("SELECT MIN(date), MAX(date) FROM factcheck_reviews")
+    return {
+        "path": where,
+        "reviews": int(total),
+        "verdicts": counts("SELECT verdict, COUNT(*) FROM factcheck_reviews GROUP BY verdict ORDER BY 2 DESC"),
+        "publishers": counts(
+            "SELECT COALESCE(publisher, '(unknown)'), COUNT(*) FROM factcheck_reviews "
+            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"
+        ),
+        "languages": counts(
+            "SELECT COALESCE(language, '(unknown)'), COUNT(*) FROM factcheck_reviews GROUP BY 1 ORDER BY 2 DESC"
+        ),
+        "first_date": first,
+        "last_date": last,
+        "embeddings": counts("SELECT model, COUNT(*) FROM factcheck_embeddings GROUP BY model"),
+    }
 
 
 _READERS = threading.local()

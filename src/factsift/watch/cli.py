@@ -6,34 +6,22 @@ import argparse
 import signal
 import sys
 import threading
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from factsift.cli import Commands, cli_commands, existing_file
+from factsift.cli import Commands, cli_commands, existing_file, store_url
 from factsift.errors import InputError
-from factsift.options import default_db_path
+from factsift.options import default_store
 from factsift.watch.config import FeedConfig, WatchConfig, load_config, parse_duration
-
-
-def db_path(value: str) -> Path:
-    """argparse type for ``--db``: a path or a ``sqlite:///`` URL."""
-    if value.startswith("sqlite:///"):
-        return Path(value.removeprefix("sqlite://"))
-    if "://" in value:
-        raise argparse.ArgumentTypeError(
-            f"only SQLite stores are supported for now (a path or sqlite:///…), not {value}"
-        )
-    return Path(value)
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     """``--db PATH|URL`` for the commands that read or write the archive."""
     parser.add_argument(
         "--db",
-        type=db_path,
+        type=store_url,
         metavar="PATH|URL",
-        help="store: a path or sqlite:///path (default: $FACTSIFT_DB or the user data dir)",
+        help="store: a path, sqlite:///path or postgresql://user@host/db (default: $FACTSIFT_DB or the user data dir)",
     )
 
 
@@ -62,7 +50,7 @@ def run_watch(args: argparse.Namespace) -> int:
     from factsift.watch.runner import Watcher
 
     config = watch_config(args)
-    db = config.db or default_db_path()
+    db = config.db = config.db or default_store()  # the analyses' fact-check store too ($FACTSIFT_DB read once)
     watcher = Watcher(config, db, progress=not args.quiet)
     try:
         if args.once:
@@ -98,7 +86,7 @@ def run_digest(args: argparse.Namespace) -> int:
     from factsift.watch.digest import build_digest, render_digest
     from factsift.watch.store import open_archive
 
-    store = open_archive(args.db or default_db_path())
+    store = open_archive(args.db or default_store())
     try:
         digest = build_digest(store, since_seconds=parse_duration(args.since, "--since"), limit=args.limit)
     finally:
@@ -112,7 +100,7 @@ def run_trends(args: argparse.Namespace) -> int:
     from factsift.watch.store import open_archive
     from factsift.watch.trends import build_trends, render_trends
 
-    db = args.db or default_db_path()
+    db = args.db or default_store()
     store = open_archive(db)
     try:
         since = parse_duration(args.since, "--since") if args.since else None

@@ -13,6 +13,7 @@ from typing import Any
 
 from factsift.errors import InputError
 from factsift.factchecks.verdicts import VERDICTS
+from factsift.options import StoreUrl
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -65,7 +66,7 @@ class WatchConfig:
 
     feeds: list[FeedConfig] = field(default_factory=list)
     opml: list[Path] = field(default_factory=list)
-    db: Path | None = None
+    db: StoreUrl | None = None
     interval: float = 900.0
     per_host_interval: float = 1.0
     workers: int = 1
@@ -205,7 +206,8 @@ def load_config(path: Path | None) -> WatchConfig:
     if "dedup_threshold" in watch:
         config.dedup_threshold = float(watch["dedup_threshold"])
     if "db" in watch:
-        config.db = (path.parent / str(watch["db"])).expanduser()
+        db = str(watch["db"])
+        config.db = db if "://" in db else (path.parent / db).expanduser()
     for number, feed in enumerate(data.get("feeds", [])):
         _check_keys(feed, {"url", "name", "interval"}, f"feeds[{number}]")
         if not isinstance(feed.get("url"), str):

@@ -15,7 +15,6 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
@@ -23,6 +22,7 @@ from tqdm import tqdm
 from factsift.batch.records import InputRecord
 from factsift.errors import FetchRefused, InputError
 from factsift.ingest.fetch import FetchedPage, HTTPStatusError
+from factsift.options import StoreUrl
 from factsift.watch.alerts import raise_alerts
 from factsift.watch.analysis import Analyser
 from factsift.watch.config import WatchConfig
@@ -65,7 +65,7 @@ class CycleSummary:
 class Watcher:
     """Polls feeds into a store, analyses new items and raises alerts."""
 
-    def __init__(self, config: WatchConfig, db: Path, *, progress: bool = False) -> None:
+    def __init__(self, config: WatchConfig, db: StoreUrl, *, progress: bool = False) -> None:
         """Open the store, the sinks, the fetcher and the near-duplicate index (rebuilt from the store)."""
         self.config = config
         self.db = db

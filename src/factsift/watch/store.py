@@ -1,14 +1,15 @@
-"""The watcher's archive store: kept analyses plus the watcher's own state, in one SQLite file.
+"""The watcher's archive store: kept analyses plus the watcher's own state, in the store's database.
 
 Everything a restarted watcher needs is here: feeds with their validators and backoff, every item
 seen (by canonical URL) with its state, the archive of analysed articles, fact-check matches, alerts
 and their deliveries per sink. One transaction stores an article, marks its item done and records its
 alerts, so a watcher killed at any instant resumes with each item archived once and each alert queued
-once. Reports themselves go into the web app's analyses table (same file), so ``factsift serve`` lists
+once. Reports themselves go into the web app's analyses table (same database), so ``factsift serve`` lists
 them and ``/a/{id}`` shows them.
 
-:class:`ArchiveStore` is the interface the watcher, digest, trends and pages use; :class:`SQLiteArchiveStore`
-is the one backend today (a PostgreSQL one implements the same methods).
+:class:`ArchiveStore` is the interface the watcher, digest, trends and pages use; the store URL's scheme
+picks the backend (``@watch_backend``): :class:`SQLiteArchiveStore` here, PostgreSQL in
+:mod:`factsift.watch.pg_store`.
 """
 
 from __future__ import annotations
@@ -17,13 +18,17 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from factsift.web.store import AnalysisStore, insert_analysis, summarise
+from factsift.factchecks.store import parse_store_url
+from factsift.migrations import Migration, migrate_sqlite
+from factsift.options import StoreUrl
+from factsift.plugins import Registry
+from factsift.web.store import SQLiteAnalysisStore, insert_analysis, summarise
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS watch_feeds (
@@ -101,6 +106,13 @@ CREATE TABLE IF NOT EXISTS watch_deliveries (
 CREATE INDEX IF NOT EXISTS watch_deliveries_pending ON watch_deliveries (state, next_try);
 CREATE TABLE IF NOT EXISTS watch_sinks (value TEXT PRIMARY KEY);
 """
+MIGRATIONS = (
+    Migration(
+        1,
+        "feeds, items, archived articles, matches, alerts and deliveries",
+        tuple(statement.strip() for statement in _SCHEMA.split(";") if statement.strip()),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -276,9 +288,47 @@ class ArchiveStore(Protocol):
         ...
 
 
-def open_archive(db: Path) -> ArchiveStore:
-    """The archive store at ``db`` (SQLite today; the storage-by-URL registry will choose the backend here)."""
-    return SQLiteArchiveStore(db)
+#: Opens the archive store at a location (the URL after ``scheme://``), creating its tables if needed.
+OpenWatch = Callable[[str], ArchiveStore]
+WATCH_BACKENDS: Registry[OpenWatch] = Registry("watch backend")
+
+
+def watch_backend(scheme: str) -> Callable[[OpenWatch], OpenWatch]:
+    """Register ``open(location)`` as the watch store of ``scheme://`` store URLs."""
+    return WATCH_BACKENDS.decorator(scheme)
+
+
+def open_archive(db: StoreUrl) -> ArchiveStore:
+    """The archive store at ``db`` (a store URL or a path; the backend follows the URL's scheme)."""
+    scheme, location = parse_store_url(db)
+    return WATCH_BACKENDS.get(scheme)(location)
+
+
+ARTICLE_COLUMNS = (
+    "id, key, url, feed, outlet, outlet_label, title, published, fetched, risk_score, risk_label, group_id, signature"
+)
+
+
+def article_row(article: ArchivedArticle) -> tuple[Any, ...]:
+    """The ``watch_articles`` row of an analysed article, in :data:`ARTICLE_COLUMNS` order."""
+    report = article.report
+    body = report.get("article") or {}
+    risk = report.get("risk") or {}
+    return (
+        article.id,
+        article.item.key,
+        article.item.url,
+        article.item.feed,
+        (body.get("outlet") or {}).get("domain"),
+        (report.get("source") or {}).get("label"),
+        body.get("title") or article.item.title,
+        article.item.published or body.get("published"),
+        article.fetched,
+        risk.get("score"),
+        risk.get("label"),
+        article.group_id,
+        article.signature,
+    )
 
 
 class SQLiteArchiveStore:
@@ -287,12 +337,12 @@ class SQLiteArchiveStore:
     def __init__(self, path: Path) -> None:
         """Open (and create) the store's tables in ``path``."""
         self.path = path
-        AnalysisStore(path)  # creates the analyses table (and the folder) if needed
+        SQLiteAnalysisStore(path)  # creates the analyses table (and the folder) if needed
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=30000")
-        self._db.executescript(_SCHEMA)
+        migrate_sqlite(self._db, "watch", MIGRATIONS, where=str(path))
         self._lock = threading.RLock()  # the watcher's fetch threads share this connection
 
     def close(self) -> None:
@@ -375,34 +425,14 @@ class SQLiteArchiveStore:
 
     def archive(self, article: ArchivedArticle) -> bool:
         """Store the article, its matches and alerts, and mark its item done; False if it was archived already."""
-        report = article.report
-        source = report.get("source") or {}
-        outlet = ((report.get("article") or {}).get("outlet") or {}).get("domain")
-        risk = report.get("risk") or {}
-        published = article.item.published or (report.get("article") or {}).get("published")
         with self._transaction() as db:
             cursor = db.execute(
-                "INSERT OR IGNORE INTO watch_articles (id, key, url, feed, outlet, outlet_label, title, published,"
-                " fetched, risk_score, risk_label, group_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    article.id,
-                    article.item.key,
-                    article.item.url,
-                    article.item.feed,
-                    outlet,
-                    source.get("label"),
-                    (report.get("article") or {}).get("title") or article.item.title,
-                    published,
-                    article.fetched,
-                    risk.get("score"),
-                    risk.get("label"),
-                    article.group_id,
-                    article.signature,
-                ),
+                f"INSERT OR IGNORE INTO watch_articles ({ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 13)})",
+                article_row(article),
             )
             if cursor.rowcount == 0:
                 return False
-            insert_analysis(db, summarise(report, article.id), article.report_json)
+            insert_analysis(db, summarise(article.report, article.id), article.report_json)
             db.executemany(
                 "INSERT OR IGNORE INTO watch_matches (article_id, review_id, claim_index, score, fetched)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -539,3 +569,9 @@ class SQLiteArchiveStore:
         """The stored report of an archived article."""
         rows = self._read("SELECT report FROM web_analyses WHERE id = ?", (article_id,))
         return json.loads(rows[0][0]) if rows else None
+
+
+@watch_backend("sqlite")
+def open_sqlite_archive(location: str) -> SQLiteArchiveStore:
+    """The watch tables in the SQLite file at ``location``."""
+    return SQLiteArchiveStore(Path(location).expanduser())

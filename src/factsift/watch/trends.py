@@ -12,8 +12,8 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
+from factsift.options import StoreUrl
 from factsift.watch.store import ArchiveStore
 
 
@@ -61,7 +61,7 @@ def _days(first: str, last: str, counts: Counter[str]) -> list[tuple[str, int]]:
     ]
 
 
-def build_trends(store: ArchiveStore, factcheck_db: Path, *, since_seconds: float | None = None) -> list[Trend]:
+def build_trends(store: ArchiveStore, factcheck_db: StoreUrl, *, since_seconds: float | None = None) -> list[Trend]:
     """Every fact-check with matches (since ``since_seconds`` ago, or ever), most matched first."""
     from factsift.factchecks.store import open_store
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,8 @@ from factsift.web import api, pages
 from factsift.web.bodylimit import BodyLimitMiddleware
 from factsift.web.problems import Problem, problem_response
 from factsift.web.ratelimit import RateLimitMiddleware
-from factsift.web.settings import ServerSettings
-from factsift.web.store import AnalysisStore, StoreUnavailable
+from factsift.web.settings import SETTINGS_ENV, ServerSettings, settings_from_json
+from factsift.web.store import StoreUnavailable, open_analyses
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +172,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.store = AnalysisStore(settings.db)
+    app.state.store = open_analyses(settings.db)
     app.state.analysis_slots = CapacityLimiter(settings.max_concurrent_analyses)
     _install_error_handlers(app)
     app.include_router(api.router)
@@ -198,3 +199,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadMiddleware)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one ``factsift serve --workers N`` process, from the settings its parent put in the environment."""
+    return create_app(settings_from_json(os.environ[SETTINGS_ENV]))

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from factsift.cli import Commands, cli_commands
+from factsift.cli import Commands, cli_commands, store_url
 from factsift.errors import InputError
-from factsift.web.settings import ANALYSIS_SECONDS, MAX_TEXT_CHARS, ServerSettings, api_keys_from_env
+from factsift.web.settings import (
+    ANALYSIS_SECONDS,
+    MAX_TEXT_CHARS,
+    SETTINGS_ENV,
+    ServerSettings,
+    api_keys_from_env,
+    settings_to_json,
+)
 
 
 def _is_loopback(host: str) -> bool:
@@ -26,7 +34,8 @@ def run_serve(args: argparse.Namespace) -> int:
     """Start the server in the foreground until interrupted."""
     import uvicorn
 
-    from factsift.options import default_db_path
+    from factsift.factchecks.store import parse_store_url, store_path
+    from factsift.options import default_store
     from factsift.web.app import create_app
 
     if not 0 < args.port < 65536:
@@ -41,8 +50,10 @@ def run_serve(args: argparse.Namespace) -> int:
         read_calibration(args.calibration)  # a bad file stops the server before it starts, with its reason
     if args.max_text_chars < 1 or args.time_budget <= 0:
         raise InputError("--max-text-chars and --time-budget must be positive")
+    if args.workers < 1:
+        raise InputError("--workers must be at least 1")
     settings = ServerSettings(
-        db=args.db or default_db_path(),
+        db=args.db or default_store(),
         allow_private=args.allow_private,
         ratings=args.ratings,
         calibration=args.calibration,
@@ -58,15 +69,34 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         app = create_app(settings)
     except OSError as exc:
-        raise InputError(f"cannot open the store {settings.db}: {exc}") from exc
+        raise InputError(f"cannot open the store {store_path(settings.db)}: {exc}") from exc
     if not _is_loopback(args.host) and not settings.api_keys:
         print(
             f"factsift: warning: serving on {args.host} without API keys: anyone who can reach it can run analyses "
             "(set FACTSIFT_API_KEYS to require a key for writes)",
             file=sys.stderr,
         )
-    print(f"factsift: serving on http://{args.host}:{args.port}/ (store: {settings.db})", file=sys.stderr, flush=True)
-    uvicorn.run(app, **uvicorn_options(settings, args.host, args.port, verbose=args.verbose))
+    workers = args.workers
+    if workers > 1 and parse_store_url(settings.db)[0] == "sqlite":
+        print(
+            f"factsift: serving with one process, not {workers}: a SQLite file takes one writer at a time and each "
+            "process would wait for the others' writes; use a PostgreSQL store (--db postgresql://…) for --workers",
+            file=sys.stderr,
+        )
+        workers = 1
+    where = f"http://{args.host}:{args.port}/"
+    print(
+        f"factsift: serving on {where} (store: {store_path(settings.db)}"
+        + (f", {workers} processes)" if workers > 1 else ")"),
+        file=sys.stderr,
+        flush=True,
+    )
+    options = uvicorn_options(settings, args.host, args.port, verbose=args.verbose)
+    if workers == 1:
+        uvicorn.run(app, **options)
+    else:  # each worker process builds its own app (and database pool) from the settings handed down
+        os.environ[SETTINGS_ENV] = settings_to_json(settings)
+        uvicorn.run("factsift.web.app:app_from_environment", factory=True, workers=workers, **options)
     return 0
 
 
@@ -95,7 +125,18 @@ def register(commands: Commands) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     parser.add_argument(
-        "--db", type=Path, help="SQLite store for analyses and fact-checks (default: $FACTSIFT_DB or the user data dir)"
+        "--db",
+        type=store_url,
+        metavar="PATH|URL",
+        help="store for analyses and fact-checks: a SQLite file, sqlite:///file.db or postgresql://user@host/db "
+        "(default: $FACTSIFT_DB or the user data dir)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="server processes sharing the port (PostgreSQL stores only; default: 1)",
     )
     parser.add_argument("--allow-private", action="store_true", help="allow fetching private/loopback addresses")
     parser.add_argument(

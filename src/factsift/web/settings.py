@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from factsift.options import default_db_path
+from factsift.options import StoreUrl, default_store
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 #: The budget of one analysis on the server: article text length, and seconds (checked between stages).
@@ -15,6 +17,8 @@ ANALYSIS_SECONDS = 120.0
 #: Bytes of one uploaded fact-check file at most, once decompressed.
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 API_KEYS_ENV = "FACTSIFT_API_KEYS"
+#: How ``factsift serve --workers N`` hands its settings to the worker processes it starts.
+SETTINGS_ENV = "FACTSIFT_SERVE_SETTINGS"
 
 
 def api_keys_from_env(environ: dict[str, str] | None = None) -> frozenset[str]:
@@ -25,7 +29,7 @@ def api_keys_from_env(environ: dict[str, str] | None = None) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class ServerSettings:
-    """How one server runs.  ``db`` is the SQLite file shared with the fact-check store.
+    """How one server runs.  ``db`` is the store (file or URL) shared with the fact-check store.
 
     At most ``max_concurrent_analyses`` analyses run at once; the rest wait in arrival order.
     ``rate_limit`` is requests per minute per client (0 turns the limiter off), with bursts of
@@ -34,7 +38,7 @@ class ServerSettings:
     ``X-Forwarded-For`` is believed only from the addresses in ``trusted_proxies`` (none by default).
     """
 
-    db: Path = field(default_factory=default_db_path)
+    db: StoreUrl = field(default_factory=default_store)
     allow_private: bool = False
     ratings: Path | None = None
     calibration: Path | None = None  # a feed calibration (``factsift risk calibrate``) for every analysis
@@ -49,3 +53,23 @@ class ServerSettings:
     analysis_seconds: float = ANALYSIS_SECONDS
     max_import_bytes: int = MAX_IMPORT_BYTES
     trusted_proxies: tuple[str, ...] = ()
+
+
+def settings_to_json(settings: ServerSettings) -> str:
+    """The settings as JSON (paths as text, sets as lists), for :func:`settings_from_json` in another process."""
+    plain = {
+        f.name: str(value) if isinstance(value, Path) else sorted(value) if isinstance(value, frozenset) else value
+        for f in dataclasses.fields(settings)
+        for value in [getattr(settings, f.name)]
+    }
+    return json.dumps(plain)
+
+
+def settings_from_json(text: str) -> ServerSettings:
+    """The settings :func:`settings_to_json` wrote."""
+    plain = json.loads(text)
+    for name in ("ratings", "calibration"):
+        plain[name] = None if plain[name] is None else Path(plain[name])
+    plain["api_keys"] = frozenset(plain["api_keys"])
+    plain["trusted_proxies"] = tuple(plain["trusted_proxies"])
+    return ServerSettings(**plain)

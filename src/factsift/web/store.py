@@ -1,7 +1,9 @@
-"""Saved analyses: one SQLite table in the same file as the fact-check store.
+"""Saved analyses: one table in the same database as the fact-check store, chosen by the same store URL.
 
 Each analysis gets an unguessable id so its page can be shared by link.  Listing is newest first
 with an opaque cursor (the row's sequence number), so pages stay stable while new rows arrive.
+:class:`AnalysisStore` is the interface; :class:`SQLiteAnalysisStore` (a file or ``sqlite:///`` URL) and
+:mod:`factsift.web.pg_store` (``postgresql://``) implement it, registered with ``@analyses_backend``.
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ import json
 import secrets
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+from factsift.factchecks.store import parse_store_url
+from factsift.migrations import Migration, migrate_sqlite
+from factsift.options import StoreUrl
+from factsift.plugins import Registry
 
 TABLE = "web_analyses"
 
@@ -33,6 +40,9 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
     report TEXT NOT NULL
 )
 """
+MIGRATIONS = (Migration(1, "saved analyses", (_SCHEMA,)),)
+#: The columns of a summary, in :class:`Summary`'s order.
+SUMMARY_COLUMNS = "id, created, title, outlet, input_kind, risk_score, risk_label"
 
 
 #: The largest sequence number SQLite can hold: a cursor past it was not handed out by this server.
@@ -119,31 +129,95 @@ def summarise(report: dict[str, Any], analysis_id: str) -> Summary:
 def insert_analysis(conn: sqlite3.Connection, summary: Summary, report_json: str) -> None:
     """Insert one analysis row through ``conn`` (the caller's transaction; the watcher's archive uses it)."""
     conn.execute(
-        f"INSERT OR IGNORE INTO {TABLE} (id, created, title, outlet, input_kind, risk_score, risk_label, report)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            summary.id,
-            summary.created,
-            summary.title,
-            summary.outlet,
-            summary.input_kind,
-            summary.risk_score,
-            summary.risk_label,
-            report_json,
-        ),
+        f"INSERT OR IGNORE INTO {TABLE} ({SUMMARY_COLUMNS}, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (*astuple(summary), report_json),
     )
 
 
-class AnalysisStore:
-    """Create, read, list and delete saved analyses in ``db`` (created on first use)."""
+class AnalysisStore(Protocol):
+    """Where the web server keeps saved analyses (one backend per store URL scheme)."""
+
+    write_error: str | None
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable unless the store can be read and written (used by ``/healthz``)."""
+        ...
+
+    def save(self, report: dict[str, Any], report_json: str | None = None) -> Summary:
+        """Store one report under a new random id and return its summary."""
+        ...
+
+    def get(self, analysis_id: str) -> Stored | None:
+        """The analysis called ``analysis_id``, or None."""
+        ...
+
+    def delete(self, analysis_id: str) -> bool:
+        """Delete one analysis; False if it did not exist."""
+        ...
+
+    def list(self, limit: int, cursor: str | None = None) -> tuple[list[Summary], str | None]:
+        """Up to ``limit`` analyses, newest first, after ``cursor``; returns (rows, next cursor or None)."""
+        ...
+
+    def count(self) -> int:
+        """How many analyses are stored."""
+        ...
+
+
+#: Opens the analyses store at a location (the URL after ``scheme://``), creating its table if needed.
+OpenAnalyses = Callable[[str], AnalysisStore]
+ANALYSES_BACKENDS: Registry[OpenAnalyses] = Registry("analyses backend")
+
+
+def analyses_backend(scheme: str) -> Callable[[OpenAnalyses], OpenAnalyses]:
+    """Register ``open(location)`` as the analyses store of ``scheme://`` store URLs."""
+    return ANALYSES_BACKENDS.decorator(scheme)
+
+
+def open_analyses(db: StoreUrl) -> AnalysisStore:
+    """The analyses store at ``db`` (a store URL or a path: the same database as the fact-checks)."""
+    scheme, location = parse_store_url(db)
+    return ANALYSES_BACKENDS.get(scheme)(location)
+
+
+class SavingStore:
+    """What every backend shares: a new id per report, and a failed write remembered for ``/healthz``."""
+
+    write_error: str | None = None  # why the last write failed, until one succeeds
+
+    def save(self, report: dict[str, Any], report_json: str | None = None) -> Summary:
+        """Store one report under a new random id and return its summary.
+
+        ``report_json`` is the report already encoded, when the caller has it (saves encoding twice).
+        """
+        summary = summarise(report, secrets.token_urlsafe(12))
+        try:
+            self._insert(summary, report_json if report_json is not None else json.dumps(report, ensure_ascii=False))
+        except (sqlite3.Error, OSError) as exc:
+            self.write_error = str(exc)
+            raise StoreUnavailable(f"the report could not be stored: {exc}") from exc
+        self.write_error = None
+        return summary
+
+    def _insert(self, summary: Summary, report_json: str) -> None:
+        """Write one row (the backend's; OSError or sqlite3.Error when it cannot)."""
+        raise NotImplementedError
+
+
+class SQLiteAnalysisStore(SavingStore):
+    """Create, read, list and delete saved analyses in the SQLite file ``db`` (created on first use)."""
 
     def __init__(self, db: Path) -> None:
         self.db = db
-        self.write_error: str | None = None  # why the last write failed, until one succeeds
+        self.write_error = None
         self.db.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(_SCHEMA)
+        raw = sqlite3.connect(self.db, timeout=30.0, isolation_level=None)
+        try:
+            migrate_sqlite(raw, "analyses", MIGRATIONS, where=str(self.db))
+        finally:
+            raw.close()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -168,20 +242,6 @@ class AnalysisStore:
         if free < MIN_FREE_BYTES:
             raise StoreUnavailable(f"the analyses store's disk has only {free // 1024} KB free")
 
-    def save(self, report: dict[str, Any], report_json: str | None = None) -> Summary:
-        """Store one report under a new random id and return its summary.
-
-        ``report_json`` is the report already encoded, when the caller has it (saves encoding twice).
-        """
-        summary = summarise(report, secrets.token_urlsafe(12))
-        try:
-            self._insert(summary, report_json if report_json is not None else json.dumps(report, ensure_ascii=False))
-        except (sqlite3.Error, OSError) as exc:
-            self.write_error = str(exc)
-            raise StoreUnavailable(f"the report could not be stored: {exc}") from exc
-        self.write_error = None
-        return summary
-
     def _insert(self, summary: Summary, report_json: str) -> None:
         """Write one row (a method, so tests can make the disk "full")."""
         with self._connect() as conn:
@@ -191,8 +251,7 @@ class AnalysisStore:
         """The analysis called ``analysis_id``, or None."""
         with self._connect() as conn:
             row = conn.execute(
-                f"SELECT id, created, title, outlet, input_kind, risk_score, risk_label, report FROM {TABLE}"
-                " WHERE id = ?",
+                f"SELECT {SUMMARY_COLUMNS}, report FROM {TABLE} WHERE id = ?",
                 (analysis_id,),
             ).fetchone()
         if row is None:
@@ -208,7 +267,7 @@ class AnalysisStore:
     def list(self, limit: int, cursor: str | None = None) -> tuple[list[Summary], str | None]:
         """Up to ``limit`` analyses, newest first, after ``cursor``; returns (rows, next cursor or None)."""
         before = decode_cursor(cursor) if cursor else None
-        query = f"SELECT seq, id, created, title, outlet, input_kind, risk_score, risk_label FROM {TABLE}"
+        query = f"SELECT seq, {SUMMARY_COLUMNS} FROM {TABLE}"
         params: tuple[int, ...] = (limit + 1,)
         if before is not None:
             query += " WHERE seq < ?"
@@ -226,3 +285,9 @@ class AnalysisStore:
         with self._connect() as conn:
             (total,) = conn.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()
         return int(total)
+
+
+@analyses_backend("sqlite")
+def open_sqlite_analyses(location: str) -> AnalysisStore:
+    """The analyses table in the SQLite file at ``location``."""
+    return SQLiteAnalysisStore(Path(location).expanduser())

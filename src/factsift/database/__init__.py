@@ -1,0 +1,1 @@
+"""Whole-database tasks across every store of a store URL: schema upgrades, dump and load (``factsift db``)."""
