@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from factsift.web import api, pages
 from factsift.web.bodylimit import BodyLimitMiddleware
 from factsift.web.problems import Problem, problem_response
 from factsift.web.ratelimit import RateLimitMiddleware
-from factsift.web.settings import SETTINGS_ENV, ServerSettings, settings_from_json
+from factsift.web.settings import ServerSettings, settings_from_parent
 from factsift.web.store import StoreUnavailable, open_analyses
 
 log = logging.getLogger(__name__)
@@ -203,4 +202,4 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
 def app_from_environment() -> FastAPI:
     """The app of one ``factsift serve --workers N`` process, from the settings its parent put in the environment."""
-    return create_app(settings_from_json(os.environ[SETTINGS_ENV]))
+    return create_app(settings_from_parent())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,10 +13,9 @@ from factsift.errors import InputError
 from factsift.web.settings import (
     ANALYSIS_SECONDS,
     MAX_TEXT_CHARS,
-    SETTINGS_ENV,
     ServerSettings,
     api_keys_from_env,
-    settings_to_json,
+    hand_to_workers,
 )
 
 
@@ -95,7 +93,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if workers == 1:
         uvicorn.run(app, **options)
     else:  # each worker process builds its own app (and database pool) from the settings handed down
-        os.environ[SETTINGS_ENV] = settings_to_json(settings)
+        hand_to_workers(settings)
         uvicorn.run("factsift.web.app:app_from_environment", factory=True, workers=workers, **options)
     return 0
 

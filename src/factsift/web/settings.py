@@ -55,6 +55,16 @@ class ServerSettings:
     trusted_proxies: tuple[str, ...] = ()
 
 
+def hand_to_workers(settings: ServerSettings) -> None:
+    """Put the settings in the environment the worker processes of ``serve --workers N`` inherit."""
+    os.environ[SETTINGS_ENV] = settings_to_json(settings)
+
+
+def settings_from_parent() -> ServerSettings:
+    """The settings :func:`hand_to_workers` put in this worker process's environment."""
+    return settings_from_json(os.environ[SETTINGS_ENV])
+
+
 def settings_to_json(settings: ServerSettings) -> str:
     """The settings as JSON (paths as text, sets as lists), for :func:`settings_from_json` in another process."""
     plain = {
