@@ -25,15 +25,15 @@ _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 def url_article_id(url: str) -> str:
     """The id of the article at ``url``: a digest of its canonical URL (the watcher's ``article_id`` too)."""
-    return _digest(canonical_url(url))
+    return digest_id(canonical_url(url))
 
 
 def content_article_id(outlet: str | None, title: str | None, text: str) -> str:
     """The id of an article known by no URL: a digest of its outlet, title and text."""
-    return _digest("\x1f".join([outlet or "", title or "", text]))
+    return digest_id("\x1f".join([outlet or "", title or "", text]))
 
 
-def _digest(key: str) -> str:
+def digest_id(key: str) -> str:
     """16 URL-safe characters of the SHA-256 of ``key``."""
     return base64.urlsafe_b64encode(hashlib.sha256(key.encode()).digest()[:12]).decode()
 
