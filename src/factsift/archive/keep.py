@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -30,7 +31,7 @@ def url_article_id(url: str) -> str:
 
 def content_article_id(outlet: str | None, title: str | None, text: str) -> str:
     """The id of an article known by no URL: a digest of its outlet, title and text."""
-    return digest_id("\x1f".join([outlet or "", title or "", text]))
+    return digest_id(json.dumps([outlet, title, text], ensure_ascii=False))
 
 
 def digest_id(key: str) -> str:
