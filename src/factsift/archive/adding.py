@@ -152,7 +152,8 @@ class _Adder:
     def _lines(self, handle: IO[bytes], path: Path, bar: tqdm[Any]) -> Iterator[tuple[int, object]]:
         """(line number, decoded value) of each non-blank line; a line that is not JSON is a bad input."""
         for number, line in enumerate(handle, 1):
-            bar.update(len(line))
+            if self.progress:
+                bar.update(len(line))
             if not line.strip():
                 continue
             try:
