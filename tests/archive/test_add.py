@@ -198,6 +198,19 @@ def test_inputs_that_are_not_articles_are_refused_clearly(
     assert sqlite_archive.stats()["articles"] == 0
 
 
+def test_a_json_list_of_reports_is_kept_and_a_bad_item_named_by_its_index(
+    sqlite_archive: ArticleArchive, reports: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    good = tmp_path / "reports.json"
+    good.write_text(json.dumps(reports[:2]))
+    assert _counts(add_files(sqlite_archive, [good])) == (2, 0, 0)
+    bad = tmp_path / "more.json"
+    bad.write_text(json.dumps([reports[2], {"article": {"text": ""}}]))
+    with pytest.raises(InputError, match=r"more\.json\[1\]: the report's article has no text"):
+        add_files(sqlite_archive, [bad])
+    assert sqlite_archive.stats()["articles"] == 2
+
+
 def test_a_missing_path_is_refused_before_any_work(sqlite_archive: ArticleArchive, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file or folder"):
         add_files(sqlite_archive, [tmp_path / "nowhere.jsonl"])

@@ -144,27 +144,29 @@ class _Adder:
             except orjson.JSONDecodeError as exc:
                 self.bad(f"{path}: not valid JSON: {exc}")
                 return
-            yield from self._from_values(enumerate(value if isinstance(value, list) else [value], 1), path, kind)
+            if isinstance(value, list):  # a list of reports
+                yield from self._from_values((f"{path}[{number}]", item) for number, item in enumerate(value))
+            else:
+                yield from self._from_values(iter([(str(path), value)]))
             return
         with _open(path) as handle, self._bar(path) as bar:
-            yield from self._from_values(self._lines(handle, path, bar), path, kind)
+            yield from self._from_values(self._lines(handle, path, bar))
 
-    def _lines(self, handle: IO[bytes], path: Path, bar: tqdm[Any]) -> Iterator[tuple[int, object]]:
-        """(line number, decoded value) of each non-blank line; a line that is not JSON is a bad input."""
+    def _lines(self, handle: IO[bytes], path: Path, bar: tqdm[Any]) -> Iterator[tuple[str, object]]:
+        """(where, decoded value) of each non-blank line; a line that is not JSON is a bad input."""
         for number, line in enumerate(handle, 1):
             if self.progress:
                 bar.update(len(line))
             if not line.strip():
                 continue
             try:
-                yield number, orjson.loads(line)
+                yield f"{path.name}:{number}", orjson.loads(line)
             except orjson.JSONDecodeError as exc:
                 self.bad(f"{path.name}:{number}: not valid JSON: {exc}")
 
-    def _from_values(self, values: Iterator[tuple[int, object]], path: Path, kind: InputKind) -> Iterator[KeptArticle]:
-        """The kept article of each value; batch error rows are counted, bad values noted."""
-        for number, value in values:
-            where = str(path) if kind == "report" and number == 1 else f"{path.name}:{number}"
+    def _from_values(self, values: Iterator[tuple[str, object]]) -> Iterator[KeptArticle]:
+        """The kept article of each (where, value); batch error rows are counted, bad values noted."""
+        for where, value in values:
             try:
                 report = _report_of(value, where)
                 if report is None:
