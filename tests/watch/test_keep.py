@@ -115,3 +115,25 @@ def test_an_archive_that_fails_is_reported_and_the_watcher_goes_on(
         watcher.close()
     assert (summary.archived, summary.kept) == (2, 0), "the watch store still has every analysis"
     assert any("article archive failed: disk full" in error for error in summary.errors)
+
+
+def test_articles_are_kept_before_their_items_are_marked_done(
+    httpserver: HTTPServer, config: WatchConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = _serve_two_articles(httpserver)
+    config.feeds = [FeedConfig(url=base + "/feed.xml", interval=0)]
+    config.fetch_threads = 1  # one batch of both articles
+    watcher = Watcher(config, config.db)  # type: ignore[arg-type]
+
+    def killed(*args: object) -> bool:
+        raise RuntimeError("killed before the watch store committed")
+
+    monkeypatch.setattr(watcher, "_archive", killed)
+    try:
+        with pytest.raises(RuntimeError, match="killed"):
+            watcher.run_once(deliver_for=0)
+    finally:
+        watcher.close()
+    assert len(_kept(config.db)) == 2  # type: ignore[arg-type]
+    summary = _cycle(config)  # the restarted watcher reads both again: kept unchanged, archived now
+    assert (summary.archived, summary.kept) == (2, 0) and len(_kept(config.db)) == 2  # type: ignore[arg-type]

@@ -266,7 +266,9 @@ class Watcher:
             for item, page in ready
         ]
         outcomes = self.analyser.analyse(records)
-        keep: list[KeptArticle] = []
+        # kept before the items are marked done: a watcher killed in between analyses them again on restart and
+        # keeps them again (unchanged), instead of marking them done with nothing in the article archive
+        self._keep([(item, report) for (item, _), (_, report, _, _) in zip(ready, outcomes, strict=True)], summary)
         for (item, _page), (_key, report, report_json, error) in zip(ready, outcomes, strict=True):
             if report is None or report_json is None:
                 final = item.attempts + 1 >= self.config.max_attempts
@@ -281,17 +283,21 @@ class Watcher:
                 continue
             if self._archive(item, report, report_json, fetched_at):
                 summary.archived += 1
-            if self.kept is not None:
-                try:
-                    keep.append(kept_article(report, published=item.published))
-                except InputError as exc:
-                    summary.errors.append(f"{item.url}: not kept in the article archive: {exc}")
-        self._keep(keep, summary)
 
-    def _keep(self, articles: list[KeptArticle], summary: CycleSummary) -> None:
+    def _keep(self, analysed: list[tuple[PendingItem, dict[str, Any] | None]], summary: CycleSummary) -> None:
         """Add a batch's analysed articles to the article archive in one transaction; a failure is logged and
-        counted, and the watcher goes on (the reports stay in the watch store)."""
-        if self.kept is None or not articles:
+        counted, and the watcher goes on (the reports are archived in the watch store all the same)."""
+        if self.kept is None:
+            return
+        articles: list[KeptArticle] = []
+        for item, report in analysed:
+            if report is None:
+                continue
+            try:
+                articles.append(kept_article(report, published=item.published))
+            except InputError as exc:
+                summary.errors.append(f"{item.url}: not kept in the article archive: {exc}")
+        if not articles:
             return
         try:
             counts = self.kept.add(articles)
