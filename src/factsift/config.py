@@ -20,6 +20,9 @@ of :class:`~factsift.options.Options`) and the other tables are sections, for ex
     [signals.clickbait_headline]
     model = "models/clickbait.json.gz"
 
+    [archive]
+    keep = false  # the watcher and the web app do not keep what they analyse
+
 Precedence: the call's own options, then the environment, then the file.
 """
 
@@ -71,6 +74,8 @@ SECTION_OPTIONS: dict[str, str] = {
 SECTION_FILES = frozenset(
     {"factchecks.calibration", "factchecks.reranker", "factchecks.adapter", "signals.calibration"}
 )
+#: The section settings that are plain values (neither options nor files).
+SECTION_VALUES = frozenset({"archive.keep"})
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,13 @@ class RiskConfig:
 
 
 @dataclass(frozen=True)
+class ArchiveConfig:
+    """The article archive: whether the watcher and the web app keep every article they analyse (in the store)."""
+
+    keep: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything one analysis is steered by, a section per concern; ``options`` keeps the flat form
     (input and budget settings read by ingest and the pipeline itself)."""
@@ -149,6 +161,7 @@ class Config:
     factchecks: FactchecksConfig = FactchecksConfig()
     signals: SignalsConfig = SignalsConfig()
     risk: RiskConfig = RiskConfig()
+    archive: ArchiveConfig = ArchiveConfig()
     #: Installed stages' own sections (``[stages.NAME]`` tables), by stage name.
     stages: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -166,6 +179,9 @@ class Config:
         signals = dict(sections.get("signals", {}))
         calibration = signals.pop("calibration", None)
         embeddings = options.embeddings
+        keep = sections.get("archive", {}).get("keep", True)
+        if not isinstance(keep, bool):
+            raise InputError(f"[archive] keep must be true or false, not {keep!r}")
         return cls(
             options=options,
             sources=SourcesConfig(ratings=options.ratings),
@@ -173,6 +189,7 @@ class Config:
             factchecks=FactchecksConfig(db=options.db, embeddings=embeddings, fast=options.fast, **factchecks),
             signals=SignalsConfig(calibration=Path(calibration) if calibration else None, sections=signals),
             risk=RiskConfig(model=options.risk_model, base_rate=options.base_rate, calibration=options.calibration),
+            archive=ArchiveConfig(keep=keep),
             stages=dict(sections.get("stages", {})),
         )
 
@@ -185,9 +202,9 @@ def _section_setting(name: str, value: Any, folder: Path, options: dict[str, Any
     if name in SECTION_OPTIONS:
         option = SECTION_OPTIONS[name]
         options[option] = folder / value if option in PATH_OPTIONS or option == "calibration" else value
-    elif name in SECTION_FILES:
+    elif name in SECTION_FILES or name in SECTION_VALUES:
         section, key = name.split(".")
-        sections.setdefault(section, {})[key] = folder / value
+        sections.setdefault(section, {})[key] = folder / value if name in SECTION_FILES else value
     elif name.count(".") == 2 and name.split(".")[0] in {"signals", "stages"}:
         kind, plugin, key = name.split(".")
         own = sections.setdefault(kind, {}).setdefault(plugin, {})
@@ -221,7 +238,7 @@ def read_file(path: Path) -> tuple[dict[str, Any], Sections]:
         if (bad := _section_setting(name, value, path.parent, options, sections)) is not None
     ]
     if unknown:
-        known_names = sorted([*SECTION_OPTIONS, *SECTION_FILES, "signals.NAME.KEY", "stages.NAME.KEY"])
+        known_names = sorted([*SECTION_OPTIONS, *SECTION_FILES, *SECTION_VALUES, "signals.NAME.KEY", "stages.NAME.KEY"])
         raise InputError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(known_names)}")
     return options, sections
 

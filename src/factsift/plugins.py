@@ -58,6 +58,7 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
         "factsift.watch.cli",
         "factsift.stance.cli",
         "factsift.database.cli",
+        "factsift.archive.cli",
     ),
     "section": (
         "factsift.scoring.render",

@@ -40,6 +40,12 @@ def watch_config(args: argparse.Namespace) -> WatchConfig:
         config.scheduler = args.scheduler
     if args.workers is not None:
         config.workers = args.workers
+    if args.no_keep:
+        config.keep_articles = False
+    elif config.keep_articles is None:
+        from factsift.config import config_at_edge
+
+        config.keep_articles = config_at_edge().archive.keep
     if not config.feeds and not config.opml:
         raise InputError("no feeds to watch: give --feed URL, --opml FILE or a --config file with [[feeds]]")
     return config
@@ -57,8 +63,9 @@ def run_watch(args: argparse.Namespace) -> int:
             summary = watcher.run_once()
             print(
                 f"factsift watch: {summary.feeds_polled} feeds polled ({summary.not_modified} unchanged, "
-                f"{summary.feed_errors} failed), {summary.new_items} new items, {summary.archived} archived, "
-                f"{summary.gone} gone, {summary.failed} failed, {summary.deferred} put off, "
+                f"{summary.feed_errors} failed), {summary.new_items} new items, {summary.archived} archived "
+                f"({summary.kept} new or changed in the article archive), {summary.gone} gone, "
+                f"{summary.failed} failed, {summary.deferred} put off, "
                 f"{summary.alerts_sent} alerts sent (store: {db})",
                 file=sys.stderr,
             )
@@ -142,6 +149,9 @@ def register(commands: Commands) -> None:
     parser.add_argument("--scheduler", metavar="ADDR", help="analyse on this Dask cluster (tcp://host:8786)")
     parser.add_argument("--workers", type=int, help="local analysis processes (0: in the watcher's own process)")
     parser.add_argument("--fast", action="store_true", help="skip the slowest analysis steps")
+    parser.add_argument(
+        "--no-keep", action="store_true", help="do not keep the articles read in the article archive (docs/archive.md)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     digest = commands.add(
         "digest",

@@ -82,6 +82,9 @@ class WatchConfig:
     user_agent: str = "factsift-watch/0.1 (+https://github.com/factsift)"
     rules: list[RuleConfig] = field(default_factory=list)
     sinks: list[SinkConfig] = field(default_factory=list)
+    #: Keep every analysed article in the article archive (searched for coverage); None: as ``[archive] keep``
+    #: of factsift.toml, which is on unless turned off.
+    keep_articles: bool | None = None
 
     def analysis(self) -> dict[str, Any]:
         """The ``analyse()`` options every article is analysed with."""
@@ -108,6 +111,7 @@ _WATCH_KEYS = {
     "base_url",
     "user_agent",
     "opml",
+    "keep_articles",
 }
 _RULE_KEYS = {"name", "risk_at_least", "min_score", "factcheck_verdicts", "outlet_labels", "keywords", "repeated"}
 SINK_KINDS = ("jsonl", "webhook", "smtp")
@@ -197,7 +201,7 @@ def load_config(path: Path | None) -> WatchConfig:
             if not isinstance(watch[key], int) or watch[key] < (0 if key == "workers" else 1):
                 raise InputError(f"watch.{key} must be a whole number of at least {0 if key == 'workers' else 1}")
             setattr(config, key, watch[key])
-    for key in ("allow_private", "fast"):
+    for key in ("allow_private", "fast", "keep_articles"):
         if key in watch:
             setattr(config, key, bool(watch[key]))
     for key in ("scheduler", "base_url", "user_agent"):

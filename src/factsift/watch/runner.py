@@ -7,8 +7,6 @@ number of cycles, interrupted anywhere, archive each item once.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
 import sys
 import threading
@@ -19,6 +17,8 @@ from typing import Any
 
 from tqdm import tqdm
 
+from factsift.archive.keep import digest_id, kept_article
+from factsift.archive.store import ArticleArchive, KeptArticle, open_article_archive
 from factsift.batch.records import InputRecord
 from factsift.errors import FetchRefused, InputError
 from factsift.ingest.fetch import FetchedPage, HTTPStatusError
@@ -42,8 +42,9 @@ ARTICLE_RETRY = 300.0
 
 
 def article_id(key: str) -> str:
-    """The archive id of the article with canonical URL ``key`` (stable, so storing twice stores once)."""
-    return base64.urlsafe_b64encode(hashlib.sha256(key.encode()).digest()[:12]).decode()
+    """The archive id of the article with canonical URL ``key`` (stable, so storing twice stores once; the same
+    id the article archive gives it)."""
+    return digest_id(key)
 
 
 @dataclass
@@ -59,6 +60,8 @@ class CycleSummary:
     failed: int = 0
     deferred: int = 0
     alerts_sent: int = 0
+    #: Articles added to the article archive (new or changed) when keeping is on.
+    kept: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -71,6 +74,8 @@ class Watcher:
         self.db = db
         self.progress = progress
         self.store = open_archive(db)
+        #: The article archive everything read is kept in (searched for coverage), unless keeping is off.
+        self.kept: ArticleArchive | None = open_article_archive(db) if config.keep_articles is not False else None
         self.sinks: dict[str, Sink] = {sink.name: build_sink(sink) for sink in config.sinks}
         self.store.set_sinks(list(self.sinks))
         self.fetcher = PoliteFetcher(
@@ -98,6 +103,8 @@ class Watcher:
         """Stop the workers and close the store."""
         if self._analyser is not None:
             self._analyser.close()
+        if self.kept is not None:
+            self.kept.close()
         self.store.close()
 
     # Feeds
@@ -259,6 +266,9 @@ class Watcher:
             for item, page in ready
         ]
         outcomes = self.analyser.analyse(records)
+        # kept before the items are marked done: a watcher killed in between analyses them again on restart and
+        # keeps them again (unchanged), instead of marking them done with nothing in the article archive
+        self._keep([(item, report) for (item, _), (_, report, _, _) in zip(ready, outcomes, strict=True)], summary)
         for (item, _page), (_key, report, report_json, error) in zip(ready, outcomes, strict=True):
             if report is None or report_json is None:
                 final = item.attempts + 1 >= self.config.max_attempts
@@ -273,6 +283,29 @@ class Watcher:
                 continue
             if self._archive(item, report, report_json, fetched_at):
                 summary.archived += 1
+
+    def _keep(self, analysed: list[tuple[PendingItem, dict[str, Any] | None]], summary: CycleSummary) -> None:
+        """Add a batch's analysed articles to the article archive in one transaction; a failure is logged and
+        counted, and the watcher goes on (the reports are archived in the watch store all the same)."""
+        if self.kept is None:
+            return
+        articles: list[KeptArticle] = []
+        for item, report in analysed:
+            if report is None:
+                continue
+            try:
+                articles.append(kept_article(report, published=item.published))
+            except InputError as exc:
+                summary.errors.append(f"{item.url}: not kept in the article archive: {exc}")
+        if not articles:
+            return
+        try:
+            counts = self.kept.add(articles)
+        except Exception as exc:  # a store error must not stop the watcher: it is logged and shown in the summary
+            log.exception("watch: keeping %d articles in the article archive failed", len(articles))
+            summary.errors.append(f"keeping {len(articles)} articles in the article archive failed: {exc}")
+            return
+        summary.kept += counts.added + counts.updated
 
     def _next_batch(self, budget: int, fetching: list[PendingItem]) -> list[PendingItem]:
         """The next pending items to work on, leaving out those being fetched already."""

@@ -8,6 +8,7 @@ server's files or network policy (``db``, ``ratings``, ``allow_private``) comes 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from functools import partial
 from typing import Any, Literal
@@ -16,12 +17,15 @@ import anyio.to_thread
 from anyio import CapacityLimiter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from factsift.archive.keep import kept_article
+from factsift.archive.store import ArticleArchive
 from factsift.pipeline import analyse, check_stage_names, registered_stages
 from factsift.plugins import UnknownPluginError
 from factsift.web.settings import ServerSettings
 from factsift.web.store import AnalysisStore, Summary
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+log = logging.getLogger(__name__)
 
 
 class ClientOptions(BaseModel):
@@ -93,23 +97,44 @@ def analysis_options(request: AnalysisRequest, settings: ServerSettings) -> dict
     return options
 
 
-def run_analysis(request: AnalysisRequest, settings: ServerSettings, store: AnalysisStore) -> tuple[Summary, str]:
-    """Analyse the article, store the report and return (summary, report as JSON text).
+def run_analysis(
+    request: AnalysisRequest, settings: ServerSettings, store: AnalysisStore, archive: ArticleArchive | None = None
+) -> tuple[Summary, str]:
+    """Analyse the article, store the report, keep the article in ``archive`` (if given) and return
+    (summary, report as JSON text).
 
     Raises :class:`factsift.errors.InputError` for input that cannot be analysed.
     """
     report = analyse(url=request.url, html=request.html, text=request.text, **analysis_options(request, settings))
     data = report.to_dict()
     encoded = json.dumps(data, ensure_ascii=False)
-    return store.save(data, encoded), encoded
+    summary = store.save(data, encoded)
+    if archive is not None:
+        keep_analysed(archive, data)
+    return summary, encoded
+
+
+def keep_analysed(archive: ArticleArchive, report: dict[str, Any]) -> None:
+    """Keep an analysed article in the archive; a short text (a claim or a post pasted to be checked) is not an
+    article of any outlet and is not kept.  A failure is logged: the analysis itself is already stored."""
+    if (report.get("article") or {}).get("kind") == "short":
+        return
+    try:
+        archive.add([kept_article(report)])
+    except Exception:  # the reader still gets the analysis; the log says why the archive did not take it
+        log.exception("keeping the analysed article in the article archive failed")
 
 
 async def run_analysis_queued(
-    request: AnalysisRequest, settings: ServerSettings, store: AnalysisStore, limiter: CapacityLimiter
+    request: AnalysisRequest,
+    settings: ServerSettings,
+    store: AnalysisStore,
+    limiter: CapacityLimiter,
+    archive: ArticleArchive | None = None,
 ) -> tuple[Summary, str]:
     """:func:`run_analysis` in a worker thread, at most ``limiter.total_tokens`` at once, first come first served.
 
     Analyses are CPU-bound: running a few at a time and queueing the rest in order keeps
     latency even under load, instead of dozens of threads fighting over the interpreter.
     """
-    return await anyio.to_thread.run_sync(partial(run_analysis, request, settings, store), limiter=limiter)
+    return await anyio.to_thread.run_sync(partial(run_analysis, request, settings, store, archive), limiter=limiter)

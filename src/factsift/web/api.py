@@ -89,7 +89,9 @@ def input_problem(exc: InputError) -> Problem:
 )
 async def create_analysis(body: AnalysisRequest, request: Request, settings: Settings, store: Store) -> Response:
     try:
-        summary, report_json = await run_analysis_queued(body, settings, store, request.app.state.analysis_slots)
+        summary, report_json = await run_analysis_queued(
+            body, settings, store, request.app.state.analysis_slots, request.app.state.archive
+        )
     except InputError as exc:
         raise input_problem(exc) from exc
     return analysis_response(summary, report_json, status=201, location=f"/api/v1/analyses/{summary.id}")

@@ -16,6 +16,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from factsift import __version__
+from factsift.archive.store import open_article_archive
 from factsift.pipeline import registered_stages
 from factsift.watch.web import router as watch_router
 from factsift.web import api, pages
@@ -172,6 +173,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = open_analyses(settings.db)
+    #: Where every analysed article is kept (searched for coverage by other outlets), unless keeping is off.
+    app.state.archive = open_article_archive(settings.db) if settings.keep_articles else None
     app.state.analysis_slots = CapacityLimiter(settings.max_concurrent_analyses)
     _install_error_handlers(app)
     app.include_router(api.router)

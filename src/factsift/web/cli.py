@@ -32,6 +32,7 @@ def run_serve(args: argparse.Namespace) -> int:
     """Start the server in the foreground until interrupted."""
     import uvicorn
 
+    from factsift.config import config_at_edge
     from factsift.factchecks.store import parse_store_url, store_path
     from factsift.options import default_store
     from factsift.web.app import create_app
@@ -62,6 +63,7 @@ def run_serve(args: argparse.Namespace) -> int:
         max_text_chars=args.max_text_chars,
         analysis_seconds=args.time_budget,
         trusted_proxies=tuple(args.trusted_proxy),
+        keep_articles=not args.no_keep and config_at_edge().archive.keep,
         **({"max_concurrent_analyses": args.max_analyses} if args.max_analyses else {}),
     )
     try:
@@ -147,6 +149,11 @@ def register(commands: Commands) -> None:
         help="risk calibration fitted on labelled articles of your feed (`factsift risk calibrate`)",
     )
     parser.add_argument("--fast", action="store_true", help="skip the slowest analysis steps for every request")
+    parser.add_argument(
+        "--no-keep",
+        action="store_true",
+        help="do not keep analysed articles in the article archive (default: keep, unless [archive] keep = false)",
+    )
     parser.add_argument(
         "--rate-limit",
         type=int,

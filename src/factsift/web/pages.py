@@ -97,7 +97,11 @@ async def analyse_form(request: Request) -> Response:
         return _index(request, error="That text is too long to analyse here.", box="", status=413)
     try:
         summary, _ = await run_analysis_queued(
-            request_from_box(box), settings, request.app.state.store, request.app.state.analysis_slots
+            request_from_box(box),
+            settings,
+            request.app.state.store,
+            request.app.state.analysis_slots,
+            request.app.state.archive,
         )
     except InputError as exc:
         return _index(request, error=str(exc), box=box, status=422)

@@ -36,6 +36,7 @@ class ServerSettings:
     up to ``rate_burst`` requests.  When ``api_keys`` is non-empty every write endpoint needs one.
     One analysis may take ``max_text_chars`` characters of article text and ``analysis_seconds``;
     ``X-Forwarded-For`` is believed only from the addresses in ``trusted_proxies`` (none by default).
+    With ``keep_articles`` every analysed article (not a short text) is kept in the article archive in ``db``.
     """
 
     db: StoreUrl = field(default_factory=default_store)
@@ -53,6 +54,7 @@ class ServerSettings:
     analysis_seconds: float = ANALYSIS_SECONDS
     max_import_bytes: int = MAX_IMPORT_BYTES
     trusted_proxies: tuple[str, ...] = ()
+    keep_articles: bool = True
 
 
 def hand_to_workers(settings: ServerSettings) -> None:
