@@ -12,10 +12,16 @@ articles with no outlet go by group), whole datasets, or random groups of articl
    The text model fitted without a part scores that part; these out-of-part log-odds are the
    ``text_model`` feature the evidence model learns from, so the weight on wording is the weight
    wording earned on data it had not seen (``text_held_out``).
+   1b. With ``shrink_text``, those log-odds are pulled toward their weighted mean by ``n / (n + k)`` for a
+   text of ``n`` words (tf-idf's l2 norm makes a one-liner as loud as a long article); ``k`` is the value
+   of ``SHRINK_GRID`` under which the out-of-part log-odds best predict the labels.
 2. Evidence model: L2 logistic regression (``c_meta``) over the standardised named features.
 3. Calibration: the evidence model is refitted without each part and scores it; Platt scaling is
    fitted on these out-of-part log-odds (``calibration_held_out``).  Platt keeps the model linear in
-   log-odds, which keeps the per-evidence contributions exact.
+   log-odds, which keeps the per-evidence contributions exact.  With ``calibrate_within_datasets`` the
+   fit has one intercept per dataset and the shared slope, so the slope is the one that holds inside a
+   collection once its base rate is known (what ``--base-rate`` and a feed calibration supply); the
+   model's intercept is the datasets' weighted mean intercept.
 4. The text and evidence models are refitted on every training article and step 3's calibration is
    applied to them.
 
@@ -59,7 +65,7 @@ from factsift.scoring.features import (
 )
 from factsift.scoring.featurize import Example
 from factsift.scoring.riskmodel import RiskModel
-from factsift.scoring.textmodel import TextConfig, TextModel, terms
+from factsift.scoring.textmodel import TextConfig, TextModel, document_words, terms
 
 Domain = Literal["dataset", "outlet", "group"]
 
@@ -75,6 +81,8 @@ class FitConfig:
     calibration_held_out: Domain = "dataset"  # what the evidence model's cross-fitting holds out
     balance_datasets: bool = True  # every dataset the same total weight in the evidence model and calibration
     balance_classes: bool = False  # fakes and non-fakes of each dataset the same weight (assumed base rate 1/2)
+    shrink_text: bool = False  # pull the wording's log-odds toward its centre for short texts (k fitted, step 1b)
+    calibrate_within_datasets: bool = False  # Platt slope fitted with one intercept per dataset (step 3)
     c_text: float = 2.0
     c_meta: float = 0.5
     max_terms: int = 60000
@@ -91,6 +99,8 @@ class FitConfig:
             "calibration_held_out": self.calibration_held_out,
             "balance_datasets": self.balance_datasets,
             "balance_classes": self.balance_classes,
+            "shrink_text": self.shrink_text,
+            "calibrate_within_datasets": self.calibrate_within_datasets,
             "c_text": self.c_text,
             "c_meta": self.c_meta,
             "max_terms": self.max_terms,
@@ -370,12 +380,64 @@ def platt(z: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> tu
     return a, float(model.intercept_[0])
 
 
+def platt_within_datasets(
+    z: np.ndarray, y: np.ndarray, weights: np.ndarray, datasets: Sequence[str]
+) -> tuple[float, float]:
+    """Platt scaling with one intercept per dataset: the shared slope ``a`` and the datasets' weighted mean
+    intercept ``b`` (see step 3 of the module docstring); plain :func:`platt` with fewer than two datasets."""
+    names = sorted(set(datasets))
+    if len(names) < 2:
+        return platt(z, y, weights)
+    if len(set(y.tolist())) < 2:
+        return 1.0, 0.0
+    onehot = np.array([[float(d == name) for name in names] for d in datasets])
+    model = LogisticRegression(C=1e4, max_iter=1000, fit_intercept=False)
+    model.fit(np.column_stack([z, onehot]), y, sample_weight=weights)
+    a = float(model.coef_[0][0])
+    if not math.isfinite(a) or a <= 0:
+        return 1.0, 0.0
+    mass = np.array([weights[onehot[:, j] > 0].sum() for j in range(len(names))])
+    return a, float(np.average(model.coef_[0][1:], weights=mass))
+
+
+#: The values of ``k`` (words) the length shrinkage of the wording chooses from; 0 = no shrinkage.
+SHRINK_GRID = (0.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0)
+
+
+def shrunk(z: np.ndarray, words: np.ndarray, centre: float, k: float) -> np.ndarray:
+    """Text log-odds ``z`` pulled toward ``centre`` by ``words / (words + k)`` (as :class:`TextModel` does)."""
+    if k <= 0:
+        return z
+    out: np.ndarray = centre + (z - centre) * (words / (words + k))
+    return out
+
+
+def fit_text_shrinkage(
+    z: np.ndarray, words: np.ndarray, labels: np.ndarray, weights: np.ndarray
+) -> tuple[float, float]:
+    """The centre (weighted mean of ``z``) and the ``k`` of ``SHRINK_GRID`` whose shrunk out-of-part log-odds
+    give the lowest weighted log-loss under a one-feature logistic fit (step 1b)."""
+    centre = float(np.average(z, weights=weights))
+    best_k, best_loss = 0.0, math.inf
+    for k in SHRINK_GRID:
+        x = shrunk(z, words, centre, k)
+        model = LogisticRegression(C=1e4, max_iter=1000).fit(x.reshape(-1, 1), labels, sample_weight=weights)
+        p = np.clip(model.predict_proba(x.reshape(-1, 1))[:, 1], 1e-12, 1 - 1e-12)
+        loss = -float(np.average(labels * np.log(p) + (1 - labels) * np.log(1 - p), weights=weights))
+        if loss < best_loss - 1e-9:
+            best_k, best_loss = k, loss
+    return centre, best_k
+
+
 @dataclass
 class CrossFit:
-    """Out-of-domain predictions on the training rows: the text log-odds and the evidence model's log-odds."""
+    """Out-of-domain predictions on the training rows: the text log-odds and the evidence model's log-odds,
+    and the wording's length shrinkage (``shrink_words`` 0: none)."""
 
     text: np.ndarray | None
     log_odds: np.ndarray
+    shrink_words: float = 0.0
+    centre: float = 0.0
 
 
 def _held(domains: list[str]) -> dict[str, np.ndarray]:
@@ -391,6 +453,7 @@ def cross_fit(
     weights = sample_weights(examples, config)
     rows = [dict(e.values) for e in examples]
     text: np.ndarray | None = None
+    shrink_words, centre = 0.0, 0.0
     if config.text is not None:
         held = _held(domains_of(examples, config.text_held_out, config))
         parts = sorted(held)
@@ -401,6 +464,10 @@ def cross_fit(
                 continue
             model = fit_text(train, config, cache)
             text[held[d]] = [model.logit(e.document) for e, h in zip(examples, held[d], strict=True) if h]
+        if config.shrink_text:
+            words = np.array([document_words(e.document) for e in examples], dtype=np.float64)
+            centre, shrink_words = fit_text_shrinkage(text, words, labels, weights)
+            text = shrunk(text, words, centre, shrink_words)
         for row, value in zip(rows, text, strict=True):
             row[TEXT_FEATURE] = float(value)
     z = np.zeros(len(examples))
@@ -410,7 +477,7 @@ def cross_fit(
         train_rows = [r for r, h in zip(rows, mask, strict=True) if not h]
         linear = fit_evidence(train_rows, labels[~mask], weights[~mask], names, config.c_meta)
         z[mask] = linear.log_odds(evidence_matrix([r for r, h in zip(rows, mask, strict=True) if h], linear, names))
-    return rows, CrossFit(text=text, log_odds=z)
+    return rows, CrossFit(text=text, log_odds=z, shrink_words=shrink_words, centre=centre)
 
 
 def fit(
@@ -429,9 +496,15 @@ def fit(
         raise ValueError("training needs both misinformation and other articles")
     weights = sample_weights(examples, config)
     rows, crossed = cross_fit(examples, config, cache)
-    a, b = platt(crossed.log_odds, labels, weights)
+    if config.calibrate_within_datasets:
+        a, b = platt_within_datasets(crossed.log_odds, labels, weights, [e.article.dataset for e in examples])
+    else:
+        a, b = platt(crossed.log_odds, labels, weights)
     linear = fit_evidence(rows, labels, weights, names, config.c_meta)
-    text_model = fit_text(examples, config, cache) if config.text is not None else None
+    text_model = None
+    if config.text is not None:
+        fitted = fit_text(examples, config, cache)
+        text_model = replace(fitted, shrink_words=crossed.shrink_words, centre=crossed.centre)
     intercept = a * linear.intercept + b
     counts: dict[str, list[int]] = {}
     for example in examples:
@@ -449,12 +522,14 @@ def fit(
             "config": config.describe(),
             "rows": len(examples),
             "calibration": {
-                "method": "platt on out-of-domain log-odds",
+                "method": "platt on out-of-domain log-odds"
+                + (", one intercept per dataset" if config.calibrate_within_datasets else ""),
                 "text_held_out": config.text_held_out,
                 "calibration_held_out": config.calibration_held_out,
                 "a": round(a, 6),
                 "b": round(b, 6),
             },
+            "text_shrink_words": crossed.shrink_words,
             "assumed_base_rate": round(float(np.average(labels, weights=weights)), 4) if len(labels) else 0.5,
             "score_at_training_means": round(sigmoid(intercept), 4),
             "dataset_fake_shares": {name: round(sum(ys) / len(ys), 4) for name, ys in sorted(counts.items())},
