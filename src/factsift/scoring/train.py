@@ -140,6 +140,19 @@ CANDIDATES: dict[str, FitConfig] = {
     "style-outlet-text-dataset-calibrated": FitConfig(
         text=STYLE_TEXT, text_held_out="outlet", calibration_held_out="dataset", balance_classes=True
     ),
+    # the same, the wording of short texts shrunk by n / (n + k), k fitted (step 1b): issue 24's one-liners
+    "style-shrunk-outlet-text-dataset-calibrated": FitConfig(
+        text=STYLE_TEXT, text_held_out="outlet", calibration_held_out="dataset", balance_classes=True, shrink_text=True
+    ),
+    # the same, calibrated with one intercept per dataset (step 3): measured, not shipped (bench/risk_trust.py)
+    "style-shrunk-within-dataset-calibrated": FitConfig(
+        text=STYLE_TEXT,
+        text_held_out="outlet",
+        calibration_held_out="dataset",
+        balance_classes=True,
+        shrink_text=True,
+        calibrate_within_datasets=True,
+    ),
 }
 
 
@@ -415,18 +428,21 @@ def shrunk(z: np.ndarray, words: np.ndarray, centre: float, k: float) -> np.ndar
 def fit_text_shrinkage(
     z: np.ndarray, words: np.ndarray, labels: np.ndarray, weights: np.ndarray
 ) -> tuple[float, float]:
-    """The centre (weighted mean of ``z``) and the ``k`` of ``SHRINK_GRID`` whose shrunk out-of-part log-odds
-    give the lowest weighted log-loss under a one-feature logistic fit (step 1b)."""
-    centre = float(np.average(z, weights=weights))
-    best_k, best_loss = 0.0, math.inf
+    """The ``k`` of ``SHRINK_GRID`` whose shrunk out-of-part log-odds give the lowest weighted log-loss under a
+    one-feature logistic fit (step 1b), and its centre: the mean of ``z`` weighted by each text's shrink
+    factor, which is also the mean of the shrunk values, the reference the evidence model measures the
+    wording from, so a text with no words gets no share from its wording."""
+    best_k, best_loss, best_centre = 0.0, math.inf, float(np.mean(z))
     for k in SHRINK_GRID:
+        factor = words / (words + k) if k > 0 else np.ones_like(z)
+        centre = float(np.average(z, weights=factor)) if factor.sum() > 0 else float(np.mean(z))
         x = shrunk(z, words, centre, k)
         model = LogisticRegression(C=1e4, max_iter=1000).fit(x.reshape(-1, 1), labels, sample_weight=weights)
         p = np.clip(model.predict_proba(x.reshape(-1, 1))[:, 1], 1e-12, 1 - 1e-12)
         loss = -float(np.average(labels * np.log(p) + (1 - labels) * np.log(1 - p), weights=weights))
         if loss < best_loss - 1e-9:
-            best_k, best_loss = k, loss
-    return centre, best_k
+            best_k, best_loss, best_centre = k, loss, centre
+    return best_centre, best_k
 
 
 @dataclass
