@@ -125,7 +125,7 @@ STYLE_TEXT = TextConfig(word_ngrams=2, char_ngrams=0, style_words=FUNCTION_WORDS
 
 #: The configurations the benchmark compares; the shipped model is the one that does best on the
 #: outlet-disjoint and cross-dataset protocols among those without topic bias (see bench/risk.py,
-#: bench/risk_topic.py and docs/factchecks-trust.md).
+#: bench/risk_trust.py and docs/factchecks-trust.md).
 CANDIDATES: dict[str, FitConfig] = {
     "in-domain": FitConfig(text_held_out="group", calibration_held_out="group"),
     "in-domain-balanced": FitConfig(text_held_out="group", calibration_held_out="group", balance_classes=True),
@@ -414,7 +414,7 @@ def platt_within_datasets(
 
 
 #: The values of ``k`` (words) the length shrinkage of the wording chooses from; 0 = no shrinkage.
-SHRINK_GRID = (0.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0)
+SHRINK_GRID = (0.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0)
 
 
 def shrunk(z: np.ndarray, words: np.ndarray, centre: float, k: float) -> np.ndarray:
@@ -426,12 +426,13 @@ def shrunk(z: np.ndarray, words: np.ndarray, centre: float, k: float) -> np.ndar
 
 
 def fit_text_shrinkage(
-    z: np.ndarray, words: np.ndarray, labels: np.ndarray, weights: np.ndarray
+    z: np.ndarray, words: np.ndarray, labels: np.ndarray, weights: np.ndarray, losses: dict[str, float] | None = None
 ) -> tuple[float, float]:
     """The ``k`` of ``SHRINK_GRID`` whose shrunk out-of-part log-odds give the lowest weighted log-loss under a
     one-feature logistic fit (step 1b), and its centre: the mean of ``z`` weighted by each text's shrink
     factor, which is also the mean of the shrunk values, the reference the evidence model measures the
-    wording from, so a text with no words gets no share from its wording."""
+    wording from, so a text with no words gets no share from its wording.  ``losses``, when given, receives
+    each ``k``'s log-loss (kept in the model's info, so the choice can be checked)."""
     best_k, best_loss, best_centre = 0.0, math.inf, float(np.mean(z))
     for k in SHRINK_GRID:
         factor = words / (words + k) if k > 0 else np.ones_like(z)
@@ -440,6 +441,8 @@ def fit_text_shrinkage(
         model = LogisticRegression(C=1e4, max_iter=1000).fit(x.reshape(-1, 1), labels, sample_weight=weights)
         p = np.clip(model.predict_proba(x.reshape(-1, 1))[:, 1], 1e-12, 1 - 1e-12)
         loss = -float(np.average(labels * np.log(p) + (1 - labels) * np.log(1 - p), weights=weights))
+        if losses is not None:
+            losses[f"{k:g}"] = round(loss, 5)
         if loss < best_loss - 1e-9:
             best_k, best_loss, best_centre = k, loss, centre
     return best_centre, best_k
@@ -454,6 +457,7 @@ class CrossFit:
     log_odds: np.ndarray
     shrink_words: float = 0.0
     centre: float = 0.0
+    shrink_losses: dict[str, float] = field(default_factory=dict)  # log-loss of each k tried
 
 
 def _held(domains: list[str]) -> dict[str, np.ndarray]:
@@ -470,6 +474,7 @@ def cross_fit(
     rows = [dict(e.values) for e in examples]
     text: np.ndarray | None = None
     shrink_words, centre = 0.0, 0.0
+    shrink_losses: dict[str, float] = {}
     if config.text is not None:
         held = _held(domains_of(examples, config.text_held_out, config))
         parts = sorted(held)
@@ -482,7 +487,7 @@ def cross_fit(
             text[held[d]] = [model.logit(e.document) for e, h in zip(examples, held[d], strict=True) if h]
         if config.shrink_text:
             words = np.array([document_words(e.document) for e in examples], dtype=np.float64)
-            centre, shrink_words = fit_text_shrinkage(text, words, labels, weights)
+            centre, shrink_words = fit_text_shrinkage(text, words, labels, weights, shrink_losses)
             text = shrunk(text, words, centre, shrink_words)
         for row, value in zip(rows, text, strict=True):
             row[TEXT_FEATURE] = float(value)
@@ -493,7 +498,7 @@ def cross_fit(
         train_rows = [r for r, h in zip(rows, mask, strict=True) if not h]
         linear = fit_evidence(train_rows, labels[~mask], weights[~mask], names, config.c_meta)
         z[mask] = linear.log_odds(evidence_matrix([r for r, h in zip(rows, mask, strict=True) if h], linear, names))
-    return rows, CrossFit(text=text, log_odds=z, shrink_words=shrink_words, centre=centre)
+    return rows, CrossFit(text=text, log_odds=z, shrink_words=shrink_words, centre=centre, shrink_losses=shrink_losses)
 
 
 def fit(
@@ -546,6 +551,7 @@ def fit(
                 "b": round(b, 6),
             },
             "text_shrink_words": crossed.shrink_words,
+            **({"text_shrink_log_loss": crossed.shrink_losses} if crossed.shrink_losses else {}),
             "assumed_base_rate": round(float(np.average(labels, weights=weights)), 4) if len(labels) else 0.5,
             "score_at_training_means": round(sigmoid(intercept), 4),
             "dataset_fake_shares": {name: round(sum(ys) / len(ys), 4) for name, ys in sorted(counts.items())},
