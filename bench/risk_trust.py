@@ -4,21 +4,30 @@
 
 * Topic bias: topics whose articles are more often misinformation than the data overall
   (``PRONE``, chosen by that rule from ``TOPICS`` and printed) and the mean out-of-fold risk of the
-  *reliable* articles on them, before (the previous wording model: word uni- and bigrams) and after
-  (the style model: function words, content words masked), beside reliable articles on none of them,
-  and the within-topic AUC (reliable vs unreliable on the same topics).  Plus the two probes of the
-  issue, scored by models fitted on every article: a well-sourced report of a study that found no
-  MMR-autism link, and the three words "Just a headline".
+  *reliable* articles on them, before (the previous wording model: word uni- and bigrams), with the
+  style model (function words, content words masked) and with the shipped one (style, its weight
+  shrunk on short texts), beside reliable articles on none of them, and the within-topic AUC (reliable
+  vs unreliable on the same topics).  "Reliable" is the dataset's label: many of those articles are
+  true posts of pages whose *outlet* is rated unreliable, which the outlet rating rightly raises, so
+  the figures are also given per outlet-rating class and at the outlet mix of the reliable articles on
+  no prone topic (direct standardisation: the topic's own effect, the outlet mix held fixed), and
+  what the first figure would be if the topic moved nothing within an outlet-rating class.  Plus
+  the issue's probes, scored by models fitted on every article: a well-sourced report of a study that
+  found no MMR-autism link, and one-line inputs ("Just a headline", ...).
 * Cost: mean ROC AUC and ECE over held-out datasets under the outlet-disjoint and cross-dataset
   protocols for both models (and without any text model), and the cross-dataset ECE with each held-out
   dataset's base rate given (Bayes' prior shift to its true share of fakes, as ``--base-rate`` does;
-  target <= 0.05) beside the base-rate-free figure (a stated limit, see docs/factchecks-trust.md).
+  target <= 0.05) beside the base-rate-free figure (a stated limit, see docs/factchecks-trust.md), and
+  the ECE a *perfectly* calibrated model with the same scores would show on datasets of these sizes
+  (labels drawn from the scores themselves, ``FLOOR_DRAWS`` times): the noise floor of that target; and,
+  as a diagnostic that uses the test labels, the ECE after the best Platt fit on each held-out dataset.
 * Per-feed calibration: for each held-out dataset (cross-dataset protocol, after-model scores), ``n``
   labelled articles drawn at random fit ``factsift risk calibrate``'s calibration and the rest of the
   dataset measures its ECE; ``REPEATS`` draws per ``n`` in ``LABELS``; datasets too small for ``n`` plus
   50 test rows are skipped for that ``n``.
 
-Each protocol scores its test folds once per model.  Writes bench/results/risk_trust.json.
+Each protocol scores its test folds once per model (``test_split_scorings`` in the JSON counts them).
+Writes bench/results/risk_trust.json.
 """
 
 from __future__ import annotations
@@ -38,18 +47,22 @@ import numpy as np
 
 from factsift.ml.logistic import logit, sigmoid, sigmoid_array
 from factsift.pipeline import analyse
+from factsift.scoring import SHIPPED_CANDIDATE
 from factsift.scoring.datasets import load_all
 from factsift.scoring.dedup import deduplicate
 from factsift.scoring.evaluation import ece, out_of_fold, roc_auc
 from factsift.scoring.explain import assess
 from factsift.scoring.featurize import Example, evidence_stages, featurize
 from factsift.scoring.feedcalibration import fit_feed_calibration
-from factsift.scoring.train import CANDIDATES, FitCache, FitConfig, fit, without_text
+from factsift.scoring.train import CANDIDATES, FitCache, FitConfig, fit, platt, without_text
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "articles"
 BEFORE = "outlet-text-dataset-calibrated"
-AFTER = "style-outlet-text-dataset-calibrated"
+STYLE = "style-outlet-text-dataset-calibrated"
+AFTER = SHIPPED_CANDIDATE
+WITHIN = "style-shrunk-within-dataset-calibrated"
+FLOOR_DRAWS = 200
 PROTOCOLS = ("outlet", "cross_dataset")
 TOPICS = {
     "vaccines": r"\bvaccin|\bautis|\bimmuni[sz]",
@@ -85,6 +98,8 @@ PROBES = {
         "and the United States.",
     ),
     "just a headline": (None, "Just a headline"),
+    "one line: vaccines do not cause autism": (None, "Vaccines do not cause autism."),
+    "one line: the weather in Paris": (None, "The weather in Paris was sunny in 2023."),
 }
 
 
@@ -142,18 +157,71 @@ def with_base_rate_given(tested: list[Example], scores: np.ndarray, assumed: lis
     return moved
 
 
+def outlet_class(example: Example) -> str:
+    """The article's outlet-rating class as the risk model saw it: reliable, mixed, unreliable or unrated."""
+    values = example.values
+    if values.get("source_missing") or values.get("source_unrated"):
+        return "unrated"
+    if values.get("source_unreliable"):
+        return "unreliable"
+    return "mixed" if values.get("source_mixed") else "reliable"
+
+
 def topic_figures(tested: list[Example], scores: np.ndarray, prone: set[str]) -> dict[str, Any]:
-    """Mean risk of reliable articles on prone topics and on none, and the AUC within the prone topics."""
+    """Mean risk of reliable articles on prone topics and on none, per outlet-rating class and at the outlet
+    mix of those on no prone topic (see the module docstring), and the AUC within the prone topics."""
     on = np.array([bool(topics_of(e) & prone) for e in tested])
     y = np.array([e.article.label for e in tested])
+    outlet = np.array([outlet_class(e) for e in tested])
     reliable_on, reliable_off = scores[(y == 0) & on], scores[(y == 0) & ~on]
+    per_class: dict[str, Any] = {}
+    standardised = no_topic_effect = 0.0
+    for name in ("reliable", "mixed", "unreliable", "unrated"):
+        cell_on, cell_off = scores[(y == 0) & on & (outlet == name)], scores[(y == 0) & ~on & (outlet == name)]
+        per_class[name] = {
+            "on_prone": {"n": len(cell_on), "mean_risk": round(float(cell_on.mean()), 4) if len(cell_on) else None},
+            "on_none": {"n": len(cell_off), "mean_risk": round(float(cell_off.mean()), 4) if len(cell_off) else None},
+        }
+        if len(cell_off):
+            standardised += len(cell_off) / len(reliable_off) * float((cell_on if len(cell_on) else cell_off).mean())
+        if len(cell_on):
+            no_topic_effect += len(cell_on) / len(reliable_on) * float((cell_off if len(cell_off) else cell_on).mean())
     return {
         "reliable_on_prone_topics": {"n": len(reliable_on), "mean_risk": round(float(reliable_on.mean()), 4)},
         "reliable_on_no_prone_topic": {"n": len(reliable_off), "mean_risk": round(float(reliable_off.mean()), 4)},
         "topic_gap": round(float(reliable_on.mean() - reliable_off.mean()), 4),
+        "reliable_on_prone_topics_at_the_outlet_mix_of_the_rest": round(standardised, 4),
+        "topic_gap_at_the_same_outlet_mix": round(standardised - float(reliable_off.mean()), 4),
+        # the first figure if the topic moved nothing within an outlet-rating class: what the outlet mix alone gives
+        "reliable_on_prone_topics_if_the_topic_moved_nothing": round(no_topic_effect, 4),
+        "by_outlet_rating": per_class,
         "auc_within_prone_topics": round(roc_auc(y[on], scores[on]), 4),
         "flagged_high_share_of_reliable_on_prone_topics": round(float((reliable_on >= 0.5).mean()), 4),
     }
+
+
+def ece_best_per_dataset_platt(tested: list[Example], scores: np.ndarray) -> float:
+    """Diagnostic only (it fits on the test labels): the mean ECE after the best slope and shift for each held-out
+    dataset, a bound no calibration learnt without that dataset's labels can beat."""
+    values = []
+    for name in sorted({e.article.dataset for e in tested}):
+        idx = np.array([i for i, e in enumerate(tested) if e.article.dataset == name])
+        y = np.array([tested[i].article.label for i in idx])
+        z = np.array([logit(float(p)) for p in scores[idx]])
+        slope, shift = platt(z, y)
+        values.append(ece(y, sigmoid_array(slope * z + shift)))
+    return round(statistics.fmean(values), 4)
+
+
+def ece_floor(tested: list[Example], scores: np.ndarray) -> float:
+    """The mean-over-datasets ECE of a perfectly calibrated model with these scores: labels drawn from the
+    scores themselves, ``FLOOR_DRAWS`` times; what finite datasets alone add to the measured ECE."""
+    rng = np.random.default_rng(0)
+    values = []
+    for name in sorted({e.article.dataset for e in tested}):
+        p = scores[np.array([i for i, e in enumerate(tested) if e.article.dataset == name])]
+        values.append(statistics.fmean(ece((rng.random(len(p)) < p).astype(int), p) for _ in range(FLOOR_DRAWS)))
+    return round(statistics.fmean(values), 4)
 
 
 def feed_calibration_curve(tested: list[Example], scores: np.ndarray) -> dict[str, Any]:
@@ -196,9 +264,11 @@ def probe_scores(model_config: FitConfig, examples: list[Example], cache: FitCac
     return out
 
 
-def evaluate(examples: list[Example], config: FitConfig, prone: set[str], *, curve: bool) -> dict[str, Any]:
-    """AUC, ECE (and cross-dataset with the base rate given) and the topic figures for one configuration."""
-    cache = FitCache()
+def evaluate(
+    examples: list[Example], config: FitConfig, prone: set[str], cache: FitCache, *, curve: bool
+) -> dict[str, Any]:
+    """AUC, ECE (and cross-dataset with the base rate given) and the topic figures for one configuration
+    (``cache``: text fits shared with the configurations that read the wording the same way)."""
     result: dict[str, Any] = {}
     for protocol in PROTOCOLS:
         started = time.perf_counter()
@@ -212,6 +282,8 @@ def evaluate(examples: list[Example], config: FitConfig, prone: set[str], *, cur
         if protocol == "cross_dataset":
             given = with_base_rate_given(tested, scores, assumed)
             block["ece_base_rate_given"] = mean_over_datasets(tested, given, ece)
+            block["ece_base_rate_given_floor"] = ece_floor(tested, given)
+            block["ece_best_per_dataset_platt_on_test_labels"] = ece_best_per_dataset_platt(tested, scores)
             if curve:
                 block["feed_calibration"] = feed_calibration_curve(tested, scores)
         block["seconds"] = round(time.perf_counter() - started, 1)
@@ -234,24 +306,36 @@ def main() -> int:
     prone = prone_topics(examples)
     log(f"{len(examples)} articles; misinformation-prone topics: {prone}")
     results: dict[str, Any] = {"prone_topics": prone, "models": {}}
-    for name, config in (
+    caches: dict[Any, FitCache] = {}
+    models = (
         (f"before: {BEFORE}", CANDIDATES[BEFORE]),
-        (f"after: {AFTER}", CANDIDATES[AFTER]),
+        (f"style only: {STYLE}", CANDIDATES[STYLE]),
+        (f"after (shipped): {AFTER}", CANDIDATES[AFTER]),
+        (f"measured, not shipped: {WITHIN}", CANDIDATES[WITHIN]),
         ("no text model", without_text(CANDIDATES[AFTER])),
-    ):
+    )
+    for name, config in models:
         log(name)
-        results["models"][name] = evaluate(examples, config, set(prone), curve=name.startswith("after"))
+        cache = caches.setdefault(config.text, FitCache())
+        results["models"][name] = evaluate(examples, config, set(prone), cache, curve=name.startswith("after"))
+    results["test_split_scorings"] = {protocol: len(models) for protocol in PROTOCOLS}
     results["seconds"] = round(time.perf_counter() - started, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     for name, result in results["models"].items():
         outlet, cross = result["outlet"], result["cross_dataset"]
+        topics = outlet["topics"]
         print(
             f"{name}: outlet AUC {outlet['auc']:.3f} ECE {outlet['ece']:.3f}; cross-dataset AUC {cross['auc']:.3f} "
-            f"ECE {cross['ece']:.3f} (base rate given: {cross['ece_base_rate_given']:.3f}); reliable articles on "
-            f"prone topics: mean risk {outlet['topics']['reliable_on_prone_topics']['mean_risk']:.3f} "
-            f"(gap {outlet['topics']['topic_gap']:+.3f})"
+            f"ECE {cross['ece']:.3f} (base rate given: {cross['ece_base_rate_given']:.3f}, floor "
+            f"{cross['ece_base_rate_given_floor']:.3f}, best Platt on the test labels "
+            f"{cross['ece_best_per_dataset_platt_on_test_labels']:.3f}); reliable articles on prone topics: mean risk "
+            f"{topics['reliable_on_prone_topics']['mean_risk']:.3f} (gap {topics['topic_gap']:+.3f}; at the same "
+            f"outlet mix {topics['reliable_on_prone_topics_at_the_outlet_mix_of_the_rest']:.3f}, "
+            f"gap {topics['topic_gap_at_the_same_outlet_mix']:+.3f})"
         )
+        for probe, scored in result.get("probes", {}).items():
+            print(f"  {probe}: {scored['score']:.0%} {scored['label']}")
     print(f"wrote {args.out} in {results['seconds']:.0f} s")
     return 0
 

@@ -34,6 +34,16 @@ def test_shipped_model_loads_and_is_small() -> None:
     assert 0.0 < model.base_rate < 1.0
 
 
+def test_shipped_model_is_the_shipped_candidate_with_its_fitted_length_shrinkage() -> None:
+    """The file is what ``factsift train risk`` writes by default: its candidate, and the k it chose is the
+    best of the log-losses it recorded."""
+    model = read_model(DEFAULT_PATH)
+    assert model.info["candidate"] == SHIPPED_CANDIDATE
+    losses = model.info["text_shrink_log_loss"]
+    assert model.text is not None and model.text.shrink_words > 0
+    assert losses[f"{model.text.shrink_words:g}"] == min(losses.values()) < losses["0"]
+
+
 def test_shipped_model_never_lets_a_warning_sign_lower_the_risk() -> None:
     model = read_model(DEFAULT_PATH)
     weights = dict(zip(model.features, model.weights, strict=True))

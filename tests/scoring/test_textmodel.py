@@ -64,3 +64,24 @@ def test_model_input_caps_the_body() -> None:
 def test_any_text_scores_finite(text: str) -> None:
     model = TextModel(TextConfig(2, 4), {"a": (1.0, 1.0), "#abc": (2.0, -0.5)}, intercept=0.1)
     assert math.isfinite(model.logit(text))
+
+
+def test_length_shrinkage_pulls_short_documents_to_the_centre() -> None:
+    """A one-liner's wording says next to nothing: with ``shrink_words`` k, log-odds move toward the centre by
+    n / (n + k); long documents keep nearly all of theirs, and the term shares shrink with the total."""
+    plain = TextModel(TextConfig(1, 0), {"secret": (1.0, 2.0), "budget": (1.0, -1.0)}, intercept=0.3)
+    shrunk = TextModel(plain.config, plain.weights, plain.intercept, shrink_words=16.0, centre=-0.5)
+    short, long = "secret budget secret", " ".join(["secret budget secret"] * 100)
+    for document, words in ((short, 3), (long, 300)):
+        factor = words / (words + 16.0)
+        assert shrunk.logit(document) == pytest.approx(-0.5 + (plain.logit(document) + 0.5) * factor)
+        _, plain_top = plain.explain(document, 2)
+        _, shrunk_top = shrunk.explain(document, 2)
+        assert [s for _, s in shrunk_top] == pytest.approx([s * factor for _, s in plain_top])
+    assert abs(shrunk.logit(short) + 0.5) < 0.2 * abs(plain.logit(short) + 0.5)
+    assert shrunk.logit("!!! ???") == -0.5  # no word at all: the centre
+    restored = TextModel.from_dict(shrunk.to_dict())
+    assert restored.shrink_words == 16.0 and restored.logit(short) == pytest.approx(shrunk.logit(short), abs=1e-4)
+    assert "shrink_words" not in plain.to_dict()  # models without it keep their old form
+    with pytest.raises(ValueError, match="shrink_words"):
+        TextModel.from_dict({**shrunk.to_dict(), "shrink_words": -1})

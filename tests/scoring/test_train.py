@@ -17,6 +17,7 @@ from factsift.scoring.featurize import Example
 from factsift.scoring.riskmodel import read_model
 from factsift.scoring.textmodel import TextConfig
 from factsift.scoring.train import (
+    SHRINK_GRID,
     CrossFit,
     FitCache,
     FitConfig,
@@ -24,8 +25,12 @@ from factsift.scoring.train import (
     domains_of,
     fit,
     fit_text,
+    fit_text_shrinkage,
     logistic_l2,
+    platt,
+    platt_within_datasets,
     sample_weights,
+    shrunk,
     without_source,
     without_text,
 )
@@ -276,3 +281,42 @@ def test_text_fits_are_cached_and_a_grown_corpus_gives_the_same_model() -> None:
     assert grown.weights.keys() == fresh.weights.keys()
     assert all(np.allclose(grown.weights[t], fresh.weights[t]) for t in fresh.weights)
     assert grown.intercept == pytest.approx(fresh.intercept)
+
+
+def test_length_shrinkage_is_fitted_and_carried_by_the_text_model() -> None:
+    """With ``shrink_text`` the cross-fitted wording of short training texts is pulled to the centre by the
+    fitted k, and the shipped text model carries the same k and centre."""
+    examples = synthetic(240)
+    short = [  # a quarter of the texts cut to three words: their wording is nearly noise
+        replace(e, document=" ".join(e.document.split()[:3])) if i % 4 == 0 else e for i, e in enumerate(examples)
+    ]
+    config = replace(CONFIG, shrink_text=True)
+    model = fit(short, config)
+    assert model.text is not None and model.text.shrink_words in SHRINK_GRID
+    assert model.info["text_shrink_words"] == model.text.shrink_words
+    assert fit(short, CONFIG).text.shrink_words == 0.0  # type: ignore[union-attr]
+    words, z = np.array([3.0, 300.0]), np.array([2.0, 2.0])
+    assert shrunk(z, words, 0.5, 16.0).tolist() == pytest.approx([0.5 + 1.5 * 3 / 19, 0.5 + 1.5 * 300 / 316])
+    centre, k = fit_text_shrinkage(
+        np.array([3.0, -3.0] * 50 + [2.0, -2.0] * 50),  # long texts' wording right, short ones' backwards ...
+        np.array([300.0] * 100 + [2.0] * 100),
+        np.array([1, 0] * 50 + [0, 1] * 50),
+        np.ones(200),
+    )
+    assert k == max(SHRINK_GRID) and centre == pytest.approx(0.0)  # ... so short texts are shrunk hardest
+
+
+def test_within_dataset_calibration_fits_the_slope_inside_each_dataset() -> None:
+    """Two datasets whose scores sit at different levels: pooled Platt flattens the slope, one intercept per
+    dataset recovers the slope that holds inside each, and the model's intercept is their weighted mean."""
+    rng = np.random.default_rng(3)
+    z = rng.normal(size=4000)
+    datasets = ["a"] * 2000 + ["b"] * 2000
+    offset = np.where(np.array(datasets) == "a", 1.5, -1.5)
+    y = (rng.random(4000) < 1 / (1 + np.exp(-(2.0 * z + offset)))).astype(int)
+    shifted = z + np.where(np.array(datasets) == "a", -1.0, 1.0)  # the model misplaces each dataset
+    a, b = platt_within_datasets(shifted, y, np.ones(4000), datasets)
+    pooled, _ = platt(shifted, y, np.ones(4000))
+    assert a == pytest.approx(2.0, abs=0.2) and pooled < a - 0.5
+    assert b == pytest.approx(0.0, abs=0.25)
+    assert platt_within_datasets(shifted, y, np.ones(4000), ["a"] * 4000) == platt(shifted, y, np.ones(4000))

@@ -186,3 +186,46 @@ def test_a_well_sourced_report_on_a_contested_topic_is_not_flagged() -> None:
     model = load_model()
     assert model.text is not None and model.text.config.style_words
     assert not {"vaccine", "autism", "children"} & {t for term in model.text.weights for t in term.split()}
+
+
+#: One-line inputs of issue 24: each was read as "elevated" (38-42%) by its wording alone, with no store.
+ONE_LINERS = ("Just a headline", "Vaccines do not cause autism.", "The weather in Paris was sunny in 2023.")
+
+
+@pytest.mark.parametrize("text", ONE_LINERS)
+def test_a_one_line_input_is_not_elevated_and_stays_near_the_base_score(text: str, tmp_path: Path) -> None:
+    """Too short to judge: the wording's weight shrinks with length (n / (n + k)) and thin evidence keeps a
+    tenth of its share, so the score stays within two points of the model's base score, below "elevated"."""
+    report = analyse(text=text, fast=True, db=tmp_path / "absent.db")
+    assert report.risk is not None and report.risk.label == "low", report.risk
+    base = sigmoid(load_model().base_log_odds)
+    assert abs(report.risk.score - base) <= 0.02, (report.risk.score, base)
+    wording = next(c for c in report.risk.contributions if c.evidence == "wording")
+    assert abs(wording.effect) <= 0.005
+
+
+#: A wire report from an outlet rated reliable on a topic whose articles are often misinformation (election fraud).
+AUDIT_REPORT = (
+    "Audit of voting machines finds no evidence of fraud in county count\n\n"
+    "By Daniel Ortega and Priya Raman\n\n"
+    "PHOENIX (AP) - A hand count of more than 2.1 million ballots in Maricopa County found no evidence that voting "
+    "machines changed votes, the county's election officials said on Friday. The audit, ordered by the county "
+    "board of supervisors and carried out by two accredited firms, compared the machine tallies with paper "
+    "ballots in every precinct and found differences of fewer than 300 votes in total, the report said. "
+    '"The machines counted the ballots accurately," Bill Gates, the board\'s chairman, told reporters. '
+    "Claims that the machines were rigged had circulated widely online after the election. The state's "
+    "secretary of state, Katie Hobbs, said the findings matched an earlier review by the Justice Department, "
+    "which also found no fraud that could have changed the result. The full report, about 120 pages long, "
+    "was published on the county's website on Friday afternoon."
+)
+
+
+def test_a_reliable_article_on_a_contested_topic_is_low(tmp_path: Path) -> None:
+    """Election fraud is a misinformation-prone topic in the training data; a sourced wire report of an audit,
+    published by an outlet rated reliable, is low, and its wording (style only) adds at most a point."""
+    url = "https://apnews.com/article/maricopa-audit"
+    report = analyse(text=AUDIT_REPORT, url=url, fast=True, db=tmp_path / "absent.db")
+    assert report.source is not None and report.source.label == "reliable"
+    assert report.risk is not None and report.risk.label == "low" and report.risk.score < 0.2, report.risk
+    wording = next(c for c in report.risk.contributions if c.evidence == "wording")
+    assert wording.effect <= 0.01

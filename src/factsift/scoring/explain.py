@@ -57,7 +57,9 @@ DECISIVE_FLOOR = 0.9
 FACTCHECK_LOG_ODDS = 5.0
 #: Below this many words (with no outlet rating and no fact-check match) evidence counts as thin.
 THIN_WORDS = 100
-MIN_SHRINK = 0.3
+#: The least share thin evidence keeps (ten words or fewer): a one-line input says next to nothing, so it
+#: scores within a point or two of the base score (issue 24: one-liners were read as elevated at 0.3).
+MIN_SHRINK = 0.1
 #: Below this many words a "short text" caveat is given.
 SHORT_WORDS = 150
 #: The share of the log-odds that moves the score to a base rate the user gave.

@@ -4,6 +4,11 @@ Training (:mod:`factsift.scoring.train`) fits it with scikit-learn, using :func:
 the analyzer, and exports the vocabulary, idf and weights to plain JSON; scoring here is pure
 Python over that JSON (no pickle, no scikit-learn at run time) and reproduces scikit-learn's
 ``TfidfVectorizer(sublinear_tf=True, norm="l2")`` followed by a linear decision function.
+
+The l2 norm makes three words as loud as three thousand, so a model may carry a length shrinkage:
+its log-odds are pulled toward ``centre`` (the typical log-odds of its training articles) by
+``n / (n + shrink_words)`` for a document of ``n`` words, ``shrink_words`` fitted in training.  A one-line
+input then says next to nothing by its wording, which is all a one-liner's style can say.
 """
 
 from __future__ import annotations
@@ -79,6 +84,11 @@ class TextConfig:
         return out
 
 
+def document_words(document: str) -> int:
+    """How many words ``document`` has (letters or digits; what the length shrinkage counts)."""
+    return len(_WORD.findall(document))
+
+
 def model_input(title: str | None, text: str) -> str:
     """The text the model reads: headline, blank line, the start of the body."""
     return f"{title or ''}\n\n{text[:MAX_CHARS]}"
@@ -108,11 +118,21 @@ def terms(document: str, config: TextConfig, pair_heads: frozenset[str] | None =
 
 @dataclass(frozen=True)
 class TextModel:
-    """Tf-idf weights and a linear decision function; ``logit`` is the model's log-odds."""
+    """Tf-idf weights and a linear decision function; ``logit`` is the model's log-odds, shrunk toward
+    ``centre`` for short documents when ``shrink_words`` > 0 (see the module docstring)."""
 
     config: TextConfig
     weights: dict[str, tuple[float, float]]  # term -> (idf, coefficient)
     intercept: float
+    shrink_words: float = 0.0  # k of n / (n + k); 0 = no shrinkage
+    centre: float = 0.0  # the log-odds a document too short to judge gets
+
+    def length_factor(self, document: str) -> float:
+        """``n / (n + shrink_words)`` for a document of ``n`` words (1.0 without shrinkage)."""
+        if self.shrink_words <= 0:
+            return 1.0
+        words = document_words(document)
+        return words / (words + self.shrink_words)
 
     def logit(self, document: str) -> float:
         """Log-odds that ``document`` (see :func:`model_input`) is misinformation, by its wording alone."""
@@ -134,10 +154,13 @@ class TextModel:
                 value = (1.0 + math.log(count)) * entry[0]
                 norm2 += value * value
                 parts.append((term, value * entry[1]))
+        factor = self.length_factor(document)
+        if factor == 0.0:  # no word at all: nothing to judge the wording by
+            return self.centre, []
         if norm2 == 0:
-            return self.intercept, []
-        norm = math.sqrt(norm2)
-        z = self.intercept + sum(share for _, share in parts) / norm
+            return self.centre + (self.intercept - self.centre) * factor, []
+        norm = math.sqrt(norm2) / factor
+        z = self.centre + (self.intercept - self.centre) * factor + sum(share for _, share in parts) / norm
         if k <= 0:
             return z, []
         top = sorted(parts, key=lambda part: abs(part[1]), reverse=True)[:k]
@@ -146,13 +169,17 @@ class TextModel:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (terms, idf and coefficients as parallel lists)."""
         items = sorted(self.weights.items())
-        return {
+        data: dict[str, Any] = {
             "config": self.config.to_dict(),
             "intercept": self.intercept,
             "terms": [term for term, _ in items],
             "idf": [round(idf, 5) for _, (idf, _) in items],
             "coef": [round(coef, 5) for _, (_, coef) in items],
         }
+        if self.shrink_words > 0:
+            data["shrink_words"] = self.shrink_words
+            data["centre"] = round(self.centre, 6)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TextModel:
@@ -162,4 +189,13 @@ class TextModel:
             raise ValueError("text model: terms, idf and coef differ in length")
         config = TextConfig.from_dict(data["config"])
         weights = {str(t): (float(i), float(c)) for t, i, c in zip(terms_, idf, coef, strict=True)}
-        return cls(config=config, weights=weights, intercept=float(data["intercept"]))
+        shrink_words = float(data.get("shrink_words", 0.0))
+        if not math.isfinite(shrink_words) or shrink_words < 0:
+            raise ValueError("text model: shrink_words must be a non-negative number")
+        return cls(
+            config=config,
+            weights=weights,
+            intercept=float(data["intercept"]),
+            shrink_words=shrink_words,
+            centre=float(data.get("centre", 0.0)),
+        )

@@ -12,10 +12,16 @@ articles with no outlet go by group), whole datasets, or random groups of articl
    The text model fitted without a part scores that part; these out-of-part log-odds are the
    ``text_model`` feature the evidence model learns from, so the weight on wording is the weight
    wording earned on data it had not seen (``text_held_out``).
+   1b. With ``shrink_text``, those log-odds are pulled toward their weighted mean by ``n / (n + k)`` for a
+   text of ``n`` words (tf-idf's l2 norm makes a one-liner as loud as a long article); ``k`` is the value
+   of ``SHRINK_GRID`` under which the out-of-part log-odds best predict the labels.
 2. Evidence model: L2 logistic regression (``c_meta``) over the standardised named features.
 3. Calibration: the evidence model is refitted without each part and scores it; Platt scaling is
    fitted on these out-of-part log-odds (``calibration_held_out``).  Platt keeps the model linear in
-   log-odds, which keeps the per-evidence contributions exact.
+   log-odds, which keeps the per-evidence contributions exact.  With ``calibrate_within_datasets`` the
+   fit has one intercept per dataset and the shared slope, so the slope is the one that holds inside a
+   collection once its base rate is known (what ``--base-rate`` and a feed calibration supply); the
+   model's intercept is the datasets' weighted mean intercept.
 4. The text and evidence models are refitted on every training article and step 3's calibration is
    applied to them.
 
@@ -59,7 +65,7 @@ from factsift.scoring.features import (
 )
 from factsift.scoring.featurize import Example
 from factsift.scoring.riskmodel import RiskModel
-from factsift.scoring.textmodel import TextConfig, TextModel, terms
+from factsift.scoring.textmodel import TextConfig, TextModel, document_words, terms
 
 Domain = Literal["dataset", "outlet", "group"]
 
@@ -75,6 +81,8 @@ class FitConfig:
     calibration_held_out: Domain = "dataset"  # what the evidence model's cross-fitting holds out
     balance_datasets: bool = True  # every dataset the same total weight in the evidence model and calibration
     balance_classes: bool = False  # fakes and non-fakes of each dataset the same weight (assumed base rate 1/2)
+    shrink_text: bool = False  # pull the wording's log-odds toward its centre for short texts (k fitted, step 1b)
+    calibrate_within_datasets: bool = False  # Platt slope fitted with one intercept per dataset (step 3)
     c_text: float = 2.0
     c_meta: float = 0.5
     max_terms: int = 60000
@@ -91,6 +99,8 @@ class FitConfig:
             "calibration_held_out": self.calibration_held_out,
             "balance_datasets": self.balance_datasets,
             "balance_classes": self.balance_classes,
+            "shrink_text": self.shrink_text,
+            "calibrate_within_datasets": self.calibrate_within_datasets,
             "c_text": self.c_text,
             "c_meta": self.c_meta,
             "max_terms": self.max_terms,
@@ -115,7 +125,7 @@ STYLE_TEXT = TextConfig(word_ngrams=2, char_ngrams=0, style_words=FUNCTION_WORDS
 
 #: The configurations the benchmark compares; the shipped model is the one that does best on the
 #: outlet-disjoint and cross-dataset protocols among those without topic bias (see bench/risk.py,
-#: bench/risk_topic.py and docs/factchecks-trust.md).
+#: bench/risk_trust.py and docs/factchecks-trust.md).
 CANDIDATES: dict[str, FitConfig] = {
     "in-domain": FitConfig(text_held_out="group", calibration_held_out="group"),
     "in-domain-balanced": FitConfig(text_held_out="group", calibration_held_out="group", balance_classes=True),
@@ -129,6 +139,19 @@ CANDIDATES: dict[str, FitConfig] = {
     # the same, with the wording read as style only (function words; content words masked): issue 24
     "style-outlet-text-dataset-calibrated": FitConfig(
         text=STYLE_TEXT, text_held_out="outlet", calibration_held_out="dataset", balance_classes=True
+    ),
+    # the same, the wording of short texts shrunk by n / (n + k), k fitted (step 1b): issue 24's one-liners
+    "style-shrunk-outlet-text-dataset-calibrated": FitConfig(
+        text=STYLE_TEXT, text_held_out="outlet", calibration_held_out="dataset", balance_classes=True, shrink_text=True
+    ),
+    # the same, calibrated with one intercept per dataset (step 3): measured, not shipped (bench/risk_trust.py)
+    "style-shrunk-within-dataset-calibrated": FitConfig(
+        text=STYLE_TEXT,
+        text_held_out="outlet",
+        calibration_held_out="dataset",
+        balance_classes=True,
+        shrink_text=True,
+        calibrate_within_datasets=True,
     ),
 }
 
@@ -370,12 +393,71 @@ def platt(z: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> tu
     return a, float(model.intercept_[0])
 
 
+def platt_within_datasets(
+    z: np.ndarray, y: np.ndarray, weights: np.ndarray, datasets: Sequence[str]
+) -> tuple[float, float]:
+    """Platt scaling with one intercept per dataset: the shared slope ``a`` and the datasets' weighted mean
+    intercept ``b`` (see step 3 of the module docstring); plain :func:`platt` with fewer than two datasets."""
+    names = sorted(set(datasets))
+    if len(names) < 2:
+        return platt(z, y, weights)
+    if len(set(y.tolist())) < 2:
+        return 1.0, 0.0
+    onehot = np.array([[float(d == name) for name in names] for d in datasets])
+    model = LogisticRegression(C=1e4, max_iter=1000, fit_intercept=False)
+    model.fit(np.column_stack([z, onehot]), y, sample_weight=weights)
+    a = float(model.coef_[0][0])
+    if not math.isfinite(a) or a <= 0:
+        return 1.0, 0.0
+    mass = np.array([weights[onehot[:, j] > 0].sum() for j in range(len(names))])
+    return a, float(np.average(model.coef_[0][1:], weights=mass))
+
+
+#: The values of ``k`` (words) the length shrinkage of the wording chooses from; 0 = no shrinkage.
+SHRINK_GRID = (0.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0)
+
+
+def shrunk(z: np.ndarray, words: np.ndarray, centre: float, k: float) -> np.ndarray:
+    """Text log-odds ``z`` pulled toward ``centre`` by ``words / (words + k)`` (as :class:`TextModel` does)."""
+    if k <= 0:
+        return z
+    out: np.ndarray = centre + (z - centre) * (words / (words + k))
+    return out
+
+
+def fit_text_shrinkage(
+    z: np.ndarray, words: np.ndarray, labels: np.ndarray, weights: np.ndarray, losses: dict[str, float] | None = None
+) -> tuple[float, float]:
+    """The ``k`` of ``SHRINK_GRID`` whose shrunk out-of-part log-odds give the lowest weighted log-loss under a
+    one-feature logistic fit (step 1b), and its centre: the mean of ``z`` weighted by each text's shrink
+    factor, which is also the mean of the shrunk values, the reference the evidence model measures the
+    wording from, so a text with no words gets no share from its wording.  ``losses``, when given, receives
+    each ``k``'s log-loss (kept in the model's info, so the choice can be checked)."""
+    best_k, best_loss, best_centre = 0.0, math.inf, float(np.mean(z))
+    for k in SHRINK_GRID:
+        factor = words / (words + k) if k > 0 else np.ones_like(z)
+        centre = float(np.average(z, weights=factor)) if factor.sum() > 0 else float(np.mean(z))
+        x = shrunk(z, words, centre, k)
+        model = LogisticRegression(C=1e4, max_iter=1000).fit(x.reshape(-1, 1), labels, sample_weight=weights)
+        p = np.clip(model.predict_proba(x.reshape(-1, 1))[:, 1], 1e-12, 1 - 1e-12)
+        loss = -float(np.average(labels * np.log(p) + (1 - labels) * np.log(1 - p), weights=weights))
+        if losses is not None:
+            losses[f"{k:g}"] = round(loss, 5)
+        if loss < best_loss - 1e-9:
+            best_k, best_loss, best_centre = k, loss, centre
+    return best_centre, best_k
+
+
 @dataclass
 class CrossFit:
-    """Out-of-domain predictions on the training rows: the text log-odds and the evidence model's log-odds."""
+    """Out-of-domain predictions on the training rows: the text log-odds and the evidence model's log-odds,
+    and the wording's length shrinkage (``shrink_words`` 0: none)."""
 
     text: np.ndarray | None
     log_odds: np.ndarray
+    shrink_words: float = 0.0
+    centre: float = 0.0
+    shrink_losses: dict[str, float] = field(default_factory=dict)  # log-loss of each k tried
 
 
 def _held(domains: list[str]) -> dict[str, np.ndarray]:
@@ -391,6 +473,8 @@ def cross_fit(
     weights = sample_weights(examples, config)
     rows = [dict(e.values) for e in examples]
     text: np.ndarray | None = None
+    shrink_words, centre = 0.0, 0.0
+    shrink_losses: dict[str, float] = {}
     if config.text is not None:
         held = _held(domains_of(examples, config.text_held_out, config))
         parts = sorted(held)
@@ -401,6 +485,10 @@ def cross_fit(
                 continue
             model = fit_text(train, config, cache)
             text[held[d]] = [model.logit(e.document) for e, h in zip(examples, held[d], strict=True) if h]
+        if config.shrink_text:
+            words = np.array([document_words(e.document) for e in examples], dtype=np.float64)
+            centre, shrink_words = fit_text_shrinkage(text, words, labels, weights, shrink_losses)
+            text = shrunk(text, words, centre, shrink_words)
         for row, value in zip(rows, text, strict=True):
             row[TEXT_FEATURE] = float(value)
     z = np.zeros(len(examples))
@@ -410,7 +498,7 @@ def cross_fit(
         train_rows = [r for r, h in zip(rows, mask, strict=True) if not h]
         linear = fit_evidence(train_rows, labels[~mask], weights[~mask], names, config.c_meta)
         z[mask] = linear.log_odds(evidence_matrix([r for r, h in zip(rows, mask, strict=True) if h], linear, names))
-    return rows, CrossFit(text=text, log_odds=z)
+    return rows, CrossFit(text=text, log_odds=z, shrink_words=shrink_words, centre=centre, shrink_losses=shrink_losses)
 
 
 def fit(
@@ -429,9 +517,15 @@ def fit(
         raise ValueError("training needs both misinformation and other articles")
     weights = sample_weights(examples, config)
     rows, crossed = cross_fit(examples, config, cache)
-    a, b = platt(crossed.log_odds, labels, weights)
+    if config.calibrate_within_datasets:
+        a, b = platt_within_datasets(crossed.log_odds, labels, weights, [e.article.dataset for e in examples])
+    else:
+        a, b = platt(crossed.log_odds, labels, weights)
     linear = fit_evidence(rows, labels, weights, names, config.c_meta)
-    text_model = fit_text(examples, config, cache) if config.text is not None else None
+    text_model = None
+    if config.text is not None:
+        fitted = fit_text(examples, config, cache)
+        text_model = replace(fitted, shrink_words=crossed.shrink_words, centre=crossed.centre)
     intercept = a * linear.intercept + b
     counts: dict[str, list[int]] = {}
     for example in examples:
@@ -449,12 +543,15 @@ def fit(
             "config": config.describe(),
             "rows": len(examples),
             "calibration": {
-                "method": "platt on out-of-domain log-odds",
+                "method": "platt on out-of-domain log-odds"
+                + (", one intercept per dataset" if config.calibrate_within_datasets else ""),
                 "text_held_out": config.text_held_out,
                 "calibration_held_out": config.calibration_held_out,
                 "a": round(a, 6),
                 "b": round(b, 6),
             },
+            "text_shrink_words": crossed.shrink_words,
+            **({"text_shrink_log_loss": crossed.shrink_losses} if crossed.shrink_losses else {}),
             "assumed_base_rate": round(float(np.average(labels, weights=weights)), 4) if len(labels) else 0.5,
             "score_at_training_means": round(sigmoid(intercept), 4),
             "dataset_fake_shares": {name: round(sum(ys) / len(ys), 4) for name, ys in sorted(counts.items())},
