@@ -64,11 +64,20 @@ def stem(word: str) -> str:
     return word[:5] if word.isalpha() else word
 
 
+_UNITED_STATES = re.compile(r"\bUnited\s+States\b")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _content_stem(word: str) -> str | None:
+    """A content word's stem, None for a stopword or a single character (remembered: prose repeats its words)."""
+    return stem(word) if word in _ALIASES or (word.lower() not in _STOPWORDS and len(word) > 1) else None
+
+
 def content_stems(text: str) -> frozenset[str]:
     """The stems of a text's content words ("United States" counted as one word)."""
-    text = re.sub(r"\bUnited\s+States\b", "US", text)
-    words = _WORD.findall(text)
-    return frozenset(stem(w) for w in words if w in _ALIASES or (w.lower() not in _STOPWORDS and len(w) > 1))
+    if "United" in text:
+        text = _UNITED_STATES.sub("US", text)
+    return frozenset(s for s in map(_content_stem, _WORD.findall(text)) if s is not None)
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
