@@ -125,7 +125,12 @@ def parts_for(
     headline = content_stems(title or "")
     lede = list(range(min(LEDE, len(sentences))))
 
+    # what a sentence outside the lede is compared with is the same for all of them: built once
+    whole_story = frozenset().union(*(every[j] for j in lede), headline)
+
     def story_of(index: int) -> frozenset[str]:
+        if index >= 0 and index not in lede:
+            return whole_story
         words = [every[j] for j in lede if j != index]
         return frozenset().union(*words, *([] if index < 0 else [headline]))
 
@@ -133,8 +138,9 @@ def parts_for(
     # others is then one pass over its own words (linear in the article, not quadratic)
     weight: dict[str, float] = {}
     for words in every:
+        share = 1 / math.sqrt(len(words)) if words else 0.0
         for word in words:
-            weight[word] = weight.get(word, 0.0) + 1 / math.sqrt(len(words))
+            weight[word] = weight.get(word, 0.0) + share
 
     def support_of(index: int) -> float:
         words = headline if index < 0 else every[index]
