@@ -9,6 +9,10 @@ A refactor must leave the file identical, apart from the fields it deliberately 
     python bench/regression_reports.py --out /tmp/before.jsonl     # on the old code
     python bench/regression_reports.py --out /tmp/after.jsonl      # on the new code
     python bench/regression_reports.py --compare /tmp/before.jsonl /tmp/after.jsonl
+
+``--real`` analyses the 130 real pages of ``bench/ingest.py`` instead, and ``--full`` runs the full analysis
+(the claims' second stage and dense fact-check retrieval) instead of ``--fast``: a speed change must leave
+those reports identical too.
 """
 
 from __future__ import annotations
@@ -54,16 +58,26 @@ def corpus() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "seed", {"text": SEED.read_text(encoding="utf-8")}
 
 
-def write_reports(out: Path) -> int:
-    """Analyse the corpus into ``out`` (one JSON report a line, timings dropped); returns the count."""
+def real_pages() -> Iterator[tuple[str, dict[str, Any]]]:
+    """(id, keyword arguments of ``analyse``) for each real page of ``bench/ingest.py``, in a fixed order."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from ingest import REAL_PAGES
+
+    for page in sorted(p for p in REAL_PAGES.iterdir() if (p / "source.html").is_file()):
+        yield f"real/{page.name}", {"html": (page / "source.html").read_text("utf-8", "replace")}
+
+
+def write_reports(out: Path, *, real: bool = False, full: bool = False) -> int:
+    """Analyse the corpus (``real``: the real pages) into ``out`` (one JSON report a line, timings dropped),
+    with ``--fast`` unless ``full``; returns the count."""
     count = 0
     with tempfile.TemporaryDirectory() as tmp, out.open("wb") as handle:
         db = Path(tmp) / "factchecks.db"
         import_files([FACTCHECKS], db=db)
-        articles = list(corpus())
+        articles = list(real_pages() if real else corpus())
         for article_id, kwargs in tqdm(articles, desc="reports", file=sys.stderr):
             try:
-                report = analyse(db=db, fast=True, **kwargs)
+                report = analyse(db=db, fast=not full, **kwargs)
             except InputError as exc:  # a refused input is part of the behaviour compared
                 handle.write(f"{article_id}\terror: {exc}\n".encode())
             else:
@@ -91,12 +105,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="write the reports here")
     parser.add_argument("--compare", type=Path, nargs=2, metavar=("BEFORE", "AFTER"))
+    parser.add_argument("--real", action="store_true", help="the real pages of bench/ingest.py, not the corpus")
+    parser.add_argument("--full", action="store_true", help="the full analysis, not --fast")
     args = parser.parse_args()
     if args.compare:
         return compare(*args.compare)
     if args.out is None:
         parser.error("give --out FILE or --compare BEFORE AFTER")
-    print(json.dumps({"reports": write_reports(args.out)}))
+    print(json.dumps({"reports": write_reports(args.out, real=args.real, full=args.full)}))
     return 0
 
 

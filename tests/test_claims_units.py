@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from factsift.claims import classifier, dataset, training
 from factsift.claims.decontext import standalone
 from factsift.claims.entities import find_entities
-from factsift.claims.features import FeatureConfig, embedding_tokens, featurise
+from factsift.claims.features import FeatureConfig, blocks, embedding_tokens, featurise
 from factsift.claims.gate import is_furniture
 from factsift.claims.kinds import kind_of
 from factsift.cli import main
@@ -344,3 +344,14 @@ def test_feature_blocks_are_each_unit_length() -> None:
     config = FeatureConfig(bits=20, cues=False, chars=False)
     features = featurise("Prices rose 5% in 2020 and prices rose again.", config)
     assert sum(v * v for v in features.values()) == pytest.approx(1.0)
+
+
+_NAME_WORDS = ["Mayor", "Ana", "Ruiz", "said", ".", '"', ":", "the", "$12", "4.1%", "U.S.", "Raqqa", "we", "2019"]
+
+
+@given(st.lists(st.sampled_from(_NAME_WORDS) | st.text(max_size=10), max_size=12).map(" ".join), st.booleans())
+@settings(max_examples=80, deadline=None)
+def test_scored_words_fold_names_as_the_word_vectors_do(text: str, names: bool) -> None:
+    """The scorer's one pass over the tokens (shapes, names, vector words) agrees with :func:`embedding_tokens`."""
+    config = FeatureConfig(names=names)
+    assert blocks(text, config).vector_words == embedding_tokens(text, names)

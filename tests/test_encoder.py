@@ -103,6 +103,30 @@ def test_claims_and_retrieval_share_one_encoder() -> None:
     assert np.allclose(tuned.features(texts[::-1])[::-1], rows, atol=1e-5)  # order and batching do not matter
 
 
+MIXED_BATCH = [
+    "Unemployment fell to 3.5% in 2019.",
+    "The governor said on Tuesday that the new budget would cut property taxes for 2.1 million homeowners.",
+    "Vaccines cause autism.",
+    "A photo shows a shark swimming on a flooded highway in Houston after Hurricane Harvey hit the city in 2017.",
+]
+
+
+def test_a_record_vector_does_not_depend_on_what_it_is_encoded_with() -> None:
+    """Records and queries get the same vector alone or among others (int8 scales are per run: RECORD_BATCH)."""
+    from factsift.factchecks.embeddings import load_bundled
+
+    retrieval = load_bundled()
+    assert retrieval is not None
+    together, queries = retrieval.encode(MIXED_BATCH), retrieval.encode_queries(MIXED_BATCH)
+    for row, text in enumerate(MIXED_BATCH):
+        assert np.array_equal(retrieval.encode([text])[0], together[row]), text
+        # the query adapter's matrix product rounds a lone row and a stacked one differently (~1e-8)
+        assert np.abs(retrieval.encode_queries([text])[0] - queries[row]).max() < 1e-6, text
+    # the check can fail: one run over the mixed batch moves the vectors by ~1e-2 (what RECORD_BATCH removes)
+    batched = retrieval.encode(MIXED_BATCH, batch_size=len(MIXED_BATCH))
+    assert np.abs(batched - together).max() > 1e-3
+
+
 def test_a_changed_model_file_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "copy"
     shutil.copytree(bundled_folder(), folder)

@@ -141,18 +141,3 @@ def test_reviews_of_one_claim_form_one_group_with_consensus_or_disagreement() ->
     assert not same_claim(reviews[0], reviews[3])
     assert not same_claim(reviews[0], _review("g", "Vaccines do not cause autism.", "true", "Desk"))
 
-
-def test_a_records_vector_does_not_depend_on_what_it_is_encoded_with(encoder: object) -> None:
-    """The int8 graph scales activations per run: records and queries are encoded one per run, so a review's
-    vector (and so its match probability) is the same imported alone or among a feed of others."""
-    import numpy as np
-
-    from factsift.factchecks.embeddings import Encoder
-
-    assert isinstance(encoder, Encoder)
-    others = ["Vaccines cause autism.", "U.S. forces carried out air strikes on ISIS targets in Raqqa in January 2017."]
-    alone = encoder.encode([RUSSIA_CLAIM])[0]
-    among = encoder.encode([*others, RUSSIA_CLAIM])[2]
-    assert np.allclose(alone, among, atol=1e-5)  # batched (one scale for all three) they differ by up to 0.017
-    query = encoder.encode_queries([RUSSIA_CLAIM])[0]
-    assert np.allclose(query, encoder.encode_queries([*others, RUSSIA_CLAIM])[2], atol=1e-5)

@@ -130,7 +130,8 @@ class ClaimModel:
         if parts.words:
             margin += float(weights[parts.words].sum()) / _norm(Counter(parts.words).values())
         if parts.char_words:
-            grams = [self._char_gram(w) for w in parts.char_words]
+            remembered = self._char_grams.get  # a dict look-up before a method call: most words were seen before
+            grams = [remembered(w) or self._char_gram(w) for w in parts.char_words]
             counts = Counter(itertools.chain.from_iterable(slots for slots, _ in grams))
             if counts:
                 margin += sum(weight for _, weight in grams) / _norm(counts.values())

@@ -217,6 +217,15 @@ def embedding_tokens(text: str, names: bool = False) -> list[str]:
     return [w.lower() for w, name in zip(words, flags, strict=True) if w[0].isalnum() and not name]
 
 
+@functools.lru_cache(maxsize=200_000)
+def _word_facts(word: str) -> tuple[str | None, str | None, bool]:
+    """A token's shape (None: not a word feature), its lower case when it counts for the word vectors, and
+    whether it is Titlecase; remembered, since news prose repeats its words."""
+    if word[0].isalnum():
+        return _shape(word), word.lower(), _titlecase(word)
+    return (_shape(word) if word[0] in "$€£" else None), None, False
+
+
 @dataclass(frozen=True)
 class Blocks:
     """A sentence's hashed slots before weighting: word/bigram slots (with repeats), the words whose
@@ -234,17 +243,18 @@ def blocks(text: str, config: FeatureConfig) -> Blocks:
     words = cues.sentence_tokens(text)
     text = cues.normalise(text)
     mask = config.size - 1
-    names = _name_flags(words) if config.names else [False] * len(words)
     shapes: list[str] = []
     vector_words: list[str] = []
-    for word, name in zip(words, names, strict=True):
-        if name:
+    previous = "."  # the first word is never folded to a name (as :func:`_name_flags`)
+    for word in words:
+        shape, lower, titlecase = _word_facts(word)
+        if titlecase and config.names and previous not in _OPENS_AFTER:
             shapes.append("<name>")
-        elif word[0].isalnum():
-            shapes.append(_shape(word))
-            vector_words.append(word.lower())
-        elif word[0] in "$€£":
-            shapes.append(_shape(word))
+        elif shape is not None:
+            shapes.append(shape)
+            if lower is not None:
+                vector_words.append(lower)
+        previous = word
     word_table, pair_table, cue_table = _slot_tables(mask)
     word_slots = _remembered_slots(word_table, shapes, "w:{}".format, mask)
     if config.word_bigrams:

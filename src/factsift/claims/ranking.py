@@ -64,11 +64,20 @@ def stem(word: str) -> str:
     return word[:5] if word.isalpha() else word
 
 
+_UNITED_STATES = re.compile(r"\bUnited\s+States\b")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _content_stem(word: str) -> str | None:
+    """A content word's stem, None for a stopword or a single character (remembered: prose repeats its words)."""
+    return stem(word) if word in _ALIASES or (word.lower() not in _STOPWORDS and len(word) > 1) else None
+
+
 def content_stems(text: str) -> frozenset[str]:
     """The stems of a text's content words ("United States" counted as one word)."""
-    text = re.sub(r"\bUnited\s+States\b", "US", text)
-    words = _WORD.findall(text)
-    return frozenset(stem(w) for w in words if w in _ALIASES or (w.lower() not in _STOPWORDS and len(w) > 1))
+    if "United" in text:
+        text = _UNITED_STATES.sub("US", text)
+    return frozenset(s for s in map(_content_stem, _WORD.findall(text)) if s is not None)
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -116,7 +125,12 @@ def parts_for(
     headline = content_stems(title or "")
     lede = list(range(min(LEDE, len(sentences))))
 
+    # what a sentence outside the lede is compared with is the same for all of them: built once
+    whole_story = frozenset().union(*(every[j] for j in lede), headline)
+
     def story_of(index: int) -> frozenset[str]:
+        if index >= 0 and index not in lede:
+            return whole_story
         words = [every[j] for j in lede if j != index]
         return frozenset().union(*words, *([] if index < 0 else [headline]))
 
@@ -124,8 +138,9 @@ def parts_for(
     # others is then one pass over its own words (linear in the article, not quadratic)
     weight: dict[str, float] = {}
     for words in every:
+        share = 1 / math.sqrt(len(words)) if words else 0.0
         for word in words:
-            weight[word] = weight.get(word, 0.0) + 1 / math.sqrt(len(words))
+            weight[word] = weight.get(word, 0.0) + share
 
     def support_of(index: int) -> float:
         words = headline if index < 0 else every[index]

@@ -29,7 +29,7 @@ from factsift.factchecks.calibration import (
     fit_logistic,
 )
 from factsift.factchecks.datasets import RetrievalSet
-from factsift.factchecks.embeddings import Encoder
+from factsift.factchecks.embeddings import RECORD_BATCH, Encoder
 from factsift.factchecks.importer import embed_missing, write_records
 from factsift.factchecks.retrieval import Hit, gather, rescore
 from factsift.factchecks.store import Matrix, Store, open_store, title_key
@@ -70,7 +70,7 @@ def build_store(
             present = [(rid, text) for rid, text in texts if text]
             if not present:
                 continue
-            digest = hashlib.sha1(key.encode())
+            digest = hashlib.sha1(f"{key}\0batch {RECORD_BATCH}".encode())  # vectors depend on how they were batched
             for rid, text in present:
                 digest.update(rid.encode() + b"\0" + text.encode() + b"\0")
             path = cache / f"embeddings-{digest.hexdigest()[:16]}.npy"
