@@ -37,6 +37,7 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
         "factsift.claims.stage",
         "factsift.factchecks.stage",
         "factsift.signals.stage",
+        "factsift.coverage.stage",
         "factsift.scoring.stage",
     ),
     "signal": (

@@ -1,0 +1,211 @@
+"""Find better coverage: what other outlets in the archive said about a claim, the passage that says it, and its stance.
+
+For each query (a claim or the headline) the archive index (:class:`factsift.archive.index.ArchiveIndex`)
+retrieves articles of other outlets published within ``days`` of the article (all dates when it has
+none); the stance model (:mod:`factsift.stance`, not a second one) picks each candidate's passage that
+speaks to the claim and classifies it.  Unrelated candidates are dropped; an ``agree`` or ``disagree``
+is kept only when its calibrated score clears the stance model's stated threshold, else it is a
+``discuss``.  Every summary states how much the archive holds for the dates searched, so "nothing
+found" is never read as "nothing exists".
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from factsift.archive.index import ArchiveIndex, Encoder, IndexHit, outlet_key
+from factsift.archive.store import ArchiveCounts, ArticleArchive, KeptArticle
+from factsift.model import ClaimCoverage, CoverageMatch, CoveragePassage
+from factsift.stance import AGREE_THRESHOLD, DISAGREE_THRESHOLD, StanceResult, predict_stance
+from factsift.vocabulary import OUTLET_LABELS, OutletLabel, StanceLabel
+
+#: Days either side of the article's date searched by default (``[coverage] days``).
+DEFAULT_DAYS = 7
+#: Candidates per query whose passage and stance are computed (the best by fused rank).
+CANDIDATES_PER_QUERY = 5
+#: Matches listed per query at most.
+SHOWN_PER_QUERY = 3
+
+
+@dataclass(frozen=True)
+class CoverageQuery:
+    """One thing to find coverage for: a claim (``claim_index`` into the report's claims) or the headline (None)."""
+
+    claim_index: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Window:
+    """The dates searched (inclusive ISO dates; None: open) and how much the archive holds for them."""
+
+    since: str | None
+    until: str | None
+    counts: ArchiveCounts
+
+    def describe(self) -> str:
+        """How much the archive holds for these dates, in words."""
+        held = f"{self.counts.articles:,} article{'s' if self.counts.articles != 1 else ''} from "
+        held += f"{self.counts.outlets:,} outlet{'s' if self.counts.outlets != 1 else ''}"
+        if self.since is None and self.until is None:
+            return f"the archive holds {held} in all"
+        return f"the archive holds {held} for {self.since or 'any date'} to {self.until or 'any date'}"
+
+
+def date_window(published: str | None, days: int) -> tuple[str | None, str | None]:
+    """``published`` ± ``days`` as inclusive ISO dates; (None, None) when the date is unknown or unreadable."""
+    if not published:
+        return None, None
+    try:
+        day = datetime.date.fromisoformat(published[:10])
+    except ValueError:
+        return None, None
+    step = datetime.timedelta(days=days)
+    return (day - step).isoformat(), (day + step).isoformat()
+
+
+def confident_stance(result: StanceResult) -> tuple[StanceLabel, float]:
+    """The stance shown: agree/disagree only at or above the stated thresholds, otherwise discuss."""
+    label = result.label
+    score = result.scores[label]
+    if label == "disagree" and score < DISAGREE_THRESHOLD:
+        label = "discuss"
+    if label == "agree" and score < AGREE_THRESHOLD:
+        label = "discuss"
+    return label, score
+
+
+def outlet_label(article: KeptArticle) -> OutletLabel | None:
+    """The article's outlet label as the report's vocabulary has it (None when unknown)."""
+    label = article.outlet_label
+    return label if label in OUTLET_LABELS else None  # type: ignore[return-value]
+
+
+class CoverageFinder:
+    """Searches one archive through its index, with an encoder for the dense re-ranking when there is one."""
+
+    def __init__(self, archive: ArticleArchive, index: ArchiveIndex, encoder: Encoder | None) -> None:
+        """Keep the archive (for the articles' texts), its index and the encoder (None: lexical only)."""
+        self.archive = archive
+        self.index = index
+        self.encoder = encoder
+
+    def window(self, published: str | None, days: int) -> Window:
+        """The dates searched for an article published on ``published`` and what the archive holds for them."""
+        since, until = date_window(published, days)
+        return Window(since, until, self.index.counts(since, until))
+
+    def retrieve(
+        self,
+        queries: Sequence[CoverageQuery],
+        window: Window,
+        own_outlet: str | None,
+        limit: int = CANDIDATES_PER_QUERY,
+    ) -> list[list[IndexHit]]:
+        """Each query's best candidates from outlets other than ``own_outlet`` in the window."""
+        vectors = self.encoder.embed([q.text for q in queries]) if self.encoder is not None and queries else None
+        return [
+            self.index.search(
+                query.text,
+                vector=vectors[i] if vectors is not None else None,
+                since=window.since,
+                until=window.until,
+                exclude_outlet=own_outlet,
+                limit=limit,
+            )
+            for i, query in enumerate(queries)
+        ]
+
+    def find(
+        self, queries: Sequence[CoverageQuery], published: str | None, own_outlet: str | None, days: int
+    ) -> tuple[list[CoverageMatch], list[ClaimCoverage]]:
+        """The related coverage of each query and a summary per query (see the module docstring)."""
+        window = self.window(published, days)
+        hits = self.retrieve(queries, window, own_outlet)
+        articles = self.archive.get(sorted({hit.article_id for group in hits for hit in group}))
+        own = outlet_key(own_outlet)
+        pairs: list[tuple[int, IndexHit, KeptArticle]] = [
+            (i, hit, articles[hit.article_id])
+            for i, group in enumerate(hits)
+            for hit in group
+            if hit.article_id in articles and (not own or outlet_key(articles[hit.article_id].outlet) != own)
+        ]
+        results = predict_stance([(queries[i].text, article.text) for i, _, article in pairs])
+        per_query: dict[int, list[CoverageMatch]] = {i: [] for i in range(len(queries))}
+        for (i, hit, article), result in zip(pairs, results, strict=True):
+            if result.label == "unrelated" or len(per_query[i]) >= SHOWN_PER_QUERY:
+                continue
+            stance, score = confident_stance(result)
+            per_query[i].append(
+                CoverageMatch(
+                    claim_index=queries[i].claim_index,
+                    article_id=article.id,
+                    url=article.url,
+                    outlet=article.outlet,
+                    outlet_label=outlet_label(article),
+                    published=article.published,
+                    title=article.title,
+                    passage=CoveragePassage(result.passage(article.text), result.start, result.end),
+                    stance=stance,
+                    stance_score=round(score, 4),
+                    similarity=hit.similarity,
+                )
+            )
+        matches = [match for i in range(len(queries)) for match in per_query[i]]
+        summaries = [summarise(query, per_query[i], window) for i, query in enumerate(queries)]
+        return matches, summaries
+
+
+def _outlets(matches: Sequence[CoverageMatch], stance: StanceLabel, *, reliable: bool | None = None) -> list[str]:
+    """The distinct outlets of the matches with ``stance`` (only reliable ones, or only others, when asked)."""
+    found: dict[str, None] = {}
+    for match in matches:
+        if match.stance != stance:
+            continue
+        if reliable is not None and (match.outlet_label == "reliable") != reliable:
+            continue
+        found.setdefault(match.outlet or "an unnamed outlet", None)
+    return list(found)
+
+
+def _count(outlets: Sequence[str], what: str, verb: str) -> str:
+    """'2 reliable outlets report the opposite (a.com, b.com)'."""
+    noun = "outlet" if len(outlets) == 1 else "outlets"
+    verb = verb if len(outlets) != 1 else verb.replace("report ", "reports ").replace("discuss ", "discusses ")
+    return f"{len(outlets)} {what}{noun} {verb} ({', '.join(outlets[:3])}{', …' if len(outlets) > 3 else ''})"
+
+
+def summarise(query: CoverageQuery, matches: Sequence[CoverageMatch], window: Window) -> ClaimCoverage:
+    """One query's coverage in words, with the archive's size for the dates searched."""
+    parts: list[str] = []
+    reliable_disagree = _outlets(matches, "disagree", reliable=True)
+    other_disagree = _outlets(matches, "disagree", reliable=False)
+    reliable_agree = _outlets(matches, "agree", reliable=True)
+    other_agree = _outlets(matches, "agree", reliable=False)
+    discuss = _outlets(matches, "discuss")
+    for outlets, what, verb in (
+        (reliable_disagree, "reliable ", "report the opposite"),
+        (other_disagree, "", "report the opposite"),
+        (reliable_agree, "reliable ", "report the same"),
+        (other_agree, "", "report the same"),
+        (discuss, "", "discuss it without taking a side"),
+    ):
+        if outlets:
+            parts.append(_count(outlets, what, verb))
+    said = "; ".join(parts) if parts else "no other outlet in the archive reports this"
+    return ClaimCoverage(
+        claim_index=query.claim_index,
+        claim=query.text,
+        summary=f"{said[0].upper()}{said[1:]}; {window.describe()}.",
+        since=window.since,
+        until=window.until,
+        archive_articles=window.counts.articles,
+        archive_outlets=window.counts.outlets,
+        agree=len(reliable_agree) + len(other_agree),
+        disagree=len(reliable_disagree) + len(other_disagree),
+        discuss=len(discuss),
+        reliable_agree=len(reliable_agree),
+        reliable_disagree=len(reliable_disagree),
+    )
