@@ -59,6 +59,7 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
         "factsift.watch.cli",
         "factsift.stance.cli",
         "factsift.database.cli",
+        "factsift.coverage.cli",
     ),
     "section": (
         "factsift.scoring.render",
@@ -66,6 +67,7 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
         "factsift.claims.render",
         "factsift.factchecks.render",
         "factsift.signals.render",
+        "factsift.coverage.render",
     ),
     "rating table": ("factsift.sources.table",),
     "store backend": ("factsift.factchecks.sqlite_store", "factsift.factchecks.pg_store"),
