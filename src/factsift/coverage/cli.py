@@ -8,7 +8,6 @@ import json
 from dataclasses import asdict
 
 from factsift.cli import Commands, cli_commands, store_url, usage
-from factsift.errors import InputError
 
 
 def iso_date(value: str) -> str:
@@ -22,25 +21,11 @@ def iso_date(value: str) -> str:
 def run_search(args: argparse.Namespace) -> int:
     """Search the archive for a claim and print the related articles (text or JSON)."""
     from factsift.config import CoverageConfig
-    from factsift.coverage.search import CoverageFinder
-    from factsift.coverage.stage import archive_encoder, open_archive
+    from factsift.coverage.service import search_archive
     from factsift.options import default_store
 
-    if not args.claim.strip():
-        raise InputError("the claim is empty: give the words to search for")
-    if args.since and args.until and args.since > args.until:
-        raise InputError(f"--since {args.since} is after --until {args.until}")
-    encoder = archive_encoder(CoverageConfig(fast=args.fast))
-    opened = open_archive(args.db or default_store(), encoder)
-    if opened.archive is None:
-        raise InputError("there is no archive yet: add articles with 'factsift archive add'")
-    try:
-        opened.index.refresh(opened.archive)
-        matches, window = CoverageFinder(opened.archive, opened.index, encoder).search(
-            args.claim, args.since, args.until, args.k
-        )
-    finally:
-        opened.archive.close()
+    config = CoverageConfig(fast=args.fast)
+    matches, window = search_archive(args.db or default_store(), args.claim, args.since, args.until, args.k, config)
     if args.format == "json":
         held = {"articles": window.counts.articles, "outlets": window.counts.outlets}
         window_data = {"since": window.since, "until": window.until, "archive": held}

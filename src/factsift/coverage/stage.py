@@ -8,15 +8,12 @@ changed since); up to :data:`VECTORS_PER_ANALYSIS` archived articles without vec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from factsift.archive.index import NO_MODEL, ArchiveIndex, Encoder
-from factsift.archive.store import ArticleArchive, open_article_archive
+from factsift.archive.index import NO_MODEL
 from factsift.config import CoverageConfig
 from factsift.context import Context
 from factsift.coverage.search import CoverageFinder, CoverageQuery
+from factsift.coverage.service import archive_encoder, open_archive
 from factsift.model import Report
-from factsift.options import StoreUrl
 from factsift.pipeline import stage
 
 #: Claims searched per article (the most check-worthy first; the headline is searched as well).  Ten reach
@@ -24,32 +21,6 @@ from factsift.pipeline import stage
 TOP_CLAIMS = 10
 #: Archived articles given their vectors before one analysis at most (the rest on the next ones).
 VECTORS_PER_ANALYSIS = 64
-
-
-@dataclass
-class OpenArchive:
-    """An analyser's archive connection and its index (kept between articles)."""
-
-    archive: ArticleArchive | None
-    index: ArchiveIndex
-
-
-def archive_encoder(config: CoverageConfig) -> Encoder | None:
-    """The shared sentence encoder when embeddings are wanted and installed, else None (lexical retrieval only)."""
-    if config.fast or config.embeddings is False:
-        return None
-    from factsift.encoder.runtime import shared_encoder
-
-    return shared_encoder()
-
-
-def open_archive(location: StoreUrl | None, encoder: Encoder | None) -> OpenArchive:
-    """The archive at ``location`` with an empty index (archive None when there is no such store)."""
-    index = ArchiveIndex(encoder.model_id if encoder is not None else NO_MODEL)
-    try:
-        return OpenArchive(open_article_archive(location, create=False), index)
-    except FileNotFoundError:
-        return OpenArchive(None, index)
 
 
 def coverage_queries(report: Report) -> list[CoverageQuery]:
