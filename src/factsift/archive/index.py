@@ -390,7 +390,7 @@ class ArchiveIndex:
                     dense_rank = np.empty(len(known), dtype=np.float32)
                     dense_rank[np.argsort(-cosines[known], kind="stable")] = np.arange(len(known), dtype=np.float32)
                     fused[known] += 1.0 / (RRF_K + 1.0 + dense_rank)
-            order = np.argsort(-fused, kind="stable")[:limit]
+            order = np.lexsort((-np.nan_to_num(cosines, nan=-2.0), -fused))[:limit]  # ties: the closer vector first
             return [
                 IndexHit(
                     article_id=self._ids[int(positions[i])],

@@ -105,7 +105,7 @@ def final_log_odds(
     decisive: bool = False,
     base_rate: float | None = None,
     calibration: FeedCalibration | None = None,
-    coverage: float = 0.0,
+    coverage: float | None = None,
 ) -> tuple[float, dict[str, float]]:
     """The log-odds after the thin-evidence (``shrink`` < 1), base-rate and decisive-fact-check rules,
     and each share of it.
@@ -130,7 +130,7 @@ def final_log_odds(
     evidence = values.get(FACTCHECK_UP, 0.0) + values.get(FACTCHECK_DOWN, 0.0)
     if evidence:
         shares["factcheck_evidence"] = FACTCHECK_LOG_ODDS * evidence
-    if coverage:
+    if coverage is not None:  # a coverage search was made (its row shows even when it moved nothing)
         shares[COVERAGE_SHARE] = coverage
     z = model.base_log_odds + sum(shares.values())
     if decisive and z < logit(DECISIVE_FLOOR):
@@ -427,7 +427,7 @@ def assess(
     shrink = shrink_factor(report, values)
     decisive = decisive_factcheck(report) is not None
     coverage = coverage_evidence(report)
-    coverage_log_odds = coverage.log_odds if coverage is not None else 0.0
+    coverage_log_odds = coverage.log_odds if coverage is not None else None
     z, shares = final_log_odds(model, values, shrink, decisive, base_rate, calibration, coverage_log_odds)
     score = sigmoid(z)
     label = label_for(score)
