@@ -5,7 +5,7 @@ retrieves articles of other outlets published within ``days`` of the article (al
 none); the stance model (:mod:`factsift.stance`, not a second one) picks each candidate's passage that
 speaks to the claim and classifies it.  Unrelated candidates are dropped; an ``agree`` or ``disagree``
 is kept only when its calibrated score clears the stance model's stated threshold, else it is a
-``discuss``.  Every summary states how much the archive holds for the dates searched, so "nothing
+``discuss``; a claim that itself states a denial never gets a ``disagree`` (see :func:`confident_stance`).  Every summary states how much the archive holds for the dates searched, so "nothing
 found" is never read as "nothing exists".
 """
 
@@ -19,6 +19,8 @@ from factsift.archive.index import ArchiveIndex, Encoder, IndexHit, outlet_key
 from factsift.archive.store import ArchiveCounts, ArticleArchive, KeptArticle
 from factsift.model import ClaimCoverage, CoverageMatch, CoveragePassage
 from factsift.stance import AGREE_THRESHOLD, DISAGREE_THRESHOLD, StanceResult, predict_stance
+from factsift.stance.cues import NEGATION, REFUTE
+from factsift.stance.passages import tokens
 from factsift.vocabulary import OUTLET_LABELS, OutletLabel, StanceLabel
 
 #: Days either side of the article's date searched by default (``[coverage] days``).
@@ -69,11 +71,20 @@ def date_window(published: str | None, days: int) -> tuple[str | None, str | Non
     return (day - step).isoformat(), (day + step).isoformat()
 
 
-def confident_stance(result: StanceResult) -> tuple[StanceLabel, float]:
-    """The stance shown: agree/disagree only at or above the stated thresholds, otherwise discuss."""
+def states_a_denial(claim: str) -> bool:
+    """Whether a claim carries a negation or refutation word ("denies", "not", "false", ...)."""
+    return any(word in NEGATION or word in REFUTE for word in tokens(claim))
+
+
+def confident_stance(result: StanceResult, claim: str) -> tuple[StanceLabel, float]:
+    """The stance shown: agree/disagree only at or above the stated thresholds, otherwise discuss.
+
+    A claim that itself states a denial gets no "disagree": a passage denying the same thing reads to the
+    stance model as refuting it (both carry denial words), so the only safe reading is "discuss".
+    """
     label = result.label
     score = result.scores[label]
-    if label == "disagree" and score < DISAGREE_THRESHOLD:
+    if label == "disagree" and (score < DISAGREE_THRESHOLD or states_a_denial(claim)):
         label = "discuss"
     if label == "agree" and score < AGREE_THRESHOLD:
         label = "discuss"
@@ -159,7 +170,7 @@ class CoverageFinder:
         for (i, hit, article), result in zip(pairs, results, strict=True):
             if result.label == "unrelated" or len(per_query[i]) >= shown:
                 continue
-            stance, score = confident_stance(result)
+            stance, score = confident_stance(result, queries[i].text)
             per_query[i].append(
                 CoverageMatch(
                     claim_index=queries[i].claim_index,
