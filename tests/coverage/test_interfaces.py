@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,9 @@ from fastapi.testclient import TestClient
 
 from factsift.archive.store import open_article_archive
 from factsift.cli import main
-from factsift.config import read_file
+from factsift.config import Config, read_file
 from factsift.errors import InputError
+from factsift.options import Options
 from factsift.web.app import create_app
 from factsift.web.settings import ServerSettings
 
@@ -97,9 +97,10 @@ def test_coverage_days_come_from_the_settings_file(tmp_path: Path) -> None:
     good.write_text('[coverage]\ndays = 3\narchive = "archive.db"\n', "utf-8")
     _, sections = read_file(good)
     assert sections["coverage"] == {"days": 3, "archive": tmp_path / "archive.db"}
-    bad: Callable[[str], Path] = lambda text: (tmp_path / "bad.toml", (tmp_path / "bad.toml").write_text(text))[0]
-    from factsift.config import Config
-    from factsift.options import Options
+
+    def bad(text: str) -> Path:
+        (tmp_path / "bad.toml").write_text(text, "utf-8")
+        return tmp_path / "bad.toml"
 
     with pytest.raises(InputError, match=r"\[coverage\] days must be a whole number"):
         Config.from_options(Options(), read_file(bad("[coverage]\ndays = -1\n"))[1])

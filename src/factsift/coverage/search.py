@@ -5,7 +5,8 @@ retrieves articles of other outlets published within ``days`` of the article (al
 none); the stance model (:mod:`factsift.stance`, not a second one) picks each candidate's passage that
 speaks to the claim and classifies it.  Unrelated candidates are dropped; an ``agree`` or ``disagree``
 is kept only when its calibrated score clears the stance model's stated threshold, else it is a
-``discuss``; a claim that itself states a denial never gets a ``disagree`` (see :func:`confident_stance`).  Every summary states how much the archive holds for the dates searched, so "nothing
+``discuss``; a claim that itself states a denial never gets a ``disagree`` (see :func:`confident_stance`).
+Every summary states how much the archive holds for the dates searched, so "nothing
 found" is never read as "nothing exists".
 """
 
