@@ -106,3 +106,15 @@ def test_coverage_days_come_from_the_settings_file(tmp_path: Path) -> None:
         Config.from_options(Options(), read_file(bad("[coverage]\ndays = -1\n"))[1])
     with pytest.raises(InputError, match="unknown setting"):
         read_file(bad("[coverage]\nweeks = 1\n"))
+
+
+def test_the_web_page_shows_coverage_beside_the_claim_with_the_passage_highlighted(filled: Path) -> None:
+    client = TestClient(create_app(ServerSettings(db=filled)))
+    text = f"Russian bombers joined U.S. strikes\n\n{CLAIM}, intelligence sources said.\n"
+    response = client.post("/analyse", data={"source": text}, follow_redirects=False)
+    assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    assert "Other outlets: 1 reliable outlet reports the opposite (newswire.example)" in page
+    assert '<span class="badge stance disagree">reports the opposite</span>' in page
+    assert '<mark class="coverage-passage">' in page
+    assert "Tomatoes" not in page and "grandmaster" not in page
