@@ -331,10 +331,13 @@ def bm25s_timings(articles: list[KeptArticle], cases: list[Any]) -> dict[str, fl
     import bm25s
 
     retriever = bm25s.BM25()
-    retriever.index([[t for t in query_terms(f"{a.title} {' '.join(a.claims)}")] for a in articles])
+    texts = [query_terms(f"{a.title} {' '.join(a.claims)}") for a in articles]
+    retriever.index(texts, show_progress=False)
 
-    def run(query: str, outlet: str | None, since: str | None, until: str | None) -> Any:
-        return retriever.retrieve([query_terms(query)], k=1000)
+    def run(query: str, outlet: str | None, since: str | None, until: str | None) -> list[int]:
+        found, _ = retriever.retrieve([query_terms(query)], k=1000, show_progress=False)
+        kept = [int(i) for i in found[0] if articles[int(i)].outlet != outlet]
+        return [i for i in kept if (since or "") <= (articles[i].published or "") <= (until or "~")][:5]
 
     return timed_queries(cases, run)
 
