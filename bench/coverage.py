@@ -16,7 +16,9 @@
   bm25s / tantivy when installed (neither is a dependency; the run says so when they are missing).
 
 Run: ``nice -n 10 .venv/bin/python bench/coverage.py --articles 1000000`` (about 15-25 minutes, most of
-it adding and indexing); ``--articles 50000`` for a quick check.  Writes ``bench/results/coverage.json``.
+it adding and indexing); ``--articles 50000`` for a quick check.  ``--db FILE`` keeps the archive; run again
+with the same ``--db`` and ``--compare 0`` to re-time the search only (the add and index-choice figures of
+the run that filled it are kept).  Writes ``bench/results/coverage.json``.
 """
 
 from __future__ import annotations
@@ -231,8 +233,9 @@ def coverage_timings(db: str, index: ArchiveIndex, count: int) -> dict[str, Any]
     for queries, article in cases:
         since, until = date_window(article.published, 7)
         started = time.perf_counter()
-        for query in queries:
-            index.search(query.text, since=since, until=until, exclude_outlet=article.outlet, limit=5)
+        index.search_many(
+            [q.text for q in queries], [None] * len(queries), since=since, until=until, exclude_outlet=article.outlet
+        )
         bm25.append((time.perf_counter() - started) * 1000)
     results["bm25_only_all_queries"] = timing(bm25)
     results["queries_per_article"] = len(cases[0][0])
@@ -378,23 +381,29 @@ def main() -> None:
     """Fill an archive, index it, time coverage searches and the index choice; write the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1_000_000)
-    parser.add_argument("--compare", type=int, default=100_000, help="articles in the index-choice comparison")
+    parser.add_argument(
+        "--compare", type=int, default=100_000, help="articles in the index-choice comparison (0: keep the last)"
+    )
     parser.add_argument("--db", type=Path, default=None, help="reuse (or keep) the archive at this path")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = args.db or Path(folder) / "archive.db"
         db = str(path)
         existing = path.is_file()
+        earlier = json.loads(RESULTS.read_text(encoding="utf-8")) if existing and RESULTS.is_file() else {}
         results: dict[str, Any] = {"machine": "shared 2-core machine, one process, one thread"}
-        results["add"] = {"reused": str(path)} if existing else fill(db, args.articles)
+        results["add"] = earlier.get("add", {"reused": str(path)}) if existing else fill(db, args.articles)
         print("add:", results["add"], flush=True)
         index, results["index"] = build_index(db)
         print("index:", results["index"], flush=True)
         results["coverage"] = coverage_timings(db, index, args.articles)
         print("coverage:", results["coverage"], flush=True)
         del index
-        results["index_choice"] = compare_indexes(db, min(args.compare, args.articles))
-        print("index choice:", results["index_choice"], flush=True)
+        if args.compare:
+            results["index_choice"] = compare_indexes(db, min(args.compare, args.articles))
+        elif "index_choice" in earlier:
+            results["index_choice"] = earlier["index_choice"]  # kept from the run that filled the archive
+        print("index choice:", results.get("index_choice"), flush=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS}")
 

@@ -96,3 +96,18 @@ def test_dates_and_outlets_are_read_leniently() -> None:
     assert day_number("2017-01-25T10:00:00Z") == day_number("2017-01-25")
     assert day_number("not a date") == day_number(None) == -1
     assert outlet_key("WWW.TruePundit.com ") == outlet_key("truepundit.com") == "truepundit.com"
+
+
+def test_searching_many_queries_at_once_finds_what_searching_each_does(archive: ArticleArchive) -> None:
+    archive.add([WIRE, *UNRELATED])
+    index = ArchiveIndex()
+    index.refresh(archive)
+    queries = ["Russian bombers and U.S. drones", "tomatoes sun", "rail strike pay", "nothing matches zzz"]
+    together = index.search_many(queries, [None] * len(queries), since="2017-01-20", until="2017-01-31")
+    assert together == [index.search(q, since="2017-01-20", until="2017-01-31") for q in queries]
+    assert [[hit.article_id for hit in hits] for hits in together] == [
+        ["wire-denial", "chess"],
+        ["garden"],
+        ["rail", "wire-denial"],  # "strike" in the rail title, "strikes" in the wire's
+        [],
+    ]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import itertools
 import math
 import threading
 from collections.abc import Sequence
@@ -305,38 +306,51 @@ class ArchiveIndex:
             outlets = np.unique(self._outlet[positions]) if len(positions) else positions
             return ArchiveCounts(articles=len(positions), outlets=len(outlets))
 
-    def _bm25(self, terms: Sequence[str], days: Sequence[int], exclude: int) -> tuple[IntArray, FloatArray]:
-        """Positions and BM25 scores of the window's live articles (outlet ``exclude`` left out) with a query word."""
-        ids = np.asarray([self._vocabulary[t] for t in terms if t in self._vocabulary], dtype=np.int32)
+    def _bm25(
+        self, queries: Sequence[Sequence[str]], days: Sequence[int], exclude: int
+    ) -> list[tuple[IntArray, FloatArray]]:
+        """For each query's terms: positions and BM25 scores of the window's live articles (outlet ``exclude``
+        left out) with a query word.  All queries are scored in one pass over each day's postings."""
+        empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+        known = [[self._vocabulary[t] for t in terms if t in self._vocabulary] for terms in queries]
+        ids = np.asarray([i for group in known for i in group], dtype=np.int32)
         if not len(ids) or not self._alive_count:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+            return [empty for _ in queries]
+        query_of = np.repeat(np.arange(len(queries)), [len(group) for group in known])
         df = self._df[ids].astype(np.float32)
         idf = np.log(1.0 + (self._alive_count - df + 0.5) / (df + 0.5)).astype(np.float32)
         average = max(self._total_length / self._alive_count, 1.0)
-        found_positions: list[IntArray] = []
-        found_scores: list[FloatArray] = []
+        found: list[tuple[IntArray, IntArray, FloatArray]] = []
         for day in days:
             bucket = self._buckets[day]
             bucket.compact()
+            size = len(bucket.members)
             lows = np.searchsorted(bucket.terms, ids, "left")
-            highs = np.searchsorted(bucket.terms, ids, "right")
-            spans = [(int(a), int(b), i) for i, (a, b) in enumerate(zip(lows, highs, strict=True)) if b > a]
-            if not spans:
+            lengths = np.searchsorted(bucket.terms, ids, "right") - lows
+            present = lengths > 0
+            if not present.any():
                 continue
-            docs = np.concatenate([bucket.docs[a:b] for a, b, _ in spans])
-            tf = np.concatenate([bucket.tfs[a:b] for a, b, _ in spans]).astype(np.float32)
-            weight = np.concatenate([np.full(b - a, idf[i], dtype=np.float32) for a, b, i in spans])
-            positions = bucket.members[docs]
-            norm = K1 * (1.0 - B + B * self._length[positions] / average)
-            local = np.bincount(docs, weights=weight * tf * (K1 + 1.0) / (tf + norm), minlength=len(bucket.members))
-            hit = np.flatnonzero(local)
-            members = bucket.members[hit]
+            lows, lengths = lows[present], lengths[present]
+            offsets = np.cumsum(lengths) - lengths
+            where = np.arange(int(lengths.sum())) + np.repeat(lows - offsets, lengths)
+            docs = bucket.docs[where]
+            tf = bucket.tfs[where].astype(np.float32)
+            norm = K1 * (1.0 - B + B * self._length[bucket.members[docs]] / average)
+            score = np.repeat(idf[present], lengths) * tf * (K1 + 1.0) / (tf + norm)
+            keys = np.repeat(query_of[present], lengths) * size + docs
+            totals = np.bincount(keys, weights=score, minlength=len(queries) * size)
+            hit = np.flatnonzero(totals)
+            members = bucket.members[hit % size]
             keep = self._alive[members] & (self._outlet[members] != exclude)
-            found_positions.append(members[keep])
-            found_scores.append(local[hit][keep].astype(np.float32))
-        if not found_positions:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        return np.concatenate(found_positions), np.concatenate(found_scores)
+            found.append((hit[keep] // size, members[keep], totals[hit[keep]].astype(np.float32)))
+        if not found:
+            return [empty for _ in queries]
+        query = np.concatenate([q for q, _, _ in found])
+        positions = np.concatenate([p for _, p, _ in found])
+        scores = np.concatenate([s for _, _, s in found])
+        order = np.argsort(query, kind="stable")
+        bounds = np.searchsorted(query[order], np.arange(len(queries) + 1))
+        return [(positions[order[a:b]], scores[order[a:b]]) for a, b in itertools.pairwise(bounds.tolist())]
 
     def _cosines(self, positions: IntArray, vector: FloatArray) -> FloatArray:
         """Each article's best cosine between ``vector`` and its title and claim vectors (NaN without vectors)."""
@@ -371,37 +385,60 @@ class ArchiveIndex:
     ) -> list[IndexHit]:
         """The ``limit`` best articles for ``query`` published in the window, from outlets other than
         ``exclude_outlet``: BM25 candidates re-ranked with ``vector`` (a unit embedding of the query) when given."""
-        terms = query_terms(query)
+        (hits,) = self.search_many(
+            [query], [vector], since=since, until=until, exclude_outlet=exclude_outlet, limit=limit
+        )
+        return hits
+
+    def search_many(
+        self,
+        queries: Sequence[str],
+        vectors: Sequence[FloatArray | None],
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        exclude_outlet: str | None = None,
+        limit: int = 10,
+    ) -> list[list[IndexHit]]:
+        """:meth:`search` for several queries over one window at once (each with its vector or None)."""
+        terms = [query_terms(query) for query in queries]
         with self._lock:
             exclude = self._outlets.get(outlet_key(exclude_outlet), -1) if exclude_outlet else -1
-            positions, scores = self._bm25(terms, self._days(since, until), exclude)
-            if not len(positions):
-                return []
-            take = min(LEXICAL_CANDIDATES, len(positions))
-            top = np.argpartition(-scores, take - 1)[:take]
-            top = top[np.argsort(-scores[top], kind="stable")]
-            positions, scores = positions[top], scores[top]
-            fused = 1.0 / (RRF_K + 1.0 + np.arange(len(positions), dtype=np.float32))
-            cosines = np.full(len(positions), np.nan, dtype=np.float32)
-            if vector is not None:
-                cosines = self._cosines(positions, vector)
-                known = np.flatnonzero(~np.isnan(cosines))
-                if len(known):
-                    dense_rank = np.empty(len(known), dtype=np.float32)
-                    dense_rank[np.argsort(-cosines[known], kind="stable")] = np.arange(len(known), dtype=np.float32)
-                    fused[known] += 1.0 / (RRF_K + 1.0 + dense_rank)
-            order = np.lexsort((-np.nan_to_num(cosines, nan=-2.0), -fused))[:limit]  # ties: the closer vector first
+            found = self._bm25(terms, self._days(since, until), exclude)
             return [
-                IndexHit(
-                    article_id=self._ids[int(positions[i])],
-                    outlet=self._outlet_names[int(self._outlet[int(positions[i])])],
-                    published=self._published[int(positions[i])],
-                    bm25=float(scores[i]),
-                    similarity=None if np.isnan(cosines[i]) else round(float(cosines[i]), 4),
-                    score=float(fused[i]),
-                )
-                for i in order.tolist()
+                self._rank(positions, scores, vector, limit)
+                for (positions, scores), vector in zip(found, vectors, strict=True)
             ]
+
+    def _rank(self, positions: IntArray, scores: FloatArray, vector: FloatArray | None, limit: int) -> list[IndexHit]:
+        """The BM25 top candidates re-ranked by their vectors' cosine to ``vector`` (reciprocal rank fusion)."""
+        if not len(positions):
+            return []
+        take = min(LEXICAL_CANDIDATES, len(positions))
+        top = np.argpartition(-scores, take - 1)[:take]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        positions, scores = positions[top], scores[top]
+        fused = 1.0 / (RRF_K + 1.0 + np.arange(len(positions), dtype=np.float32))
+        cosines = np.full(len(positions), np.nan, dtype=np.float32)
+        if vector is not None:
+            cosines = self._cosines(positions, vector)
+            known = np.flatnonzero(~np.isnan(cosines))
+            if len(known):
+                dense_rank = np.empty(len(known), dtype=np.float32)
+                dense_rank[np.argsort(-cosines[known], kind="stable")] = np.arange(len(known), dtype=np.float32)
+                fused[known] += 1.0 / (RRF_K + 1.0 + dense_rank)
+        order = np.lexsort((-np.nan_to_num(cosines, nan=-2.0), -fused))[:limit]  # ties: the closer vector first
+        return [
+            IndexHit(
+                article_id=self._ids[int(positions[i])],
+                outlet=self._outlet_names[int(self._outlet[int(positions[i])])],
+                published=self._published[int(positions[i])],
+                bm25=float(scores[i]),
+                similarity=None if np.isnan(cosines[i]) else round(float(cosines[i]), 4),
+                score=float(fused[i]),
+            )
+            for i in order.tolist()
+        ]
 
     def memory_bytes(self) -> int:
         """Bytes held by the index's arrays (postings, vectors, per-article arrays; Python objects not counted)."""

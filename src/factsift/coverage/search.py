@@ -121,18 +121,15 @@ class CoverageFinder:
     ) -> list[list[IndexHit]]:
         """Each query's best candidates from outlets other than ``own_outlet`` in the window."""
         dense = [q.text for q in queries[:DENSE_QUERIES]]
-        vectors = self.encoder.embed(dense) if self.encoder is not None and dense else None
-        return [
-            self.index.search(
-                query.text,
-                vector=vectors[i] if vectors is not None and i < len(vectors) else None,
-                since=window.since,
-                until=window.until,
-                exclude_outlet=own_outlet,
-                limit=limit,
-            )
-            for i, query in enumerate(queries)
-        ]
+        vectors = list(self.encoder.embed(dense)) if self.encoder is not None and dense else []
+        return self.index.search_many(
+            [q.text for q in queries],
+            [vectors[i] if i < len(vectors) else None for i in range(len(queries))],
+            since=window.since,
+            until=window.until,
+            exclude_outlet=own_outlet,
+            limit=limit,
+        )
 
     def find(
         self, queries: Sequence[CoverageQuery], published: str | None, own_outlet: str | None, days: int
