@@ -118,3 +118,25 @@ def test_the_web_page_shows_coverage_beside_the_claim_with_the_passage_highlight
     assert '<span class="badge stance disagree">reports the opposite</span>' in page
     assert '<mark class="coverage-passage">' in page
     assert "Tomatoes" not in page and "grandmaster" not in page
+
+
+def test_the_page_shows_the_headlines_coverage_when_the_headline_is_not_a_claim() -> None:
+    from factsift.model import Article, ClaimCoverage, CoverageMatch, CoveragePassage, InputInfo, Report
+    from factsift.web.pages import templates
+    from factsift.web.view import build_view
+
+    report = Report(input=InputInfo(kind="text"), article=Article(text="Body.", title="Russia joins U.S. strikes"))
+    passage = CoveragePassage("Officials denied <it>.", 0, 22)
+    report.coverage = [
+        CoverageMatch(
+            None, "w", None, "wire.example", "reliable", "2017-01-25", "Denial", passage, "disagree", 0.9, 0.6
+        )
+    ]
+    report.coverage_summary = [
+        ClaimCoverage(None, "Russia joins U.S. strikes", "1 reliable outlet …", None, None, 3, 3)
+    ]
+    view = build_view(report.to_dict())
+    assert view.headline_coverage is not None and view.headline_coverage.coverage[0]["outlet"] == "wire.example"
+    page = templates().env.get_template("coverage.html").render(claim=view.headline_coverage)
+    assert "Other outlets: 1 reliable outlet …" in page
+    assert '<mark class="coverage-passage">Officials denied &lt;it&gt;.</mark>' in page
