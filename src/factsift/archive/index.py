@@ -45,6 +45,12 @@ from factsift.factchecks.terms import index_terms, query_terms
 
 K1 = 1.2
 B = 0.75
+#: Query words found in more than this share of the archive's articles are left out of the lexical search (unless
+#: every word of the query is): they rank almost nothing and their postings are most of a day's (a stop-word list
+#: the archive learns).
+MAX_TERM_SHARE = 0.05
+#: ... and in more than this many articles (a small archive keeps every word).
+MIN_COMMON_ARTICLES = 1_000
 #: BM25 candidates per query, re-ranked by their vectors.
 LEXICAL_CANDIDATES = 50
 #: The constant of reciprocal rank fusion (Cormack et al. 2009).
@@ -312,7 +318,7 @@ class ArchiveIndex:
         """For each query's terms: positions and BM25 scores of the window's live articles (outlet ``exclude``
         left out) with a query word.  All queries are scored in one pass over each day's postings."""
         empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-        known = [[self._vocabulary[t] for t in terms if t in self._vocabulary] for terms in queries]
+        known = [self._informative([self._vocabulary[t] for t in terms if t in self._vocabulary]) for terms in queries]
         ids = np.asarray([i for group in known for i in group], dtype=np.int32)
         if not len(ids) or not self._alive_count:
             return [empty for _ in queries]
@@ -351,6 +357,13 @@ class ArchiveIndex:
         order = np.argsort(query, kind="stable")
         bounds = np.searchsorted(query[order], np.arange(len(queries) + 1))
         return [(positions[order[a:b]], scores[order[a:b]]) for a, b in itertools.pairwise(bounds.tolist())]
+
+    def _informative(self, ids: list[int]) -> list[int]:
+        """The term ids found in at most :data:`MAX_TERM_SHARE` of the live articles or in at most
+        :data:`MIN_COMMON_ARTICLES` (all of them if none is)."""
+        common = max(self._alive_count * MAX_TERM_SHARE, MIN_COMMON_ARTICLES)
+        rare = [i for i in ids if self._df[i] <= common]
+        return rare or ids
 
     def _cosines(self, positions: IntArray, vector: FloatArray) -> FloatArray:
         """Each article's best cosine between ``vector`` and its title and claim vectors (NaN without vectors)."""

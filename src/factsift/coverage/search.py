@@ -30,7 +30,7 @@ DEFAULT_DAYS = 7
 CANDIDATES_PER_QUERY = 3
 #: Queries (the first: headline and most check-worthy claims) whose candidates are re-ranked by vectors; encoding
 #: a query costs about 5 ms on one core, so the rest are ranked by BM25 alone (as fact-check matching does).
-DENSE_QUERIES = 4
+DENSE_QUERIES = 2
 #: Matches listed per query at most.
 SHOWN_PER_QUERY = 3
 
