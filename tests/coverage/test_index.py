@@ -111,3 +111,16 @@ def test_searching_many_queries_at_once_finds_what_searching_each_does(archive: 
         ["rail", "wire-denial"],  # "strike" in the rail title, "strikes" in the wire's
         [],
     ]
+
+
+def test_in_a_big_archive_words_most_articles_share_are_left_out_of_the_lexical_search() -> None:
+    from factsift.archive.index import MIN_COMMON_ARTICLES
+    from factsift.archive.store import IndexRow
+
+    index = ArchiveIndex()
+    count = MIN_COMMON_ARTICLES + 100
+    for seq in range(1, count + 1):
+        title = "weather report" + (" volcano eruption" if seq == 7 else "")
+        index.add_row(IndexRow(seq, f"a{seq}", f"o{seq}.example", "2017-01-20", title, (), None))
+    assert [hit.article_id for hit in index.search("weather volcano")] == ["a7"]  # "weather" only adds noise
+    assert len(index.search("weather report", limit=20)) == 20  # a query of common words alone still searches
