@@ -72,9 +72,12 @@ def test_vectors_are_filled_by_the_encoder_and_re_rank_the_candidates(archive: A
         ]
     )
     index = ArchiveIndex(encoder.model_id)
+    index.refresh(archive)
+    assert index.lacking_vectors == 2
     assert index.fill_vectors(archive, encoder, limit=10) == 2
     assert archive.missing_vectors(encoder.model_id, 10) == []
     index.refresh(archive)
+    assert index.lacking_vectors == 0
     query = "pentagon denies russia strikes"
     lexical = index.search("strikes", limit=2)
     assert lexical[0].article_id == "far" and lexical[0].similarity is None

@@ -191,6 +191,7 @@ class ArchiveIndex:
         self._buckets: dict[int, Bucket] = {}
         self._alive_count = 0
         self._total_length = 0.0
+        self._lacking_vectors = 0
 
     # --- filling -------------------------------------------------------------------------------------------
 
@@ -239,9 +240,12 @@ class ArchiveIndex:
             bucket.positions.append(position)
             bucket.pending_terms.append(unique)
             bucket.pending_counts.append(counts)
-            if row.vectors is not None and len(row.vectors):
-                bucket.pending_vectors.append((position, np.ascontiguousarray(row.vectors, dtype=np.int8)))
+            if row.vectors is None:
+                self._lacking_vectors += 1
+            else:  # an article with no title and no claims has an empty matrix: nothing to add, nothing lacking
                 self._has_vectors[position] = True
+                if len(row.vectors):
+                    bucket.pending_vectors.append((position, np.ascontiguousarray(row.vectors, dtype=np.int8)))
             self.seq = max(self.seq, row.seq)
 
     def _term_id(self, term: str) -> int:
@@ -270,8 +274,14 @@ class ArchiveIndex:
             return
         self._alive[position] = False
         self._alive_count -= 1
+        self._lacking_vectors -= int(not self._has_vectors[position])
         self._total_length -= float(self._length[position])
         self._df[self._buckets[int(self._day[position])].terms_of(position)] -= 1
+
+    @property
+    def lacking_vectors(self) -> int:
+        """Live articles the index read without vectors (none: :meth:`fill_vectors` has nothing to do)."""
+        return self._lacking_vectors
 
     def fill_vectors(self, archive: ArticleArchive, encoder: Encoder, limit: int, *, batch: int = 64) -> int:
         """Compute and store the vectors of up to ``limit`` archived articles that lack them; how many."""

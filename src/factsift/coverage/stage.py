@@ -51,9 +51,10 @@ def find_coverage(report: Report, context: Context[CoverageConfig]) -> Report:
     opened = context.models.get(("archive", str(config.archive), model), lambda: open_archive(config.archive, encoder))
     if opened.archive is None or opened.archive.revision() == 0:
         return report
-    if encoder is not None:
-        opened.index.fill_vectors(opened.archive, encoder, VECTORS_PER_ANALYSIS)
     opened.index.refresh(opened.archive)
+    if encoder is not None and opened.index.lacking_vectors:  # asking the archive costs a scan: only when needed
+        opened.index.fill_vectors(opened.archive, encoder, VECTORS_PER_ANALYSIS)
+        opened.index.refresh(opened.archive)
     finder = CoverageFinder(opened.archive, opened.index, encoder)
     report.coverage, report.coverage_summary = finder.find(
         queries, report.article.published, own_outlet(report), config.days
