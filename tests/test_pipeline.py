@@ -71,7 +71,8 @@ def test_stage_selection(only_stages: object) -> None:
 def test_a_misspelt_stage_is_an_error_naming_the_known_stages() -> None:
     with pytest.raises(UnknownPluginError) as caught:
         factsift.analyse(text=TEXT, stages=["sorces", "risk"])
-    assert str(caught.value) == "unknown stage 'sorces'; known: ingest, sources, claims, factchecks, signals, risk"
+    known = "ingest, sources, claims, factchecks, signals, coverage, risk"
+    assert str(caught.value) == f"unknown stage 'sorces'; known: {known}"
 
 
 def test_order_follows_what_each_stage_requires_and_assigns(only_stages: object) -> None:
@@ -98,7 +99,7 @@ def test_a_stage_registered_twice_or_writing_no_field_is_an_error() -> None:
 
 
 def test_registered_stages_follow_pipeline_order() -> None:
-    assert list(pipeline.registered_stages()) == ["sources", "claims", "factchecks", "signals", "risk"]
+    assert list(pipeline.registered_stages()) == ["sources", "claims", "factchecks", "signals", "coverage", "risk"]
 
 
 def test_content_with_its_url_names_the_outlet_without_fetching() -> None:

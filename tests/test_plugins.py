@@ -31,7 +31,7 @@ def test_a_warning_sign_and_a_stage_from_an_installed_plugin(example_plugin: str
     report = factsift.analyse(text=SHOUTY, fast=True)
     found = report.signal("exclamation_marks")
     assert found is not None and found.error is None and found.score == 1.0  # 3 marks in 30-odd words
-    assert report.stages == ["ingest", "sources", "claims", "factchecks", "signals", "risk", "paragraphs"]
+    assert report.stages == ["ingest", "sources", "claims", "factchecks", "signals", "coverage", "risk", "paragraphs"]
     assert report.extensions == {"paragraphs": 3}
     features = evidence_features(report)
     assert features["signal_exclamation_marks"] == 1.0 and features["signal_exclamation_marks_missing"] == 0.0

@@ -23,6 +23,9 @@ of :class:`~factsift.options.Options`) and the other tables are sections, for ex
     [archive]
     keep = false  # the watcher and the web app do not keep what they analyse
 
+    [coverage]
+    days = 7
+
 Precedence: the call's own options, then the environment, then the file.
 """
 
@@ -70,6 +73,9 @@ SECTION_OPTIONS: dict[str, str] = {
     "risk.base_rate": "base_rate",
     "risk.calibration": "calibration",
 }
+#: The ``[coverage]`` settings: the days searched either side of the article's date, and the archive (a URL or
+#: a path; default: the store of the fact-checks, ``db``).
+COVERAGE_SETTINGS = frozenset({"coverage.days", "coverage.archive"})
 #: The section settings that are files and not options.
 SECTION_FILES = frozenset(
     {"factchecks.calibration", "factchecks.reranker", "factchecks.adapter", "signals.calibration"}
@@ -135,6 +141,17 @@ class SignalsConfig:
 
 
 @dataclass(frozen=True)
+class CoverageConfig:
+    """The ``coverage`` stage: the archive searched (None: the default store), the days either side of the
+    article's date, and whether the dense re-ranking may run (``embeddings``, ``fast``)."""
+
+    archive: StoreUrl | None = None
+    days: int = 7
+    embeddings: bool | str = True
+    fast: bool = False
+
+
+@dataclass(frozen=True)
 class RiskConfig:
     """The ``risk`` stage: a user's model (None: shipped), and the feed's base rate or calibration."""
 
@@ -160,6 +177,7 @@ class Config:
     claims: ClaimsConfig = ClaimsConfig()
     factchecks: FactchecksConfig = FactchecksConfig()
     signals: SignalsConfig = SignalsConfig()
+    coverage: CoverageConfig = CoverageConfig()
     risk: RiskConfig = RiskConfig()
     archive: ArchiveConfig = ArchiveConfig()
     #: Installed stages' own sections (``[stages.NAME]`` tables), by stage name.
@@ -167,7 +185,7 @@ class Config:
 
     def section(self, stage: str) -> object:
         """The section handed to the stage called ``stage``: factsift's own by attribute, a plugin's from ``stages``."""
-        if stage in {"sources", "claims", "factchecks", "signals", "risk"}:
+        if stage in {"sources", "claims", "factchecks", "signals", "coverage", "risk"}:
             return getattr(self, stage)
         return self.stages.get(stage, {})
 
@@ -182,12 +200,19 @@ class Config:
         keep = sections.get("archive", {}).get("keep", True)
         if not isinstance(keep, bool):
             raise InputError(f"[archive] keep must be true or false, not {keep!r}")
+        coverage = dict(sections.get("coverage", {}))
         return cls(
             options=options,
             sources=SourcesConfig(ratings=options.ratings),
             claims=ClaimsConfig(model=options.claims_model, embeddings=embeddings, fast=options.fast),
             factchecks=FactchecksConfig(db=options.db, embeddings=embeddings, fast=options.fast, **factchecks),
             signals=SignalsConfig(calibration=Path(calibration) if calibration else None, sections=signals),
+            coverage=CoverageConfig(
+                archive=coverage.get("archive", options.db),
+                days=coverage_days(coverage.get("days", 7)),
+                embeddings=embeddings,
+                fast=options.fast,
+            ),
             risk=RiskConfig(model=options.risk_model, base_rate=options.base_rate, calibration=options.calibration),
             archive=ArchiveConfig(keep=keep),
             stages=dict(sections.get("stages", {})),
@@ -197,11 +222,22 @@ class Config:
 Sections = dict[str, dict[str, Any]]
 
 
+def coverage_days(value: Any) -> int:
+    """``[coverage] days``: a whole number of days from 0 to 3650; InputError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
+        raise InputError(f"[coverage] days must be a whole number of days from 0 to 3650, got {value!r}")
+    return value
+
+
 def _section_setting(name: str, value: Any, folder: Path, options: dict[str, Any], sections: Sections) -> str | None:
     """File one ``section.key`` setting (paths relative to ``folder``) as an option or section; its name if unknown."""
     if name in SECTION_OPTIONS:
         option = SECTION_OPTIONS[name]
         options[option] = folder / value if option in PATH_OPTIONS or option == "calibration" else value
+    elif name in COVERAGE_SETTINGS:
+        key = name.split(".")[1]
+        is_path = key == "archive" and "://" not in str(value)
+        sections.setdefault("coverage", {})[key] = folder / value if is_path else value
     elif name in SECTION_FILES or name in SECTION_VALUES:
         section, key = name.split(".")
         sections.setdefault(section, {})[key] = folder / value if name in SECTION_FILES else value
@@ -238,7 +274,16 @@ def read_file(path: Path) -> tuple[dict[str, Any], Sections]:
         if (bad := _section_setting(name, value, path.parent, options, sections)) is not None
     ]
     if unknown:
-        known_names = sorted([*SECTION_OPTIONS, *SECTION_FILES, *SECTION_VALUES, "signals.NAME.KEY", "stages.NAME.KEY"])
+        known_names = sorted(
+            [
+                *SECTION_OPTIONS,
+                *SECTION_FILES,
+                *SECTION_VALUES,
+                *COVERAGE_SETTINGS,
+                "signals.NAME.KEY",
+                "stages.NAME.KEY",
+            ]
+        )
         raise InputError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(known_names)}")
     return options, sections
 

@@ -251,6 +251,58 @@ class Risk:
 
 
 @dataclass
+class CoveragePassage:
+    """The passage of another outlet's article that speaks to a claim: ``text == article_text[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class CoverageMatch:
+    """An archived article from another outlet that speaks to one of the article's claims (or its headline:
+    ``claim_index`` None), with the passage that does and its stance towards the claim.
+
+    ``stance`` is ``agree`` or ``disagree`` only when the stance model's calibrated score clears its stated
+    threshold (:data:`factsift.stance.AGREE_THRESHOLD`, :data:`factsift.stance.DISAGREE_THRESHOLD`), else
+    ``discuss``; unrelated articles are never listed.  ``stance_score`` is the model's probability of the
+    label it chose; ``similarity`` the best cosine between the claim and the article's title and claims
+    (None without embeddings).
+    """
+
+    claim_index: int | None
+    article_id: str
+    url: str | None
+    outlet: str | None
+    outlet_label: OutletLabel | None
+    published: str | None
+    title: str | None
+    passage: CoveragePassage
+    stance: StanceLabel
+    stance_score: float
+    similarity: float | None
+
+
+@dataclass
+class ClaimCoverage:
+    """What the archive says about one claim, in words, with how much it holds for the dates searched."""
+
+    claim_index: int | None
+    claim: str
+    summary: str
+    since: str | None
+    until: str | None
+    archive_articles: int
+    archive_outlets: int
+    agree: int = 0
+    disagree: int = 0
+    discuss: int = 0
+    reliable_agree: int = 0
+    reliable_disagree: int = 0
+
+
+@dataclass
 class StageError:
     """A stage that failed: the report is still produced without that stage's section."""
 
@@ -271,6 +323,9 @@ class Report:
     claims: list[Claim] = field(default_factory=list)
     factchecks: list[FactCheckMatch] = field(default_factory=list)
     signals: list[Signal] = field(default_factory=list)
+    #: Other outlets' archived articles that speak to the claims (the ``coverage`` stage), and a summary per claim.
+    coverage: list[CoverageMatch] = field(default_factory=list)
+    coverage_summary: list[ClaimCoverage] = field(default_factory=list)
     risk: Risk | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
     stages: list[str] = field(default_factory=list)

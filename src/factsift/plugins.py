@@ -37,6 +37,7 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
         "factsift.claims.stage",
         "factsift.factchecks.stage",
         "factsift.signals.stage",
+        "factsift.coverage.stage",
         "factsift.scoring.stage",
     ),
     "signal": (
@@ -59,6 +60,7 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
         "factsift.stance.cli",
         "factsift.database.cli",
         "factsift.archive.cli",
+        "factsift.coverage.cli",
     ),
     "section": (
         "factsift.scoring.render",
@@ -66,6 +68,7 @@ BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
         "factsift.claims.render",
         "factsift.factchecks.render",
         "factsift.signals.render",
+        "factsift.coverage.render",
     ),
     "rating table": ("factsift.sources.table",),
     "store backend": ("factsift.factchecks.sqlite_store", "factsift.factchecks.pg_store"),

@@ -140,4 +140,3 @@ def test_reviews_of_one_claim_form_one_group_with_consensus_or_disagreement() ->
     assert groups[1].summary() == "publishers disagree: rated mostly-true by Desk; rated false by Other"
     assert not same_claim(reviews[0], reviews[3])
     assert not same_claim(reviews[0], _review("g", "Vaccines do not cause autism.", "true", "Desk"))
-

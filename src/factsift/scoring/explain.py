@@ -12,6 +12,10 @@ Three rules sit on top of the calibrated model, each stated in the output when i
   ``DECISIVE_FLOOR``; the summary then names it.  A style model does not know the truth; a fact-check
   about the same claim does.  These weights are stated, not learned: the training articles have no
   fact-checks.
+* **Coverage evidence** — what other outlets in the archive said about the claims (:mod:`factsift.coverage.evidence`):
+  reliable outlets reporting the opposite raise the log-odds, reliable outlets reporting the same lower it, a
+  first claim no one else reports raises it slightly when the archive is big enough for the dates.  Stated,
+  not learned, for the same reason: there is no archive around the training articles.
 * **Contributions** — the model is linear in log-odds, so each piece of evidence has an exact share
   of the log-odds; shares are turned into probability points with one common factor (the secant of
   the logistic curve between the base score and the final score), so the effects add up exactly to
@@ -24,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from factsift.coverage.evidence import CoverageEvidence, coverage_evidence, thin_archive_caveat
 from factsift.ml.logistic import logit, sigmoid
 from factsift.model import Contribution, FactCheckMatch, Report, Risk, RiskModelInfo
 from factsift.scoring.features import (
@@ -66,6 +71,8 @@ SHORT_WORDS = 150
 BASE_RATE_SHARE = "base_rate"
 #: The share of the log-odds that a feed calibration (``--calibration``) adds.
 FEED_SHARE = "feed_calibration"
+#: The share of the log-odds that coverage by other outlets adds (stated weights, see factsift.coverage.evidence).
+COVERAGE_SHARE = "coverage_evidence"
 #: The note of a warning sign whose learned weight is zero.
 NO_INFORMATION = (
     "carries no information in this model: it did not separate misinformation from other articles "
@@ -100,6 +107,7 @@ def final_log_odds(
     decisive: bool = False,
     base_rate: float | None = None,
     calibration: FeedCalibration | None = None,
+    coverage: float | None = None,
 ) -> tuple[float, dict[str, float]]:
     """The log-odds after the thin-evidence (``shrink`` < 1), base-rate and decisive-fact-check rules,
     and each share of it.
@@ -110,7 +118,8 @@ def final_log_odds(
     is not shrunk, since it is about the feed, not the article.  A decisive fact-check still lifts the
     result to ``DECISIVE_FLOOR``.  The shares (plus ``base_rate``, ``factcheck_evidence`` and
     ``factcheck_rule`` when they apply) add up to ``result - model.base_log_odds``.  Fact-check
-    evidence is not shrunk either: it is about the claims.
+    evidence is not shrunk either: it is about the claims; nor is ``coverage`` (the log-odds of
+    :func:`factsift.coverage.evidence.coverage_evidence`, share ``coverage_evidence``).
     """
     shares = model.shares(values)
     if shrink < 1.0:
@@ -123,6 +132,8 @@ def final_log_odds(
     evidence = values.get(FACTCHECK_UP, 0.0) + values.get(FACTCHECK_DOWN, 0.0)
     if evidence:
         shares["factcheck_evidence"] = FACTCHECK_LOG_ODDS * evidence
+    if coverage is not None:  # a coverage search was made (its row shows even when it moved nothing)
+        shares[COVERAGE_SHARE] = coverage
     z = model.base_log_odds + sum(shares.values())
     if decisive and z < logit(DECISIVE_FLOOR):
         shares["factcheck_rule"] = logit(DECISIVE_FLOOR) - z
@@ -208,6 +219,11 @@ def _factcheck_value(report: Report, values: dict[str, float]) -> Any:
     return describe_match(mover)
 
 
+def _coverage_value(report: Report, values: dict[str, float]) -> Any:
+    evidence = coverage_evidence(report)
+    return evidence.describe() if evidence is not None else "not checked"
+
+
 def _text_value(top_terms: list[tuple[str, float]]) -> Callable[[Report, dict[str, float]], Any]:
     def describe(report: Report, values: dict[str, float]) -> Any:
         up = [term for term, share in top_terms if share > 0][:4]
@@ -241,6 +257,7 @@ def _groups(top_terms: list[tuple[str, float]]) -> list[_Group]:
         for name in signal_names()
     ]
     groups += [
+        _Group("coverage", (COVERAGE_SHARE,), _coverage_value),
         _Group("claims", ("claims_missing", "claims_max_checkworthiness", "claims_share"), _claims_value),
         _Group("wording", (TEXT_FEATURE,), _text_value(top_terms)),
         _Group("length", ("length",), lambda report, values: f"{word_count(report)} words"),
@@ -265,7 +282,9 @@ def contributions(
     items: list[Contribution] = []
     for group in _groups(top_terms or []):
         share = sum(shares.get(name, 0.0) for name in group.features)
-        in_model = any(name in model.features for name in group.features) or "factcheck_rule" in shares
+        in_model = any(name in model.features or name in shares for name in group.features) or (
+            "factcheck_rule" in shares
+        )
         value = group.describe(report, values)
         if not in_model or (abs(share) < 1e-9 and value == "not checked"):
             continue
@@ -296,10 +315,17 @@ def contributions(
 
 
 def caveats(
-    model: RiskModel, report: Report, values: dict[str, float], shares: dict[str, float], shrink: float
+    model: RiskModel,
+    report: Report,
+    values: dict[str, float],
+    shares: dict[str, float],
+    shrink: float,
+    coverage: CoverageEvidence | None = None,
 ) -> list[str]:
     """Plain statements of what the score is missing or leans on (``shrink``: see :func:`shrink_factor`)."""
     notes: list[str] = []
+    if coverage is not None and coverage.thin:
+        notes.append(thin_archive_caveat(coverage))
     words = word_count(report)
     source_weight = sum(abs(model.weights[model.features.index(n)]) for n in model.features if n.startswith("source_"))
     if values.get("source_missing"):
@@ -402,11 +428,13 @@ def assess(
     values, top_terms = feature_values(model, report)
     shrink = shrink_factor(report, values)
     decisive = decisive_factcheck(report) is not None
-    z, shares = final_log_odds(model, values, shrink, decisive, base_rate, calibration)
+    coverage = coverage_evidence(report)
+    coverage_log_odds = coverage.log_odds if coverage is not None else None
+    z, shares = final_log_odds(model, values, shrink, decisive, base_rate, calibration, coverage_log_odds)
     score = sigmoid(z)
     label = label_for(score)
     items = contributions(model, report, values, shares, z, top_terms)
-    notes = caveats(model, report, values, shares, shrink)
+    notes = caveats(model, report, values, shares, shrink, coverage)
     thin = shrink < 1.0 or (
         bool(values.get("source_missing") or values.get("source_unrated")) and not report.factchecks
     )

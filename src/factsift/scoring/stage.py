@@ -21,7 +21,7 @@ def load_risk_model(context: Context[RiskConfig]) -> RiskModel:
     return context.models.get(("risk", Path(path)), lambda: read_model(Path(path)))
 
 
-@stage("risk", requires=("source", "claims", "factchecks", "signals"), assigns=("risk",))
+@stage("risk", requires=("source", "claims", "factchecks", "signals", "coverage"), assigns=("risk",))
 def risk_stage(report: Report, context: Context[RiskConfig]) -> Report:
     """Score the report from whatever evidence the earlier stages left in it."""
     config = context.config

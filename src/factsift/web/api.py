@@ -1,14 +1,15 @@
-"""The JSON API, versioned under ``/api/v1``: analyses (create, read, list, delete) and fact-checks."""
+"""The JSON API, versioned under ``/api/v1``: analyses (create, read, list, delete), fact-checks and coverage."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
@@ -217,3 +218,30 @@ def search_factchecks(
     except InputError as exc:
         raise Problem(422, "unprocessable-input", str(exc)) from exc
     return SearchResults(query=q, results=list(results))
+
+
+@router.get(
+    "/coverage/search",
+    responses=problem_responses(422, 429),
+    summary="Search the archive for other outlets' coverage of a claim",
+)
+def search_coverage(
+    settings: Settings,
+    q: Annotated[str, Query(min_length=1, max_length=1000, description="the claim to look for")],
+    since: Annotated[datetime.date | None, Query(description="earliest publication date")] = None,
+    until: Annotated[datetime.date | None, Query(description="latest publication date")] = None,
+    k: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> dict[str, Any]:
+    """Related articles (stance, passage with its span), unrelated ones left out, with the archive's size for
+    the dates."""
+    from factsift.coverage.service import search_archive
+
+    first = since.isoformat() if since else None
+    last = until.isoformat() if until else None
+    try:
+        matches, window = search_archive(settings.db, q, first, last, k, config_at_edge().coverage)
+    except InputError as exc:
+        raise Problem(422, "unprocessable-input", str(exc)) from exc
+    held = {"articles": window.counts.articles, "outlets": window.counts.outlets}
+    found = [dataclasses.asdict(match) for match in matches]
+    return {"claim": q, "since": window.since, "until": window.until, "archive": held, "coverage": found}

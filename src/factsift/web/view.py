@@ -108,6 +108,8 @@ class ClaimView:
     entities: list[str]
     standalone: str | None
     factchecks: list[dict[str, Any]]
+    coverage: list[dict[str, Any]] = field(default_factory=list)
+    coverage_summary: str | None = None
 
 
 @dataclass
@@ -139,6 +141,8 @@ class ReportView:
     claims: list[ClaimView]
     unmatched_factchecks: list[dict[str, Any]]
     signals: list[SignalView]
+    #: Coverage of the headline when it is not one of the claims: its summary and related articles.
+    headline_coverage: ClaimView | None
     removed: list[dict[str, Any]]
     errors: list[dict[str, Any]]
     stages: list[str]
@@ -181,6 +185,42 @@ def _factcheck_view(match: dict[str, Any]) -> dict[str, Any]:
         view["verdict_class"] = verdict_class(match.get("verdict"))
     view["score_text"] = short_value(match.get("probability", match.get("score")))
     return view
+
+
+STANCE_BADGES = {"disagree": "reports the opposite", "agree": "reports the same", "discuss": "discusses it"}
+
+
+def _coverage_view(match: dict[str, Any]) -> dict[str, Any]:
+    """One related article of another outlet, shaped for the page (its link checked, its passage kept apart)."""
+    passage = match.get("passage") if isinstance(match.get("passage"), dict) else {}
+    stance = str(match.get("stance") or "discuss")
+    return {
+        "url": safe_url(match.get("url")),
+        "outlet": match.get("outlet") or "unknown outlet",
+        "outlet_label": match.get("outlet_label"),
+        "published": match.get("published") or "undated",
+        "title": match.get("title"),
+        "passage": str((passage or {}).get("text") or ""),
+        "stance": stance,
+        "badge": STANCE_BADGES.get(stance, stance),
+        "score_text": short_value(match.get("stance_score")),
+    }
+
+
+def _coverage_of(report: dict[str, Any], index: int | None) -> tuple[list[dict[str, Any]], str | None]:
+    """The related articles and the summary of the claim at ``index`` (None: the headline)."""
+    matches = [
+        _coverage_view(m) for m in report.get("coverage") or [] if isinstance(m, dict) and m.get("claim_index") == index
+    ]
+    summary = next(
+        (
+            str(s.get("summary"))
+            for s in report.get("coverage_summary") or []
+            if isinstance(s, dict) and s.get("claim_index") == index
+        ),
+        None,
+    )
+    return matches, summary
 
 
 def _bars(contributions: list[dict[str, Any]]) -> list[Bar]:
@@ -294,8 +334,16 @@ def build_view(report: dict[str, Any]) -> ReportView:
                 entities=[str(e) for e in claim.get("entities") or []],
                 standalone=claim.get("standalone"),
                 factchecks=matches,
+                coverage=_coverage_of(report, index)[0],
+                coverage_summary=_coverage_of(report, index)[1],
             )
         )
+    headline_matches, headline_summary = _coverage_of(report, None)
+    headline_coverage = (
+        ClaimView(-1, None, str(title or ""), "", None, [], None, [], headline_matches, headline_summary)
+        if headline_summary
+        else None
+    )
     unmatched = [_factcheck_view(f) for f in factchecks if not _claim_exists(f.get("claim_index"), len(claims))]
 
     outlet = article.get("outlet") or {}
@@ -339,6 +387,7 @@ def build_view(report: dict[str, Any]) -> ReportView:
         claims=claims,
         unmatched_factchecks=unmatched,
         signals=signals,
+        headline_coverage=headline_coverage,
         removed=[r for r in article.get("removed") or [] if isinstance(r, dict)],
         errors=[e for e in report.get("errors") or [] if isinstance(e, dict)],
         stages=[str(s) for s in report.get("stages") or []],
