@@ -57,8 +57,10 @@ _SENTENCE_END = re.compile(r"[.!?](?=[\s\"”’')]|$)|\n")
 #: A word or comma must come before it ("Trump said", "Hobbs, said"), and a word or quote right after it.
 _CLAIM_VERB = re.compile(
     r"(?<=[\w,”\")’]\s)(?:said|says|claimed|claims|alleged|alleges|asserted|asserts|insisted|insists|argued"
-    r"|argues|contended|contends|tweeted|declared|denied|denies|suggested|suggests)"
+    r"|argues|contended|contends|tweeted|declared)"
     r"(?:\s+that)?\s+(?!of\b)(?=[\w“\"‘'])"  # "claims of" is the noun: see _CLAIM_NOUN
+    # verbs that also take a plain object ("denied the claims") introduce a claim only with "that"
+    r"|(?<=[\w,”\")’]\s)(?:denied|denies|suggested|suggests)\s+that\s+(?=[\w“\"‘'])"
     r"|(?<=[\w,”\")’]\s)(?:told|tells|warned|warns)\s+(?:\w+\s+){1,3}?that\s+(?=[\w“\"‘'])"
     r"|(?<=[\w,”\")’]\s)(?:accused|accuses|accusing)\s+(?:\w+\s+){1,3}?of\s+(?=\w)",
     re.IGNORECASE,
