@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 from signal_texts import article_from
@@ -23,7 +25,7 @@ def test_a_loaded_word_only_in_a_quotation_does_not_count() -> None:
         'Trump said the election was "rigged".',
         "Trump said the election was 'rigged'.",
         "Trump called the election ‘rigged’ in a post on Sunday.",
-        '“The whole count was rigged,” the candidate told supporters.',
+        "“The whole count was rigged,” the candidate told supporters.",
         '"It is a disgrace. The worst betrayal ever," she said.',
     ):
         assert _hit_words(text) == [], text
@@ -92,7 +94,7 @@ def test_reported_ranges_are_sorted_disjoint_and_within_the_text(text: str) -> N
     ranges = reported_ranges(text)
     for start, end in ranges:
         assert 0 <= start < end <= len(text)
-    for (_, end), (start, _) in zip(ranges, ranges[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(ranges):
         assert end < start
     for hit in find_hits(text):
         assert outside(ranges, hit.start, hit.end)
