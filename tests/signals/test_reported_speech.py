@@ -67,6 +67,7 @@ def test_reported_claims_skip_the_claim_not_the_sentence() -> None:
     assert _excluded("He repeated allegations that the count was rigged, then left.") == ["the count was rigged"]
     assert _excluded("Trump claimed that the election was stolen.") == ["the election was stolen"]
     assert _excluded("The senator accused the board of a cover-up in the count.") == ["a cover-up in the count"]
+    assert _excluded("Lawsuits alleging a rigged count were dismissed.") == ["a rigged count"]
     # "claims of" is the noun, not the verb "claims" with its clause
     assert _excluded("The mayor denied claims of a cover-up and the evil regime fell.") == ["a cover-up"]
     assert _hit_words("The mayor denied claims of a cover-up and the evil regime fell.") == ["evil", "regime"]

@@ -13,8 +13,9 @@ signs skip the text this module finds:
   irony, and still counts;
 * **reported claims**: the clause after a speaker's verb ("X said/claimed/alleged (that) ...", up to
   the sentence's end) and the claim after a claim noun ("claims of fraud", "allegations that ...", up
-  to the next punctuation, at most a few words).  Only the claim itself, never the speaker's part of
-  the sentence: "a liar, Trump said the vote was rigged" still counts "liar".
+  to the next punctuation, at most a few words; "lawsuits alleging a rigged count" alike).  Only the
+  claim itself, never the speaker's part of the sentence: "a liar, Trump said the vote was rigged"
+  still counts "liar".
 
 Hand-built patterns, no parser: conservative, so a miss leaves a word counted rather than hiding the
 writer's own words.
@@ -70,6 +71,8 @@ _CLAIM_NOUN = re.compile(
     r"|insinuations?|suggestions?)\s+(?:(?P<phrase>of)|that)\s+(?=\w)",
     re.IGNORECASE,
 )
+#: "lawsuits alleging a rigged count", "posts claiming that ...": a noun phrase, or a clause after "that".
+_CLAIM_PARTICIPLE = re.compile(r"(?<=\w\s)(?:alleging|claiming)\s+(?:(?P<clause>that)\s+)?(?=\w)", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;:()\[\]—–]|[.!?](?=[\s\"”’')]|$)|\n")
 #: Where the noun phrase after "claims of" ends: the clause's end, or a word that starts a new part of it.
 _PHRASE_END = re.compile(
@@ -117,8 +120,9 @@ def _reported_claims(text: str) -> list[tuple[int, int]]:
         end = _sentence_end(text, match.end())
         if end > match.end():
             ranges.append((match.end(), end))
-    for match in _CLAIM_NOUN.finditer(text):
-        phrase = match.group("phrase") is not None
+    claims = [(m, m.group("phrase") is not None) for m in _CLAIM_NOUN.finditer(text)]
+    claims += [(m, m.group("clause") is None) for m in _CLAIM_PARTICIPLE.finditer(text)]
+    for match, phrase in claims:
         clause = (_PHRASE_END if phrase else _CLAUSE_END).search(text, match.end())
         end = clause.start() if clause else len(text)
         words = list(_WORD.finditer(text, match.end(), end))[: CLAIM_PHRASE_WORDS if phrase else CLAIM_CLAUSE_WORDS]
