@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from signal_texts import article_from
 
+from factsift.signals.anonymous_sourcing import anonymous_sourcing
 from factsift.signals.loaded_language import find_hits, loaded_language
 from factsift.signals.reported_speech import outside, reported_ranges
 
@@ -100,3 +101,12 @@ def test_reported_ranges_are_sorted_disjoint_and_within_the_text(text: str) -> N
     for hit in find_hits(text):
         assert outside(ranges, hit.start, hit.end)
         assert all(hit.end <= start or hit.start >= end for start, end in ranges)
+
+
+def test_an_unnamed_source_inside_a_quotation_is_the_speakers() -> None:
+    """A named speaker quoting unnamed officials is a named source; the same words in the writer's voice are not."""
+    quoted = '"Officials said the plan was dead, and sources confirmed it," Mayor Jane Smith told reporters.'
+    plain = "Officials said the plan was dead, and sources confirmed it."
+    assert anonymous_sourcing(article_from(quoted)).spans == []
+    signal = anonymous_sourcing(article_from(plain))
+    assert [s.text for s in signal.spans] == ["Officials said", "sources confirmed"] and signal.score > 0.5

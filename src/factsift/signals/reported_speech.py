@@ -88,6 +88,11 @@ def reported_ranges(text: str) -> list[tuple[int, int]]:
     return _merge(ranges)
 
 
+def quotation_ranges(text: str) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping ``(start, end)`` ranges of ``text`` that are direct quotations (no reported claims)."""
+    return _merge(_quotations(text))
+
+
 def _quotations(text: str) -> list[tuple[int, int]]:
     found = [(m.start(), m.end()) for m in _DOUBLE.finditer(text)]
     found += [(m.start(), m.end()) for m in _SINGLE.finditer(text)]
