@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,7 +11,7 @@ from signal_texts import article_from
 
 from factsift.signals.anonymous_sourcing import anonymous_sourcing
 from factsift.signals.loaded_language import find_hits, loaded_language
-from factsift.signals.reported_speech import outside, reported_ranges
+from factsift.signals.reported_speech import TRIGGER, TRIGGER_STEMS, outside, reported_ranges
 
 
 def _excluded(text: str) -> list[str]:
@@ -110,3 +111,14 @@ def test_an_unnamed_source_inside_a_quotation_is_the_speakers() -> None:
     assert anonymous_sourcing(article_from(quoted)).spans == []
     signal = anonymous_sourcing(article_from(plain))
     assert [s.text for s in signal.spans] == ["Officials said", "sources confirmed"] and signal.score > 0.5
+
+
+@given(
+    st.one_of(
+        st.text(max_size=200), st.lists(st.sampled_from([*TRIGGER_STEMS, "X", "_", "é", " ", "-", "1"])).map("".join)
+    )
+)
+def test_the_fast_trigger_finds_exactly_the_stems_at_a_words_start(text: str) -> None:
+    """The first-letter regex is only a faster way to write ``\\b(?:stem|...)``: the same matches, always."""
+    plain = re.compile(r"\b(?:" + "|".join(TRIGGER_STEMS) + ")", re.IGNORECASE)
+    assert [m.span() for m in TRIGGER.finditer(text)] == [m.span() for m in plain.finditer(text)]
