@@ -38,12 +38,10 @@ def anonymous_score(anonymous: float, named: int) -> float:
 @signal(NAME, 'Statements attributed to unnamed sources ("officials said", "sources confirmed"), against named ones.')
 def anonymous_sourcing(article: Article, context: SignalContext | None = None) -> Signal:
     """Find unnamed and named attributions in the body and score the article's reliance on the unnamed."""
-    quoted = quotation_ranges(article.text)
-    attributions = [
-        a
-        for a in cached_attributions(article.text, article.outlet.name)
-        if a.kind not in ("anonymous", "hedge") or outside(quoted, a.start, a.end)
-    ]
+    found = cached_attributions(article.text, article.outlet.name)
+    unnamed = any(a.kind in ("anonymous", "hedge") for a in found)
+    quoted = quotation_ranges(article.text) if unnamed else []  # nothing to drop: skip the search
+    attributions = [a for a in found if a.kind not in ("anonymous", "hedge") or outside(quoted, a.start, a.end)]
     anonymous = [a for a in attributions if a.kind == "anonymous"]
     hedges = [a for a in attributions if a.kind == "hedge"]
     named = [a for a in attributions if a.kind == "named"]

@@ -56,8 +56,9 @@ def find_hits(text: str) -> list[Hit]:
         Hit(m.start(), m.end(), "shouting", lex.EXCLAMATION_RUN_WEIGHT) for m in lex.EXCLAMATION_RUN.finditer(text)
     )
     hits.extend(Hit(m.start(), m.end(), "shouting", lex.EXCLAMATION_WEIGHT) for m in lex.EXCLAMATION.finditer(text))
-    reported = reported_ranges(text)
-    return [h for h in _dedupe(hits) if outside(reported, h.start, h.end)]
+    hits = _dedupe(hits)
+    reported = reported_ranges(text) if hits else []  # nothing to drop: skip the search
+    return [h for h in hits if outside(reported, h.start, h.end)]
 
 
 _DATELINE_END = re.compile(r"\s*(?:\(|,|-|—|–|:)")
