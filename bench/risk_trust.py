@@ -33,6 +33,7 @@ Writes bench/results/risk_trust.json.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import pickle
 import re
@@ -45,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+import factsift
 from factsift.ml.logistic import logit, sigmoid, sigmoid_array
 from factsift.pipeline import analyse
 from factsift.scoring import SHIPPED_CANDIDATE
@@ -107,16 +109,30 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def code_fingerprint(data: Path) -> str:
+    """A hash of factsift's code and shipped data (signals, their scales, ...) and the data directory's path: the
+    featurised articles depend on all of them, so a cache made by other code or data is rebuilt, not reused."""
+    digest = hashlib.sha256(str(data.resolve()).encode())
+    package = Path(factsift.__file__).resolve().parent
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def load_examples(data: Path, cache: Path | None) -> list[Example]:
-    """Featurised articles (analysed by the evidence stages), from ``cache`` when it exists."""
+    """Featurised articles (analysed by the evidence stages), from ``cache`` when it was made by this code."""
+    fingerprint = code_fingerprint(data)
     if cache is not None and cache.is_file():
-        examples: list[Example] = pickle.loads(cache.read_bytes())
-        return examples
+        stored = pickle.loads(cache.read_bytes())
+        if isinstance(stored, dict) and stored.get("fingerprint") == fingerprint:
+            examples: list[Example] = stored["examples"]
+            return examples
+        log(f"{cache} was made by other code or data: featurising again")
     rows, _ = deduplicate(load_all(data))
     with tempfile.TemporaryDirectory() as empty:
         examples = featurize(rows, db=Path(empty) / "no-factchecks.db", progress=True)
     if cache is not None:
-        cache.write_bytes(pickle.dumps(examples))
+        cache.write_bytes(pickle.dumps({"fingerprint": fingerprint, "examples": examples}))
     return examples
 
 
@@ -298,7 +314,9 @@ def evaluate(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--cache", type=Path, help="pickle of the featurised articles (written when missing)")
+    parser.add_argument(
+        "--cache", type=Path, help="pickle of the featurised articles (written when missing or made by other code)"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "risk_trust.json")
     args = parser.parse_args()
     started = time.perf_counter()

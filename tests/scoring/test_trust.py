@@ -229,3 +229,35 @@ def test_a_reliable_article_on_a_contested_topic_is_low(tmp_path: Path) -> None:
     assert report.risk is not None and report.risk.label == "low" and report.risk.score < 0.2, report.risk
     wording = next(c for c in report.risk.contributions if c.evidence == "wording")
     assert wording.effect <= 0.01
+
+
+#: Written for this test: a wire report of an audit that quotes and reports the loaded words of those who
+#: disputed the election ("rigged", "a total fraud", "allegations that ...", "lawsuits alleging ...").
+AUDIT_WITH_QUOTED_CLAIMS = (
+    "State audit confirms election results, finds claims of fraud unfounded\n\n"
+    "By Marcus Hale and Lena Ortiz\n\n"
+    "ATLANTA (AP) - A statewide audit of the November election found no evidence that the results were wrong, "
+    "state election officials said on Thursday, rejecting claims of fraud that circulated for weeks after the "
+    "vote.\n\n"
+    "Auditors recounted 5 million paper ballots by hand and found the machine count off by fewer than 1,300 votes. "
+    'Former President Donald Trump said the election was "rigged" and called the audit a "total fraud" in a '
+    "post on Wednesday, repeating allegations that voting machines had switched votes.\n\n"
+    '"There is no evidence of any fraud that would change the outcome. The machines worked," said Gabriel '
+    "Sterling, the state's voting system manager. He said the audit was the largest hand count in the state's "
+    "history.\n\n"
+    "Lawsuits alleging a rigged count were dismissed by state and federal courts, and the secretary of state's "
+    "office published the full audit report on its website."
+)
+
+
+@pytest.mark.parametrize("text", [AUDIT_REPORT, AUDIT_WITH_QUOTED_CLAIMS], ids=["audit", "audit-quoting-claims"])
+def test_a_reliable_report_quoting_loaded_words_is_not_high_without_its_url(text: str, tmp_path: Path) -> None:
+    """Pasted with no URL (unknown outlet), a wire report that quotes or reports claims of a "rigged" election is
+    not high: the words are the speakers', so the loaded-language sign finds nothing and adds nothing.  Before
+    reported speech was skipped, these scored 53% (high) and 41% (elevated, loaded language +11 points)."""
+    report = analyse(text=text, fast=True, db=tmp_path / "absent.db")
+    assert report.risk is not None and report.risk.label != "high" and report.risk.score < 0.45, report.risk
+    loaded = report.signal("loaded_language")
+    assert loaded is not None and loaded.spans == [] and loaded.score == 0.0
+    effect = next(c.effect for c in report.risk.contributions if c.evidence == "signal: loaded language")
+    assert effect <= 0.005

@@ -2,7 +2,9 @@
 
 "Intelligence sources confirmed", "according to U.S. officials", "people close to the
 president said": a reader cannot check who said it.  Reputable outlets use unnamed sources
-too, but sparingly and next to named ones; a story built only on them is a warning sign.
+too, but sparingly and next to named ones; a story built only on them is a warning sign.  An unnamed
+source inside a direct quotation is the quoted speaker's ("We were told by officials ...," Smith said):
+the writer's source is the speaker, so it does not count.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import math
 from factsift.model import Article, Signal
 from factsift.signals.attribution import cached_attributions
 from factsift.signals.registry import SignalContext, signal
+from factsift.signals.reported_speech import outside, quotation_ranges
 from factsift.signals.spans import make_span
 
 NAME = "anonymous_sourcing"
@@ -35,7 +38,10 @@ def anonymous_score(anonymous: float, named: int) -> float:
 @signal(NAME, 'Statements attributed to unnamed sources ("officials said", "sources confirmed"), against named ones.')
 def anonymous_sourcing(article: Article, context: SignalContext | None = None) -> Signal:
     """Find unnamed and named attributions in the body and score the article's reliance on the unnamed."""
-    attributions = cached_attributions(article.text, article.outlet.name)
+    found = cached_attributions(article.text, article.outlet.name)
+    unnamed = any(a.kind in ("anonymous", "hedge") for a in found)
+    quoted = quotation_ranges(article.text) if unnamed else []  # nothing to drop: skip the search
+    attributions = [a for a in found if a.kind not in ("anonymous", "hedge") or outside(quoted, a.start, a.end)]
     anonymous = [a for a in attributions if a.kind == "anonymous"]
     hedges = [a for a in attributions if a.kind == "hedge"]
     named = [a for a in attributions if a.kind == "named"]

@@ -9,7 +9,6 @@ score approaches 1 as the rate keeps climbing.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -17,13 +16,12 @@ from dataclasses import dataclass
 from factsift.model import Article, Signal, Span
 from factsift.signals import loaded_lexicon as lex
 from factsift.signals.registry import SignalContext, signal
+from factsift.signals.reported_speech import outside, reported_ranges
 from factsift.signals.shipped_calibration import calibration, percentile_score
 from factsift.signals.spans import make_span
 
 NAME = "loaded_language"
-QUOTED_WEIGHT = 0.5
 _WORDS = re.compile(r"\w+(?:['’]\w+)*")
-_QUOTE = re.compile(r"“[^”\n]{1,600}”|\"[^\"\n]{1,600}\"")
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,8 @@ def _matcher() -> lex.Matcher:
 
 
 def find_hits(text: str) -> list[Hit]:
-    """Every lexicon hit in ``text``; hits inside direct quotations count ``QUOTED_WEIGHT`` of their weight."""
+    """Every lexicon hit in the writer's own voice: none inside quotations or reported claims (the speaker's words,
+    :mod:`factsift.signals.reported_speech`)."""
     hits: list[Hit] = []
     matcher = _matcher()
     hits.extend(Hit(start, end, category, matcher.weights[category]) for start, end, category in matcher.finditer(text))
@@ -58,18 +57,8 @@ def find_hits(text: str) -> list[Hit]:
     )
     hits.extend(Hit(m.start(), m.end(), "shouting", lex.EXCLAMATION_WEIGHT) for m in lex.EXCLAMATION.finditer(text))
     hits = _dedupe(hits)
-    quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
-    if quotes:
-        starts = [start for start, _ in quotes]  # quotes never overlap: finditer hands them out in order
-        hits = [
-            Hit(h.start, h.end, h.category, h.weight * QUOTED_WEIGHT) if _inside(h, quotes, starts) else h for h in hits
-        ]
-    return hits
-
-
-def _inside(hit: Hit, quotes: list[tuple[int, int]], starts: list[int]) -> bool:
-    index = bisect.bisect_right(starts, hit.start) - 1
-    return index >= 0 and hit.end <= quotes[index][1]
+    reported = reported_ranges(text) if hits else []  # nothing to drop: skip the search
+    return [h for h in hits if outside(reported, h.start, h.end)]
 
 
 _DATELINE_END = re.compile(r"\s*(?:\(|,|-|—|–|:)")

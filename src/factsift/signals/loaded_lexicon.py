@@ -18,7 +18,8 @@ weight saying how strongly one hit counts:
   used for emphasis.  Runs of two or more all-caps words, or single all-caps words of six or more
   letters (short ones are usually acronyms: "ISIS", "NATO").
 
-A hit inside a direct quotation counts half: the words are the speaker's, not the writer's.
+A hit inside a quotation or a reported claim does not count: the words are the speaker's, not the
+writer's (:mod:`factsift.signals.reported_speech`).
 """
 
 from __future__ import annotations
@@ -221,7 +222,9 @@ CATEGORIES: dict[str, tuple[float, tuple[str, ...]]] = {
             r"buffoons?",
             r"hypocrites?",
             r"hypocritical",
-            r"frauds?",
+            # a label for a person ("a fraud.", "total fraud and a liar", "frauds"), not the crime ("voter fraud")
+            r"frauds",
+            r"(?:a|total|complete|utter|absolute)\s+fraud(?=\s*(?:[.,;:!?\"”)]|$)|\s+(?:and|who|whose)\b)",
             r"crooks?",
             r"losers?",
             r"cowards?",
