@@ -8,8 +8,9 @@
 * **Coverage**: p50/p95 per article of :meth:`CoverageFinder.find` (what the ``coverage`` stage does after
   the archive is current): the headline and ten claims, each retrieved in a ±7-day window, the first ones
   re-ranked with the shared encoder's query vectors (``DENSE_QUERIES``), and the stance of every
-  candidate's passage.  Reported with the query encoding, without it (the same search handed precomputed
-  query vectors), and BM25 retrieval alone.
+  candidate's passage.  Reported with the query encoding; after fact-check matching (as in the pipeline:
+  that stage encoded the first claims one per run, and the encoder remembers them, so only the headline is
+  encoded here); without any (the same search handed precomputed query vectors); and BM25 retrieval alone.
 * **Index choice**: p50/p95 of one query's lexical retrieval in a ±7-day window, other outlets only, over
   the first ``--compare`` articles: the date-sliced index, SQLite FTS5 (``bm25()`` with a date filter), the
   fact-check store's in-memory BM25 (:mod:`factsift.factchecks.lexical`, whole archive, then filtered) and
@@ -51,7 +52,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from factsift.archive.index import ArchiveIndex, quantise  # noqa: E402
 from factsift.archive.store import KeptArticle, open_article_archive  # noqa: E402
 from factsift.coverage.search import CoverageFinder, CoverageQuery, date_window  # noqa: E402
-from factsift.factchecks.terms import query_terms  # noqa: E402
+from factsift.factchecks.embeddings import RECORD_BATCH  # noqa: E402
+from factsift.factchecks.stage import DENSE_QUERIES as FACTCHECK_DENSE_QUERIES  # noqa: E402
+from factsift.factchecks.terms import clean_query, query_terms  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "coverage.json"
 OUTLETS = 2_000
@@ -196,9 +199,9 @@ class Precomputed:
         self.model_id = model_id
         self.vectors = vectors
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str], *, batch_size: int = 1) -> np.ndarray:
         """The stored vectors of ``texts``."""
-        return np.stack([self.vectors[text] for text in texts])
+        return np.stack([self.vectors[clean_query(text)] for text in texts])
 
 
 def coverage_timings(db: str, index: ArchiveIndex, count: int) -> dict[str, Any]:
@@ -212,10 +215,11 @@ def coverage_timings(db: str, index: ArchiveIndex, count: int) -> dict[str, Any]
     rng = random.Random(3)
     sample = list(synthetic(min(count, 20_000)))
     cases = [query_article(rng, sample) for _ in range(SEARCHES)]
-    texts = sorted({q.text for queries, _ in cases for q in queries})
+    texts = sorted({clean_query(q.text) for queries, _ in cases for q in queries})
     vectors = dict(zip(texts, encoder.embed(texts), strict=True))
     finders = {
         "with_query_encoding": CoverageFinder(archive, index, encoder),
+        "after_factcheck_matching": CoverageFinder(archive, index, encoder),
         "without_query_encoding": CoverageFinder(archive, index, Precomputed(MODEL, vectors)),
     }
     finders["with_query_encoding"].find(*cases[0][:1], cases[0][1].published, cases[0][1].outlet, 7)  # warm up
@@ -223,7 +227,11 @@ def coverage_timings(db: str, index: ArchiveIndex, count: int) -> dict[str, Any]
     found = 0
     for name, finder in finders.items():
         times = []
+        encoder.remembered.clear()
         for queries, article in cases:
+            if name == "after_factcheck_matching":  # in the pipeline, fact-check matching encoded the claims first
+                claims = [q.text for q in queries if q.claim_index is not None][:FACTCHECK_DENSE_QUERIES]
+                encoder.embed([clean_query(text) for text in claims], batch_size=RECORD_BATCH)
             started = time.perf_counter()
             matches, _ = finder.find(queries, article.published, article.outlet, 7)
             times.append((time.perf_counter() - started) * 1000)
@@ -239,7 +247,7 @@ def coverage_timings(db: str, index: ArchiveIndex, count: int) -> dict[str, Any]
         bm25.append((time.perf_counter() - started) * 1000)
     results["bm25_only_all_queries"] = timing(bm25)
     results["queries_per_article"] = len(cases[0][0])
-    results["matches_listed_per_article"] = round(found / (2 * len(cases)), 2)
+    results["matches_listed_per_article"] = round(found / (len(finders) * len(cases)), 2)
     results["target_p95_ms"] = TARGET_MS
     archive.close()
     return results

@@ -127,6 +127,31 @@ def test_a_record_vector_does_not_depend_on_what_it_is_encoded_with() -> None:
     assert np.abs(batched - together).max() > 1e-3
 
 
+def test_a_text_encoded_alone_is_encoded_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One per run, vectors are remembered by text (bounded), so fact-check matching and coverage asking for
+    the same claim run the model once; batched runs are never remembered (their vectors depend on batch mates)."""
+    from factsift.encoder import runtime
+
+    encoder = SentenceEncoder(bundled_folder())
+    runs: list[list[str]] = []
+    compute = encoder.embed_batches
+
+    def counted(texts: list[str], batch_size: int) -> np.ndarray:
+        runs.append(list(texts))
+        return compute(texts, batch_size)
+
+    monkeypatch.setattr(encoder, "embed_batches", counted)
+    monkeypatch.setattr(runtime, "REMEMBERED", 2)
+    first = encoder.embed([MIXED_BATCH[0], MIXED_BATCH[1]], batch_size=1)
+    again = encoder.embed([MIXED_BATCH[1], MIXED_BATCH[0]], batch_size=1)
+    assert runs == [[MIXED_BATCH[0]], [MIXED_BATCH[1]]]  # the second call ran nothing
+    assert np.array_equal(first[::-1], again)
+    encoder.embed([MIXED_BATCH[2]], batch_size=1)  # a third text: the least recently used one is forgotten
+    assert list(encoder.remembered) == [MIXED_BATCH[0], MIXED_BATCH[2]]
+    encoder.embed(MIXED_BATCH[:2], batch_size=2)
+    assert runs[-1] == MIXED_BATCH[:2] and len(encoder.remembered) == 2
+
+
 def test_a_changed_model_file_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "copy"
     shutil.copytree(bundled_folder(), folder)

@@ -100,8 +100,8 @@ class Encoder(Protocol):
 
     model_id: str
 
-    def embed(self, texts: list[str]) -> npt.NDArray[np.float32]:
-        """Unit-length embeddings, one row per text."""
+    def embed(self, texts: list[str], *, batch_size: int = ...) -> npt.NDArray[np.float32]:
+        """Unit-length embeddings, one row per text (``batch_size=1``: each run alone, as queries are)."""
         ...
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from factsift.archive.index import ArchiveIndex, Encoder, IndexHit, outlet_key
 from factsift.archive.store import ArchiveCounts, ArticleArchive, KeptArticle
+from factsift.factchecks.embeddings import RECORD_BATCH
+from factsift.factchecks.terms import clean_query
 from factsift.model import ClaimCoverage, CoverageMatch, CoveragePassage
 from factsift.stance import AGREE_THRESHOLD, DISAGREE_THRESHOLD, StanceResult, predict_stance
 from factsift.stance.cues import NEGATION, REFUTE
@@ -121,7 +123,9 @@ class CoverageFinder:
     ) -> list[list[IndexHit]]:
         """Each query's best candidates from outlets other than ``own_outlet`` in the window."""
         dense = [q.text for q in queries[:DENSE_QUERIES]]
-        vectors = list(self.encoder.embed(dense)) if self.encoder is not None and dense else []
+        # encoded as fact-check matching encodes its queries, so a claim both stages look up is encoded once
+        encoder, cleaned = self.encoder, [clean_query(text) for text in dense]
+        vectors = list(encoder.embed(cleaned, batch_size=RECORD_BATCH)) if encoder is not None and dense else []
         return self.index.search_many(
             [q.text for q in queries],
             [vectors[i] if i < len(vectors) else None for i in range(len(queries))],

@@ -17,6 +17,8 @@ import functools
 import hashlib
 import importlib.util
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -34,6 +36,10 @@ MANIFEST = "manifest.json"
 #: Layers in the shared trunk; the rest of the model (and the claims model's tuned layers) run on its output.
 TRUNK_LAYERS = 3
 BATCH = 32
+#: Texts encoded one per run (whose vectors do not depend on batch mates, see
+#: :data:`factsift.factchecks.embeddings.RECORD_BATCH`) are remembered by text, this many at most, so the
+#: stages asking for the same claim (fact-check matching, coverage) encode it once per process.
+REMEMBERED = 1024
 #: onnxruntime threads per session; ``$FACTSIFT_ENCODER_THREADS`` overrides (0 = one per core).
 DEFAULT_THREADS = 1
 
@@ -112,6 +118,8 @@ class SentenceEncoder:
         self.trunk = session(folder / "trunk.onnx")
         self.top = session(folder / "top.onnx")
         self.last = f"layer{manifest['shape']['layers']}"
+        self.remembered: OrderedDict[str, Matrix] = OrderedDict()
+        self.remembered_lock = threading.Lock()
 
     def tokens(self, texts: list[str], max_tokens: int) -> Tokens:
         """``texts`` tokenised, cut to ``max_tokens`` (with [CLS] and [SEP]) and padded to the longest."""
@@ -139,7 +147,29 @@ class SentenceEncoder:
         return dict(zip(names, values, strict=True))
 
     def embed(self, texts: list[str], *, batch_size: int = BATCH) -> Matrix:
-        """Unit-length sentence embeddings (sentence-transformers' mean pooling of the last layer), one row each."""
+        """Unit-length sentence embeddings (sentence-transformers' mean pooling of the last layer), one row each;
+        one per run (``batch_size=1``) they are remembered by text (see :data:`REMEMBERED`)."""
+        if batch_size == 1 and texts:
+            return np.stack([self.embed_alone(text) for text in texts])
+        return self.embed_batches(texts, batch_size)
+
+    def embed_alone(self, text: str) -> Matrix:
+        """One text's embedding, run alone: remembered, or computed and remembered (the oldest forgotten)."""
+        with self.remembered_lock:
+            known = self.remembered.get(text)
+            if known is not None:
+                self.remembered.move_to_end(text)
+                return known
+        vector: Matrix = self.embed_batches([text], 1)[0]
+        vector.setflags(write=False)
+        with self.remembered_lock:
+            self.remembered[text] = vector
+            if len(self.remembered) > REMEMBERED:
+                self.remembered.popitem(last=False)
+        return vector
+
+    def embed_batches(self, texts: list[str], batch_size: int) -> Matrix:
+        """Embeddings computed in runs of ``batch_size`` texts of similar length (nothing remembered)."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         out: Matrix | None = None
