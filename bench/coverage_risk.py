@@ -68,6 +68,12 @@ from risk_trust import DEFAULT_DATA, PROTOCOLS, code_fingerprint, log, mean_over
 HERE = Path(__file__).resolve().parent
 #: The per-outlet counts are capped as the stated row caps them (+0.5 up to +1, -0.25 down to -0.5).
 CAP = 2
+#: Reliable disagreeing passages listed in the results, drawn at random, to read what "disagree" means here.
+SAMPLES = 12
+#: Characters of each sampled passage kept in the results.
+PASSAGE_CHARS = 300
+#: Bumped when what the cache holds (``Found``) changes.
+CACHE_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,8 @@ class Found:
     reliable_agree: int
     unreported: bool
     stated_log_odds: float
+    #: (claim, outlet, passage) of each reliable outlet's disagreeing passage, to read what "disagree" means here
+    disagreements: tuple[tuple[str, str, str], ...] = ()
 
 
 def analyse_all(data: Path, sample: int | None) -> list[Analysed]:
@@ -127,6 +135,7 @@ def find_all(analysed: list[Analysed], days: int = 7) -> list[Found]:
             hits = [[h for h in group if h.article_id != item.kept.id][:CANDIDATES_PER_QUERY] for group in hits]
             per_query = finder.related(item.queries, hits, item.outlet, SHOWN_PER_QUERY)
             report = item.report
+            asked = {q.claim_index: q.text for q in item.queries}
             report.coverage = [m for group in per_query for m in group]
             report.coverage_summary = [summarise(q, per_query[i], window) for i, q in enumerate(item.queries)]
             evidence = coverage_evidence(report) if report.coverage_summary else None
@@ -137,6 +146,11 @@ def find_all(analysed: list[Analysed], days: int = 7) -> list[Found]:
                     reliable_agree=len(evidence.agreeing) if evidence else 0,
                     unreported=evidence.unreported if evidence else False,
                     stated_log_odds=evidence.log_odds if evidence else 0.0,
+                    disagreements=tuple(
+                        (asked[m.claim_index], m.outlet or "", m.passage.text)
+                        for m in report.coverage
+                        if m.stance == "disagree" and m.outlet_label == "reliable"
+                    ),
                 )
             )
             if number % 250 == 0:
@@ -147,7 +161,7 @@ def find_all(analysed: list[Analysed], days: int = 7) -> list[Found]:
 
 def load(data: Path, cache: Path | None, sample: int | None) -> tuple[list[Example], list[Found], dict[str, Any]]:
     """Examples and their coverage, from ``cache`` when this code and data made it."""
-    fingerprint = f"{code_fingerprint(data)}:{sample}"
+    fingerprint = f"{code_fingerprint(data)}:{CACHE_VERSION}:{sample}"
     if cache is not None and cache.is_file():
         stored = pickle.loads(cache.read_bytes())
         if isinstance(stored, dict) and stored.get("fingerprint") == fingerprint:
@@ -203,7 +217,13 @@ def fire_rates(found: list[Found], examples: list[Example]) -> dict[str, Any]:
             "stated_row_moves": round(sum(f.stated_log_odds != 0 for f in items) / n, 4),
         }
 
+    said = [(pair, e.article.label) for f, e in zip(found, examples, strict=True) for pair in f.disagreements]
+    samples = random.Random(0).sample(said, min(SAMPLES, len(said)))
     return {
+        "reliable_disagreement_samples": [
+            {"claim": c, "outlet": o, "passage": p[:PASSAGE_CHARS], "passage_chars": len(p), "article_label": label}
+            for (c, o, p), label in samples
+        ],
         "all": shares(found),
         "misinformation": shares([f for f, e in zip(found, examples, strict=True) if e.article.label == 1]),
         "not_misinformation": shares([f for f, e in zip(found, examples, strict=True) if e.article.label == 0]),
