@@ -326,7 +326,10 @@ def main() -> int:
     for protocol, block in results["protocols"].items():
         for reading in ("without_coverage", "stated_row", "fitted_on_training_folds"):
             print(f"{protocol} {reading}: {block[reading]}")
-        print(f"{protocol} fitted weights (all folds): {block['fitted_weights_on_all']}")
+        print(
+            f"{protocol} fitted weights on every fold (descriptive only): "
+            f"{block['fitted_weights_on_every_fold_descriptive_only']}"
+        )
     print(f"wrote {args.out} in {results['seconds']:.0f} s")
     return 0
 
