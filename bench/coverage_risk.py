@@ -66,7 +66,15 @@ from factsift.scoring.dedup import deduplicate
 from factsift.scoring.evaluation import ece, folds_for, out_of_fold, roc_auc
 from factsift.scoring.featurize import Example, analyse_row, evidence_stages, example_of
 from factsift.scoring.train import CANDIDATES, FitCache
-from risk_trust import DEFAULT_DATA, PROTOCOLS, code_fingerprint, log, mean_over_datasets, with_base_rate_given
+from risk_trust import (
+    DEFAULT_DATA,
+    PROTOCOLS,
+    code_fingerprint,
+    log,
+    mean_over_datasets,
+    outlet_class,
+    with_base_rate_given,
+)
 
 HERE = Path(__file__).resolve().parent
 #: The per-outlet counts are capped as the stated row caps them (+0.5 up to +1, -0.25 down to -0.5).
@@ -230,6 +238,17 @@ def fire_rates(found: list[Found], examples: list[Example]) -> dict[str, Any]:
         "all": shares(found),
         "misinformation": shares([f for f, e in zip(found, examples, strict=True) if e.article.label == 1]),
         "not_misinformation": shares([f for f, e in zip(found, examples, strict=True) if e.article.label == 0]),
+        "by_dataset": {
+            name: shares([f for f, e in zip(found, examples, strict=True) if e.article.dataset == name])
+            for name in sorted({e.article.dataset for e in examples})
+        },
+        # the article's *own* outlet rating (as the risk model already reads it): how much of the coverage signal
+        # it already carries
+        "by_own_outlet_rating": {
+            name: shares([f for f, e in zip(found, examples, strict=True) if outlet_class(e) == name])
+            for name in ("reliable", "mixed", "unreliable", "unrated")
+            if any(outlet_class(e) == name for e in examples)
+        },
     }
 
 
