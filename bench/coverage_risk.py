@@ -27,8 +27,10 @@ model, out of fold):
   fold), so the held-out fold's labels reach neither the model nor the coverage weights it is scored with.
 
 Each protocol scores its test folds once (the shipped model); the three readings (none, stated, fitted) are
-computed from those scores, so ``test_split_scorings`` counts one model scoring read three ways (the nested
-fits score only training folds).
+computed from those scores, so ``test_split_scorings`` counts one model scoring, read four ways (the nested
+fits score only training folds): the fourth, the stated row without its disagree term, was added after
+reading the sampled reliable disagreements, so it is a diagnostic, not a tuned choice.  Also: what the
+stated row does to articles labelled not misinformation (mean risk, share pushed to 0.5 or over).
 Writes bench/results/coverage_risk.json.
 """
 
@@ -260,6 +262,22 @@ def figures(tested: list[Example], scores: np.ndarray, assumed: list[float], cro
     return out
 
 
+def false_accusations(y: np.ndarray, before: np.ndarray, after: np.ndarray) -> dict[str, float]:
+    """What the stated row does to articles labelled not misinformation: their mean risk before and after, and
+    the share it pushes to 0.5 or over from below."""
+    real = y == 0
+    p_before, p_after = sigmoid_array(before[real]), sigmoid_array(after[real])
+    return {
+        "not_misinformation_mean_risk_without": round(float(p_before.mean()), 4),
+        "not_misinformation_mean_risk_with_stated_row": round(float(p_after.mean()), 4),
+        "not_misinformation_pushed_to_high_by_stated_row": round(
+            float(((p_before < 0.5) & (p_after >= 0.5)).mean()), 4
+        ),
+        "not_misinformation_high_without": round(float((p_before >= 0.5).mean()), 4),
+        "not_misinformation_high_with_stated_row": round(float((p_after >= 0.5).mean()), 4),
+    }
+
+
 def measure(examples: list[Example], found: list[Found]) -> dict[str, Any]:
     """AUC/ECE without coverage, with the stated row and with fitted weights, per protocol."""
     config = CANDIDATES[SHIPPED_CANDIDATE]
@@ -267,6 +285,11 @@ def measure(examples: list[Example], found: list[Found]) -> dict[str, Any]:
     position = {id(e): i for i, e in enumerate(examples)}
     x_all = features(found)
     stated_all = np.array([f.stated_log_odds for f in found])
+    # the stated row without its disagree term: read after the disagree samples (see the docstring), so a
+    # fourth reading of the same scores, counted in ``readings_per_scoring``
+    no_disagree_all = stated_all - np.array(
+        [min(stated.DISAGREE_LOG_ODDS * f.reliable_disagree, stated.MAX_DISAGREE_LOG_ODDS) for f in found]
+    )
     result: dict[str, Any] = {}
     for protocol in PROTOCOLS:
         assumed: list[float] = []
@@ -297,6 +320,8 @@ def measure(examples: list[Example], found: list[Found]) -> dict[str, Any]:
             "without_coverage": figures(tested, scores, assumed, cross),
             "stated_row": figures(tested, sigmoid_array(z + stated_all[rows]), assumed, cross),
             "fitted_on_training_folds": figures(tested, sigmoid_array(fitted), assumed, cross),
+            "stated_row_without_disagree": figures(tested, sigmoid_array(z + no_disagree_all[rows]), assumed, cross),
+            "false_accusations": false_accusations(y, z, z + stated_all[rows]),
             "fitted_weights_per_fold": weights,
             "fitted_weights_on_every_fold_descriptive_only": [round(float(v), 4) for v in fit_weights(z, x, y)],
         }
@@ -332,7 +357,12 @@ def main() -> int:
     log(f"fires: {json.dumps(results['fires'])}")
     results["protocols"] = measure(examples, found)
     results["test_split_scorings"] = {protocol: 1 for protocol in PROTOCOLS}
-    results["readings_per_scoring"] = ["without_coverage", "stated_row", "fitted_on_training_folds"]
+    results["readings_per_scoring"] = [
+        "without_coverage",
+        "stated_row",
+        "fitted_on_training_folds",
+        "stated_row_without_disagree",
+    ]
     results["seconds"] = round(time.perf_counter() - started, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
@@ -343,7 +373,7 @@ def main() -> int:
         f"unreported {fires['unreported']:.1%}"
     )
     for protocol, block in results["protocols"].items():
-        for reading in ("without_coverage", "stated_row", "fitted_on_training_folds"):
+        for reading in results["readings_per_scoring"] + ["false_accusations"]:
             print(f"{protocol} {reading}: {block[reading]}")
         print(
             f"{protocol} fitted weights on every fold (descriptive only): "
