@@ -1,7 +1,8 @@
 """Coverage as evidence for the risk score: stated weights, not learned ones.
 
-There is no archive of what other outlets reported around the training articles' dates, so these weights
-cannot be fitted; they are stated here, kept small, and shown as their own row of the breakdown:
+These weights are stated here, kept small, and shown as their own row of the breakdown; weights fitted over
+an archive of the training articles did not improve the out-of-fold figures, so these are kept
+(``bench/coverage_risk.py``, docs/coverage.md "Risk: measured"):
 
 * each distinct **reliable** outlet whose passage **disagrees** with a claim (stance over its stated
   threshold): +:data:`DISAGREE_LOG_ODDS` (at most +:data:`MAX_DISAGREE_LOG_ODDS`);
