@@ -108,3 +108,20 @@ def test_unrelated_archive_text_never_moves_the_score(tmp_path: Path) -> None:
     assert report.coverage == []
     evidence = coverage_evidence(report)
     assert evidence is not None and evidence.log_odds == 0.0 and evidence.thin
+
+
+def test_a_disagreeing_passage_reports_the_opposite_only_when_it_says_so() -> None:
+    """Another account of the same event that the stance model reads as contrary stays "discuss" unless the
+    passage carries a refutation word; an explicit denial above the threshold stays "disagree"."""
+    from factsift.coverage.search import confident_stance
+    from factsift.stance import DISAGREE_THRESHOLD, StanceResult
+
+    claim = "Russian and U.S. aircraft carried out joint strikes on Islamic State targets near al-Bab."
+    scores = {"agree": 0.02, "disagree": DISAGREE_THRESHOLD + 0.2, "discuss": 0.2, "unrelated": 0.08}
+    result = StanceResult("disagree", scores, 0, 0)
+    other_account = "Turkish jets struck Islamic State positions near al-Bab on Wednesday, Ankara said."
+    denial = "The Defense Department denied that U.S. aircraft had coordinated any strikes with Russia."
+    assert confident_stance(result, claim, other_account)[0] == "discuss"
+    assert confident_stance(result, claim, denial)[0] == "disagree"
+    below = StanceResult("disagree", {**scores, "disagree": DISAGREE_THRESHOLD - 0.01}, 0, 0)
+    assert confident_stance(below, claim, denial)[0] == "discuss"

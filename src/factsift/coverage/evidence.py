@@ -5,7 +5,8 @@ an archive of the training articles did not improve the out-of-fold figures, so 
 (``bench/coverage_risk.py``, docs/coverage.md "Risk: measured"):
 
 * each distinct **reliable** outlet whose passage **disagrees** with a claim (stance over its stated
-  threshold): +:data:`DISAGREE_LOG_ODDS` (at most +:data:`MAX_DISAGREE_LOG_ODDS`);
+  threshold, and a refutation word in the passage: see :func:`factsift.coverage.search.confident_stance`):
+  +:data:`DISAGREE_LOG_ODDS` (at most +:data:`MAX_DISAGREE_LOG_ODDS`);
 * each distinct reliable outlet that **agrees**: :data:`AGREE_LOG_ODDS` (at most :data:`MAX_AGREE_LOG_ODDS`);
 * the article's first claim (or headline) reported by **no other outlet**: +:data:`UNREPORTED_LOG_ODDS`, only
   when the archive holds at least :data:`BIG_ENOUGH` articles for those dates; below that a caveat says the

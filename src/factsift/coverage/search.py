@@ -79,15 +79,23 @@ def states_a_denial(claim: str) -> bool:
     return any(word in NEGATION or word in REFUTE for word in tokens(claim))
 
 
-def confident_stance(result: StanceResult, claim: str) -> tuple[StanceLabel, float]:
+def refutes(passage: str) -> bool:
+    """Whether a passage carries a refutation word ("denied", "false", "rejected", "baseless", ...)."""
+    return any(word in REFUTE for word in tokens(passage))
+
+
+def confident_stance(result: StanceResult, claim: str, passage: str) -> tuple[StanceLabel, float]:
     """The stance shown: agree/disagree only at or above the stated thresholds, otherwise discuss.
 
     A claim that itself states a denial gets no "disagree": a passage denying the same thing reads to the
-    stance model as refuting it (both carry denial words), so the only safe reading is "discuss".
+    stance model as refuting it (both carry denial words), so the only safe reading is "discuss".  And a
+    passage "reports the opposite" only when it says so, with a refutation word: over an archive of the risk
+    model's training articles, most passages the model read as disagreeing were other accounts of the same
+    event (bench/coverage_risk.py), and each one would have counted as a reliable outlet contradicting the claim.
     """
     label = result.label
     score = result.scores[label]
-    if label == "disagree" and (score < DISAGREE_THRESHOLD or states_a_denial(claim)):
+    if label == "disagree" and (score < DISAGREE_THRESHOLD or states_a_denial(claim) or not refutes(passage)):
         label = "discuss"
     if label == "agree" and score < AGREE_THRESHOLD:
         label = "discuss"
@@ -172,7 +180,8 @@ class CoverageFinder:
         for (i, hit, article), result in zip(pairs, results, strict=True):
             if result.label == "unrelated" or len(per_query[i]) >= shown:
                 continue
-            stance, score = confident_stance(result, queries[i].text)
+            passage = result.passage(article.text)
+            stance, score = confident_stance(result, queries[i].text, passage)
             per_query[i].append(
                 CoverageMatch(
                     claim_index=queries[i].claim_index,
@@ -182,7 +191,7 @@ class CoverageFinder:
                     outlet_label=outlet_label(article),
                     published=article.published,
                     title=article.title,
-                    passage=CoveragePassage(result.passage(article.text), result.start, result.end),
+                    passage=CoveragePassage(passage, result.start, result.end),
                     stance=stance,
                     stance_score=round(score, 4),
                     similarity=hit.similarity,
