@@ -107,3 +107,18 @@ def test_without_an_archive_the_stage_adds_nothing(tmp_path: pytest.TempPathFact
     assert report.coverage == [] and report.coverage_summary == []
     assert report.risk is not None
     assert all(c.evidence != "coverage" for c in report.risk.contributions)
+
+
+def test_an_archive_made_after_the_analyser_started_is_searched(tmp_path: pytest.TempPathFactory) -> None:
+    """A long-running analyser (the web app's, the watcher's) finds the archive its own keeping creates later."""
+    from factsift.analyser import Analyser
+    from factsift.archive.store import open_article_archive
+    from factsift.config import config_at_edge
+
+    url = str(tmp_path / "later.db")  # type: ignore[operator]
+    analyser = Analyser(config_at_edge(db=url))
+    assert analyser.analyse(url=SEED_URL, html=seed_page()).coverage == []
+    archive = open_article_archive(url)
+    archive.add([WIRE, *UNRELATED])
+    archive.close()
+    assert {m.article_id for m in analyser.analyse(url=SEED_URL, html=seed_page()).coverage} == {"wire-denial"}

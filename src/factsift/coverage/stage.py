@@ -49,6 +49,8 @@ def find_coverage(report: Report, context: Context[CoverageConfig]) -> Report:
     encoder = archive_encoder(config)
     model = encoder.model_id if encoder is not None else NO_MODEL
     opened = context.models.get(("archive", str(config.archive), model), lambda: open_archive(config.archive, encoder))
+    if opened.archive is None:  # not there when the analyser started: the web app or the watcher may keep one since
+        opened.archive = open_archive(config.archive, encoder).archive
     if opened.archive is None or opened.archive.revision() == 0:
         return report
     opened.index.refresh(opened.archive)
