@@ -60,6 +60,18 @@ def test_date_search_runs_only_when_allowed(monkeypatch: pytest.MonkeyPatch) -> 
     assert read("<p>Published 8 July 2019</p>").published == "2019-07-08" and len(calls) == 1
 
 
+def test_a_bare_year_is_not_taken_for_the_publication_date() -> None:
+    """htmldate turns "since early 2016" into 2016-01-01; that would aim coverage's date window at the wrong
+    fortnight (no date searches all dates), so a 1 January only the full-text search found is dropped."""
+    year_only = "<html><body><article><p>What the council ignored since early 2016 came back.</p>" + PROSE
+    assert read(year_only + "</article></body></html>").published is None
+    day = "<p>Published 8 July 2019</p>"
+    assert read("<html><body><article>" + day + PROSE + "</article></body></html>").published == "2019-07-08"
+    new_year = "<html><body><article><p>Published on 1 January 2019.</p>" + PROSE + "</article></body></html>"
+    dated_url = '<html><head><link rel="canonical" href="https://example.org/2019/01/01/budget"></head>'
+    assert read(dated_url + new_year[6:]).published == "2019-01-01"  # the markup gives that day too
+
+
 def test_fast_and_full_analyses_read_the_same_body() -> None:
     html = "<html><head><title>Harbour vote</title></head><body><nav>Home News</nav><article>" + PROSE
     html += "</article><footer>© 2023 Gazette. All rights reserved.</footer></body></html>"

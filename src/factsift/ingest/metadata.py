@@ -58,6 +58,19 @@ class PageMetadata:
     hostname: str | None = None
 
 
+def searched_date(html: str) -> str | None:
+    """The date htmldate's full-text search finds, unless it is a bare year it made into 1 January.
+
+    "Since early 2016" in the text comes back as 2016-01-01; a date like that would aim coverage's ±7-day
+    window at the wrong fortnight, while no date searches all dates.  A 1 January the page's markup also
+    gives (htmldate without the full-text search) is kept.
+    """
+    found = iso_date(find_date(html, extensive_search=True))
+    if found and found[5:10] == "01-01" and iso_date(find_date(html, extensive_search=False)) != found:
+        return None
+    return found
+
+
 def _meta_tags(html: str) -> dict[str, str]:
     """Every ``<meta>`` key (property, name or itemprop, lower case) with its first non-empty content.
 
@@ -125,7 +138,7 @@ def page_metadata(tree: HTMLTree, html: str, *, search_date: bool) -> PageMetada
             time_element.getattr("datetime") if time_element is not None else None
         )
     if published is None and search_date:
-        published = iso_date(find_date(html, extensive_search=True))
+        published = searched_date(html)
     root = document.query_selector("html")
     declared = (root.getattr("lang") if root is not None else None) or tags.get("og:locale") or ""
     language = re.split(r"[-_]", declared.strip(), maxsplit=1)[0].lower()
