@@ -41,10 +41,9 @@ from factsift.archive.store import (
     Int8Matrix,
     KeptArticle,
 )
+from factsift.factchecks.lexical import bm25_idf, bm25_weights
 from factsift.factchecks.terms import index_terms, query_terms
 
-K1 = 1.2
-B = 0.75
 #: Query words found in more than this share of the archive's articles are left out of the lexical search (unless
 #: every word of the query is): they rank almost nothing and their postings are most of a day's (a stop-word list
 #: the archive learns).
@@ -334,7 +333,7 @@ class ArchiveIndex:
             return [empty for _ in queries]
         query_of = np.repeat(np.arange(len(queries)), [len(group) for group in known])
         df = self._df[ids].astype(np.float32)
-        idf = np.log(1.0 + (self._alive_count - df + 0.5) / (df + 0.5)).astype(np.float32)
+        idf = bm25_idf(df, self._alive_count).astype(np.float32)
         average = max(self._total_length / self._alive_count, 1.0)
         found: list[tuple[IntArray, IntArray, FloatArray]] = []
         for day in days:
@@ -351,8 +350,7 @@ class ArchiveIndex:
             where = np.arange(int(lengths.sum())) + np.repeat(lows - offsets, lengths)
             docs = bucket.docs[where]
             tf = bucket.tfs[where].astype(np.float32)
-            norm = K1 * (1.0 - B + B * self._length[bucket.members[docs]] / average)
-            score = np.repeat(idf[present], lengths) * tf * (K1 + 1.0) / (tf + norm)
+            score = bm25_weights(np.repeat(idf[present], lengths), tf, self._length[bucket.members[docs]], average)
             keys = np.repeat(query_of[present], lengths) * size + docs
             totals = np.bincount(keys, weights=score, minlength=len(queries) * size)
             hit = np.flatnonzero(totals)

@@ -14,10 +14,10 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from factsift.archive.store import MAX_CLAIMS, KeptArticle
 from factsift.errors import InputError
+from factsift.ingest.outlet import host_of
 from factsift.model import Report
 from factsift.watch.urls import canonical_url
 
@@ -65,7 +65,7 @@ def outlet_of(report: Mapping[str, Any]) -> str | None:
     """
     source, outlet = _table(report.get("source")), _table(_table(report.get("article")).get("outlet"))
     url = _text(_table(report.get("input")).get("url"))
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.") if url else ""
+    host = host_of(url) or ""
     for candidate in (source.get("domain"), outlet.get("domain"), host, source.get("name"), outlet.get("name")):
         found = _text(candidate)
         if found:

@@ -14,6 +14,7 @@ import io
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +27,21 @@ FIELDS = ("claim", "title")
 TITLE_WEIGHT = 0.5  # a title word counts half a claim word in the combined score (fitted on CheckThat! 2020 train)
 
 Scores = npt.NDArray[np.float64]
+
+
+def bm25_idf(df: npt.NDArray[Any], documents: int) -> npt.NDArray[Any]:
+    """BM25's inverse document frequency of terms found in ``df`` of ``documents`` (the +1 keeps it positive)."""
+    idf: npt.NDArray[Any] = np.log(1.0 + (documents - df + 0.5) / (df + 0.5))
+    return idf
+
+
+def bm25_weights(
+    idf: npt.NDArray[Any], tf: npt.NDArray[Any], lengths: npt.NDArray[Any], average: float
+) -> npt.NDArray[Any]:
+    """BM25 scores of postings: each term's ``idf`` and frequency ``tf`` in a text of ``lengths`` words."""
+    norm = K1 * (1.0 - B + B * lengths / average)
+    weights: npt.NDArray[Any] = idf * tf * (K1 + 1.0) / (tf + norm)
+    return weights
 
 
 @dataclass(frozen=True)
@@ -76,10 +92,8 @@ def build_field(texts: Sequence[str]) -> FieldIndex:
     terms, docs, tf = terms[order], docs[order], tf[order]
     df = np.bincount(terms, minlength=len(vocabulary)).astype(np.float64)
     with_text = max(int(np.count_nonzero(lengths)), 1)
-    idf = np.log(1.0 + (with_text - df + 0.5) / (df + 0.5))
-    average = lengths.sum() / with_text
-    norm = K1 * (1.0 - B + B * lengths[docs] / average)
-    weights = (idf[terms] * tf * (K1 + 1.0) / (tf + norm)).astype(np.float32)
+    idf = bm25_idf(df, with_text)
+    weights = bm25_weights(idf[terms], tf, lengths[docs], lengths.sum() / with_text).astype(np.float32)
     bounds = np.concatenate([[0], np.cumsum(df).astype(np.int64)])
     postings = {term: (int(bounds[i]), int(bounds[i + 1])) for term, i in vocabulary.items()}
     return FieldIndex(postings, docs, weights, len(texts))
