@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from factsift.coverage.search import distinct_outlets
 from factsift.model import Report
 
 DISAGREE_LOG_ODDS = 0.5
@@ -67,16 +68,8 @@ def coverage_evidence(report: Report) -> CoverageEvidence | None:
     """The coverage evidence of a report, None when no coverage search was made (no archive)."""
     if not report.coverage_summary:
         return None
-    disagreeing: dict[str, None] = {}
-    agreeing: dict[str, None] = {}
-    for match in report.coverage:
-        if match.outlet_label != "reliable":
-            continue
-        name = match.outlet or match.article_id
-        if match.stance == "disagree":
-            disagreeing.setdefault(name, None)
-        elif match.stance == "agree":
-            agreeing.setdefault(name, None)
+    disagreeing = distinct_outlets(report.coverage, "disagree", reliable=True)
+    agreeing = distinct_outlets(report.coverage, "agree", reliable=True)
     first = report.coverage_summary[0]
     big_enough = first.archive_articles >= BIG_ENOUGH
     unreported = big_enough and first.agree + first.disagree + first.discuss == 0

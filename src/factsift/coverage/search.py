@@ -200,7 +200,9 @@ class CoverageFinder:
         return per_query
 
 
-def _outlets(matches: Sequence[CoverageMatch], stance: StanceLabel, *, reliable: bool | None = None) -> list[str]:
+def distinct_outlets(
+    matches: Sequence[CoverageMatch], stance: StanceLabel, *, reliable: bool | None = None
+) -> list[str]:
     """The distinct outlets of the matches with ``stance`` (only reliable ones, or only others, when asked)."""
     found: dict[str, None] = {}
     for match in matches:
@@ -222,11 +224,11 @@ def _count(outlets: Sequence[str], what: str, verb: str) -> str:
 def summarise(query: CoverageQuery, matches: Sequence[CoverageMatch], window: Window) -> ClaimCoverage:
     """One query's coverage in words, with the archive's size for the dates searched."""
     parts: list[str] = []
-    reliable_disagree = _outlets(matches, "disagree", reliable=True)
-    other_disagree = _outlets(matches, "disagree", reliable=False)
-    reliable_agree = _outlets(matches, "agree", reliable=True)
-    other_agree = _outlets(matches, "agree", reliable=False)
-    discuss = _outlets(matches, "discuss")
+    reliable_disagree = distinct_outlets(matches, "disagree", reliable=True)
+    other_disagree = distinct_outlets(matches, "disagree", reliable=False)
+    reliable_agree = distinct_outlets(matches, "agree", reliable=True)
+    other_agree = distinct_outlets(matches, "agree", reliable=False)
+    discuss = distinct_outlets(matches, "discuss")
     for outlets, what, verb in (
         (reliable_disagree, "reliable ", "report the opposite"),
         (other_disagree, "", "report the opposite"),
