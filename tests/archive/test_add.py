@@ -136,6 +136,27 @@ def test_a_folder_of_pages_is_analysed_then_kept_and_re_adding_changes_nothing(
     assert _counts(add_files(sqlite_archive, [folder], using)) == (0, 0, 4)
 
 
+def test_a_folder_keeps_its_reports_and_batch_outputs_beside_its_pages(
+    sqlite_archive: ArticleArchive, reports: list[dict[str, Any]], using: Analyser, tmp_path: Path
+) -> None:
+    folder = tmp_path / "desk"
+    (folder / "runs").mkdir(parents=True)
+    write_report(folder / "wire.json", reports[0])
+    write_batch_output(folder / "runs" / "monday.jsonl", [{"id": "1", "report": reports[1]}])
+    (folder / "county.html").write_text(page_html(*STORIES[2]), encoding="utf-8")
+    (folder / "image.png").write_bytes(b"\x89PNG not an article")
+    summary = add_files(sqlite_archive, [folder], using)
+    assert _counts(summary) == (3, 0, 0) and summary.analysed == 1
+    assert {a.title for a in sqlite_archive.missing_vectors("any-model", 10)} == {story[0] for story in STORIES}
+
+
+def test_a_folder_with_no_article_in_it_is_refused(sqlite_archive: ArticleArchive, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "image.png").write_bytes(b"\x89PNG not an article")
+    with pytest.raises(InputError, match="no pages, reports, batch files or crawls in this folder"):
+        add_files(sqlite_archive, [tmp_path / "empty"])
+
+
 def test_a_page_that_cannot_be_analysed_stops_everything_before_the_archive_is_touched(
     archive: ArticleArchive, using: Analyser, tmp_path: Path
 ) -> None:

@@ -24,7 +24,7 @@ from tqdm import tqdm
 from factsift.analyser import Analyser
 from factsift.archive.keep import kept_article
 from factsift.archive.store import AddCounts, ArticleArchive, KeptArticle
-from factsift.batch.readers import PAGE_SUFFIXES, WARC_SUFFIXES, count_records, read_input
+from factsift.batch.readers import PAGE_SUFFIXES, WARC_SUFFIXES, count_records, page_files, read_input
 from factsift.batch.records import BadRecord, InputRecord, Record
 from factsift.errors import InputError
 from factsift.options import MAX_FILE_BYTES
@@ -50,11 +50,9 @@ class AddSummary:
 
 
 def input_kind(path: Path) -> InputKind:
-    """How ``path`` is added: one ``report`` (.json), a file of ``reports`` (batch output JSONL), ``pages`` to
-    analyse (a folder, batch input JSONL/CSV, a crawl) or one ``page`` to analyse; InputError otherwise."""
+    """How the file ``path`` is added: one ``report`` (.json), a file of ``reports`` (batch output JSONL),
+    ``pages`` to analyse (batch input JSONL/CSV, a crawl) or one ``page`` to analyse; InputError otherwise."""
     name = path.name.lower()
-    if path.is_dir():
-        return "pages"
     if not path.is_file():
         raise InputError(f"no such file or folder: {path}")
     if name.endswith((".parquet", ".pq")):
@@ -74,6 +72,23 @@ def input_kind(path: Path) -> InputKind:
         f"{path}: unknown input (use a report .json, batch output .jsonl, .html/.htm/.txt pages, "
         "a folder of them, a batch input .jsonl/.csv or a .warc[.gz] crawl)"
     )
+
+
+def inputs_of(path: Path) -> list[tuple[Path, InputKind]]:
+    """What adding ``path`` adds: a file by its :func:`input_kind`; for a folder, in path order, its pages as one
+    input of ``pages`` (ids relative to the folder), then every report, batch or crawl file under it by its kind
+    (other files, such as images, are not articles).  InputError for a folder holding none of them, rather than
+    adding nothing."""
+    if not path.is_dir():
+        return [(path, input_kind(path))]
+    found: list[tuple[Path, InputKind]] = [(path, "pages")] if next(page_files(path), None) else []
+    for inner in sorted(path.rglob("*")):
+        name = inner.name.lower()
+        if inner.is_file() and name.endswith((".json", ".csv", ".csv.gz", *_JSONL_SUFFIXES, *WARC_SUFFIXES)):
+            found.append((inner, input_kind(inner)))
+    if not found:
+        raise InputError(f"{path}: no pages, reports, batch files or crawls in this folder")
+    return found
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -285,7 +300,8 @@ def add_files(
     the archive is unchanged; with ``skip_bad`` the bad inputs are left out and listed in the summary.
     """
     started = time.perf_counter()
-    kinds = [(path, input_kind(path)) for path in paths]  # every path is checked before any work
+    # every path is checked before any work
+    kinds = [found for path in paths for found in inputs_of(path)]
     pages = [(path, kind) for path, kind in kinds if kind in ("pages", "page")]
     if pages and analyser is None:
         raise InputError(f"{pages[0][0]} holds pages to analyse, and no analyser was given")

@@ -108,8 +108,8 @@ def register(commands: Commands) -> None:
         help="add reports (as they are), pages and crawls (analysed first) in one transaction",
         description=(
             "Add analysed articles to the archive. A report .json and a factsift batch output .jsonl are kept "
-            "without analysing again; .html/.htm/.txt pages, folders of them, batch input .jsonl/.csv and "
-            ".warc[.gz] crawls are analysed first (sources and claims, fast; --full for every stage). "
+            "without analysing again; .html/.htm/.txt pages, batch input .jsonl/.csv and .warc[.gz] crawls are "
+            "analysed first (sources and claims, fast; --full for every stage); a folder adds all of these under it. "
             "Everything goes in one transaction: a bad input leaves the archive unchanged."
         ),
     )

@@ -128,7 +128,8 @@ def read_csv(path: Path, *, max_bytes: int) -> Iterator[Record]:
             yield record_from_fields(fields, where)
 
 
-def _page_files(root: Path) -> Iterator[Path]:
+def page_files(root: Path) -> Iterator[Path]:
+    """The page files (:data:`PAGE_SUFFIXES`) under ``root``, in path order."""
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(files):
@@ -138,7 +139,7 @@ def _page_files(root: Path) -> Iterator[Path]:
 
 def read_directory(root: Path, *, max_bytes: int) -> Iterator[Record]:
     """One record per ``.html``/``.htm``/``.txt`` file under ``root``; the id is its relative path."""
-    for path in _page_files(root):
+    for path in page_files(root):
         record_id = path.relative_to(root).as_posix()
         kind = PAGE_SUFFIXES[path.suffix.lower()]
         try:
@@ -230,7 +231,7 @@ def count_records(path: Path) -> int | None:
     """
     kind = input_format(path)
     if kind == "dir":
-        return sum(1 for _ in _page_files(path))
+        return sum(1 for _ in page_files(path))
     if kind == "jsonl":
         with _open_binary(path) as handle:
             return sum(1 for _, line in _bounded_lines(handle, COUNT_LINE_BYTES) if line is None or line.strip())
