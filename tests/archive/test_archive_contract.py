@@ -82,6 +82,23 @@ def test_add_counts_new_changed_and_identical_articles(archive: ArticleArchive) 
     assert archive.get(["a1", "nope"]) == {"a1": changed}
 
 
+def test_an_article_repeated_in_one_add_counts_against_its_earlier_copy(archive: ArticleArchive) -> None:
+    changed = KeptArticle(**{**WIRE.__dict__, "title": "A new headline"})
+    counts = archive.add([WIRE, WIRE, changed, GARDEN])
+    assert (counts.added, counts.updated, counts.unchanged) == (2, 1, 1)
+    assert archive.get(["a1"]) == {"a1": changed}
+    assert [row.id for row in archive.index_rows("m")] == ["a1", "a2"]
+
+
+def test_a_large_add_keeps_every_article_in_order(archive: ArticleArchive) -> None:
+    many = [KeptArticle(**{**GARDEN.__dict__, "id": f"g{i:04}", "text": f"Tomatoes {i}."}) for i in range(1203)]
+    counts = archive.add([*many, many[0], KeptArticle(**{**many[700].__dict__, "text": "Beans."})])
+    assert (counts.added, counts.updated, counts.unchanged) == (1203, 1, 1)
+    assert archive.counts().articles == 1203
+    assert [row.id for row in archive.index_rows("m")][-2:] == ["g1202", "g0700"]  # the update moved last
+    assert archive.get(["g0700"])["g0700"].text == "Beans."
+
+
 def test_rows_after_a_revision_are_the_changed_ones_in_order(archive: ArticleArchive) -> None:
     assert archive.revision() == 0
     archive.add([WIRE, GARDEN])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -43,6 +44,15 @@ MIGRATIONS = (
 )
 _COLUMNS = "id, url, outlet, outlet_label, outlet_score, published, title, text, claims"
 _WRITE_LOCK = 0x61726368  # "arch"
+_ADD_CHUNK = 500
+_UPSERT = (
+    f"INSERT INTO archive_articles ({_COLUMNS}, seq, added, content_hash)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET"
+    " url = excluded.url, outlet = excluded.outlet, outlet_label = excluded.outlet_label,"
+    " outlet_score = excluded.outlet_score, published = excluded.published, title = excluded.title,"
+    " text = excluded.text, claims = excluded.claims, seq = excluded.seq, added = excluded.added,"
+    " content_hash = excluded.content_hash"
+)
 
 
 def _kept(row: Sequence[Any]) -> KeptArticle:
@@ -73,37 +83,52 @@ class PostgresArticleArchive:
             return conn.execute(sql, params).fetchall()
 
     def add(self, articles: Iterable[KeptArticle]) -> AddCounts:
-        """Insert new articles and replace changed ones in one transaction (vectors dropped when words changed)."""
+        """Insert new articles and replace changed ones in one transaction (vectors dropped when words changed).
+
+        Articles go in chunks of :data:`_ADD_CHUNK`: one look-up of the stored hashes and one pipelined batch of
+        writes per chunk, not two round trips per article.  An id repeated within the call sees its earlier copy.
+        """
         counts = AddCounts()
-        with connection(self.location) as conn, conn.transaction():
+        articles = iter(articles)
+        with connection(self.location) as conn, conn.transaction(), conn.cursor() as cursor:
             seq = _next_seq(conn)
             now = time.time()
-            for article in articles:
-                digest = content_hash(article)
-                old = conn.execute(
-                    "SELECT content_hash, title, claims FROM archive_articles WHERE id = %s", (article.id,)
-                ).fetchone()
-                if old is not None and old[0] == digest:
-                    counts.unchanged += 1
-                    continue
-                claims = json.dumps(list(article.claims), ensure_ascii=False)
-                values = (article.url, article.outlet, article.outlet_label, article.outlet_score, article.published)
-                conn.execute(
-                    f"INSERT INTO archive_articles ({_COLUMNS}, seq, added, content_hash)"
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET"
-                    " url = excluded.url, outlet = excluded.outlet, outlet_label = excluded.outlet_label,"
-                    " outlet_score = excluded.outlet_score, published = excluded.published, title = excluded.title,"
-                    " text = excluded.text, claims = excluded.claims, seq = excluded.seq, added = excluded.added,"
-                    " content_hash = excluded.content_hash",
-                    (article.id, *values, article.title, article.text, claims, seq, now, digest),
-                )
-                if old is None:
-                    counts.added += 1
-                else:
-                    counts.updated += 1
-                    if (old[1], old[2]) != (article.title, claims):
-                        conn.execute("DELETE FROM archive_vectors WHERE article_id = %s", (article.id,))
-                seq += 1
+            written: dict[str, tuple[str, str | None, str]] = {}  # id -> hash, title, claims written by this call
+            while chunk := list(islice(articles, _ADD_CHUNK)):
+                stored = {
+                    row[0]: (row[1], row[2], row[3])
+                    for row in conn.execute(
+                        "SELECT id, content_hash, title, claims FROM archive_articles WHERE id = ANY(%s)",
+                        ([article.id for article in chunk],),
+                    )
+                }
+                rows: list[tuple[Any, ...]] = []
+                stale: list[tuple[str]] = []
+                for article in chunk:
+                    digest = content_hash(article)
+                    old = written.get(article.id) or stored.get(article.id)
+                    if old is not None and old[0] == digest:
+                        counts.unchanged += 1
+                        continue
+                    claims = json.dumps(list(article.claims), ensure_ascii=False)
+                    values = (
+                        article.url,
+                        article.outlet,
+                        article.outlet_label,
+                        article.outlet_score,
+                        article.published,
+                    )
+                    rows.append((article.id, *values, article.title, article.text, claims, seq, now, digest))
+                    if old is None:
+                        counts.added += 1
+                    else:
+                        counts.updated += 1
+                        if (old[1], old[2]) != (article.title, claims):
+                            stale.append((article.id,))
+                    written[article.id] = (digest, article.title, claims)
+                    seq += 1
+                cursor.executemany(_UPSERT, rows)
+                cursor.executemany("DELETE FROM archive_vectors WHERE article_id = %s", stale)
         return counts
 
     def put_vectors(self, model: str, items: Sequence[tuple[str, Int8Matrix]]) -> None:
