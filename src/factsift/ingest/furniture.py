@@ -147,6 +147,11 @@ _DATELINE = re.compile(
     rf"(?:\s+by\s+.{{2,60}})?\s*$",
     re.I,
 )
+#: A paragraph opening with its date, as news datelines do: "April 17, 2015 -- Imagine being sick ...".
+_DATED_OPENING = re.compile(
+    rf"^(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}})\s*(?:--|\u2014|\u2013)\s",
+    re.I,
+)
 #: Words every phrase of ``_COMMENT_FORM`` contains: a line with none of them is searched no further.
 _COMMENT_FORM_WORDS = ("email", "required", "notify")
 #: Characters that case-blind matching takes for a Latin letter but lower-casing leaves apart (ı, ſ, İ).
@@ -282,7 +287,9 @@ def clean_text(text: str, *, title: str | None = None, find_header: bool = True)
 
     ``title`` is the headline when already known (from HTML metadata); a line repeating it is
     dropped.  With ``find_header`` (plain-text input) the leading lines are read for the
-    site name, section labels, headline, byline and date.
+    site name, section labels, headline, byline and date.  Without it (text extracted from HTML)
+    only the date is read, from a dateline or dated byline in the header zone or a first paragraph
+    opening with its date, and no line is removed for it.
     """
     removed: list[Removed] = []
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
@@ -297,6 +304,7 @@ def clean_text(text: str, *, title: str | None = None, find_header: bool = True)
     if find_header and header:
         kept_header = _read_header(header, result)
     else:
+        result.published = _text_date(header, body)
         for line in header:
             if title and _same_text(line, title):
                 removed.append(Removed(kind="headline", text=line))
@@ -334,6 +342,16 @@ def clean_text(text: str, *, title: str | None = None, find_header: bool = True)
 
     result.text = "\n\n".join(kept)
     return result
+
+
+def _text_date(header: list[str], body: list[str]) -> str | None:
+    """The date of a dateline or dated byline in the header zone, else of a first paragraph opening with it."""
+    for line in header:
+        if _DATELINE.match(line) or _BYLINE.match(line):
+            found = parse_date(line)
+            if found:
+                return found
+    return parse_date(body[0]) if body and _DATED_OPENING.match(body[0]) else None
 
 
 def _read_header(header: list[str], result: CleanedText) -> list[str]:
