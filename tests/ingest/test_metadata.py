@@ -94,3 +94,13 @@ def test_fast_and_full_analyses_read_the_same_body() -> None:
     assert full.article.text == fast.article.text
     assert full.article.text.startswith("The council approved") and "©" not in full.article.text
     assert full.article.kind == "article"
+
+
+def test_author_from_json_ld_escapes_or_the_texts_byline() -> None:
+    json_ld = '<script type="application/ld+json">{"author": {"name": "Ale\\u0161 V\\u00e1vra"}}</script>'
+    assert read(json_ld).author == "Aleš Vávra"
+    assert read("<meta name='author' content='By Corey Kilgannon'>").author == "Corey Kilgannon"
+    byline = "<h1>Harbour vote</h1><p>By Mara Quill</p>"
+    report = analyse("<html><body><article>" + byline + PROSE + "</article></body></html>")
+    assert report.article.author == "Mara Quill" and "By Mara Quill" in report.article.text  # read, not removed
+    assert analyse("<html><body><article>" + PROSE + "</article></body></html>").article.author is None

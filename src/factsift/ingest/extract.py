@@ -4,8 +4,8 @@ The body comes from Resiliparse's main-content extraction (lexbor's parser, C++)
 pages of ``bench/ingest.py`` it finds the expected article text at least as well as trafilatura
 (word-shingle F1 0.79 against 0.78) in about a tenth of the time.  trafilatura's extraction (with
 its fallback extractors) is kept for a page where Resiliparse finds no body text.  Metadata is read
-once, from the tags of the same parsed tree (:mod:`factsift.ingest.metadata`); a page whose tags
-give no date is dated by its address or its text's dateline.  Both modes extract alike.
+once, from the tags of the same parsed tree (:mod:`factsift.ingest.metadata`); where the tags give
+no date or author, the page's address, its text's dateline and byline do.  Both modes extract alike.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ def extract_html(html: str, *, url: str | None = None) -> tuple[Article, Cleaned
         raise InputError("no article text found in the HTML page")
     cleaned = clean_text(body, title=meta.title, find_header=False)
     published = meta.published or url_date(url) or cleaned.published
+    author = meta.author or cleaned.author or None
     kind: ArticleKind = "article"
     if not cleaned.text.strip():  # all of it looked like furniture: keep it whole rather than lose it
         cleaned, kind = CleanedText(text=keep_whole(body), title=cleaned.title), "short"
@@ -78,7 +79,7 @@ def extract_html(html: str, *, url: str | None = None) -> tuple[Article, Cleaned
             domain=domain,
             found_in="url" if url else ("html" if domain or meta.site_name else None),
         ),
-        author=meta.author or None,
+        author=author,
         published=published,
         language=meta.language or detect_language(cleaned.text),
         removed=cleaned.removed,

@@ -288,8 +288,8 @@ def clean_text(text: str, *, title: str | None = None, find_header: bool = True)
     ``title`` is the headline when already known (from HTML metadata); a line repeating it is
     dropped.  With ``find_header`` (plain-text input) the leading lines are read for the
     site name, section labels, headline, byline and date.  Without it (text extracted from HTML)
-    only the date is read, from a dateline or dated byline in the header zone or a first paragraph
-    opening with its date, and no line is removed for it.
+    only the byline and date are read, from a byline or dateline in the header zone or a first
+    paragraph opening with its date, and no line is removed for them.
     """
     removed: list[Removed] = []
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
@@ -304,7 +304,7 @@ def clean_text(text: str, *, title: str | None = None, find_header: bool = True)
     if find_header and header:
         kept_header = _read_header(header, result)
     else:
-        result.published = _text_date(header, body)
+        result.author, result.published = _byline_and_date(header, body)
         for line in header:
             if title and _same_text(line, title):
                 removed.append(Removed(kind="headline", text=line))
@@ -344,14 +344,18 @@ def clean_text(text: str, *, title: str | None = None, find_header: bool = True)
     return result
 
 
-def _text_date(header: list[str], body: list[str]) -> str | None:
-    """The date of a dateline or dated byline in the header zone, else of a first paragraph opening with it."""
+def _byline_and_date(header: list[str], body: list[str]) -> tuple[str | None, str | None]:
+    """The author of the header zone's first byline; the date of its first dated byline or dateline, else of a
+    first paragraph opening with its date."""
+    author = published = None
     for line in header:
-        if _DATELINE.match(line) or _BYLINE.match(line):
-            found = parse_date(line)
-            if found:
-                return found
-    return parse_date(body[0]) if body and _DATED_OPENING.match(body[0]) else None
+        byline = _BYLINE.match(line)
+        author = author or (byline.group(1).strip() if byline else None)
+        if published is None and (byline or _DATELINE.match(line)):
+            published = parse_date(line)
+    if published is None and body and _DATED_OPENING.match(body[0]):
+        published = parse_date(body[0])
+    return author, published
 
 
 def _read_header(header: list[str], result: CleanedText) -> list[str]:

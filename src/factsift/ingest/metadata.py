@@ -12,6 +12,7 @@ run after the dateline, added as many wrong dates as right ones (4 and 4; ``benc
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -50,6 +51,7 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d\d)\b")
 _JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 _JSON_LD_AUTHOR = re.compile(r'"author"\s*:\s*(?:\[\s*)?\{[^{}]*?"name"\s*:\s*"([^"]{2,80})"')
 _JSON_LD_PUBLISHER = re.compile(r'"publisher"\s*:\s*\{[^{}]*?"name"\s*:\s*"([^"]{2,80})"')
+_BY = re.compile(r"^by\s+", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—:»·]|-{1,2})\s+")
 _URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^/@]*@)?([^/:?#]+)", re.I)
 
@@ -84,6 +86,15 @@ def _meta_tags(html: str) -> dict[str, str]:
 def _attributes(tag: str) -> list[tuple[str, str]]:
     """The (name, value) attribute pairs of one start tag, quotes removed."""
     return [(name, value.strip("\"'")) for name, value in _ATTRIBUTE.findall(tag)]
+
+
+def _json_string(raw: str) -> str:
+    """A JSON string's text with its escapes (``\\u0161``) read, or as written when it is not valid JSON."""
+    try:
+        text = json.loads(f'"{raw}"')
+    except ValueError:
+        return raw
+    return text if isinstance(text, str) else raw
 
 
 def iso_date(value: str | None) -> str | None:
@@ -169,13 +180,18 @@ def page_metadata(tree: HTMLTree, html: str) -> PageMetadata:
         return PageMetadata()
     scripts = " ".join(s.text or "" for s in document.query_selector_all('script[type="application/ld+json"]'))
     publisher = _JSON_LD_PUBLISHER.search(scripts)
-    site_name = tags.get("og:site_name") or tags.get("application-name") or (publisher.group(1) if publisher else None)
+    site_name = (
+        tags.get("og:site_name")
+        or tags.get("application-name")
+        or (_json_string(publisher.group(1)) if publisher else None)
+    )
     author = tags.get("author") or tags.get("article:author") or tags.get("byl") or tags.get("dc.creator")
     if author and author.startswith("http"):
         author = None
     if not author:
         found = _JSON_LD_AUTHOR.search(scripts)
-        author = found.group(1) if found else None
+        author = _json_string(found.group(1)) if found else None
+    author = _BY.sub("", author) if author else None
     published = _tag_date(tags, scripts, document)
     root = document.query_selector("html")
     declared = (root.getattr("lang") if root is not None else None) or tags.get("og:locale") or ""
