@@ -104,3 +104,13 @@ def test_author_from_json_ld_escapes_or_the_texts_byline() -> None:
     report = analyse("<html><body><article>" + byline + PROSE + "</article></body></html>")
     assert report.article.author == "Mara Quill" and "By Mara Quill" in report.article.text  # read, not removed
     assert analyse("<html><body><article>" + PROSE + "</article></body></html>").article.author is None
+
+
+def test_a_bylines_name_ends_at_its_date() -> None:
+    for line, name in (
+        ("By Gillian Mohney March 11, 2015 3:46 PM Good Morning America", "Gillian Mohney"),
+        ("Posted by kovarex, TOGos on 2019-02-15, all posts", "kovarex, TOGos"),
+        ("By May Chen", "May Chen"),
+    ):
+        html = f"<html><body><article><h1>Harbour vote</h1><p>{line}</p>{PROSE}</article></body></html>"
+        assert analyse(html).article.author == name

@@ -147,6 +147,11 @@ _DATELINE = re.compile(
     rf"(?:\s+by\s+.{{2,60}})?\s*$",
     re.I,
 )
+#: Where a byline's name ends: at a date or a time after it ("By Gillian Mohney March 11, 2015 3:46 PM").
+_NAME_END = re.compile(
+    rf"(?:,?\s+on)?,?\s+(?:(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\d{{1,2}}\s+(?:{_MONTHS})\b|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}:\d{{2}})",
+    re.I,
+)
 #: A paragraph opening with its date, as news datelines do: "April 17, 2015 -- Imagine being sick ...".
 _DATED_OPENING = re.compile(
     rf"^(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}})\s*(?:--|\u2014|\u2013)\s",
@@ -344,13 +349,18 @@ def clean_text(text: str, *, title: str | None = None, find_header: bool = True)
     return result
 
 
+def _byline_name(text: str) -> str:
+    """The name a byline gives, without the date, time or words after them."""
+    return _NAME_END.split(text, maxsplit=1)[0].strip(" ,;") or text.strip()
+
+
 def _byline_and_date(header: list[str], body: list[str]) -> tuple[str | None, str | None]:
     """The author of the header zone's first byline; the date of its first dated byline or dateline, else of a
     first paragraph opening with its date."""
     author = published = None
     for line in header:
         byline = _BYLINE.match(line)
-        author = author or (byline.group(1).strip() if byline else None)
+        author = author or (_byline_name(byline.group(1)) if byline else None)
         if published is None and (byline or _DATELINE.match(line)):
             published = parse_date(line)
     if published is None and body and _DATED_OPENING.match(body[0]):
@@ -382,7 +392,7 @@ def _read_header(header: list[str], result: CleanedText) -> list[str]:
         if kind:
             removed.append(Removed(kind=kind, text=line))
         elif byline:
-            result.author = result.author or byline.group(1).strip()
+            result.author = result.author or _byline_name(byline.group(1))
             result.published = result.published or parse_date(line)
             removed.append(Removed(kind="byline", text=line))
         elif _DATELINE.match(line):
