@@ -55,7 +55,7 @@ def extract_html(html: str, *, url: str | None = None) -> tuple[Article, Cleaned
     """Article metadata and cleaned body from an HTML page (``url`` helps resolve the outlet).
 
     trafilatura is tried only on a page where Resiliparse finds no body text: on the real pages of
-    ``bench/ingest.py`` it never found better text where Resiliparse found a little.
+    ``bench/ingest.py`` where Resiliparse found a little, the longer of the two bodies was never the better.
     """
     tree = HTMLTree.parse(html)
     meta = page_metadata(tree, html)
