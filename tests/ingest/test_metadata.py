@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from resiliparse.parse.html import HTMLTree
 
 import factsift
 from factsift.ingest import metadata
-from factsift.ingest.metadata import page_metadata
+from factsift.ingest.metadata import page_metadata, url_date, written_date
 
 PROSE = "<p>The council approved the harbour budget on Tuesday after a long and heated debate.</p>" * 12
 
@@ -61,8 +65,8 @@ def test_date_in_the_page_address() -> None:
     assert analyse(page, url="https://example.org/news/2019/07/08/budget").article.published == "2019-07-08"
 
 
-def analyse(html: str, **options: object) -> factsift.Report:
-    return factsift.analyse(html=html, stages=(), **options)
+def analyse(html: str, *, fast: bool = False, url: str | None = None) -> factsift.Report:
+    return factsift.analyse(html=html, url=url, stages=(), fast=fast)
 
 
 def test_dateline_of_the_extracted_text_dates_the_page() -> None:
@@ -114,3 +118,31 @@ def test_a_bylines_name_ends_at_its_date() -> None:
     ):
         html = f"<html><body><article><h1>Harbour vote</h1><p>{line}</p>{PROSE}</article></body></html>"
         assert analyse(html).article.author == name
+
+
+DATE_PIECES = [
+    "05/29/2007",
+    "31/02/2020",
+    "13/13/2013",
+    "Sep 31 2021",
+    "/2015/02/30/",
+    "/2016/02/29/",
+    "2024-13-01",
+    "May 1, 2020",
+]
+
+
+@settings(max_examples=200)
+@given(value=st.lists(st.one_of(st.sampled_from(DATE_PIECES), st.text(max_size=12)), max_size=4).map(" ".join))
+def test_date_readers_give_a_real_day_or_nothing(value: str) -> None:
+    for reader in (written_date, url_date):
+        found = reader(value)
+        assert found is None or date.fromisoformat(found).isoformat() == found
+
+
+@settings(max_examples=100)
+@given(raw=st.text(max_size=40))
+def test_json_ld_author_escapes_never_fail(raw: str) -> None:
+    script = '<script type="application/ld+json">{"author": {"name": "' + raw.replace('"', "") + '"}}</script>'
+    author = read(script).author
+    assert author is None or isinstance(author, str)

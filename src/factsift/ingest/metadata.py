@@ -98,9 +98,17 @@ def _json_string(raw: str) -> str:
 
 
 def iso_date(value: str | None) -> str | None:
-    """The YYYY-MM-DD date a timestamp starts with, or None."""
+    """The YYYY-MM-DD date a timestamp starts with, or None (also for a day no calendar has: 2024-13-01)."""
     match = _ISO_DATE.search(value or "")
-    return "-".join(match.groups()) if match else None
+    return _real_day(*match.groups()) if match else None
+
+
+def _real_day(year: str, month: str, day: str) -> str | None:
+    """The ISO date of that day, or None when no calendar has it."""
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
 
 
 def written_date(value: str | None) -> str | None:
@@ -116,21 +124,13 @@ def written_date(value: str | None) -> str | None:
         return None
     first, second, year = (int(part) for part in numeric.groups())
     month, day = (first, second) if second > 12 >= first else (second, first) if first > 12 >= second else (0, 0)
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
+    return _real_day(str(year), str(month), str(day))
 
 
 def url_date(address: str | None) -> str | None:
     """The date a page's address gives in its path (``/2015/03/18/``), or None."""
     match = _URL_DATE.search(address or "")
-    if match is None:
-        return None
-    try:
-        return date(*(int(part) for part in match.groups())).isoformat()
-    except ValueError:
-        return None
+    return _real_day(*match.groups()) if match else None
 
 
 def _tag_date(tags: dict[str, str], scripts: str, document: DocumentNode) -> str | None:
