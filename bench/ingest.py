@@ -12,9 +12,13 @@ the expected article text (4-word shingles, counted with multiplicity, averaged 
 measure of public extraction benchmarks); speed is pages per CPU-second and its ratio to
 ``trafilatura.extract`` measured in the same run.  The furniture the cleaner removed is checked
 against the expected text too: ``removed_prose`` counts removed newsletter and footer lines that
-are sentences of the expected article.
+are sentences of the expected article.  Metadata: the date against the 33 expected publication dates
+and against the dates read by hand on the 72 pages whose tags give none
+(``bench/data/real_page_dates.json``: right, wrong, missed), and the author against the 76 expected
+bylines (right: every word of the author found is in the byline).  Then one more pass gives the CPU
+milliseconds per real page of each stage, in the full and the ``--fast`` analysis.
 
-    python bench/ingest.py [--pages 500] [--seed 7] [--real DIR] [--rounds 2]
+    python bench/ingest.py [--pages 500] [--seed 7] [--real DIR] [--rounds 2] [--out FILE]
 
 Target: >= 50 generated pages/s on one core; full analysis >= 1x trafilatura.extract on the real
 pages, --fast >= 2x.  Writes bench/results/ingest.json.
@@ -36,16 +40,21 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import lxml.html
 import trafilatura
 
 import factsift
+from factsift.config import config_at_edge
+from factsift.context import Context
 from factsift.errors import InputError
 from factsift.ingest.stage import ingest
 from factsift.options import Options
+from factsift.pipeline import SHARED_MODELS, registered_stages
 
 REAL_PAGES = Path(__file__).resolve().parents[2] / "shared" / "data" / "pages" / "readability_testpages"
+DATE_LABELS = Path(__file__).resolve().parent / "data" / "real_page_dates.json"
 SHINGLE = 4
 _TOKEN = re.compile(r"\w+")
 
@@ -127,13 +136,33 @@ def shingle_f1(found: str, expected: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def load_real_pages(folder: Path) -> list[tuple[str, str, str]]:
-    """(page HTML, expected article text, expected headline) for every test page in ``folder``."""
+class RealPage(NamedTuple):
+    """One real test page: its HTML and what its maintainers (or our hand labels) expect of it."""
+
+    name: str
+    html: str
+    expected: str
+    title: str
+    published: str | None
+    byline: str | None
+
+
+def load_real_pages(folder: Path) -> list[RealPage]:
+    """Every test page in ``folder`` with its expected article text, headline, date and byline."""
     pages = []
     for page in sorted(p for p in folder.iterdir() if (p / "source.html").is_file()):
         expected = lxml.html.fromstring((page / "expected.html").read_bytes()).text_content()
-        title = json.loads((page / "expected-metadata.json").read_text("utf-8")).get("title") or ""
-        pages.append(((page / "source.html").read_text("utf-8", "replace"), expected, title))
+        metadata = json.loads((page / "expected-metadata.json").read_text("utf-8"))
+        pages.append(
+            RealPage(
+                name=page.name,
+                html=(page / "source.html").read_text("utf-8", "replace"),
+                expected=expected,
+                title=metadata.get("title") or "",
+                published=(metadata.get("publishedTime") or "")[:10] or None,
+                byline=metadata.get("byline") or None,
+            )
+        )
     return pages
 
 
@@ -142,25 +171,78 @@ def same_title(found: str | None, expected: str) -> bool:
     return _TOKEN.findall((found or "").lower()) == _TOKEN.findall(expected.lower())
 
 
-Extraction = tuple[str, list[str], str | None]
+class Extraction(NamedTuple):
+    """What one extractor found on a page."""
+
+    text: str
+    removed: list[str]
+    title: str | None
+    published: str | None = None
+    author: str | None = None
 
 
 def factsift_text(**options: object) -> Callable[[str], Extraction]:
-    """Analyse a page with factsift (``options`` as for ``analyse``): body, lines removed as furniture, headline."""
+    """A page analysed by factsift (``options`` as for ``analyse``): body, headline, date, author."""
 
     def run(html: str) -> Extraction:
         try:
             article = factsift.analyse(html=html, **options).article
         except InputError:
-            return "", [], None
-        return article.text, [r.text for r in article.removed if r.kind in {"newsletter", "footer"}], article.title
+            return Extraction("", [], None)
+        removed = [r.text for r in article.removed if r.kind in {"newsletter", "footer"}]
+        return Extraction(article.text, removed, article.title, article.published, article.author)
 
     return run
 
 
 def trafilatura_text(html: str) -> Extraction:
-    """Plain ``trafilatura.extract`` with its default settings (no headline)."""
-    return trafilatura.extract(html) or "", [], None
+    """Plain ``trafilatura.extract`` with its default settings (no metadata)."""
+    return Extraction(trafilatura.extract(html) or "", [], None)
+
+
+def metadata_accuracy(pages: list[RealPage], outputs: list[Extraction]) -> dict[str, object]:
+    """Dates against the expected and the hand-labelled ones; authors against the expected bylines."""
+    labels: dict[str, str | None] = json.loads(DATE_LABELS.read_text("utf-8"))["dates"]
+    pairs = list(zip(pages, outputs, strict=True))
+    expected = [(page, out) for page, out in pairs if page.published]
+    labelled = [(labels[page.name], out.published) for page, out in pairs if page.name in labels]
+    bylines = [(page.byline or "", out.author) for page, out in pairs if page.byline]
+
+    def author_right(found: str | None, byline: str) -> bool:
+        words = set(_TOKEN.findall((found or "").lower())) - {"by"}
+        return bool(words) and words <= set(_TOKEN.findall(byline.lower()))
+
+    return {
+        "date_expected_right": f"{sum(out.published == page.published for page, out in expected)}/{len(expected)}",
+        "date_labelled_right_wrong_missed": [
+            sum(1 for want, got in labelled if got and got == want),
+            sum(1 for want, got in labelled if got and got != want),
+            sum(1 for want, got in labelled if want and not got),
+        ],
+        "date_labelled_pages": f"{len(labelled)} ({sum(1 for want, _ in labelled if want)} dated)",
+        "author_expected_right": f"{sum(author_right(found, byline) for byline, found in bylines)}/{len(bylines)}",
+    }
+
+
+def stage_cpu_ms(pages: list[RealPage], *, fast: bool) -> dict[str, float]:
+    """CPU milliseconds per page of ingest and of each later stage, run as ``analyse`` runs them (one pass)."""
+    config = config_at_edge(fast=fast)
+    stages = registered_stages()
+    spent: dict[str, float] = {}
+    for page in pages:
+        started = time.process_time()
+        try:
+            report = ingest(html=page.html, options=config.options)
+        except InputError:
+            continue
+        spent["ingest"] = spent.get("ingest", 0.0) + time.process_time() - started
+        for name, fn in stages.items():
+            started = time.process_time()
+            report = fn(report, Context(config.section(name), SHARED_MODELS))
+            spent[name] = spent.get(name, 0.0) + time.process_time() - started
+    per_page = {name: round(1000 * seconds / len(pages), 2) for name, seconds in spent.items()}
+    per_page["total"] = round(sum(per_page.values()), 2)
+    return per_page
 
 
 def measure_real(folder: Path, rounds: int) -> dict[str, object]:
@@ -173,40 +255,52 @@ def measure_real(folder: Path, rounds: int) -> dict[str, object]:
         "factsift --fast analysis": factsift_text(fast=True),
     }
     for run in runners.values():  # warm imports, models and caches
-        run(pages[0][0])
-    results: dict[str, dict[str, float | int]] = {}
+        run(pages[0].html)
+    results: dict[str, dict[str, object]] = {}
     for name, run in runners.items():
         best = float("inf")
         for _ in range(rounds):  # the fastest round counts: others on the machine only ever slow a round down
             outputs = []
             started = time.process_time()
-            for html, _, _ in pages:
-                outputs.append(run(html))
+            for page in pages:
+                outputs.append(run(page.html))
             best = min(best, time.process_time() - started)
-        f1 = [shingle_f1(text, expected) for (text, _, _), (_, expected, _) in zip(outputs, pages, strict=True)]
-        expected_words = [set(_TOKEN.findall(e.lower())) for _, e, _ in pages]
-        removed = [line for _, lines, _ in outputs for line in lines]
+        f1 = [shingle_f1(out.text, page.expected) for out, page in zip(outputs, pages, strict=True)]
+        expected_words = [set(_TOKEN.findall(page.expected.lower())) for page in pages]
         removed_prose = sum(
             1
-            for (_, lines, _), words in zip(outputs, expected_words, strict=True)
-            for line in lines
+            for out, words in zip(outputs, expected_words, strict=True)
+            for line in out.removed
             if len(line.split()) >= 8 and set(_TOKEN.findall(line.lower())) <= words
         )
-        titles = [same_title(title, want) for (_, _, title), (_, _, want) in zip(outputs, pages, strict=True)]
+        titles = [same_title(out.title, page.title) for out, page in zip(outputs, pages, strict=True)]
         results[name] = {
             "f1_mean": round(statistics.mean(f1), 4),
             "f1_median": round(statistics.median(f1), 4),
-            "empty_pages": sum(1 for text, _, _ in outputs if not text.strip()),
+            "empty_pages": sum(1 for out in outputs if not out.text.strip()),
             "title_same": round(sum(titles) / len(titles), 3),
             "pages_per_cpu_second": round(len(pages) / best, 1),
-            "removed_newsletter_footer": len(removed),
+            "removed_newsletter_footer": sum(len(out.removed) for out in outputs),
             "removed_prose": removed_prose,
         }
-    reference = float(results["trafilatura.extract"]["pages_per_cpu_second"])
+        if name != "trafilatura.extract":
+            results[name].update(metadata_accuracy(pages, outputs))
+    reference = float(str(results["trafilatura.extract"]["pages_per_cpu_second"]))
     for values in results.values():
-        values["speed_vs_trafilatura_extract"] = round(float(values["pages_per_cpu_second"]) / reference, 2)
-    mean_kb = statistics.mean(len(html.encode()) / 1024 for html, _, _ in pages)
-    return {"folder": folder.name, "pages": len(pages), "mean_page_kb": round(mean_kb, 1), "results": results}
+        values["speed_vs_trafilatura_extract"] = round(float(str(values["pages_per_cpu_second"])) / reference, 2)
+    stage_ms = {
+        "trafilatura.extract": round(1000 / reference, 2),
+        "full": stage_cpu_ms(pages, fast=False),
+        "fast": stage_cpu_ms(pages, fast=True),
+    }
+    mean_kb = statistics.mean(len(page.html.encode()) / 1024 for page in pages)
+    return {
+        "folder": folder.name,
+        "pages": len(pages),
+        "mean_page_kb": round(mean_kb, 1),
+        "results": results,
+        "cpu_ms_per_page_by_stage": stage_ms,
+    }
 
 
 def main() -> None:
@@ -215,6 +309,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--real", type=Path, default=REAL_PAGES, help="folder of real test pages")
     parser.add_argument("--rounds", type=int, default=2, help="passes over the real pages per extractor")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "ingest.json")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     pages = [page(rng, rng.randint(20, 200)) for _ in range(args.pages)]
@@ -244,9 +339,8 @@ def main() -> None:
     }
     result = {"generated": generated, "real": measure_real(args.real, args.rounds)}
     print(json.dumps(result, indent=2))
-    out = Path(__file__).parent / "results" / "ingest.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    args.out.parent.mkdir(exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

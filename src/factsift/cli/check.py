@@ -20,7 +20,11 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
         "--db",
         help="fact-check store: a file or a URL like sqlite:///f.db (default: $FACTSIFT_DB or user data dir)",
     )
-    parser.add_argument("--fast", action="store_true", help="skip the slowest steps (extractor fallbacks, embeddings)")
+    parser.add_argument(
+        "--fast",
+        action="store_true",
+        help="skip the slowest steps (the encoder: claims' second stage, dense retrieval)",
+    )
     parser.add_argument(
         "--base-rate",
         type=base_rate,

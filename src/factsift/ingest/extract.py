@@ -2,10 +2,10 @@
 
 The body comes from Resiliparse's main-content extraction (lexbor's parser, C++): on the 130 real
 pages of ``bench/ingest.py`` it finds the expected article text at least as well as trafilatura
-(word-shingle F1 0.79 against 0.78) in about a tenth of the time.  trafilatura is kept where it is
-better: on a page where Resiliparse finds too little body text, trafilatura's extraction (with its
-fallback extractors) is tried and the longer body wins.  Metadata is read once, from the tags of
-the same parsed tree (:mod:`factsift.ingest.metadata`).
+(word-shingle F1 0.79 against 0.78) in about a tenth of the time.  trafilatura's extraction (with
+its fallback extractors) is kept for a page where Resiliparse finds no body text.  Metadata is read
+once, from the tags of the same parsed tree (:mod:`factsift.ingest.metadata`); where the tags give
+no date or author, the page's address, its text's dateline and byline do.  Both modes extract alike.
 """
 
 from __future__ import annotations
@@ -22,12 +22,9 @@ from factsift.errors import InputError
 from factsift.ingest.furniture import CleanedText, clean_text, keep_whole
 from factsift.ingest.kinds import ArticleKind
 from factsift.ingest.language import detect_language
-from factsift.ingest.metadata import page_metadata
+from factsift.ingest.metadata import page_metadata, url_date
 from factsift.ingest.outlet import host_of
 from factsift.model import Article, Outlet
-
-#: Below this many words of body, trafilatura is tried as well.
-FEW_WORDS = 80
 
 
 @functools.cache
@@ -54,21 +51,22 @@ def _resiliparse_body(tree: HTMLTree) -> str:
     )
 
 
-def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> tuple[Article, CleanedText]:
+def extract_html(html: str, *, url: str | None = None) -> tuple[Article, CleanedText]:
     """Article metadata and cleaned body from an HTML page (``url`` helps resolve the outlet).
 
-    ``fast`` skips the full-page date search (dates then come from the page's tags only), and tries
-    trafilatura only on pages where Resiliparse finds no body text at all.
+    trafilatura is tried only on a page where Resiliparse finds no body text: on the real pages of
+    ``bench/ingest.py`` where Resiliparse found a little, the longer of the two bodies was never the better.
     """
     tree = HTMLTree.parse(html)
-    meta = page_metadata(tree, html, search_date=not fast)
+    meta = page_metadata(tree, html)
     body = _resiliparse_body(tree)
-    words = len(body.split())
-    if words == 0 or (not fast and words < FEW_WORDS):
-        body = max(body, _trafilatura_body(html, url), key=lambda text: len(text.split()))
+    if not body.split():
+        body = _trafilatura_body(html, url)
     if not body.strip():
         raise InputError("no article text found in the HTML page")
     cleaned = clean_text(body, title=meta.title, find_header=False)
+    published = meta.published or url_date(url) or cleaned.published
+    author = meta.author or cleaned.author or None
     kind: ArticleKind = "article"
     if not cleaned.text.strip():  # all of it looked like furniture: keep it whole rather than lose it
         cleaned, kind = CleanedText(text=keep_whole(body), title=cleaned.title), "short"
@@ -81,8 +79,8 @@ def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> tu
             domain=domain,
             found_in="url" if url else ("html" if domain or meta.site_name else None),
         ),
-        author=meta.author or None,
-        published=meta.published,
+        author=author,
+        published=published,
         language=meta.language or detect_language(cleaned.text),
         removed=cleaned.removed,
         kind=kind,

@@ -147,6 +147,16 @@ _DATELINE = re.compile(
     rf"(?:\s+by\s+.{{2,60}})?\s*$",
     re.I,
 )
+#: Where a byline's name ends: at a date or a time after it ("By Gillian Mohney March 11, 2015 3:46 PM").
+_NAME_END = re.compile(
+    rf"(?:,?\s+on)?,?\s+(?:(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\d{{1,2}}\s+(?:{_MONTHS})\b|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}:\d{{2}})",
+    re.I,
+)
+#: A paragraph opening with its date, as news datelines do: "April 17, 2015 -- Imagine being sick ...".
+_DATED_OPENING = re.compile(
+    rf"^(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}})\s*(?:--|\u2014|\u2013)\s",
+    re.I,
+)
 #: Words every phrase of ``_COMMENT_FORM`` contains: a line with none of them is searched no further.
 _COMMENT_FORM_WORDS = ("email", "required", "notify")
 #: Characters that case-blind matching takes for a Latin letter but lower-casing leaves apart (ı, ſ, İ).
@@ -282,7 +292,9 @@ def clean_text(text: str, *, title: str | None = None, find_header: bool = True)
 
     ``title`` is the headline when already known (from HTML metadata); a line repeating it is
     dropped.  With ``find_header`` (plain-text input) the leading lines are read for the
-    site name, section labels, headline, byline and date.
+    site name, section labels, headline, byline and date.  Without it (text extracted from HTML)
+    only the byline and date are read, from a byline or dateline in the header zone or a first
+    paragraph opening with its date, and no line is removed for them.
     """
     removed: list[Removed] = []
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
@@ -297,6 +309,7 @@ def clean_text(text: str, *, title: str | None = None, find_header: bool = True)
     if find_header and header:
         kept_header = _read_header(header, result)
     else:
+        result.author, result.published = _byline_and_date(header, body)
         for line in header:
             if title and _same_text(line, title):
                 removed.append(Removed(kind="headline", text=line))
@@ -336,6 +349,25 @@ def clean_text(text: str, *, title: str | None = None, find_header: bool = True)
     return result
 
 
+def _byline_name(text: str) -> str:
+    """The name a byline gives, without the date, time or words after them."""
+    return _NAME_END.split(text, maxsplit=1)[0].strip(" ,;") or text.strip()
+
+
+def _byline_and_date(header: list[str], body: list[str]) -> tuple[str | None, str | None]:
+    """The author of the header zone's first byline; the date of its first dated byline or dateline, else of a
+    first paragraph opening with its date."""
+    author = published = None
+    for line in header:
+        byline = _BYLINE.match(line)
+        author = author or (_byline_name(byline.group(1)) if byline else None)
+        if published is None and (byline or _DATELINE.match(line)):
+            published = parse_date(line)
+    if published is None and body and _DATED_OPENING.match(body[0]):
+        published = parse_date(body[0])
+    return author, published
+
+
 def _read_header(header: list[str], result: CleanedText) -> list[str]:
     """Pick the site name, section labels, headline, byline and date out of the header zone."""
     removed = result.removed
@@ -360,7 +392,7 @@ def _read_header(header: list[str], result: CleanedText) -> list[str]:
         if kind:
             removed.append(Removed(kind=kind, text=line))
         elif byline:
-            result.author = result.author or byline.group(1).strip()
+            result.author = result.author or _byline_name(byline.group(1))
             result.published = result.published or parse_date(line)
             removed.append(Removed(kind="byline", text=line))
         elif _DATELINE.match(line):

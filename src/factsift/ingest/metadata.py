@@ -2,18 +2,25 @@
 
 Read from the tree the body extractor already parsed: ``<meta>`` tags (Open Graph, Dublin Core,
 ``article:``, ``itemprop``), JSON-LD, ``<title>``, the first ``<h1>``, ``<time datetime>`` and
-``<html lang>``.  A full-text date search (htmldate, through trafilatura) runs only when none of
-these gives a date, and never under ``--fast``.
+``<html lang>``, and a date in the page's address.  When none of these gives a date, the caller reads
+the dateline of the extracted text (:func:`factsift.ingest.furniture.clean_text`).  No full-page date
+search (htmldate) runs: on the real pages of ``bench/ingest.py`` whose tags give no date, its
+full-text search cost about 12 ms a page and gave 8 wrong dates of 31 (a linked post's date, a
+founding date, a ticket number read as a date, day and month swapped), and its markup search alone,
+run after the dateline, added as many wrong dates as right ones (4 and 4; ``bench/data/real_page_dates.json``).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from html import unescape
 
-from htmldate import find_date
 from resiliparse.parse.html import DocumentNode, HTMLTree
+
+from factsift.ingest.furniture import parse_date
 
 #: Meta keys giving the publication date, best first.
 DATE_KEYS = (
@@ -39,9 +46,12 @@ MAX_TITLE_WORDS = 30
 _META = re.compile(r"<meta\s[^>]*>", re.I)
 _ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""")
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-([01]\d)-([0-3]\d)")
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)/([01]\d)/([0-3]\d)(?:/|$)")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d\d)\b")
 _JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 _JSON_LD_AUTHOR = re.compile(r'"author"\s*:\s*(?:\[\s*)?\{[^{}]*?"name"\s*:\s*"([^"]{2,80})"')
 _JSON_LD_PUBLISHER = re.compile(r'"publisher"\s*:\s*\{[^{}]*?"name"\s*:\s*"([^"]{2,80})"')
+_BY = re.compile(r"^by\s+", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—:»·]|-{1,2})\s+")
 _URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^/@]*@)?([^/:?#]+)", re.I)
 
@@ -56,19 +66,6 @@ class PageMetadata:
     published: str | None = None
     language: str | None = None
     hostname: str | None = None
-
-
-def searched_date(html: str) -> str | None:
-    """The date htmldate's full-text search finds, unless it is a bare year it made into 1 January.
-
-    "Since early 2016" in the text comes back as 2016-01-01; a date like that would aim coverage's ±7-day
-    window at the wrong fortnight, while no date searches all dates.  A 1 January the page's markup also
-    gives (htmldate without the full-text search) is kept.
-    """
-    found = iso_date(find_date(html, extensive_search=True))
-    if found and found[5:10] == "01-01" and iso_date(find_date(html, extensive_search=False)) != found:
-        return None
-    return found
 
 
 def _meta_tags(html: str) -> dict[str, str]:
@@ -91,10 +88,70 @@ def _attributes(tag: str) -> list[tuple[str, str]]:
     return [(name, value.strip("\"'")) for name, value in _ATTRIBUTE.findall(tag)]
 
 
+def _json_string(raw: str) -> str:
+    """A JSON string's text with its escapes (``\\u0161``) read, or as written when it is not valid JSON."""
+    try:
+        text = json.loads(f'"{raw}"')
+    except ValueError:
+        return raw
+    return text if isinstance(text, str) else raw
+
+
 def iso_date(value: str | None) -> str | None:
-    """The YYYY-MM-DD date a timestamp starts with, or None."""
+    """The YYYY-MM-DD date a timestamp starts with, or None (also for a day no calendar has: 2024-13-01)."""
     match = _ISO_DATE.search(value or "")
-    return "-".join(match.groups()) if match else None
+    return _real_day(*match.groups()) if match else None
+
+
+def _real_day(year: str, month: str, day: str) -> str | None:
+    """The ISO date of that day, or None when no calendar has it."""
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def written_date(value: str | None) -> str | None:
+    """The date a tag's value gives in any common writing (ISO, "May 29, 2007", "05/29/2007"), or None.
+
+    A numeric day and month are read only when one of them is over 12: "03/09/2015" could be either.
+    """
+    found = iso_date(value) or parse_date(value or "")
+    if found or not value:
+        return found
+    numeric = _NUMERIC_DATE.search(value)
+    if numeric is None:
+        return None
+    first, second, year = (int(part) for part in numeric.groups())
+    month, day = (first, second) if second > 12 >= first else (second, first) if first > 12 >= second else (0, 0)
+    return _real_day(str(year), str(month), str(day))
+
+
+def url_date(address: str | None) -> str | None:
+    """The date a page's address gives in its path (``/2015/03/18/``), or None."""
+    match = _URL_DATE.search(address or "")
+    return _real_day(*match.groups()) if match else None
+
+
+def _tag_date(tags: dict[str, str], scripts: str, document: DocumentNode) -> str | None:
+    """The publication date the page's tags give, ISO timestamps first, then dates written out, or None."""
+    published = next((iso_date(tags[key]) for key in DATE_KEYS if iso_date(tags.get(key))), None)
+    json_date = _JSON_LD_DATE.search(scripts)
+    if published is None:
+        time_element = document.query_selector("time[datetime]")
+        published = iso_date(json_date.group(1) if json_date else None) or iso_date(
+            time_element.getattr("datetime") if time_element is not None else None
+        )
+    if published is None:  # no ISO timestamp: the same tags written otherwise, then an itemprop on any element
+        published = next((written_date(tags[key]) for key in DATE_KEYS if written_date(tags.get(key))), None)
+        published = published or written_date(json_date.group(1) if json_date else None)
+    if published is None:
+        element = document.query_selector('[itemprop="datePublished"]')
+        if element is not None:
+            published = written_date(
+                element.getattr("content") or element.getattr("datetime") or element.getattr("title")
+            )
+    return published
 
 
 def _title(tree: HTMLTree, document: DocumentNode, tags: dict[str, str], site_name: str | None) -> str | None:
@@ -115,30 +172,27 @@ def _title(tree: HTMLTree, document: DocumentNode, tags: dict[str, str], site_na
     return page_title or text or None
 
 
-def page_metadata(tree: HTMLTree, html: str, *, search_date: bool) -> PageMetadata:
-    """The page's metadata from its tags; ``search_date`` allows the costly full-page date search as a last resort."""
+def page_metadata(tree: HTMLTree, html: str) -> PageMetadata:
+    """The page's metadata from its tags and address."""
     tags = _meta_tags(html)
     document = tree.document
     if document is None:
         return PageMetadata()
     scripts = " ".join(s.text or "" for s in document.query_selector_all('script[type="application/ld+json"]'))
     publisher = _JSON_LD_PUBLISHER.search(scripts)
-    site_name = tags.get("og:site_name") or tags.get("application-name") or (publisher.group(1) if publisher else None)
+    site_name = (
+        tags.get("og:site_name")
+        or tags.get("application-name")
+        or (_json_string(publisher.group(1)) if publisher else None)
+    )
     author = tags.get("author") or tags.get("article:author") or tags.get("byl") or tags.get("dc.creator")
     if author and author.startswith("http"):
         author = None
     if not author:
         found = _JSON_LD_AUTHOR.search(scripts)
-        author = found.group(1) if found else None
-    published = next((iso_date(tags[key]) for key in DATE_KEYS if iso_date(tags.get(key))), None)
-    if published is None:
-        json_date = _JSON_LD_DATE.search(scripts)
-        time_element = document.query_selector("time[datetime]")
-        published = iso_date(json_date.group(1) if json_date else None) or iso_date(
-            time_element.getattr("datetime") if time_element is not None else None
-        )
-    if published is None and search_date:
-        published = searched_date(html)
+        author = _json_string(found.group(1)) if found else None
+    author = _BY.sub("", author) if author else None
+    published = _tag_date(tags, scripts, document)
     root = document.query_selector("html")
     declared = (root.getattr("lang") if root is not None else None) or tags.get("og:locale") or ""
     language = re.split(r"[-_]", declared.strip(), maxsplit=1)[0].lower()
@@ -146,6 +200,7 @@ def page_metadata(tree: HTMLTree, html: str, *, search_date: bool) -> PageMetada
         (link.getattr("href") for link in document.query_selector_all('link[rel="canonical"]')), None
     )
     host = _URL_HOST.match(address or "")
+    published = published or url_date(address)
     return PageMetadata(
         title=_title(tree, document, tags, site_name),
         site_name=site_name,

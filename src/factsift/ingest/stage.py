@@ -113,7 +113,7 @@ def ingest(
     options = options or Options()
     loaded, info = _load(source, url, html, text, options)
     if loaded.is_html:
-        article, _ = extract_html(loaded.content, url=info.url, fast=options.fast)
+        article, _ = extract_html(loaded.content, url=info.url)
     else:
         article = article_from_text(loaded.content)
         if info.url:
