@@ -36,7 +36,6 @@ import argparse
 import hashlib
 import json
 import pickle
-import re
 import statistics
 import sys
 import tempfile
@@ -56,6 +55,7 @@ from factsift.scoring.evaluation import ece, out_of_fold, roc_auc
 from factsift.scoring.explain import assess
 from factsift.scoring.featurize import Example, evidence_stages, featurize
 from factsift.scoring.feedcalibration import fit_feed_calibration
+from factsift.scoring.topics import TOPICS, lexicon_topics
 from factsift.scoring.train import CANDIDATES, FitCache, FitConfig, fit, platt, without_text
 
 HERE = Path(__file__).resolve().parent
@@ -64,22 +64,15 @@ BEFORE = "outlet-text-dataset-calibrated"
 STYLE = "style-outlet-text-dataset-calibrated"
 AFTER = SHIPPED_CANDIDATE
 WITHIN = "style-shrunk-within-dataset-calibrated"
+#: Topic-balanced word n-gram wording models (issue 24's "topic-balanced training"), measured once each.
+TOPIC_BALANCED = (
+    "ngram-shrunk",
+    "ngram-topic-balanced-shrunk",
+    "ngram-lexicon-balanced-shrunk",
+    "style-words-topic-balanced-shrunk",
+)
 FLOOR_DRAWS = 200
 PROTOCOLS = ("outlet", "cross_dataset")
-TOPICS = {
-    "vaccines": r"\bvaccin|\bautis|\bimmuni[sz]",
-    "immigration": r"\bimmigra|\brefugee|\bborder wall",
-    "islam": r"\bmuslim|\bislam|\bsharia",
-    "clinton": r"\bclinton|\bhillary",
-    "obama": r"\bobama",
-    "guns": r"\bguns?\b|\bfirearm|\bsecond amendment",
-    "abortion": r"\babortion|\bplanned parenthood",
-    "climate": r"\bclimate|\bglobal warming",
-    "health cures": r"\bcancer|\bcures?\b",
-    "election fraud": r"\bvoter fraud|\brigged|\bvoting machine",
-    "soros": r"\bsoros",
-    "police": r"\bpolice|\bcops?\b",
-}
 LABELS = (25, 50, 100, 200)
 REPEATS = 20
 MIN_TEST = 50
@@ -138,7 +131,7 @@ def load_examples(data: Path, cache: Path | None) -> list[Example]:
 
 def topics_of(example: Example) -> set[str]:
     """The topics an article's headline and lead mention."""
-    return {name for name, pattern in TOPICS.items() if re.search(pattern, example.document, re.I)}
+    return lexicon_topics(example.document)
 
 
 def prone_topics(examples: list[Example]) -> dict[str, dict[str, float]]:
@@ -331,6 +324,7 @@ def main() -> int:
         (f"after (shipped): {AFTER}", CANDIDATES[AFTER]),
         (f"measured, not shipped: {WITHIN}", CANDIDATES[WITHIN]),
         ("no text model", without_text(CANDIDATES[AFTER])),
+        *((f"topic-balanced candidate: {name}", CANDIDATES[name]) for name in TOPIC_BALANCED),
     )
     for name, config in models:
         log(name)
