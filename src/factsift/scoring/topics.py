@@ -86,7 +86,8 @@ def topic_clusters(counts: sp.csr_matrix, keys: Sequence[str], k: int, seed: int
 
 def topic_balanced_weights(topics: Sequence[str], labels: np.ndarray, cap: float = WEIGHT_CAP) -> np.ndarray:
     """Sample weights under which, within each topic, misinformation and the rest weigh the same (each within
-    ``cap`` of 1; a topic with one class only keeps weight 1), then each class half of the total; they average 1."""
+    ``cap`` of 1; a topic with one class only keeps weight 1), then each class is scaled to half of the total
+    (so every topic with both classes has the same ratio of the two); they average 1."""
     if len(topics) == 0:
         return np.ones(0)
     cells: dict[tuple[str, int], int] = {}
