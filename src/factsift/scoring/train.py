@@ -69,7 +69,7 @@ from factsift.scoring.textmodel import TextConfig, TextModel, document_words, te
 from factsift.scoring.topics import lexicon_topic, topic_balanced_weights, topic_clusters
 
 Domain = Literal["dataset", "outlet", "group"]
-TopicBalance = Literal["", "lexicon", "clusters"]
+TopicBalance = Literal["", "lexicon", "clusters", "clusters+lexicon"]
 
 
 @dataclass(frozen=True)
@@ -189,6 +189,24 @@ CANDIDATES: dict[str, FitConfig] = {
         shrink_text=True,
         balance_topics="clusters",
     ),
+    # the same with the topics of the lexicon
+    "style-words-lexicon-balanced-shrunk": FitConfig(
+        text=STYLE_AND_WORDS_TEXT,
+        text_held_out="outlet",
+        calibration_held_out="dataset",
+        balance_classes=True,
+        shrink_text=True,
+        balance_topics="lexicon",
+    ),
+    # the same with finer topics: a cluster and the lexicon topics it mentions together
+    "style-words-cluster-lexicon-balanced-shrunk": FitConfig(
+        text=STYLE_AND_WORDS_TEXT,
+        text_held_out="outlet",
+        calibration_held_out="dataset",
+        balance_classes=True,
+        shrink_text=True,
+        balance_topics="clusters+lexicon",
+    ),
     # control: word n-grams shrunk on short texts, no topic balance (what the balance itself changes)
     "ngram-shrunk": FitConfig(
         text_held_out="outlet", calibration_held_out="dataset", balance_classes=True, shrink_text=True
@@ -283,17 +301,21 @@ TOPIC_WORDS = TextConfig(word_ngrams=1, char_ngrams=0)
 
 def topics_for(examples: Sequence[Example], config: FitConfig, cache: FitCache) -> list[str]:
     """Each example's topic for ``balance_topics``: the lexicon topics it mentions, or its cluster among
-    ``examples`` by content words (words seen in at least ``min_df`` of them)."""
+    ``examples`` by content words (words seen in at least ``min_df`` of them), or both (cluster and lexicon)."""
+    lexicon = [lexicon_topic(e.document) for e in examples]
     if config.balance_topics == "lexicon":
-        return [lexicon_topic(e.document) for e in examples]
+        return lexicon
     corpus = corpus_for(examples, TOPIC_WORDS, cache)
     counts = corpus.counts[np.array([corpus.row_of[e.article.id] for e in examples])]
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     function = set(FUNCTION_WORDS) | {"0"}
     columns = [j for j in np.flatnonzero(df >= config.min_df).tolist() if corpus.vocabulary[j] not in function]
-    return topic_clusters(
+    clusters = topic_clusters(
         counts[:, columns].tocsr(), [e.article.id for e in examples], config.topic_clusters, config.seed
     )
+    if config.balance_topics == "clusters+lexicon":
+        return [f"{cluster}|{topic}" for cluster, topic in zip(clusters, lexicon, strict=True)]
+    return clusters
 
 
 def fit_text(examples: Sequence[Example], config: FitConfig, cache: FitCache | None = None) -> TextModel:
