@@ -5,8 +5,9 @@
 * Topic bias: topics whose articles are more often misinformation than the data overall
   (``PRONE``, chosen by that rule from ``TOPICS`` and printed) and the mean out-of-fold risk of the
   *reliable* articles on them, before (the previous wording model: word uni- and bigrams), with the
-  style model (function words, content words masked) and with the shipped one (style, its weight
-  shrunk on short texts), beside reliable articles on none of them, and the within-topic AUC (reliable
+  style model (function words, content words masked), with the previously shipped one (style, its
+  weight shrunk on short texts), with the topic-balanced candidates (``TOPIC_BALANCED``) and with the
+  shipped one (style and plain words, topic-balanced by the lexicon, shrunk on short texts), beside reliable articles on none of them, and the within-topic AUC (reliable
   vs unreliable on the same topics).  "Reliable" is the dataset's label: many of those articles are
   true posts of pages whose *outlet* is rated unreliable, which the outlet rating rightly raises, so
   the figures are also given per outlet-rating class and at the outlet mix of the reliable articles on
@@ -62,14 +63,18 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "articles"
 BEFORE = "outlet-text-dataset-calibrated"
 STYLE = "style-outlet-text-dataset-calibrated"
+PREVIOUS = "style-shrunk-outlet-text-dataset-calibrated"  # shipped before the topic-balanced model
 AFTER = SHIPPED_CANDIDATE
 WITHIN = "style-shrunk-within-dataset-calibrated"
-#: Topic-balanced word n-gram wording models (issue 24's "topic-balanced training"), measured once each.
+#: Wording models of issue 24's "topic-balanced training" (word n-grams, or style and plain words, weighted so that
+#: both classes weigh the same within each topic), measured beside the shipped one, which is one of them.
 TOPIC_BALANCED = (
     "ngram-shrunk",
     "ngram-topic-balanced-shrunk",
     "ngram-lexicon-balanced-shrunk",
     "style-words-topic-balanced-shrunk",
+    "style-words-lexicon-balanced-shrunk",
+    "style-words-cluster-lexicon-balanced-shrunk",
 )
 FLOOR_DRAWS = 200
 PROTOCOLS = ("outlet", "cross_dataset")
@@ -321,10 +326,11 @@ def main() -> int:
     models = (
         (f"before: {BEFORE}", CANDIDATES[BEFORE]),
         (f"style only: {STYLE}", CANDIDATES[STYLE]),
-        (f"after (shipped): {AFTER}", CANDIDATES[AFTER]),
+        (f"previously shipped: {PREVIOUS}", CANDIDATES[PREVIOUS]),
         (f"measured, not shipped: {WITHIN}", CANDIDATES[WITHIN]),
         ("no text model", without_text(CANDIDATES[AFTER])),
-        *((f"topic-balanced candidate: {name}", CANDIDATES[name]) for name in TOPIC_BALANCED),
+        *((f"topic-balanced candidate: {name}", CANDIDATES[name]) for name in TOPIC_BALANCED if name != AFTER),
+        (f"after (shipped): {AFTER}", CANDIDATES[AFTER]),
     )
     for name, config in models:
         log(name)

@@ -107,6 +107,13 @@ def model_input(title: str | None, text: str) -> str:
     return f"{title or ''}\n\n{text[:MAX_CHARS]}"
 
 
+def shown_term(term: str) -> str:
+    """A term as a reader sees it: a character n-gram without its ``#``, plain words without ``PLAIN_PREFIX``."""
+    if term.startswith("#"):
+        return term[1:]
+    return " ".join(word.removeprefix(PLAIN_PREFIX) for word in term.split(" "))
+
+
 def _word_terms(words: list[str], ngrams: int, pair_heads: frozenset[str] | None) -> list[str]:
     """``words`` and, with ``ngrams`` >= 2, their pairs (only those whose first word is in ``pair_heads``, if given)."""
     found = list(words)
@@ -183,8 +190,12 @@ class TextModel:
         z = self.centre + (self.intercept - self.centre) * factor + sum(share for _, share in parts) / norm
         if k <= 0:
             return z, []
-        top = sorted(parts, key=lambda part: abs(part[1]), reverse=True)[:k]
-        return z, [(term.lstrip("#" + PLAIN_PREFIX), share / norm) for term, share in top]
+        shown: dict[str, float] = {}  # a style term and the plain term it reads as (``said``, ``=said``) are one row
+        for term, share in parts:
+            name = shown_term(term)
+            shown[name] = shown.get(name, 0.0) + share
+        top = sorted(shown.items(), key=lambda part: abs(part[1]), reverse=True)[:k]
+        return z, [(term, share / norm) for term, share in top]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (terms, idf and coefficients as parallel lists)."""
