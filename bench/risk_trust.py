@@ -7,9 +7,10 @@
   *reliable* articles on them, before (the previous wording model: word uni- and bigrams), with the
   style model (function words, content words masked), with the previously shipped one (style, its
   weight shrunk on short texts), with the topic-balanced candidates (``TOPIC_BALANCED``) and with the
-  shipped one (style and plain words, topic-balanced by the lexicon, shrunk on short texts), beside reliable articles on none of them, and the within-topic AUC (reliable
-  vs unreliable on the same topics).  "Reliable" is the dataset's label: many of those articles are
-  true posts of pages whose *outlet* is rated unreliable, which the outlet rating rightly raises, so
+  shipped one (style and plain words, topic-balanced by the lexicon, shrunk on short texts), beside
+  reliable articles on none of them, and the within-topic AUC (reliable vs unreliable on the same
+  topics).  "Reliable" is the dataset's label: many of those articles are true posts of pages whose
+  *outlet* is rated unreliable, which the outlet rating rightly raises, so
   the figures are also given per outlet-rating class and at the outlet mix of the reliable articles on
   no prone topic (direct standardisation: the topic's own effect, the outlet mix held fixed), and
   what the first figure would be if the topic moved nothing within an outlet-rating class.  Plus
