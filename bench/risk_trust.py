@@ -5,10 +5,12 @@
 * Topic bias: topics whose articles are more often misinformation than the data overall
   (``PRONE``, chosen by that rule from ``TOPICS`` and printed) and the mean out-of-fold risk of the
   *reliable* articles on them, before (the previous wording model: word uni- and bigrams), with the
-  style model (function words, content words masked) and with the shipped one (style, its weight
-  shrunk on short texts), beside reliable articles on none of them, and the within-topic AUC (reliable
-  vs unreliable on the same topics).  "Reliable" is the dataset's label: many of those articles are
-  true posts of pages whose *outlet* is rated unreliable, which the outlet rating rightly raises, so
+  style model (function words, content words masked), with the previously shipped one (style, its
+  weight shrunk on short texts), with the topic-balanced candidates (``TOPIC_BALANCED``) and with the
+  shipped one (style and plain words, topic-balanced by the lexicon, shrunk on short texts), beside
+  reliable articles on none of them, and the within-topic AUC (reliable vs unreliable on the same
+  topics).  "Reliable" is the dataset's label: many of those articles are true posts of pages whose
+  *outlet* is rated unreliable, which the outlet rating rightly raises, so
   the figures are also given per outlet-rating class and at the outlet mix of the reliable articles on
   no prone topic (direct standardisation: the topic's own effect, the outlet mix held fixed), and
   what the first figure would be if the topic moved nothing within an outlet-rating class.  Plus
@@ -36,7 +38,6 @@ import argparse
 import hashlib
 import json
 import pickle
-import re
 import statistics
 import sys
 import tempfile
@@ -56,30 +57,28 @@ from factsift.scoring.evaluation import ece, out_of_fold, roc_auc
 from factsift.scoring.explain import assess
 from factsift.scoring.featurize import Example, evidence_stages, featurize
 from factsift.scoring.feedcalibration import fit_feed_calibration
+from factsift.scoring.topics import TOPICS, lexicon_topics
 from factsift.scoring.train import CANDIDATES, FitCache, FitConfig, fit, platt, without_text
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "articles"
 BEFORE = "outlet-text-dataset-calibrated"
 STYLE = "style-outlet-text-dataset-calibrated"
+PREVIOUS = "style-shrunk-outlet-text-dataset-calibrated"  # shipped before the topic-balanced model
 AFTER = SHIPPED_CANDIDATE
 WITHIN = "style-shrunk-within-dataset-calibrated"
+#: Wording models of issue 24's "topic-balanced training" (word n-grams, or style and plain words, weighted so that
+#: both classes weigh the same within each topic), measured beside the shipped one, which is one of them.
+TOPIC_BALANCED = (
+    "ngram-shrunk",
+    "ngram-topic-balanced-shrunk",
+    "ngram-lexicon-balanced-shrunk",
+    "style-words-topic-balanced-shrunk",
+    "style-words-lexicon-balanced-shrunk",
+    "style-words-cluster-lexicon-balanced-shrunk",
+)
 FLOOR_DRAWS = 200
 PROTOCOLS = ("outlet", "cross_dataset")
-TOPICS = {
-    "vaccines": r"\bvaccin|\bautis|\bimmuni[sz]",
-    "immigration": r"\bimmigra|\brefugee|\bborder wall",
-    "islam": r"\bmuslim|\bislam|\bsharia",
-    "clinton": r"\bclinton|\bhillary",
-    "obama": r"\bobama",
-    "guns": r"\bguns?\b|\bfirearm|\bsecond amendment",
-    "abortion": r"\babortion|\bplanned parenthood",
-    "climate": r"\bclimate|\bglobal warming",
-    "health cures": r"\bcancer|\bcures?\b",
-    "election fraud": r"\bvoter fraud|\brigged|\bvoting machine",
-    "soros": r"\bsoros",
-    "police": r"\bpolice|\bcops?\b",
-}
 LABELS = (25, 50, 100, 200)
 REPEATS = 20
 MIN_TEST = 50
@@ -138,7 +137,7 @@ def load_examples(data: Path, cache: Path | None) -> list[Example]:
 
 def topics_of(example: Example) -> set[str]:
     """The topics an article's headline and lead mention."""
-    return {name for name, pattern in TOPICS.items() if re.search(pattern, example.document, re.I)}
+    return lexicon_topics(example.document)
 
 
 def prone_topics(examples: list[Example]) -> dict[str, dict[str, float]]:
@@ -328,9 +327,11 @@ def main() -> int:
     models = (
         (f"before: {BEFORE}", CANDIDATES[BEFORE]),
         (f"style only: {STYLE}", CANDIDATES[STYLE]),
-        (f"after (shipped): {AFTER}", CANDIDATES[AFTER]),
+        (f"previously shipped: {PREVIOUS}", CANDIDATES[PREVIOUS]),
         (f"measured, not shipped: {WITHIN}", CANDIDATES[WITHIN]),
         ("no text model", without_text(CANDIDATES[AFTER])),
+        *((f"topic-balanced candidate: {name}", CANDIDATES[name]) for name in TOPIC_BALANCED if name != AFTER),
+        (f"after (shipped): {AFTER}", CANDIDATES[AFTER]),
     )
     for name, config in models:
         log(name)

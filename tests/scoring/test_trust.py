@@ -4,6 +4,7 @@ probability, the summary names movers both ways, and a feed calibration is fitte
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -177,15 +178,29 @@ MMR_REPORT = (
 )
 
 
+#: The MMR report's subject words, each swapped for a word of another subject.
+MMR_SUBJECT = {"vaccine": "budget", "vaccination": "budgeting", "autism": "deficit", "children": "households"}
+MMR_SUBJECT |= {"MMR": "BBC", "measles": "taxes", "mumps": "fees", "rubella": "tolls"}
+
+
 def test_a_well_sourced_report_on_a_contested_topic_is_not_flagged() -> None:
-    """The shipped model reads wording as style only: "children", "vaccine", "autism" cannot raise the risk."""
+    """The shipped model reads wording as style and plain words, trained topic-balanced: the report is low, its
+    wording does not raise the risk, and its subject words ("children", "vaccine", "autism" ...) move the
+    wording's log-odds by less than a quarter (less than the wording of any report this long is shrunk by)."""
     report = analyse(text=MMR_REPORT, fast=True)
     assert report.risk is not None and report.risk.label == "low", report.risk
     wording = next(c for c in report.risk.contributions if c.evidence == "wording")
     assert wording.effect <= 0
     model = load_model()
     assert model.text is not None and model.text.config.style_words
-    assert not {"vaccine", "autism", "children"} & {t for term in model.text.weights for t in term.split()}
+    assert model.info["config"]["balance_topics"] == "lexicon"
+    other_subject = MMR_REPORT
+    for word, other in MMR_SUBJECT.items():
+        other_subject = re.sub(rf"\b{word}\b", other, other_subject)
+        other_subject = re.sub(rf"\b{word.capitalize()}\b", other.capitalize(), other_subject)
+    assert "autism" not in other_subject.lower()
+    subject_effect = model.text.logit(MMR_REPORT) - model.text.logit(other_subject)
+    assert abs(subject_effect) < 0.25, subject_effect
 
 
 #: One-line inputs of issue 24: each was read as "elevated" (38-42%) by its wording alone, with no store.

@@ -1,7 +1,9 @@
 """Risk scoring: one calibrated probability that an article is misinformation, broken down by evidence."""
 
-#: The training configuration (``factsift.scoring.train.CANDIDATES``) of the shipped model: the best one on
-#: the outlet-disjoint and cross-dataset protocols (bench/risk.py) with the wording read as style only, so
-#: that subject matter cannot raise the risk, and its weight shrunk on short texts, so a one-line input is not
-#: read as elevated by its wording (issue 24; the cost in AUC and ECE: docs/factchecks-trust.md).
-SHIPPED_CANDIDATE = "style-shrunk-outlet-text-dataset-calibrated"
+#: The training configuration (``factsift.scoring.train.CANDIDATES``) of the shipped model: the wording read as
+#: style and as plain words, trained topic-balanced (within each topic of the lexicon of misinformation-prone
+#: subjects, misinformation and the rest weigh the same, so a topic word says nothing of the label) and its
+#: weight shrunk on short texts; of the topic-balanced candidates it does best on the outlet-disjoint and
+#: cross-dataset protocols without flagging reliable articles on prone topics (issue 24, bench/risk_trust.py;
+#: the figures: docs/factchecks-trust.md).
+SHIPPED_CANDIDATE = "style-words-lexicon-balanced-shrunk"

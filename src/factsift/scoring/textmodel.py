@@ -43,11 +43,14 @@ class TextConfig:
     word_ngrams: int = 2  # 1 = words, 2 = words and word pairs
     char_ngrams: int = 0  # 0 = none, else within-word character n-grams of this length
     style_words: tuple[str, ...] = ()  # empty = every word; else a style model over these function words
+    plain_words_too: bool = False  # a style model that also reads every word as itself (terms prefixed ``=``)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"word_ngrams": self.word_ngrams, "char_ngrams": self.char_ngrams}
         if self.style_words:
             data["style_words"] = list(self.style_words)
+        if self.plain_words_too:
+            data["plain_words_too"] = True
         return data
 
     @classmethod
@@ -57,6 +60,7 @@ class TextConfig:
             word_ngrams=int(data.get("word_ngrams", 2)),
             char_ngrams=int(data.get("char_ngrams", 0)),
             style_words=tuple(str(w) for w in data.get("style_words", ())),
+            plain_words_too=bool(data.get("plain_words_too", False)),
         )
 
     @functools.cached_property
@@ -67,7 +71,7 @@ class TextConfig:
         """The tokens the model reads: lower-cased words with digits as ``0``; in a style model, content
         words as their shape (``CONTENT_WORD``, ``_C``, ``_U``) and tone punctuation as itself."""
         if not self.style_words:
-            return [("0" if w[0].isdigit() else w) for w in _WORD.findall(document.lower())]
+            return plain_words(document)
         out = []
         for token in _STYLE_TOKEN.findall(document):
             lower = token.lower()
@@ -84,6 +88,15 @@ class TextConfig:
         return out
 
 
+def plain_words(document: str) -> list[str]:
+    """Every word of ``document`` as itself: lower-cased, digits as ``0``."""
+    return [("0" if w[0].isdigit() else w) for w in _WORD.findall(document.lower())]
+
+
+#: What marks a plain word's terms in a style model that reads plain words too (``=vaccine``, ``=the vaccine``).
+PLAIN_PREFIX = "="
+
+
 def document_words(document: str) -> int:
     """How many words ``document`` has (letters or digits; what the length shrinkage counts)."""
     return len(_WORD.findall(document))
@@ -94,6 +107,21 @@ def model_input(title: str | None, text: str) -> str:
     return f"{title or ''}\n\n{text[:MAX_CHARS]}"
 
 
+def shown_term(term: str) -> str:
+    """A term as a reader sees it: a character n-gram without its ``#``, plain words without ``PLAIN_PREFIX``."""
+    if term.startswith("#"):
+        return term[1:]
+    return " ".join(word.removeprefix(PLAIN_PREFIX) for word in term.split(" "))
+
+
+def _word_terms(words: list[str], ngrams: int, pair_heads: frozenset[str] | None) -> list[str]:
+    """``words`` and, with ``ngrams`` >= 2, their pairs (only those whose first word is in ``pair_heads``, if given)."""
+    found = list(words)
+    if ngrams >= 2:
+        found.extend(f"{a} {b}" for a, b in itertools.pairwise(words) if pair_heads is None or a in pair_heads)
+    return found
+
+
 def terms(document: str, config: TextConfig, pair_heads: frozenset[str] | None = None) -> list[str]:
     """The n-gram terms of ``document`` (lower-cased; digits collapsed to ``0``; see :meth:`TextConfig.words`).
 
@@ -101,10 +129,9 @@ def terms(document: str, config: TextConfig, pair_heads: frozenset[str] | None =
     passes the first words of its vocabulary's pairs, since no other pair can carry a weight.
     """
     words = config.words(document)
-    found = list(words)
-    if config.word_ngrams >= 2:
-        pairs = itertools.pairwise(words)
-        found.extend(f"{a} {b}" for a, b in pairs if pair_heads is None or a in pair_heads)
+    found = _word_terms(words, config.word_ngrams, pair_heads)
+    if config.style_words and config.plain_words_too:
+        found.extend(_word_terms([PLAIN_PREFIX + w for w in plain_words(document)], config.word_ngrams, pair_heads))
     n = config.char_ngrams
     if n:
         for word in words:
@@ -163,8 +190,12 @@ class TextModel:
         z = self.centre + (self.intercept - self.centre) * factor + sum(share for _, share in parts) / norm
         if k <= 0:
             return z, []
-        top = sorted(parts, key=lambda part: abs(part[1]), reverse=True)[:k]
-        return z, [(term.lstrip("#"), share / norm) for term, share in top]
+        shown: dict[str, float] = {}  # a style term and the plain term it reads as (``said``, ``=said``) are one row
+        for term, share in parts:
+            name = shown_term(term)
+            shown[name] = shown.get(name, 0.0) + share
+        top = sorted(shown.items(), key=lambda part: abs(part[1]), reverse=True)[:k]
+        return z, [(term, share / norm) for term, share in top]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (terms, idf and coefficients as parallel lists)."""

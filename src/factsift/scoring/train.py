@@ -66,8 +66,10 @@ from factsift.scoring.features import (
 from factsift.scoring.featurize import Example
 from factsift.scoring.riskmodel import RiskModel
 from factsift.scoring.textmodel import TextConfig, TextModel, document_words, terms
+from factsift.scoring.topics import lexicon_topic, topic_balanced_weights, topic_clusters
 
 Domain = Literal["dataset", "outlet", "group"]
+TopicBalance = Literal["", "lexicon", "clusters", "clusters+lexicon"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class FitConfig:
     balance_classes: bool = False  # fakes and non-fakes of each dataset the same weight (assumed base rate 1/2)
     shrink_text: bool = False  # pull the wording's log-odds toward its centre for short texts (k fitted, step 1b)
     calibrate_within_datasets: bool = False  # Platt slope fitted with one intercept per dataset (step 3)
+    balance_topics: TopicBalance = ""  # text model: within each topic (lexicon or clusters) both classes weigh the same
+    topic_clusters: int = 24  # how many content-word clusters ``balance_topics="clusters"`` makes
     c_text: float = 2.0
     c_meta: float = 0.5
     max_terms: int = 60000
@@ -101,6 +105,11 @@ class FitConfig:
             "balance_classes": self.balance_classes,
             "shrink_text": self.shrink_text,
             "calibrate_within_datasets": self.calibrate_within_datasets,
+            **(
+                {"balance_topics": self.balance_topics, "topic_clusters": self.topic_clusters}
+                if self.balance_topics
+                else {}
+            ),
             "c_text": self.c_text,
             "c_meta": self.c_meta,
             "max_terms": self.max_terms,
@@ -122,6 +131,7 @@ REPORTING_WORDS = (
 #: not what it is about.
 FUNCTION_WORDS: tuple[str, ...] = tuple(sorted(set(ENGLISH_STOP_WORDS) | set(REPORTING_WORDS)))
 STYLE_TEXT = TextConfig(word_ngrams=2, char_ngrams=0, style_words=FUNCTION_WORDS)
+STYLE_AND_WORDS_TEXT = replace(STYLE_TEXT, plain_words_too=True)
 
 #: The configurations the benchmark compares; the shipped model is the one that does best on the
 #: outlet-disjoint and cross-dataset protocols among those without topic bias (see bench/risk.py,
@@ -152,6 +162,54 @@ CANDIDATES: dict[str, FitConfig] = {
         balance_classes=True,
         shrink_text=True,
         calibrate_within_datasets=True,
+    ),
+    # word n-grams again, weighted so that within each topic both classes weigh the same (issue 24's
+    # "topic-balanced training"), topics the content-word clusters of the training articles, shrunk on short texts
+    "ngram-topic-balanced-shrunk": FitConfig(
+        text_held_out="outlet",
+        calibration_held_out="dataset",
+        balance_classes=True,
+        shrink_text=True,
+        balance_topics="clusters",
+    ),
+    # the same with the topics of the lexicon of misinformation-prone subjects (``topics.TOPICS``)
+    "ngram-lexicon-balanced-shrunk": FitConfig(
+        text_held_out="outlet",
+        calibration_held_out="dataset",
+        balance_classes=True,
+        shrink_text=True,
+        balance_topics="lexicon",
+    ),
+    # style and plain word n-grams in one model, topic-balanced by clusters, shrunk on short texts
+    "style-words-topic-balanced-shrunk": FitConfig(
+        text=STYLE_AND_WORDS_TEXT,
+        text_held_out="outlet",
+        calibration_held_out="dataset",
+        balance_classes=True,
+        shrink_text=True,
+        balance_topics="clusters",
+    ),
+    # the same with the topics of the lexicon
+    "style-words-lexicon-balanced-shrunk": FitConfig(
+        text=STYLE_AND_WORDS_TEXT,
+        text_held_out="outlet",
+        calibration_held_out="dataset",
+        balance_classes=True,
+        shrink_text=True,
+        balance_topics="lexicon",
+    ),
+    # the same with finer topics: a cluster and the lexicon topics it mentions together
+    "style-words-cluster-lexicon-balanced-shrunk": FitConfig(
+        text=STYLE_AND_WORDS_TEXT,
+        text_held_out="outlet",
+        calibration_held_out="dataset",
+        balance_classes=True,
+        shrink_text=True,
+        balance_topics="clusters+lexicon",
+    ),
+    # control: word n-grams shrunk on short texts, no topic balance (what the balance itself changes)
+    "ngram-shrunk": FitConfig(
+        text_held_out="outlet", calibration_held_out="dataset", balance_classes=True, shrink_text=True
     ),
 }
 
@@ -237,13 +295,38 @@ def corpus_for(examples: Sequence[Example], config: TextConfig, cache: FitCache)
     return corpus
 
 
+#: How the topic clustering reads a document: its words, of which only content words (not ``FUNCTION_WORDS``) count.
+TOPIC_WORDS = TextConfig(word_ngrams=1, char_ngrams=0)
+
+
+def topics_for(examples: Sequence[Example], config: FitConfig, cache: FitCache) -> list[str]:
+    """Each example's topic for ``balance_topics``: the lexicon topics it mentions, or its cluster among
+    ``examples`` by content words (words seen in at least ``min_df`` of them), or both (cluster and lexicon)."""
+    lexicon = [lexicon_topic(e.document) for e in examples]
+    if config.balance_topics == "lexicon":
+        return lexicon
+    corpus = corpus_for(examples, TOPIC_WORDS, cache)
+    counts = corpus.counts[np.array([corpus.row_of[e.article.id] for e in examples])]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    function = set(FUNCTION_WORDS) | {"0"}
+    columns = [j for j in np.flatnonzero(df >= config.min_df).tolist() if corpus.vocabulary[j] not in function]
+    clusters = topic_clusters(
+        counts[:, columns].tocsr(), [e.article.id for e in examples], config.topic_clusters, config.seed
+    )
+    if config.balance_topics == "clusters+lexicon":
+        return [f"{cluster}|{topic}" for cluster, topic in zip(clusters, lexicon, strict=True)]
+    return clusters
+
+
 def fit_text(examples: Sequence[Example], config: FitConfig, cache: FitCache | None = None) -> TextModel:
     """The text model fitted on ``examples``: sublinear tf-idf (as :class:`TextModel` scores it) and
     class-balanced L2 logistic regression.  Cached by the exact set of articles and settings."""
     assert config.text is not None
     cache = cache if cache is not None else FitCache()
     ids = sorted(e.article.id for e in examples)
-    key = hashlib.sha256(repr((ids, config.text, config.c_text, config.max_terms, config.min_df)).encode()).hexdigest()
+    topics = (config.balance_topics, config.topic_clusters, config.seed) if config.balance_topics else ()
+    settings = (ids, config.text, config.c_text, config.max_terms, config.min_df, *topics)
+    key = hashlib.sha256(repr(settings).encode()).hexdigest()
     if key in cache.text_models:
         return cache.text_models[key]
     corpus = corpus_for(examples, config.text, cache)
@@ -260,8 +343,13 @@ def fit_text(examples: Sequence[Example], config: FitConfig, cache: FitCache | N
     matrix.data = 1.0 + np.log(matrix.data)
     matrix = normalize(matrix @ sp.diags(idf))
     labels = np.array([e.article.label for e in examples])
-    classifier = LogisticRegression(C=config.c_text, solver="liblinear", class_weight="balanced", max_iter=1000)
-    classifier.fit(matrix, labels)
+    if config.balance_topics:
+        balanced = topic_balanced_weights(topics_for(examples, config, cache), labels)
+        classifier = LogisticRegression(C=config.c_text, solver="liblinear", max_iter=1000)
+        classifier.fit(matrix, labels, sample_weight=balanced)
+    else:
+        classifier = LogisticRegression(C=config.c_text, solver="liblinear", class_weight="balanced", max_iter=1000)
+        classifier.fit(matrix, labels)
     coef = classifier.coef_[0]
     weights = {
         corpus.vocabulary[column]: (float(idf[i]), float(coef[i])) for i, column in enumerate(columns) if coef[i] != 0.0
