@@ -85,3 +85,11 @@ def test_length_shrinkage_pulls_short_documents_to_the_centre() -> None:
     assert "shrink_words" not in plain.to_dict()  # models without it keep their old form
     with pytest.raises(ValueError, match="shrink_words"):
         TextModel.from_dict({**shrunk.to_dict(), "shrink_words": -1})
+
+
+def test_explained_terms_show_kinds_of_words_by_name() -> None:
+    """A style model's shape tokens are no words of the text: a reader sees what they stand for."""
+    config = TextConfig(2, 0, style_words=("the", "of"))
+    model = TextModel(config, {"the _": (1.0, 2.0), "_U": (1.0, 1.5), "0": (1.0, 1.0)}, intercept=0.0)
+    _, top = model.explain("The vote of 2016 was RIGGED", 3)
+    assert [term for term, _ in top] == ["the ‹word›", "‹CAPITALS›", "‹number›"]

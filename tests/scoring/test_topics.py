@@ -98,5 +98,5 @@ def test_a_style_model_can_read_plain_words_too() -> None:
     assert TextConfig.from_dict(both.to_dict()) == both and "plain_words_too" not in style.to_dict()
     weights = {"=texas": (1.0, 2.0), "_": (1.0, 0.1), "of": (1.0, 0.5), "=of": (1.0, 0.5), "=of =texas": (1.0, 0.3)}
     _, top = TextModel(config=both, weights=weights, intercept=0.0).explain("The state of Texas", 5)
-    assert [term for term, _ in top] == ["texas", "of", "of texas", "_"]  # "of" and "=of" are one row
+    assert [term for term, _ in top] == ["texas", "of", "of texas", "‹word›"]  # "of" and "=of" are one row
     assert dict(top)["of"] == pytest.approx(2 * dict(top)["of texas"] / 0.6)

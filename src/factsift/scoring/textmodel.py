@@ -107,11 +107,22 @@ def model_input(title: str | None, text: str) -> str:
     return f"{title or ''}\n\n{text[:MAX_CHARS]}"
 
 
+#: How a reader sees the tokens that stand for a kind of word rather than a word (``_C`` is no word of the text).
+SHOWN_TOKENS = {
+    CONTENT_WORD: "‹word›",
+    CONTENT_WORD + "C": "‹Capitalised›",
+    CONTENT_WORD + "U": "‹CAPITALS›",
+    "0": "‹number›",
+}
+
+
 def shown_term(term: str) -> str:
-    """A term as a reader sees it: a character n-gram without its ``#``, plain words without ``PLAIN_PREFIX``."""
+    """A term as a reader sees it: a character n-gram without its ``#``, plain words without ``PLAIN_PREFIX``,
+    and the tokens of :data:`SHOWN_TOKENS` by what they stand for (``the _ of`` reads “the ‹word› of”)."""
     if term.startswith("#"):
         return term[1:]
-    return " ".join(word.removeprefix(PLAIN_PREFIX) for word in term.split(" "))
+    words = (word.removeprefix(PLAIN_PREFIX) for word in term.split(" "))
+    return " ".join(SHOWN_TOKENS.get(word, word) for word in words)
 
 
 def _word_terms(words: list[str], ngrams: int, pair_heads: frozenset[str] | None) -> list[str]:
