@@ -17,6 +17,7 @@ import re
 
 from factsift.model import Article, Signal
 from factsift.signals.attribution import cached_attributions
+from factsift.signals.candidates import finditer_at, literal_starts, word_group, word_starts
 from factsift.signals.registry import SignalContext, signal
 from factsift.signals.spans import make_span
 
@@ -57,6 +58,14 @@ _FIGURE = re.compile(
     rf"(?:[^\S\n]*(?:%|percent|per\s+cent)|[^\S\n]+(?:million|billion|trillion|thousand|hundred))?(?:{_NOUN})?"
     rf"|(?<![\w-]){_QUALIFIER}(?i:{_SMALL}|dozens|hundreds|thousands|millions|billions)(?:[^\S\n]+of)?{_NOUN}"
 )
+#: Where a figure can start: a qualifier ("more than"), a currency sign, a digit or a number word.
+_FIGURE_STARTS = word_group(
+    [
+        "more", "fewer", "less", "at", "nearly", "almost", "about", "over", "up", "roughly", "around", "some", "an",
+        *literal_starts(_SMALL), "dozens", "hundreds", "thousands", "millions", "billions",
+    ],
+    digits=True,
+)  # fmt: skip
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 #: A year-like number followed by one of these is an amount ("2000 percent", "2020 million"), not a year.
 _NOT_A_YEAR = ("%", "percent", "million", "billion")
@@ -67,7 +76,7 @@ _DATE_AFTER = re.compile(rf"^[^\S\n]*(?i:{_MONTHS})(?![a-z])")
 
 def _figures(text: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
-    for match in _FIGURE.finditer(text):
+    for match in finditer_at(_FIGURE, text, word_starts(_FIGURE_STARTS, text)):
         number = match.group("num")
         if number is not None:
             if _YEAR.match(number) and not any(word in match.group(0) for word in _NOT_A_YEAR):

@@ -1,0 +1,143 @@
+"""Where an expensive pattern can start: one fast search per article for a superset of its start positions.
+
+A regex that opens with a lookbehind (a word boundary) or a case-insensitive alternation is tried
+at every position of the text.  When every match must begin with one of a few known words (or a
+digit), the pattern only needs trying where such a word starts.  Each pattern declares its words once,
+as a :class:`WordGroup`; one search over the lower-cased article finds where any declared word starts
+right after a non-word character, and :func:`finditer_at` then tries each pattern only at its own
+group's positions, returning exactly the matches ``pattern.finditer`` would.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+#: Characters whose lower case moves the characters after it ("İ") or folds to an ASCII letter under
+#: ``re.IGNORECASE`` without being one ("ſ" matches "s"): with any of them, a text is searched everywhere.
+_CASE_UNSAFE = re.compile("[\u0130\u0131\u017f\u212a]")
+#: Characters that end a word's literal start in a regex alternative (a quantifier or any regex syntax).
+_SYNTAX = frozenset("\\[](){}?*+|.^$")
+#: What a group with ``digits`` also starts at: a digit or a currency sign.
+_DIGIT_OR_CURRENCY = r"\d|[$£€]"
+
+
+@dataclass(frozen=True)
+class WordGroup:
+    """The lower-case literal words some pattern's matches can start with, and whether a digit or currency sign."""
+
+    words: frozenset[str]
+    digits: bool = False
+
+
+_GROUPS: list[WordGroup] = []
+_LOCK = threading.Lock()
+
+
+def word_group(words: Iterable[str], *, digits: bool = False) -> WordGroup:
+    """Declare the words (lower case, literal; a word here also finds longer words it starts) a pattern can start
+    with, and whether it can start at a digit or currency sign; declared at import, before any article is read."""
+    group = WordGroup(frozenset(words), digits)
+    if not group.words or any(not w or w != w.lower() for w in group.words):
+        raise ValueError("a word group needs non-empty, lower-case words")
+    with _LOCK:
+        _GROUPS.append(group)
+    return group
+
+
+@dataclass(frozen=True)
+class _Finder:
+    """The one search for every declared word, and which groups each literal it can report belongs to."""
+
+    pattern: re.Pattern[str]
+    groups_of: dict[str, frozenset[WordGroup]]
+    declared: int
+
+
+@functools.lru_cache(maxsize=4)
+def _finder(declared: int) -> _Finder:
+    """The search for the first ``declared`` groups' words: longest words first, grouped by first letter."""
+    groups = _GROUPS[:declared]
+    words = {word for group in groups for word in group.words}
+    by_first: dict[str, list[str]] = {}
+    for word in sorted(words, key=lambda w: (-len(w), w)):
+        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
+    trie = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in sorted(by_first.items()))
+    groups_of = {word: frozenset(g for g in groups if any(word.startswith(w) for w in g.words)) for word in words}
+    return _Finder(re.compile(rf"\W(?=({trie}|{_DIGIT_OR_CURRENCY}))"), groups_of, declared)
+
+
+@functools.lru_cache(maxsize=8)
+def lowered(text: str) -> str | None:
+    """``text.lower()``, with every character where it was and ASCII words matching as under ``re.IGNORECASE``;
+    None for a text holding a character that breaks either (then every position is a candidate)."""
+    return None if _CASE_UNSAFE.search(text) else text.lower()
+
+
+@functools.lru_cache(maxsize=8)
+def _word_index(text: str) -> dict[WordGroup, list[int]] | None:
+    """Sorted start positions of each declared group's words in ``text`` (0 included); None: search everywhere."""
+    low = lowered(text)
+    if low is None:
+        return None
+    finder = _finder(len(_GROUPS))
+    positions: dict[str, list[int]] = {}
+    for match in finder.pattern.finditer(low):
+        positions.setdefault(match.group(1), []).append(match.start(1))
+    found: dict[WordGroup, set[int]] = {group: {0} for group in _GROUPS[: finder.declared]}
+    digit_groups = [group for group in found if group.digits]
+    for literal, starts in positions.items():
+        for group in finder.groups_of.get(literal, digit_groups):
+            found[group].update(starts)
+    return {group: sorted(starts) for group, starts in found.items()}
+
+
+def word_starts(group: WordGroup, text: str) -> list[int] | None:
+    """Sorted positions in ``text`` where ``group``'s words start, after a non-word character or at 0 (a superset
+    of where its pattern can match); None when ``text`` must be searched everywhere (see :func:`lowered`)."""
+    index = _word_index(text)
+    if index is None or group not in index:
+        return None
+    return index[group]
+
+
+def literal_starts(alternatives: str) -> list[str]:
+    """The lower-case literal start of each top-level alternative of a regex such as ``(?i:officials?|sources?)``.
+
+    Every match of an alternative begins with its literal start, so these are safe words to search for.
+    """
+    body = alternatives
+    for opening in ("(?i:", "(?:"):
+        if body.startswith(opening) and body.endswith(")"):
+            body = body[len(opening) : -1]
+    starts = []
+    for alternative in body.split("|"):
+        prefix = ""
+        for index, char in enumerate(alternative):
+            if char in _SYNTAX or alternative[index + 1 : index + 2] in ("?", "*", "{"):
+                break
+            prefix += char
+        if not prefix or "(" in alternative:
+            raise ValueError(f"no literal start in {alternative!r} (nested groups are not supported)")
+        starts.append(prefix.lower())
+    return starts
+
+
+def finditer_at(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))``, trying ``pattern`` only at ``starts`` (sorted, holding every position
+    a match can start at; None: everywhere).  For patterns that never match the empty string."""
+    if starts is None:
+        return list(pattern.finditer(text))
+    found: list[re.Match[str]] = []
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            found.append(match)
+            end = match.end()
+    return found
