@@ -58,7 +58,7 @@ def headline_terms(title: str) -> list[tuple[int, int, str]]:
 
 
 def _stems(text: str) -> set[str]:
-    return set(map(_stem, _WORD.findall(text)))
+    return set(map(_stem, set(_WORD.findall(text))))
 
 
 _WORD_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.’'-")

@@ -137,8 +137,15 @@ def _is_quotation(text: str, start: int, end: int) -> bool:
 
 
 def _sentence_start(text: str, position: int) -> int:
-    starts = [m.end() for m in _SENTENCE_END.finditer(text, max(0, position - MAX_QUOTE), position)]
-    return starts[-1] if starts else max(0, position - MAX_QUOTE)
+    """Where the sentence holding ``position`` starts: after the last sentence end in the ``MAX_QUOTE`` characters
+    before it (as ``_SENTENCE_END`` finds them in that stretch), searched backwards from ``position``."""
+    low = max(0, position - MAX_QUOTE)
+    before = position
+    while (end := max(text.rfind(mark, low, before) for mark in ".!?\n")) >= 0:
+        if _SENTENCE_END.match(text, end, position):
+            return end + 1
+        before = end
+    return low
 
 
 def _sentence_end(text: str, position: int) -> int:
