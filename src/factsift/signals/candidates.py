@@ -38,8 +38,9 @@ _LOCK = threading.Lock()
 
 
 def word_group(words: Iterable[str], *, digits: bool = False) -> WordGroup:
-    """Declare the words (lower case, literal; a word here also finds longer words it starts) a pattern can start
-    with, and whether it can start at a digit or currency sign; declared at import, before any article is read."""
+    """Declare the words (lower case, literal; a word here also finds longer words it starts; a final space stands
+    for any whitespace) a pattern can start with, and whether it can start at a digit or currency sign; declared at
+    import, before any article is read."""
     group = WordGroup(frozenset(words), digits)
     if not group.words or any(not w or w != w.lower() for w in group.words):
         raise ValueError("a word group needs non-empty, lower-case words")
@@ -64,7 +65,8 @@ def _finder(declared: int) -> _Finder:
     words = {word for group in groups for word in group.words}
     by_first: dict[str, list[str]] = {}
     for word in sorted(words, key=lambda w: (-len(w), w)):
-        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
+        rest = re.escape(word[1:].removesuffix(" ")) + (r"\s" if len(word) > 1 and word.endswith(" ") else "")
+        by_first.setdefault(word[0], []).append(rest)
     trie = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in sorted(by_first.items()))
     groups_of = {word: frozenset(g for g in groups if any(word.startswith(w) for w in g.words)) for word in words}
     return _Finder(re.compile(rf"\W(?=({trie}|{_DIGIT_OR_CURRENCY}))"), groups_of, declared)
@@ -86,7 +88,10 @@ def _word_index(text: str) -> dict[WordGroup, list[int]] | None:
     finder = _finder(len(_GROUPS))
     positions: dict[str, list[int]] = {}
     for match in finder.pattern.finditer(low):
-        positions.setdefault(match.group(1), []).append(match.start(1))
+        literal = match.group(1)
+        if literal[-1].isspace():
+            literal = literal[:-1] + " "
+        positions.setdefault(literal, []).append(match.start(1))
     found: dict[WordGroup, set[int]] = {group: {0} for group in _GROUPS[: finder.declared]}
     digit_groups = [group for group in found if group.digits]
     for literal, starts in positions.items():

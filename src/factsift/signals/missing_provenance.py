@@ -63,8 +63,9 @@ _FIGURE = re.compile(
 #: Where a figure can start: a qualifier ("more than"), a currency sign, a digit or a number word.
 _FIGURE_STARTS = word_group(
     [
-        "more", "fewer", "less", "at", "nearly", "almost", "about", "over", "up", "roughly", "around", "some", "an",
-        *literal_starts(_SMALL), "dozens", "hundreds", "thousands", "millions", "billions",
+        *(f"{word} " for word in ("more", "fewer", "less", "at", "nearly", "almost", "about", "over", "up", "roughly")),
+        *(f"{word} " for word in ("around", "some", "an", *literal_starts(_SMALL), "dozens", "hundreds")),
+        *(f"{word} " for word in ("thousands", "millions", "billions")),
     ],
     digits=True,
 )  # fmt: skip
