@@ -252,11 +252,27 @@ def _matches_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> lis
     return [m for m in found if m is not None]
 
 
-def _matches(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> list[re.Match[str]]:
-    """``pattern.finditer(text)`` restricted to ``windows`` (same matches, far less scanning)."""
+#: Where each named pattern can start (its first character, after one no word holds): a capital for a name,
+#: "the", "a"/"an", "he"/"she"; None: at a speech verb or "according" (:data:`_SPEECH_WORD`).
+_NAMED_STARTS: tuple[re.Pattern[str] | None, ...] = (
+    re.compile(r"[A-Z](?<![\w’'-][A-Z])"),
+    None,
+    None,
+    re.compile(r"[A-Zta](?<![\w’'-][A-Zta])"),
+    re.compile(r"[tT](?<![\w’'-][tT])"),
+    re.compile(r"[hs](?<![\w’'-][hs])"),
+)
+
+
+def _matches(
+    pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]], first: re.Pattern[str] | list[int]
+) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` restricted to ``windows``, tried only where ``first`` (a search, or sorted
+    positions) says it can start (same matches, far less scanning)."""
     found: dict[tuple[int, int], re.Match[str]] = {}
     for lo, hi in windows:
-        for window_match in pattern.finditer(text, lo, hi):
+        starts = first if isinstance(first, list) else [m.start() for m in first.finditer(text, lo, hi)]
+        for window_match in finditer_at(pattern, text, starts, lo, hi):
             # Re-match on the whole text so the window's edge never stands in for the end of text.
             match = pattern.match(text, window_match.start()) if hi < len(text) else window_match
             if match is not None:
@@ -312,9 +328,11 @@ def find_attributions(text: str, outlet_name: str | None = None) -> list[Attribu
             found.append(Attribution(start, end, kind, note))
             _take(start, end, taken)
     outlet = (outlet_name or "").strip().lower()
-    verbs = _windows(text, finditer_at(_SPEECH_WORD, text, word_starts(_SPEECH_WORD_STARTS, text)))
-    for named_pattern, note in _NAMED_PATTERNS:
-        for match in _matches(named_pattern, text, verbs):
+    speech_words = finditer_at(_SPEECH_WORD, text, word_starts(_SPEECH_WORD_STARTS, text))
+    verbs = _windows(text, speech_words)
+    verb_starts = [m.start() for m in speech_words]
+    for (named_pattern, note), first in zip(_NAMED_PATTERNS, _NAMED_STARTS, strict=True):
+        for match in _matches(named_pattern, text, verbs, verb_starts if first is None else first):
             start, end = _trim(text, match.start(), match.end())
             if end <= start or _overlaps(start, end, taken):
                 continue

@@ -10,6 +10,7 @@ group's positions, returning exactly the matches ``pattern.finditer`` would.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import threading
@@ -131,17 +132,22 @@ def literal_starts(alternatives: str) -> list[str]:
     return starts
 
 
-def finditer_at(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> list[re.Match[str]]:
-    """``list(pattern.finditer(text))``, trying ``pattern`` only at ``starts`` (sorted, holding every position
-    a match can start at; None: everywhere).  For patterns that never match the empty string."""
+def finditer_at(
+    pattern: re.Pattern[str], text: str, starts: list[int] | None, pos: int = 0, endpos: int | None = None
+) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text, pos, endpos))``, trying ``pattern`` only at ``starts`` (sorted, holding every
+    position a match can start at; None: everywhere).  For patterns that never match the empty string."""
+    endpos = len(text) if endpos is None else endpos
     if starts is None:
-        return list(pattern.finditer(text))
+        return list(pattern.finditer(text, pos, endpos))
     found: list[re.Match[str]] = []
-    end = 0
-    for start in starts:
+    end = pos
+    for start in starts[bisect.bisect_left(starts, pos) :]:
+        if start >= endpos:
+            break
         if start < end:
             continue
-        match = pattern.match(text, start)
+        match = pattern.match(text, start, endpos)
         if match is not None:
             found.append(match)
             end = match.end()

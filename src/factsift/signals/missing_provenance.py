@@ -27,8 +27,9 @@ WEIGHTS = {"author": 0.2, "date": 0.2, "documents": 0.25, "number_sources": 0.35
 FIGURES_FOR_FULL_WEIGHT = 3
 
 _LINK = re.compile(r"https?://\S+|\bwww\.[\w-]+\.\w+", re.IGNORECASE)
-#: The same on lower-cased text, where it can start only at an "h" or a "w" (much faster to search).
-_LINK_LOWERED = re.compile(r"https?://\S+|\bwww\.[\w-]+\.\w+")
+#: The same on lower-cased text, opening with its first letter so the search jumps from one "h" or "w" to the next
+#: ("w(?<!\\ww)" is "\\bw").
+_LINK_LOWERED = re.compile(r"https?://\S+|w(?<!\ww)ww\.[\w-]+\.\w+")
 _DOC = (
     r"(?:report|study|statement|survey|poll|memo|memorandum|filing|lawsuit|complaint|indictment|transcript"
     r"|press\s+release|letter|documents?|data|figures|statistics|records|audit|analysis|paper|ruling|testimony"
@@ -42,6 +43,14 @@ _NAMED_DOCUMENT = re.compile(
     r"|\bin\s+a\s+(?:written\s+)?statement\b|\bpress\s+release\b"
     r"|\bcourt\s+(?:documents|records|filings?|papers)\b|\bpublic\s+records\b"
     r"|\b(?:published|reported)\s+(?:in|by)\s+(?:the\s+)?[A-Z]"
+)
+#: Where a named document can start: a determiner, a document word, or the first word of another branch.
+_NAMED_DOCUMENT_STARTS = word_group(
+    [
+        *(f"{word} " for word in ("a", "an", "the", "its", "his", "her", "their", "in", "press", "court", "public")),
+        *(f"{word} " for word in ("published", "reported")),
+        *literal_starts(_DOC),
+    ]
 )
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -107,7 +116,9 @@ def missing_provenance(article: Article, context: SignalContext | None = None) -
         missing.append("author")
     if not (article.published or "").strip():
         missing.append("date")
-    document_ranges = [m.span() for m in _NAMED_DOCUMENT.finditer(text)] + _link_ranges(text)
+    document_starts = word_starts(_NAMED_DOCUMENT_STARTS, text)
+    document_ranges = [m.span() for m in finditer_at(_NAMED_DOCUMENT, text, document_starts)]
+    document_ranges += _link_ranges(text)
     documents = len(document_ranges)
     if documents == 0:
         missing.append("documents")
