@@ -331,8 +331,8 @@ def find_attributions(text: str, outlet_name: str | None = None) -> list[Attribu
     speech_words = finditer_at(_SPEECH_WORD, text, word_starts(_SPEECH_WORD_STARTS, text))
     verbs = _windows(text, speech_words)
     verb_starts = [m.start() for m in speech_words]
-    for (named_pattern, note), first in zip(_NAMED_PATTERNS, _NAMED_STARTS, strict=True):
-        for match in _matches(named_pattern, text, verbs, verb_starts if first is None else first):
+    for (named_pattern, note), named_start in zip(_NAMED_PATTERNS, _NAMED_STARTS, strict=True):
+        for match in _matches(named_pattern, text, verbs, verb_starts if named_start is None else named_start):
             start, end = _trim(text, match.start(), match.end())
             if end <= start or _overlaps(start, end, taken):
                 continue
