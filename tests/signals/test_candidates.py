@@ -30,6 +30,9 @@ PIECES = (
     "who asked not to be named", "according to reports", "according to some media reports", "officials said",
     "people familiar with the matter said", "deep state", "the ultimate", "of all time", "a total fraud.", "rips into",
     "war on Christmas", "Smith said", "said Jane Doe", "a senior official familiar with the talks said",
+    "a Pentagon statement", "a report by the Congressional Budget Office", "court records", "published in The Lancet",
+    "in a written statement", "press release", "claims of fraud", "alleging that", "the ministry said", "he told",
+    "she said", "The Kremlin's press office said", "according to the Pentagon", "Mattis told reporters",
 )  # fmt: skip
 PHRASES = tuple(piece for piece in PIECES if " " in piece.strip())
 SEPARATORS = (" ", "", "\n", ", ", ". ", "-", "’", "'", "“", '"', "(", "!", "x", "1", "K")
@@ -63,6 +66,8 @@ def test_case_unsafe_characters_are_all_listed() -> None:
         (attribution._ANONYMOUS_PATTERNS[4][0], attribution._ANYWHERE_STARTS[4]),
         (attribution._ANONYMOUS_PATTERNS[6][0], attribution._ANYWHERE_STARTS[6]),
         (missing_provenance._FIGURE, missing_provenance._FIGURE_STARTS),
+        (missing_provenance._NAMED_DOCUMENT, missing_provenance._NAMED_DOCUMENT_STARTS),
+        (reported_speech.TRIGGER, reported_speech._TRIGGER_STARTS),
     ],
 )
 @settings(max_examples=300, deadline=None)
@@ -121,3 +126,20 @@ def test_a_literal_start_is_read_from_each_alternative() -> None:
     ]
     with pytest.raises(ValueError, match="no literal start"):
         candidates.literal_starts("(?:a|[A-Z]x)")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=texts)
+def test_named_speakers_tried_where_they_can_start_are_those_of_the_windowed_search(text: str) -> None:
+    speech_words = list(attribution._SPEECH_WORD.finditer(text))
+    windows = attribution._windows(text, speech_words)
+    verb_starts = [m.start() for m in speech_words]
+    for (pattern, _), first in zip(attribution._NAMED_PATTERNS, attribution._NAMED_STARTS, strict=True):
+        plain: dict[tuple[int, int], re.Match[str]] = {}
+        for lo, hi in windows:
+            for window_match in pattern.finditer(text, lo, hi):
+                match = pattern.match(text, window_match.start()) if hi < len(text) else window_match
+                if match is not None:
+                    plain.setdefault(match.span(), match)
+        fast = attribution._matches(pattern, text, windows, verb_starts if first is None else first)
+        assert spans(fast) == sorted(plain)

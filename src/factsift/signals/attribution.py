@@ -258,9 +258,9 @@ _NAMED_STARTS: tuple[re.Pattern[str] | None, ...] = (
     re.compile(r"[A-Z](?<![\w’'-][A-Z])"),
     None,
     None,
-    re.compile(r"[A-Zta](?<![\w’'-][A-Zta])"),
-    re.compile(r"[tT](?<![\w’'-][tT])"),
-    re.compile(r"[hs](?<![\w’'-][hs])"),
+    re.compile(r"[A-Zta](?<![\w’'-][A-Zta])(?:(?<=[A-Z])|(?<=t)he\s|(?<=a)n?\s)"),
+    re.compile(r"[tT](?<![\w’'-][tT])(?i:he)\s"),
+    re.compile(r"[hs](?<![\w’'-][hs])(?:(?<=h)e|(?<=s)he)\s"),
 )
 
 

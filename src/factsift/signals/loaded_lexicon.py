@@ -316,8 +316,10 @@ class Matcher:
         self._phrases_lowered = re.compile(_AFTER_SEPARATOR.format("|".join(phrase_parts)))
         self._phrase_at_start = re.compile(_AT_START.format("|".join(phrase_parts)))
         self._cache: dict[str, str | None] = {}
-        #: Word as found (trailing apostrophes and hyphens included) -> (length of the word, category), or None.
-        self._found: dict[str, tuple[int, str] | None] = {}
+        #: Words as found (trailing apostrophes and hyphens included) already looked up, and those that are hits:
+        #: word -> (length of the word without them, category).
+        self._seen: set[str] = set()
+        self._hits: dict[str, tuple[int, str]] = {}
 
     def _category(self, word: str) -> str | None:
         key = word.lower()
@@ -327,16 +329,17 @@ class Matcher:
             self._cache[key] = next((n for n, p in self._single if p.fullmatch(key)), None)
         return self._cache[key]
 
-    def _word_hit(self, raw: str) -> tuple[int, str] | None:
-        """``(length, category)`` of a word as found (trailing apostrophes and hyphens dropped), None if no entry."""
-        found = self._found
-        if raw not in found:
+    def _look_up(self, words: set[str]) -> None:
+        """Look up the words as found (trailing apostrophes and hyphens dropped) not looked up before."""
+        if len(self._seen) > MAX_CACHED_WORDS:
+            self._seen.clear()
+            self._hits.clear()
+        for raw in words - self._seen:
             word = raw.rstrip("'’-")
             category = self._category(word)
-            if len(found) > MAX_CACHED_WORDS:
-                found.clear()
-            found[raw] = None if category is None else (len(word), category)
-        return found[raw]
+            if category is not None:
+                self._hits[raw] = (len(word), category)
+        self._seen.update(words)
 
     def _phrase_hits(self, text: str) -> list[tuple[int, int, str]]:
         """Every phrase hit, as one word-bounded, case-insensitive ``finditer`` over ``text`` finds them."""
@@ -356,11 +359,13 @@ class Matcher:
         hits = self._phrase_hits(text)
         parts = _WORD_SPLIT.split(text)  # separator, word, separator, word, ..., separator
         words = parts[1::2]
-        found = {raw: hit for raw in set(words) if (hit := self._word_hit(raw)) is not None}
+        distinct = set(words)
+        self._look_up(distinct)
+        found = self._hits.keys() & distinct
         if found:
             ends = list(itertools.accumulate(map(len, parts)))
             for index in [i for i, raw in enumerate(words) if raw in found]:
                 start = ends[2 * index]  # where the separator before the word ends
-                length, category = found[words[index]]
+                length, category = self._hits[words[index]]
                 hits.append((start, start + length, category))
         return hits

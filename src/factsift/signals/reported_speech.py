@@ -27,6 +27,8 @@ import bisect
 import functools
 import re
 
+from factsift.signals.candidates import finditer_at, word_group, word_starts
+
 #: Longest quotation looked for, in characters (a paragraph-long quote fits).
 MAX_QUOTE = 1500
 #: A quoted phrase this many words long or longer is a quotation even with no attribution nearby.
@@ -96,6 +98,8 @@ def _trigger_pattern(stems: tuple[str, ...]) -> re.Pattern[str]:
 
 
 TRIGGER = _trigger_pattern(TRIGGER_STEMS)
+#: Where a trigger can start, found by the article's one search for declared words (:mod:`.candidates`).
+_TRIGGER_STARTS = word_group(TRIGGER_STEMS)
 _CLAUSE_END = re.compile(r"[,;:()\[\]—–]|[.!?](?=[\s\"”’')]|$)|\n")
 #: Where the noun phrase after "claims of" ends: the clause's end, or a word that starts a new part of it.
 _PHRASE_END = re.compile(
@@ -156,7 +160,7 @@ def _sentence_end(text: str, position: int) -> int:
 def _reported_claims(text: str) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     claims: list[tuple[re.Match[str], bool]] = []
-    for trigger in TRIGGER.finditer(text):
+    for trigger in finditer_at(TRIGGER, text, word_starts(_TRIGGER_STARTS, text)):
         start = trigger.start()
         if verb := _CLAIM_VERB.match(text, start):
             end = _sentence_end(text, verb.end())
