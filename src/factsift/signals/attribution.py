@@ -206,7 +206,7 @@ _SOURCE_NOUN_STARTS = word_group(literal_starts(_HEAD) + literal_starts(_PEOPLE)
 _SPEECH_WORD_STARTS = word_group([*literal_starts(_SPEECH), "according"])
 _ANYWHERE_STARTS = {
     4: word_group(["speaking ", "on ", "who "]),
-    6: word_group(["it ", "it'", "it’", "many ", "some ", "a ", "rumo", "reports ", "word ", "reportedly"]),
+    6: word_group(["it ", "it'", "it’", "many ", "some ", "a lot of ", "rumo", "reports ", "word ", "reportedly"]),
 }
 #: Pattern 1's second branch has no word boundary: it is tried wherever "according" is.
 _ACCORDING = re.compile("according")

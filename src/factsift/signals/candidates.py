@@ -14,7 +14,7 @@ import bisect
 import functools
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 #: Characters whose lower case moves the characters after it ("İ") or folds to an ASCII letter under
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 _CASE_UNSAFE = re.compile("[\u0130\u0131\u017f\u212a]")
 #: Characters that end a word's literal start in a regex alternative (a quantifier or any regex syntax).
 _SYNTAX = frozenset("\\[](){}?*+|.^$")
+_WHITESPACE = re.compile(r"\s+")
 #: What a group with ``digits`` also starts at: a digit or a currency sign.
 _DIGIT_OR_CURRENCY = r"\d|[$£€]"
 
@@ -39,8 +40,8 @@ _LOCK = threading.Lock()
 
 
 def word_group(words: Iterable[str], *, digits: bool = False) -> WordGroup:
-    """Declare the words (lower case, literal; a word here also finds longer words it starts; a final space stands
-    for any whitespace) a pattern can start with, and whether it can start at a digit or currency sign; declared at
+    """Declare the words (lower case, literal; a word here also finds longer words it starts; a space stands for any
+    run of whitespace) a pattern can start with, and whether it can start at a digit or currency sign; declared at
     import, before any article is read."""
     group = WordGroup(frozenset(words), digits)
     if not group.words or any(not w or w != w.lower() for w in group.words):
@@ -64,13 +65,18 @@ def _finder(declared: int) -> _Finder:
     """The search for the first ``declared`` groups' words: longest words first, grouped by first letter."""
     groups = _GROUPS[:declared]
     words = {word for group in groups for word in group.words}
-    by_first: dict[str, list[str]] = {}
-    for word in sorted(words, key=lambda w: (-len(w), w)):
-        rest = re.escape(word[1:].removesuffix(" ")) + (r"\s" if len(word) > 1 and word.endswith(" ") else "")
-        by_first.setdefault(word[0], []).append(rest)
-    trie = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in sorted(by_first.items()))
     groups_of = {word: frozenset(g for g in groups if any(word.startswith(w) for w in g.words)) for word in words}
-    return _Finder(re.compile(rf"\W(?=({trie}|{_DIGIT_OR_CURRENCY}))"), groups_of, declared)
+    return _Finder(re.compile(rf"\W(?=({words_regex(words)}|{_DIGIT_OR_CURRENCY}))"), groups_of, declared)
+
+
+def words_regex(words: Iterable[str]) -> str:
+    """A regex for any of ``words`` (literal; a space stands for any run of whitespace), longest first, grouped by
+    first letter so the engine rejects most positions after one comparison."""
+    by_first: dict[str, list[str]] = {}
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        rest = r"\s+".join(re.escape(part) for part in word[1:].split(" "))
+        by_first.setdefault(word[0], []).append(rest)
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in sorted(by_first.items()))
 
 
 @functools.lru_cache(maxsize=8)
@@ -90,8 +96,8 @@ def _word_index(text: str) -> dict[WordGroup, list[int]] | None:
     positions: dict[str, list[int]] = {}
     for match in finder.pattern.finditer(low):
         literal = match.group(1)
-        if literal[-1].isspace():
-            literal = literal[:-1] + " "
+        if not literal.isalnum():
+            literal = _WHITESPACE.sub(" ", literal)
         positions.setdefault(literal, []).append(match.start(1))
     found: dict[WordGroup, set[int]] = {group: {0} for group in _GROUPS[: finder.declared]}
     digit_groups = [group for group in found if group.digits]
@@ -110,26 +116,67 @@ def word_starts(group: WordGroup, text: str) -> list[int] | None:
     return index[group]
 
 
-def literal_starts(alternatives: str) -> list[str]:
-    """The lower-case literal start of each top-level alternative of a regex such as ``(?i:officials?|sources?)``.
+def literal_starts(regex: str) -> list[str]:
+    """The lower-case literal start of each alternative of a regex such as ``(?i:officials?|sources?)`` or
+    ``(?:best|worst)\\s+ever|of\\s+all\\s+time`` (an alternative opening with a group: the starts of that group's).
 
-    Every match of an alternative begins with its literal start, so these are safe words to search for.
+    Every match of the regex begins with one of them, so these are safe words to search for.
     """
-    body = alternatives
-    for opening in ("(?i:", "(?:"):
-        if body.startswith(opening) and body.endswith(")"):
-            body = body[len(opening) : -1]
     starts = []
-    for alternative in body.split("|"):
+    for alternative in _alternatives(regex):
+        if alternative.startswith(("(?:", "(?i:")):
+            close = _closing_parenthesis(alternative)
+            if alternative[close + 1 : close + 2] in ("?", "*", "{"):
+                raise ValueError(f"no literal start in {alternative!r} (it opens with an optional group)")
+            starts.extend(literal_starts(alternative[: close + 1]))
+            continue
         prefix = ""
         for index, char in enumerate(alternative):
             if char in _SYNTAX or alternative[index + 1 : index + 2] in ("?", "*", "{"):
                 break
             prefix += char
-        if not prefix or "(" in alternative:
-            raise ValueError(f"no literal start in {alternative!r} (nested groups are not supported)")
+        if not prefix:
+            raise ValueError(f"no literal start in {alternative!r}")
         starts.append(prefix.lower())
     return starts
+
+
+def _alternatives(regex: str) -> list[str]:
+    """The top-level alternatives of ``regex``, unwrapped from one group around all of it."""
+    for opening in ("(?i:", "(?:"):
+        if regex.startswith(opening) and _closing_parenthesis(regex) == len(regex) - 1:
+            regex = regex[len(opening) : -1]
+    alternatives, start = [], 0
+    for index, depth in _depths(regex):
+        if depth == 0 and regex[index] == "|":
+            alternatives.append(regex[start:index])
+            start = index + 1
+    return [*alternatives, regex[start:]]
+
+
+def _closing_parenthesis(regex: str) -> int:
+    """The index of the parenthesis closing the group ``regex`` opens with."""
+    for index, depth in _depths(regex):
+        if depth == 0 and regex[index] == ")":
+            return index
+    raise ValueError(f"unbalanced group in {regex!r}")
+
+
+def _depths(regex: str) -> Iterator[tuple[int, int]]:
+    """Each unescaped character outside a character class, with the number of groups open after it."""
+    depth, in_class, escaped = 0, False, False
+    for index, char in enumerate(regex):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        else:
+            depth += (char == "(") - (char == ")")
+            yield index, depth
 
 
 def finditer_at(

@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from factsift.signals.candidates import lowered
+from factsift.signals.candidates import literal_starts, lowered, words_regex
 
 CATEGORIES: dict[str, tuple[float, tuple[str, ...]]] = {
     "superlative": (
@@ -287,8 +287,9 @@ _MULTIWORD = re.compile(r"\\s|\[- \]| ")
 _WORD_SPLIT = re.compile(r"([A-Za-z][A-Za-z'’-]*)")
 _BOUNDED = r"(?<![\w'’-])(?:{})(?![\w'’-])"
 #: The same phrases on lower-cased text, opening with the character before the phrase instead of a lookbehind
-#: (the regex engine then jumps from one separator to the next instead of trying every position).
-_AFTER_SEPARATOR = r"[^\w'’-](?:{})(?![\w'’-])"
+#: (the regex engine then jumps from one separator to the next instead of trying every position), then checking
+#: that a phrase's first word follows before trying every phrase.
+_AFTER_SEPARATOR = r"[^\w'’-](?={})(?:{})(?![\w'’-])"
 _AT_START = r"(?:{})(?![\w'’-])"
 
 
@@ -313,7 +314,9 @@ class Matcher:
             if any(re.search("[A-Z]", re.sub(r"\\.", "", phrase)) for phrase in phrases):
                 raise ValueError(f"{name}: phrases are written in lower case (they are matched on lower-cased text)")
         self._phrases = re.compile(_BOUNDED.format("|".join(phrase_parts)), re.IGNORECASE)
-        self._phrases_lowered = re.compile(_AFTER_SEPARATOR.format("|".join(phrase_parts)))
+        phrases_of = [p for _, parts in CATEGORIES.values() for p in parts if _MULTIWORD.search(p)]
+        first_words = words_regex(start for phrase in phrases_of for start in literal_starts(phrase))
+        self._phrases_lowered = re.compile(_AFTER_SEPARATOR.format(f"(?:{first_words})", "|".join(phrase_parts)))
         self._phrase_at_start = re.compile(_AT_START.format("|".join(phrase_parts)))
         self._cache: dict[str, str | None] = {}
         #: Words as found (trailing apostrophes and hyphens included) already looked up, and those that are hits:

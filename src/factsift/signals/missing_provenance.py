@@ -73,7 +73,8 @@ _FIGURE = re.compile(
 _FIGURE_STARTS = word_group(
     [
         *(f"{word} " for word in ("more", "fewer", "less", "at", "nearly", "almost", "about", "over", "up", "roughly")),
-        *(f"{word} " for word in ("around", "some", "an", *literal_starts(_SMALL), "dozens", "hundreds")),
+        *(f"{word} " for word in ("around", "some", "an", "a dozen", "dozens", "hundreds")),
+        *(f"{word} " for word in literal_starts(_SMALL) if word != "a"),  # its "a\s+dozen" is just above
         *(f"{word} " for word in ("thousands", "millions", "billions")),
     ],
     digits=True,
