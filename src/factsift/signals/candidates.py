@@ -14,6 +14,7 @@ import bisect
 import functools
 import re
 import threading
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -93,16 +94,14 @@ def _word_index(text: str) -> dict[WordGroup, list[int]] | None:
     if low is None:
         return None
     finder = _finder(len(_GROUPS))
-    positions: dict[str, list[int]] = {}
+    positions: defaultdict[str, list[int]] = defaultdict(list)
     for match in finder.pattern.finditer(low):
-        literal = match.group(1)
-        if not literal.isalnum():
-            literal = _WHITESPACE.sub(" ", literal)
-        positions.setdefault(literal, []).append(match.start(1))
+        positions[match[1]].append(match.end())  # the match is the one character before the word
     found: dict[WordGroup, set[int]] = {group: {0} for group in _GROUPS[: finder.declared]}
     digit_groups = [group for group in found if group.digits]
     for literal, starts in positions.items():
-        for group in finder.groups_of.get(literal, digit_groups):
+        key = literal if literal.isalnum() else _WHITESPACE.sub(" ", literal)
+        for group in finder.groups_of.get(key, digit_groups):
             found[group].update(starts)
     return {group: sorted(starts) for group, starts in found.items()}
 
