@@ -337,12 +337,13 @@ class Matcher:
         if len(self._seen) > MAX_CACHED_WORDS:
             self._seen.clear()
             self._hits.clear()
-        for raw in words - self._seen:
+        new = words - self._seen
+        for raw in new:
             word = raw.rstrip("'’-")
             category = self._category(word)
             if category is not None:
                 self._hits[raw] = (len(word), category)
-        self._seen.update(words)
+        self._seen |= new
 
     def _phrase_hits(self, text: str) -> list[tuple[int, int, str]]:
         """Every phrase hit, as one word-bounded, case-insensitive ``finditer`` over ``text`` finds them."""
