@@ -332,18 +332,22 @@ class Matcher:
             self._cache[key] = next((n for n, p in self._single if p.fullmatch(key)), None)
         return self._cache[key]
 
-    def _look_up(self, words: set[str]) -> None:
-        """Look up the words as found (trailing apostrophes and hyphens dropped) not looked up before."""
+    def _look_up(self, words: set[str]) -> dict[str, tuple[int, str]]:
+        """Look up the words as found (trailing apostrophes and hyphens dropped) not looked up before; the hits.
+
+        A full table is replaced, not emptied, so a thread still reading the old one is not disturbed.
+        """
         if len(self._seen) > MAX_CACHED_WORDS:
-            self._seen.clear()
-            self._hits.clear()
-        new = words - self._seen
+            self._seen, self._hits = set(), {}
+        seen, hits = self._seen, self._hits
+        new = words - seen
         for raw in new:
             word = raw.rstrip("'’-")
             category = self._category(word)
             if category is not None:
-                self._hits[raw] = (len(word), category)
-        self._seen |= new
+                hits[raw] = (len(word), category)
+        seen |= new
+        return hits
 
     def _phrase_hits(self, text: str) -> list[tuple[int, int, str]]:
         """Every phrase hit, as one word-bounded, case-insensitive ``finditer`` over ``text`` finds them."""
@@ -364,12 +368,12 @@ class Matcher:
         parts = _WORD_SPLIT.split(text)  # separator, word, separator, word, ..., separator
         words = parts[1::2]
         distinct = set(words)
-        self._look_up(distinct)
-        found = self._hits.keys() & distinct
+        known = self._look_up(distinct)
+        found = known.keys() & distinct
         if found:
             ends = list(itertools.accumulate(map(len, parts)))
             for index in [i for i, raw in enumerate(words) if raw in found]:
                 start = ends[2 * index]  # where the separator before the word ends
-                length, category = self._hits[words[index]]
+                length, category = known[words[index]]
                 hits.append((start, start + length, category))
         return hits
