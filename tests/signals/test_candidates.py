@@ -143,3 +143,11 @@ def test_named_speakers_tried_where_they_can_start_are_those_of_the_windowed_sea
                     plain.setdefault(match.span(), match)
         fast = attribution._matches(pattern, text, windows, verb_starts if first is None else first)
         assert spans(fast) == sorted(plain)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=texts, bounds=st.tuples(st.integers(0, 80), st.integers(0, 80)))
+def test_enough_words_for_a_quotation_is_counting_words(text: str, bounds: tuple[int, int]) -> None:
+    start, end = bounds
+    counted = len(reported_speech._WORD.findall(text, start, end)) >= reported_speech.QUOTATION_WORDS
+    assert bool(reported_speech._ENOUGH_WORDS.search(text, start, end)) == counted

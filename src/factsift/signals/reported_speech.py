@@ -50,6 +50,8 @@ _QUOTE_PATTERNS = (
     re.compile(r"'(?<![\w’']')(?=[^\W\d_])(?:[^'\n]|'(?=\w)){1,300}?(?<=[\w.,!?])'(?!\w)"),
 )
 _WORD = re.compile(r"\w+")
+#: ``QUOTATION_WORDS`` words (runs of ``_WORD``) in a row: a search stops at the first such stretch.
+_ENOUGH_WORDS = re.compile(rf"\w+(?:\W+\w+){{{QUOTATION_WORDS - 1}}}")
 _SPEECH = (
     r"said|says|say|saying|claimed|claims|claim|claiming|alleged|alleges|allege|alleging|asserted|asserts"
     r"|insisted|insists|argued|argues|contended|contends|charged|wrote|writes|tweeted|tweets|posted|declared"
@@ -132,7 +134,7 @@ def _find_quotations(text: str) -> list[tuple[int, int]]:
 
 def _is_quotation(text: str, start: int, end: int) -> bool:
     """A long quoted passage, or a short one whose sentence says who said it (else: a scare quote)."""
-    if len(_WORD.findall(text, start, end)) >= QUOTATION_WORDS:
+    if _ENOUGH_WORDS.search(text, start, end):
         return True
     sentence_start = _sentence_start(text, start)
     sentence_end = _sentence_end(text, end)
