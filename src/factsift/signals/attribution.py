@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from factsift.signals.candidates import finditer_at, literal_starts, lowered, word_group, word_starts
+
 Kind = Literal["anonymous", "hedge", "named", "self"]
 
 # --- building blocks -------------------------------------------------------------------------
@@ -199,14 +201,23 @@ _FIRST_CHARACTERS: dict[int, frozenset[str]] = {0: frozenset("aA"), 3: frozenset
 _SOURCE_NOUN = re.compile(rf"(?<![\w’'-])(?:{_HEAD}|{_PEOPLE})(?![\w’'-])")
 #: Every named pattern contains a speech verb or "according": searched only around one.
 _SPEECH_WORD = re.compile(rf"(?<![\w’'-])(?:{_SPEECH}|(?i:according))(?![\w’'-])")
+#: Where each pattern searched over the whole text can start (:mod:`factsift.signals.candidates`).
+_SOURCE_NOUN_STARTS = word_group(literal_starts(_HEAD) + literal_starts(_PEOPLE))
+_SPEECH_WORD_STARTS = word_group([*literal_starts(_SPEECH), "according"])
+_ANYWHERE_STARTS = {
+    4: word_group(["speaking ", "on ", "who "]),
+    6: word_group(["it ", "it'", "it’", "many ", "some ", "a lot of ", "rumo", "reports ", "word ", "reportedly"]),
+}
+#: Pattern 1's second branch has no word boundary: it is tried wherever "according" is.
+_ACCORDING = re.compile("according")
 _WINDOW_BEFORE = 140
 _WINDOW_AFTER = 220
 
 
-def _windows(text: str, hint: re.Pattern[str]) -> list[tuple[int, int]]:
-    """Merged stretches of ``text`` around each ``hint`` match, wide enough for any full match."""
+def _windows(text: str, hints: list[re.Match[str]]) -> list[tuple[int, int]]:
+    """Merged stretches of ``text`` around each of the ``hints``, wide enough for any full match."""
     windows: list[tuple[int, int]] = []
-    for match in hint.finditer(text):
+    for match in hints:
         lo, hi = max(0, match.start() - _WINDOW_BEFORE), min(len(text), match.end() + _WINDOW_AFTER)
         if windows and lo <= windows[-1][1]:
             windows[-1] = (windows[-1][0], hi)
@@ -223,7 +234,7 @@ _WORDS_BEFORE_NOUN = 9
 def _starts_near_nouns(text: str) -> list[int]:
     """Word starts from ``_WORDS_BEFORE_NOUN`` words before each source noun up to the noun itself."""
     chosen: set[int] = set()
-    for noun in (m.start() for m in _SOURCE_NOUN.finditer(text)):
+    for noun in (m.start() for m in finditer_at(_SOURCE_NOUN, text, word_starts(_SOURCE_NOUN_STARTS, text))):
         reach = 96  # characters back from the noun; widened until it holds enough words (or the text's start)
         while True:
             low = max(0, noun - reach)
@@ -241,11 +252,27 @@ def _matches_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> lis
     return [m for m in found if m is not None]
 
 
-def _matches(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> list[re.Match[str]]:
-    """``pattern.finditer(text)`` restricted to ``windows`` (same matches, far less scanning)."""
+#: Where each named pattern can start (its first character, after one no word holds): a capital for a name,
+#: "the", "a"/"an", "he"/"she"; None: at a speech verb or "according" (:data:`_SPEECH_WORD`).
+_NAMED_STARTS: tuple[re.Pattern[str] | None, ...] = (
+    re.compile(r"[A-Z](?<![\w’'-][A-Z])"),
+    None,
+    None,
+    re.compile(r"[A-Zta](?<![\w’'-][A-Zta])(?:(?<=[A-Z])|(?<=t)he\s|(?<=a)n?\s)"),
+    re.compile(r"[tT](?<![\w’'-][tT])(?i:he)\s"),
+    re.compile(r"[hs](?<![\w’'-][hs])(?:(?<=h)e|(?<=s)he)\s"),
+)
+
+
+def _matches(
+    pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]], first: re.Pattern[str] | list[int]
+) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` restricted to ``windows``, tried only where ``first`` (a search, or sorted
+    positions) says it can start (same matches, far less scanning)."""
     found: dict[tuple[int, int], re.Match[str]] = {}
     for lo, hi in windows:
-        for window_match in pattern.finditer(text, lo, hi):
+        starts = first if isinstance(first, list) else [m.start() for m in first.finditer(text, lo, hi)]
+        for window_match in finditer_at(pattern, text, starts, lo, hi):
             # Re-match on the whole text so the window's edge never stands in for the end of text.
             match = pattern.match(text, window_match.start()) if hi < len(text) else window_match
             if match is not None:
@@ -288,8 +315,11 @@ def find_attributions(text: str, outlet_name: str | None = None) -> list[Attribu
         if index in _NEEDS_SOURCE_NOUN:
             first = _FIRST_CHARACTERS.get(index)
             matches = _matches_from(pattern, text, starts if first is None else [i for i in starts if text[i] in first])
+        elif index in _ANYWHERE_STARTS:
+            matches = finditer_at(pattern, text, word_starts(_ANYWHERE_STARTS[index], text))
         else:
-            matches = list(pattern.finditer(text))
+            low = lowered(text)
+            matches = finditer_at(pattern, text, None if low is None else [m.start() for m in _ACCORDING.finditer(low)])
         candidates.extend((m.start(), m.end(), kind, note) for m in matches)
     # Longest first so "according to officials who spoke to X" beats its parts.
     for start, end, kind, note in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
@@ -298,9 +328,11 @@ def find_attributions(text: str, outlet_name: str | None = None) -> list[Attribu
             found.append(Attribution(start, end, kind, note))
             _take(start, end, taken)
     outlet = (outlet_name or "").strip().lower()
-    verbs = _windows(text, _SPEECH_WORD)
-    for named_pattern, note in _NAMED_PATTERNS:
-        for match in _matches(named_pattern, text, verbs):
+    speech_words = finditer_at(_SPEECH_WORD, text, word_starts(_SPEECH_WORD_STARTS, text))
+    verbs = _windows(text, speech_words)
+    verb_starts = [m.start() for m in speech_words]
+    for (named_pattern, note), named_start in zip(_NAMED_PATTERNS, _NAMED_STARTS, strict=True):
+        for match in _matches(named_pattern, text, verbs, verb_starts if named_start is None else named_start):
             start, end = _trim(text, match.start(), match.end())
             if end <= start or _overlaps(start, end, taken):
                 continue

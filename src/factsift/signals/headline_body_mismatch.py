@@ -57,8 +57,21 @@ def headline_terms(title: str) -> list[tuple[int, int, str]]:
     return terms
 
 
+#: Word -> stem of every word :func:`_stems` has seen (replaced by an empty table past ``MAX_KNOWN_STEMS``).
+_KNOWN_STEMS: dict[str, str] = {}
+MAX_KNOWN_STEMS = 100_000
+
+
 def _stems(text: str) -> set[str]:
-    return set(map(_stem, _WORD.findall(text)))
+    """The stems of the words of ``text``, each distinct word stemmed once (then looked up in one pass)."""
+    global _KNOWN_STEMS
+    if len(_KNOWN_STEMS) > MAX_KNOWN_STEMS:
+        _KNOWN_STEMS = {}  # replaced, not emptied: a thread still reading the old table is not disturbed
+    known = _KNOWN_STEMS
+    words = set(_WORD.findall(text))
+    for word in words.difference(known):
+        known[word] = _stem(word)
+    return set(map(known.__getitem__, words))
 
 
 _WORD_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.’'-")
@@ -71,6 +84,8 @@ def _stems_starting_within(text: str, lo: int, hi: int) -> list[str]:
     finds the same words there as a search over the whole text.
     """
     start = min(lo, len(text))
+    if (start == 0 or text[start - 1] not in _WORD_CHARACTERS) and text[hi : hi + 1] not in _WORD_CHARACTERS:
+        return [_stem(word) for word in _WORD.findall(text, start, hi)]  # no word crosses either end
     while start > 0 and text[start - 1] in _WORD_CHARACTERS:
         start -= 1
     stems: list[str] = []

@@ -52,10 +52,11 @@ def find_hits(text: str) -> list[Hit]:
     for match in lex.SHOUTING_WORD.finditer(text):
         if match.group(0) not in lex.ACRONYMS and not _is_dateline(text, *match.span()):
             hits.append(Hit(match.start(), match.end(), "shouting", lex.SHOUTING_WEIGHT))
-    hits.extend(
-        Hit(m.start(), m.end(), "shouting", lex.EXCLAMATION_RUN_WEIGHT) for m in lex.EXCLAMATION_RUN.finditer(text)
-    )
-    hits.extend(Hit(m.start(), m.end(), "shouting", lex.EXCLAMATION_WEIGHT) for m in lex.EXCLAMATION.finditer(text))
+    if "!" in text:  # both need one
+        hits.extend(
+            Hit(m.start(), m.end(), "shouting", lex.EXCLAMATION_RUN_WEIGHT) for m in lex.EXCLAMATION_RUN.finditer(text)
+        )
+        hits.extend(Hit(m.start(), m.end(), "shouting", lex.EXCLAMATION_WEIGHT) for m in lex.EXCLAMATION.finditer(text))
     hits = _dedupe(hits)
     reported = reported_ranges(text) if hits else []  # nothing to drop: skip the search
     return [h for h in hits if outside(reported, h.start, h.end)]

@@ -24,7 +24,10 @@ writer's (:mod:`factsift.signals.reported_speech`).
 
 from __future__ import annotations
 
+import itertools
 import re
+
+from factsift.signals.candidates import literal_starts, lowered, words_regex
 
 CATEGORIES: dict[str, tuple[float, tuple[str, ...]]] = {
     "superlative": (
@@ -267,10 +270,12 @@ ACRONYMS = frozenset(
 )
 
 _ALL_CAPS_WORD = r"[A-Z][A-Z'’-]*[A-Z]"
-SHOUTING_RUN = re.compile(rf"(?<![\w'’-]){_ALL_CAPS_WORD}(?:[ \t]+{_ALL_CAPS_WORD})+(?![\w'’-])")
-SHOUTING_WORD = re.compile(r"(?<![\w'’-])[A-Z]{6,}(?![\w'’-])")
+# Each opens with its first character and checks the one before it after that ("[A-Z](?<![\w'’-][A-Z])" is
+# "(?<![\w'’-])[A-Z]"), so the regex engine jumps from one capital or "!" to the next.
+SHOUTING_RUN = re.compile(rf"[A-Z](?<![\w'’-][A-Z])[A-Z'’-]*[A-Z](?:[ \t]+{_ALL_CAPS_WORD})+(?![\w'’-])")
+SHOUTING_WORD = re.compile(r"[A-Z](?<![\w'’-][A-Z])[A-Z]{5,}(?![\w'’-])")
 EXCLAMATION_RUN = re.compile(r"[!?]*!(?:[!?])+|\?!")
-EXCLAMATION = re.compile(r"(?<![!?])!(?![!?])")
+EXCLAMATION = re.compile(r"!(?<![!?]!)(?![!?])")
 SHOUTING_WEIGHT = 1.0
 EXCLAMATION_WEIGHT = 0.5
 EXCLAMATION_RUN_WEIGHT = 1.5
@@ -278,12 +283,18 @@ EXCLAMATION_RUN_WEIGHT = 1.5
 
 MAX_CACHED_WORDS = 200_000
 _MULTIWORD = re.compile(r"\\s|\[- \]| ")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+#: A word as the single-word lookup reads it; split with this, a text alternates separators and words.
+_WORD_SPLIT = re.compile(r"([A-Za-z][A-Za-z'’-]*)")
 _BOUNDED = r"(?<![\w'’-])(?:{})(?![\w'’-])"
+#: The same phrases on lower-cased text, opening with the character before the phrase instead of a lookbehind
+#: (the regex engine then jumps from one separator to the next instead of trying every position), then checking
+#: that a phrase's first word follows before trying every phrase.
+_AFTER_SEPARATOR = r"[^\w'’-](?={})(?:{})(?![\w'’-])"
+_AT_START = r"(?:{})(?![\w'’-])"
 
 
 class Matcher:
-    """Finds lexicon hits fast: single-word entries by looking up each word, phrases by one regex each.
+    """Finds lexicon hits fast: single-word entries by looking up each distinct word, phrases by one regex.
 
     Equivalent to one word-bounded, case-insensitive regular expression per category, but a
     word seen before is answered from a cache instead of rescanning every entry.
@@ -300,10 +311,18 @@ class Matcher:
                 self._single.append((name, re.compile("(?:" + "|".join(single) + ")", re.IGNORECASE)))
             if phrases:
                 phrase_parts.append(f"(?P<{name}>" + "|".join(phrases) + ")")
+            if any(re.search("[A-Z]", re.sub(r"\\.", "", phrase)) for phrase in phrases):
+                raise ValueError(f"{name}: phrases are written in lower case (they are matched on lower-cased text)")
         self._phrases = re.compile(_BOUNDED.format("|".join(phrase_parts)), re.IGNORECASE)
+        phrases_of = [p for _, parts in CATEGORIES.values() for p in parts if _MULTIWORD.search(p)]
+        first_words = words_regex(start for phrase in phrases_of for start in literal_starts(phrase))
+        self._phrases_lowered = re.compile(_AFTER_SEPARATOR.format(f"(?:{first_words})", "|".join(phrase_parts)))
+        self._phrase_at_start = re.compile(_AT_START.format("|".join(phrase_parts)))
         self._cache: dict[str, str | None] = {}
-        #: Word as found (trailing apostrophes and hyphens included) -> (length of the word, category), or None.
-        self._found: dict[str, tuple[int, str] | None] = {}
+        #: Words as found (trailing apostrophes and hyphens included) already looked up, and those that are hits:
+        #: word -> (length of the word without them, category).
+        self._seen: set[str] = set()
+        self._hits: dict[str, tuple[int, str]] = {}
 
     def _category(self, word: str) -> str | None:
         key = word.lower()
@@ -313,21 +332,48 @@ class Matcher:
             self._cache[key] = next((n for n, p in self._single if p.fullmatch(key)), None)
         return self._cache[key]
 
+    def _look_up(self, words: set[str]) -> dict[str, tuple[int, str]]:
+        """Look up the words as found (trailing apostrophes and hyphens dropped) not looked up before; the hits.
+
+        A full table is replaced, not emptied, so a thread still reading the old one is not disturbed.
+        """
+        if len(self._seen) > MAX_CACHED_WORDS:
+            self._seen, self._hits = set(), {}
+        seen, hits = self._seen, self._hits
+        new = words - seen
+        for raw in new:
+            word = raw.rstrip("'’-")
+            category = self._category(word)
+            if category is not None:
+                hits[raw] = (len(word), category)
+        seen |= new
+        return hits
+
+    def _phrase_hits(self, text: str) -> list[tuple[int, int, str]]:
+        """Every phrase hit, as one word-bounded, case-insensitive ``finditer`` over ``text`` finds them."""
+        low = lowered(text)
+        if low is None:
+            return [(m.start(), m.end(), m.lastgroup or "") for m in self._phrases.finditer(text)]
+        hits: list[tuple[int, int, str]] = []
+        resume = 0
+        if first := self._phrase_at_start.match(low):
+            hits.append((0, first.end(), first.lastgroup or ""))
+            resume = first.end()
+        hits.extend((m.start() + 1, m.end(), m.lastgroup or "") for m in self._phrases_lowered.finditer(low, resume))
+        return hits
+
     def finditer(self, text: str) -> list[tuple[int, int, str]]:
         """Every hit as ``(start, end, category)``, phrases first, in no particular order."""
-        hits = [(m.start(), m.end(), m.lastgroup or "") for m in self._phrases.finditer(text)]
-        found = self._found
-        for match in _WORD.finditer(text):
-            raw = match.group(0)
-            if raw in found:
-                hit = found[raw]
-            else:
-                word = raw.rstrip("'’-")
-                category = self._category(word)
-                hit = None if category is None else (len(word), category)
-                if len(found) > MAX_CACHED_WORDS:
-                    found.clear()
-                found[raw] = hit
-            if hit is not None:
-                hits.append((match.start(), match.start() + hit[0], hit[1]))
+        hits = self._phrase_hits(text)
+        parts = _WORD_SPLIT.split(text)  # separator, word, separator, word, ..., separator
+        words = parts[1::2]
+        distinct = set(words)
+        known = self._look_up(distinct)
+        found = known.keys() & distinct
+        if found:
+            ends = list(itertools.accumulate(map(len, parts)))
+            for index in [i for i, raw in enumerate(words) if raw in found]:
+                start = ends[2 * index]  # where the separator before the word ends
+                length, category = known[words[index]]
+                hits.append((start, start + length, category))
         return hits

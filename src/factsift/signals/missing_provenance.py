@@ -17,6 +17,7 @@ import re
 
 from factsift.model import Article, Signal
 from factsift.signals.attribution import cached_attributions
+from factsift.signals.candidates import finditer_at, literal_starts, lowered, word_group, word_starts
 from factsift.signals.registry import SignalContext, signal
 from factsift.signals.spans import make_span
 
@@ -26,6 +27,9 @@ WEIGHTS = {"author": 0.2, "date": 0.2, "documents": 0.25, "number_sources": 0.35
 FIGURES_FOR_FULL_WEIGHT = 3
 
 _LINK = re.compile(r"https?://\S+|\bwww\.[\w-]+\.\w+", re.IGNORECASE)
+#: The same on lower-cased text, opening with its first letter so the search jumps from one "h" or "w" to the next
+#: ("w(?<!\\ww)" is "\\bw").
+_LINK_LOWERED = re.compile(r"https?://\S+|w(?<!\ww)ww\.[\w-]+\.\w+")
 _DOC = (
     r"(?:report|study|statement|survey|poll|memo|memorandum|filing|lawsuit|complaint|indictment|transcript"
     r"|press\s+release|letter|documents?|data|figures|statistics|records|audit|analysis|paper|ruling|testimony"
@@ -39,6 +43,14 @@ _NAMED_DOCUMENT = re.compile(
     r"|\bin\s+a\s+(?:written\s+)?statement\b|\bpress\s+release\b"
     r"|\bcourt\s+(?:documents|records|filings?|papers)\b|\bpublic\s+records\b"
     r"|\b(?:published|reported)\s+(?:in|by)\s+(?:the\s+)?[A-Z]"
+)
+#: Where a named document can start: a determiner, a document word, or the first word of another branch.
+_NAMED_DOCUMENT_STARTS = word_group(
+    [
+        *(f"{word} " for word in ("a", "an", "the", "its", "his", "her", "their", "in", "press", "court", "public")),
+        *(f"{word} " for word in ("published", "reported")),
+        *literal_starts(_DOC),
+    ]
 )
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -57,6 +69,16 @@ _FIGURE = re.compile(
     rf"(?:[^\S\n]*(?:%|percent|per\s+cent)|[^\S\n]+(?:million|billion|trillion|thousand|hundred))?(?:{_NOUN})?"
     rf"|(?<![\w-]){_QUALIFIER}(?i:{_SMALL}|dozens|hundreds|thousands|millions|billions)(?:[^\S\n]+of)?{_NOUN}"
 )
+#: Where a figure can start: a qualifier ("more than"), a currency sign, a digit or a number word.
+_FIGURE_STARTS = word_group(
+    [
+        *(f"{word} " for word in ("more", "fewer", "less", "at", "nearly", "almost", "about", "over", "up", "roughly")),
+        *(f"{word} " for word in ("around", "some", "an", "a dozen", "dozens", "hundreds")),
+        *(f"{word} " for word in literal_starts(_SMALL) if word != "a"),  # its "a\s+dozen" is just above
+        *(f"{word} " for word in ("thousands", "millions", "billions")),
+    ],
+    digits=True,
+)  # fmt: skip
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 #: A year-like number followed by one of these is an amount ("2000 percent", "2020 million"), not a year.
 _NOT_A_YEAR = ("%", "percent", "million", "billion")
@@ -67,7 +89,7 @@ _DATE_AFTER = re.compile(rf"^[^\S\n]*(?i:{_MONTHS})(?![a-z])")
 
 def _figures(text: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
-    for match in _FIGURE.finditer(text):
+    for match in finditer_at(_FIGURE, text, word_starts(_FIGURE_STARTS, text)):
         number = match.group("num")
         if number is not None:
             if _YEAR.match(number) and not any(word in match.group(0) for word in _NOT_A_YEAR):
@@ -80,6 +102,12 @@ def _figures(text: str) -> list[tuple[int, int]]:
     return found
 
 
+def _link_ranges(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` writes a link (``_LINK``'s matches, found on the lower-cased text when it can be)."""
+    low = lowered(text)
+    return [m.span() for m in (_LINK.finditer(text) if low is None else _LINK_LOWERED.finditer(low))]
+
+
 @signal(NAME, "No author, no date, no links or named documents, and figures given without a source.")
 def missing_provenance(article: Article, context: SignalContext | None = None) -> Signal:
     """Check byline, date, documents and the sourcing of each figure; score by what is missing."""
@@ -89,7 +117,9 @@ def missing_provenance(article: Article, context: SignalContext | None = None) -
         missing.append("author")
     if not (article.published or "").strip():
         missing.append("date")
-    document_ranges = [m.span() for m in _NAMED_DOCUMENT.finditer(text)] + [m.span() for m in _LINK.finditer(text)]
+    document_starts = word_starts(_NAMED_DOCUMENT_STARTS, text)
+    document_ranges = [m.span() for m in finditer_at(_NAMED_DOCUMENT, text, document_starts)]
+    document_ranges += _link_ranges(text)
     documents = len(document_ranges)
     if documents == 0:
         missing.append("documents")

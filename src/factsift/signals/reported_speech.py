@@ -27,6 +27,8 @@ import bisect
 import functools
 import re
 
+from factsift.signals.candidates import finditer_at, word_group, word_starts
+
 #: Longest quotation looked for, in characters (a paragraph-long quote fits).
 MAX_QUOTE = 1500
 #: A quoted phrase this many words long or longer is a quotation even with no attribution nearby.
@@ -48,6 +50,8 @@ _QUOTE_PATTERNS = (
     re.compile(r"'(?<![\w’']')(?=[^\W\d_])(?:[^'\n]|'(?=\w)){1,300}?(?<=[\w.,!?])'(?!\w)"),
 )
 _WORD = re.compile(r"\w+")
+#: ``QUOTATION_WORDS`` words (runs of ``_WORD``) in a row: a search stops at the first such stretch.
+_ENOUGH_WORDS = re.compile(rf"\w+(?:\W+\w+){{{QUOTATION_WORDS - 1}}}")
 _SPEECH = (
     r"said|says|say|saying|claimed|claims|claim|claiming|alleged|alleges|allege|alleging|asserted|asserts"
     r"|insisted|insists|argued|argues|contended|contends|charged|wrote|writes|tweeted|tweets|posted|declared"
@@ -96,6 +100,8 @@ def _trigger_pattern(stems: tuple[str, ...]) -> re.Pattern[str]:
 
 
 TRIGGER = _trigger_pattern(TRIGGER_STEMS)
+#: Where a trigger can start, found by the article's one search for declared words (:mod:`.candidates`).
+_TRIGGER_STARTS = word_group(TRIGGER_STEMS)
 _CLAUSE_END = re.compile(r"[,;:()\[\]—–]|[.!?](?=[\s\"”’')]|$)|\n")
 #: Where the noun phrase after "claims of" ends: the clause's end, or a word that starts a new part of it.
 _PHRASE_END = re.compile(
@@ -128,7 +134,7 @@ def _find_quotations(text: str) -> list[tuple[int, int]]:
 
 def _is_quotation(text: str, start: int, end: int) -> bool:
     """A long quoted passage, or a short one whose sentence says who said it (else: a scare quote)."""
-    if len(_WORD.findall(text, start, end)) >= QUOTATION_WORDS:
+    if _ENOUGH_WORDS.search(text, start, end):
         return True
     sentence_start = _sentence_start(text, start)
     sentence_end = _sentence_end(text, end)
@@ -137,8 +143,15 @@ def _is_quotation(text: str, start: int, end: int) -> bool:
 
 
 def _sentence_start(text: str, position: int) -> int:
-    starts = [m.end() for m in _SENTENCE_END.finditer(text, max(0, position - MAX_QUOTE), position)]
-    return starts[-1] if starts else max(0, position - MAX_QUOTE)
+    """Where the sentence holding ``position`` starts: after the last sentence end in the ``MAX_QUOTE`` characters
+    before it (as ``_SENTENCE_END`` finds them in that stretch), searched backwards from ``position``."""
+    low = max(0, position - MAX_QUOTE)
+    before = position
+    while (end := max(text.rfind(mark, low, before) for mark in ".!?\n")) >= 0:
+        if _SENTENCE_END.match(text, end, position):
+            return end + 1
+        before = end
+    return low
 
 
 def _sentence_end(text: str, position: int) -> int:
@@ -149,7 +162,7 @@ def _sentence_end(text: str, position: int) -> int:
 def _reported_claims(text: str) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     claims: list[tuple[re.Match[str], bool]] = []
-    for trigger in TRIGGER.finditer(text):
+    for trigger in finditer_at(TRIGGER, text, word_starts(_TRIGGER_STARTS, text)):
         start = trigger.start()
         if verb := _CLAIM_VERB.match(text, start):
             end = _sentence_end(text, verb.end())
