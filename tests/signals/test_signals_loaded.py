@@ -24,6 +24,13 @@ def test_each_category_is_found() -> None:
     assert _categories("Stop it!!!") == ["shouting"]
 
 
+def test_a_phrase_before_a_closing_curly_quote_is_found() -> None:
+    """’ closes a scare quote as often as it starts a possessive: only ’ followed by a letter continues the word."""
+    assert _categories("Critics blame the ‘deep state’ for the delay.") == ["loaded_political"]
+    assert _categories("Critics blame the “deep state” for the delay.") == ["loaded_political"]
+    assert _categories("Critics blame the deep state’s agents for the delay.") == []  # as "deep state's"
+
+
 def test_acronyms_are_not_shouting() -> None:
     assert _categories("ISIS and the CIA met NATO and the FBI.") == []
 

@@ -285,12 +285,12 @@ MAX_CACHED_WORDS = 200_000
 _MULTIWORD = re.compile(r"\\s|\[- \]| ")
 #: A word as the single-word lookup reads it; split with this, a text alternates separators and words.
 _WORD_SPLIT = re.compile(r"([A-Za-z][A-Za-z'’-]*)")
-_BOUNDED = r"(?<![\w'’-])(?:{})(?![\w'’-])"
+_BOUNDED = r"(?<![\w'’-])(?:{})(?![\w'-]|’\w)"
 #: The same phrases on lower-cased text, opening with the character before the phrase instead of a lookbehind
 #: (the regex engine then jumps from one separator to the next instead of trying every position), then checking
 #: that a phrase's first word follows before trying every phrase.
-_AFTER_SEPARATOR = r"[^\w'’-](?={})(?:{})(?![\w'’-])"
-_AT_START = r"(?:{})(?![\w'’-])"
+_AFTER_SEPARATOR = r"[^\w'’-](?={})(?:{})(?![\w'-]|’\w)"
+_AT_START = r"(?:{})(?![\w'-]|’\w)"
 
 
 class Matcher:
