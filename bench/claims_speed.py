@@ -8,7 +8,7 @@ pass down); ``trafilatura.extract`` is timed the same way in the same process, a
 issue's targets (full analysis >= 1x its speed, ``--fast`` >= 2x).  Also reported: sentences scored
 and sentences the claims' second stage encoded, per page.
 
-    python bench/claims_speed.py [--rounds 3]
+    python bench/claims_speed.py [--rounds 3] [--out FILE]
 
 Uses only the public pipeline (``registered_stages``, ``Context``, ``config_at_edge``), so the same
 script measures an older checkout too (``PYTHONPATH=OLD/src``). Writes bench/results/claims_speed.json.
@@ -98,6 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, default=REAL_PAGES, help="folder of real test pages")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the pages; the fastest counts")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "claims_speed.json")
     args = parser.parse_args()
     pages = load_pages(args.real)
     for fast in (True, False):  # warm imports, models and caches
@@ -133,9 +134,8 @@ def main() -> None:
         "python": sys.version.split()[0],
     }
     print(json.dumps(result, indent=2))
-    out = Path(__file__).parent / "results" / "claims_speed.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    args.out.parent.mkdir(exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

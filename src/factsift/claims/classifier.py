@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,11 +200,12 @@ class ClaimModel:
 
     def _word_score_means(self, parts: Sequence[Blocks]) -> npt.NDArray[np.float64]:
         """Each sentence's mean learned word score over its known words (0 without any)."""
-        scores = self.word_scores
-        known = [[scores[w] for w in p.vector_words if w in scores] for p in parts]
-        rows = np.repeat(np.arange(len(parts)), [len(k) for k in known])
+        words = itertools.chain.from_iterable(p.vector_words for p in parts)
+        found = np.fromiter(map(self.word_scores.get, words, itertools.repeat(math.nan)), dtype=np.float64)
+        known = ~np.isnan(found)
+        rows = np.repeat(np.arange(len(parts)), [len(p.vector_words) for p in parts])[known]
         count = np.bincount(rows, minlength=len(parts))
-        total = _sum_by_row(rows, np.fromiter(itertools.chain.from_iterable(known), dtype=np.float64), len(parts))
+        total = _sum_by_row(rows, found[known], len(parts))
         return np.divide(total, count, out=np.zeros(len(parts)), where=count > 0)
 
     def score_many(

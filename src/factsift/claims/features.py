@@ -252,6 +252,10 @@ def embedding_tokens(text: str, names: bool = False) -> list[str]:
     return [w.lower() for w, name in zip(words, flags, strict=True) if w[0].isalnum() and not name]
 
 
+#: The facts of a word folded to a name: no word-vector word.
+_NAME_FACTS = ("<name>", None, True)
+
+
 @functools.lru_cache(maxsize=200_000)
 def _word_facts(word: str) -> tuple[str | None, str | None, bool]:
     """A token's shape (None: not a word feature), its lower case when it counts for the word vectors, and
@@ -278,19 +282,14 @@ def blocks(text: str, config: FeatureConfig) -> Blocks:
     words = cues.sentence_tokens(text)
     text = cues.normalise(text)
     word_table, pair_table, cue_table = _slot_tables(config.size - 1)
-    shapes: list[str] = []
-    vector_words: list[str] = []
-    previous = "."  # the first word is never folded to a name (as :func:`_name_flags`)
-    fold_names = config.names
-    for word in words:
-        shape, lower, titlecase = _word_facts(word)
-        if titlecase and fold_names and previous not in _OPENS_AFTER:
-            shapes.append("<name>")
-        elif shape is not None:
-            shapes.append(shape)
-            if lower is not None:
-                vector_words.append(lower)
-        previous = word
+    facts = list(map(_word_facts, words))
+    if config.names:  # the first word is never folded to a name (as :func:`_name_flags`)
+        facts = [
+            _NAME_FACTS if fact[2] and previous not in _OPENS_AFTER else fact
+            for fact, previous in zip(facts, (".", *words), strict=False)
+        ]
+    shapes = [shape for shape, _, _ in facts if shape is not None]
+    vector_words = [lower for _, lower, _ in facts if lower is not None]
     word_slots = list(map(word_table.__getitem__, shapes))
     if config.word_bigrams:
         word_slots.extend(map(pair_table.__getitem__, itertools.pairwise(["<s>", *shapes, "</s>"])))
