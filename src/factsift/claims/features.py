@@ -77,9 +77,20 @@ def cue_names(text: str, words: Sequence[str]) -> list[str]:
     folded = text.lower()  # the case-blind patterns run once over lower-cased text
     # one addition of the words' packed counts gives every count below (see _WordCues)
     packed = sum(map(_WORD_CUES.__getitem__, words))
-    alpha, capitalised, acronym, past, first, number_words, second, modals, opinions, hedges = (
-        (packed >> shift) & _FIELD for shift in _SHIFTS
-    )
+    (
+        alpha,
+        capitalised,
+        acronym,
+        past,
+        first,
+        number_words,
+        second,
+        modals,
+        opinions,
+        hedges,
+        attributions,
+        comparatives,
+    ) = ((packed >> shift) & _FIELD for shift in _SHIFTS)
     if alpha:
         opener = next(word for word in words if word[0].isalpha())  # the sentence's first word does not count
         capitalised -= (_WORD_CUES[opener] >> _SHIFTS[1]) & _FIELD
@@ -100,9 +111,20 @@ def cue_names(text: str, words: Sequence[str]) -> list[str]:
     if acronym:
         names.append("acronym")
     names.append(_PAST[_bucket(past, (1, 2, 4))])
-    if cues.ATTRIBUTION_LOWER.search(folded):
+    # a cue word is a whole run of word characters; the words' own codes show it, unless a digit joins a
+    # number to the next word ("5said") or a phrase of the pattern occurs: then the pattern is searched
+    joined = cues.DIGIT_LETTER.search(text) is not None
+    if (
+        attributions
+        if not joined and not any(phrase in folded for phrase in cues.ATTRIBUTION_PHRASES)
+        else cues.ATTRIBUTION_LOWER.search(folded)
+    ):
         names.append("attribution")
-    if cues.COMPARATIVE_WORDS_LOWER.search(folded) or ("than" in folded and cues.COMPARATIVE_THAN_LOWER.search(folded)):
+    if (
+        comparatives
+        if not joined and not any(phrase in folded for phrase in cues.COMPARATIVE_PHRASES)
+        else cues.COMPARATIVE_WORDS_LOWER.search(folded)
+    ) or ("than" in folded and cues.COMPARATIVE_THAN_LOWER.search(folded)):
         names.append("comparison")
     names.append(_FIRST[_bucket(first, (1, 3))])
     if second:
@@ -128,7 +150,7 @@ _LENGTH = tuple(f"len{i}" for i in range(7))
 #: Bits of each count packed in a word's cue code: enough for any sentence's token count.
 _FIELD_BITS = 40
 _FIELD = (1 << _FIELD_BITS) - 1
-_SHIFTS = tuple(range(0, 10 * _FIELD_BITS, _FIELD_BITS))
+_SHIFTS = tuple(range(0, 12 * _FIELD_BITS, _FIELD_BITS))
 #: Most words :data:`_WORD_CUES` remembers.
 _MAX_REMEMBERED_WORDS = 200_000
 
@@ -136,9 +158,10 @@ _MAX_REMEMBERED_WORDS = 200_000
 class _WordCues(dict[str, int]):
     """Each token's cue facts packed as counts in one integer, so a sentence's counts are one sum.
 
-    Ten fields of :data:`_FIELD_BITS` bits, in the order of :data:`_SHIFTS`: starts with a letter,
+    Twelve fields of :data:`_FIELD_BITS` bits, in the order of :data:`_SHIFTS`: starts with a letter,
     capitalised, acronym, past tense (these three for words starting with a letter), first person,
-    number word, second person, modal, opinion word, hedge. Remembered, since news prose repeats its words.
+    number word, second person, modal, opinion word, hedge, and holds a one-word alternative of the
+    attribution or of the comparative pattern. Remembered, since news prose repeats its words.
     """
 
     def __missing__(self, word: str) -> int:
@@ -156,6 +179,8 @@ class _WordCues(dict[str, int]):
             lower in cues.MODALS,
             lower in cues.OPINION,
             lower in cues.HEDGES,
+            cues.ATTRIBUTION_WORD_LOWER.search(lower) is not None,
+            cues.COMPARATIVE_WORD_LOWER.search(lower) is not None,
         )
         code = sum(int(fact) << shift for fact, shift in zip(facts, _SHIFTS, strict=True))
         if len(self) < _MAX_REMEMBERED_WORDS:
