@@ -150,8 +150,9 @@ class ClaimModel:
     def _char_block(self, parts: Sequence[Blocks], rows: npt.NDArray[np.intp]) -> _CharBlock:
         """Every sentence's character n-gram slots, expanded from each distinct word's cached slots, and the
         block's weight sum per sentence (the words' cached sums, added in order)."""
-        vocabulary: dict[str, int] = {}
-        occurrences = [vocabulary.setdefault(word, len(vocabulary)) for p in parts for word in p.char_words]
+        words = list(itertools.chain.from_iterable(p.char_words for p in parts))
+        vocabulary = {word: i for i, word in enumerate(dict.fromkeys(words))}
+        occurrences = list(map(vocabulary.__getitem__, words))
         grams = [self._char_grams.get(word) or self._char_gram(word) for word in vocabulary]
         word_rows = np.repeat(rows, [len(p.char_words) for p in parts])
         if not grams:

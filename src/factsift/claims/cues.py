@@ -56,6 +56,9 @@ _COMPARATIVE_SINGLE_WORDS = (
     r"increase[ds]?|decrease[ds]?|rose|fell|grew|doubled|tripled|dropped|declined|surged|cut"
 )
 COMPARATIVE_PHRASES = ("times as", "twice as", "half as", "as many as", "as much as", "compared to", "compared with")
+#: Text without any of these holds none of the phrases (each phrase contains one): a quicker first look.
+ATTRIBUTION_PHRASE_HINTS = ("according to",)
+COMPARATIVE_PHRASE_HINTS = (" as", "compared ")
 _COMPARATIVE_WORDS = (
     rf"\b(?:{_COMPARATIVE_SINGLE_WORDS}|times as|twice as|half as|as many as|as much as|compared (?:to|with))\b"
 )

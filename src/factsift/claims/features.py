@@ -116,13 +116,13 @@ def cue_names(text: str, words: Sequence[str]) -> list[str]:
     joined = cues.DIGIT_LETTER.search(text) is not None
     if (
         attributions
-        if not joined and not any(phrase in folded for phrase in cues.ATTRIBUTION_PHRASES)
+        if not joined and not _holds_phrase(folded, cues.ATTRIBUTION_PHRASE_HINTS, cues.ATTRIBUTION_PHRASES)
         else cues.ATTRIBUTION_LOWER.search(folded)
     ):
         names.append("attribution")
     if (
         comparatives
-        if not joined and not any(phrase in folded for phrase in cues.COMPARATIVE_PHRASES)
+        if not joined and not _holds_phrase(folded, cues.COMPARATIVE_PHRASE_HINTS, cues.COMPARATIVE_PHRASES)
         else cues.COMPARATIVE_WORDS_LOWER.search(folded)
     ) or ("than" in folded and cues.COMPARATIVE_THAN_LOWER.search(folded)):
         names.append("comparison")
@@ -141,6 +141,11 @@ def cue_names(text: str, words: Sequence[str]) -> list[str]:
         names.append("exclaim")
     names.append(_LENGTH[_bucket(alpha, (4, 8, 13, 20, 30, 45))])
     return names
+
+
+def _holds_phrase(folded: str, hints: tuple[str, ...], phrases: tuple[str, ...]) -> bool:
+    """Whether lower-cased text holds one of ``phrases`` (looked for only when it holds one of their ``hints``)."""
+    return any(hint in folded for hint in hints) and any(phrase in folded for phrase in phrases)
 
 
 _CAPS = tuple(f"caps{i}" for i in range(5))
