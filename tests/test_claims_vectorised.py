@@ -137,3 +137,12 @@ def test_kind_patterns_in_lower_case_match_case_blind(text: str) -> None:
     folded = None if kinds._CASE_BLIND_ONLY.search(text) else text.lower()
     for pattern in patterns:
         assert pattern.search(text, folded) == (pattern.blind.search(text) is not None)
+
+
+def test_binary_grain_is_the_least_power_of_two_making_a_value_whole() -> None:
+    values = np.array([1.0, 0.5, 3.0, 0.75, 2.0, -6.0, 2.0**-24, np.float16(0.1)])
+    grains = classifier.binary_grain(values)
+    assert grains.tolist() == [0, 1, 0, 2, -1, -1, 24, 13]
+    for value, grain in zip(values.tolist(), grains.tolist(), strict=True):
+        assert math.ldexp(value, grain).is_integer() and not math.ldexp(value, grain - 1).is_integer()
+    assert classifier.binary_grain(np.zeros(1))[0] < -1000  # a zero never decides a sum's grain

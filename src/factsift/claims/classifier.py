@@ -193,10 +193,7 @@ class ClaimModel:
         """The weights in float64 and, per slot, the least g with weight · 2^g an integer (cached per model)."""
         if not self._weights64:
             weights64 = self.weights.astype(np.float64)
-            grain = np.full(weights64.shape, 64, dtype=np.int64)
-            for g in range(64, -64, -1):  # the least g wins: set from the largest down
-                grain[np.mod(np.ldexp(weights64, g), 1.0) == 0] = g
-            self._weights64.append((weights64, grain))
+            self._weights64.append((weights64, binary_grain(weights64)))
         return self._weights64[0]
 
     def _word_score_means(self, parts: Sequence[Blocks]) -> npt.NDArray[np.float64]:
@@ -238,6 +235,19 @@ class _CharBlock:
 
     slots: _Flat
     sums: npt.NDArray[np.float64]
+
+
+def binary_grain(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """For each value, the least g with value · 2^g an integer (zero: a value far below any other's grain).
+
+    value = m · 2^e with 0.5 <= |m| < 1 (``frexp``); m · 2^53 is an integer whose trailing zero bits t
+    give g = 53 - e - t.
+    """
+    mantissa, exponent = np.frexp(values)
+    whole = np.abs(np.ldexp(mantissa, 53)).astype(np.int64)
+    lowest = np.where(whole > 0, whole & -whole, 1)
+    grain = 53 - exponent.astype(np.int64) - np.log2(lowest).round().astype(np.int64)
+    return np.where(values == 0, np.iinfo(np.int64).min // 2, grain)
 
 
 def _sum_by_row(
