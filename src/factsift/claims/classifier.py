@@ -21,16 +21,15 @@ import functools
 import itertools
 import json
 import math
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from factsift.claims.features import FeatureConfig, blocks, char_slots
+from factsift.claims.features import Blocks, FeatureConfig, blocks, char_slots
 from factsift.claims.head import KEYS as HEAD_KEYS
 from factsift.claims.head import Head
 from factsift.errors import InputError
@@ -80,7 +79,11 @@ class ClaimModel:
     cascade: Cascade | None = None
     #: The second stage's fine-tuned encoder layers (``STEM.layers.npz``), or None for the bundled ones.
     layers_file: Path | None = None
-    _char_grams: dict[str, tuple[tuple[int, ...], float]] = field(default_factory=dict, repr=False, compare=False)
+    _char_grams: dict[str, tuple[npt.NDArray[np.int64], float]] = field(default_factory=dict, repr=False, compare=False)
+    #: The weights in float64 with each one's binary grain (one entry once computed; see ``_exact_weights``).
+    _weights64: list[tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]] = field(
+        default_factory=list, repr=False, compare=False
+    )
 
     def threshold_for(self, encoder: FeatureEncoder | None) -> float:
         """The "worth checking" threshold: the cascade's when the second stage can run, else the first stage's."""
@@ -106,54 +109,172 @@ class ClaimModel:
                 out[i] = cascade.mix * p + (1.0 - cascade.mix) * scores[i]
         return out
 
-    def _char_gram(self, word: str) -> tuple[tuple[int, ...], float]:
+    def _char_gram(self, word: str) -> tuple[npt.NDArray[np.int64], float]:
         """A word's character n-gram slots and the sum of their weights (cached per model: words repeat)."""
         cached = self._char_grams.get(word)
         if cached is None:
-            slots = char_slots(word, self.config)
-            cached = (slots, float(self.weights[list(slots)].sum()))
+            slots = np.array(char_slots(word, self.config), dtype=np.int64)
+            cached = (slots, float(self.weights[slots].sum()))
             if len(self._char_grams) < 500_000:
                 self._char_grams[word] = cached
         return cached
 
     def score(self, text: str) -> float:
-        """Check-worthiness of one sentence in [0, 1] (the model's probability of CFS).
+        """Check-worthiness of one sentence in [0, 1] (the model's probability of CFS)."""
+        return self.first_stage([text])[0]
 
-        The same number as ``weights · featurise(text)`` plus the bias, computed block by block: a
-        block's weighted sum over its slot counts divided by its L2 norm, without building the vector.
+    def first_stage(self, texts: Sequence[str]) -> list[float]:
+        """Check-worthiness of each sentence by the n-gram model alone, in [0, 1].
+
+        The same number as ``weights · featurise(text)`` plus the bias (and the mean word score), computed
+        block by block for all sentences at once: each block's weighted sum over its slots divided by
+        the L2 norm of its slot counts, the counts found by one sort of every sentence's slots.
         """
-        parts = blocks(text, self.config)
-        if not parts.words and not parts.cues:
-            return 0.0
-        weights = self.weights
-        margin = self.bias
-        if parts.words:
-            margin += float(weights[parts.words].sum()) / _norm(Counter(parts.words).values())
-        if parts.char_words:
-            remembered = self._char_grams.get  # a dict look-up before a method call: most words were seen before
-            grams = [remembered(w) or self._char_gram(w) for w in parts.char_words]
-            counts = Counter(itertools.chain.from_iterable(slots for slots, _ in grams))
-            if counts:
-                margin += sum(weight for _, weight in grams) / _norm(counts.values())
-        if parts.cues:
-            margin += float(weights[parts.cues].sum())
+        if not texts:
+            return []
+        parts = [blocks(text, self.config) for text in texts]
+        rows = np.arange(len(parts))
+        words = _Flat.of([p.words for p in parts], rows)
+        cue_slots = _Flat.of([p.cues for p in parts], rows)
+        chars = self._char_block(parts, rows)
+        norms = _block_norms([words, chars.slots], len(parts), self.config.bits)
+        margin = np.full(len(parts), self.bias)
+        margin += self._float32_sums(words, parts, "words") / norms[0]
+        margin += chars.sums / norms[1]
+        margin += self._float32_sums(cue_slots, parts, "cues")
         if self.word_scores:
-            known = [self.word_scores[w] for w in parts.vector_words if w in self.word_scores]
-            if known:
-                margin += sum(known) / len(known)
-        return sigmoid(margin)
+            margin += self._word_score_means(parts)
+        empty = [not p.words and not p.cues for p in parts]
+        return [0.0 if nothing else sigmoid(value) for nothing, value in zip(empty, margin.tolist(), strict=True)]
+
+    def _char_block(self, parts: Sequence[Blocks], rows: npt.NDArray[np.intp]) -> _CharBlock:
+        """Every sentence's character n-gram slots, expanded from each distinct word's cached slots, and the
+        block's weight sum per sentence (the words' cached sums, added in order)."""
+        words = list(itertools.chain.from_iterable(p.char_words for p in parts))
+        vocabulary = {word: i for i, word in enumerate(dict.fromkeys(words))}
+        occurrences = list(map(vocabulary.__getitem__, words))
+        grams = [self._char_grams.get(word) or self._char_gram(word) for word in vocabulary]
+        word_rows = np.repeat(rows, [len(p.char_words) for p in parts])
+        if not grams:
+            empty = np.zeros(0, dtype=np.int64)
+            return _CharBlock(_Flat(empty, empty), np.zeros(len(parts)))
+        lengths = np.array([len(slots) for slots, _ in grams])
+        starts = np.cumsum(lengths) - lengths
+        every = np.array(occurrences, dtype=np.intp)
+        counts = lengths[every]
+        # the k-th slot of an occurrence lies at its word's start + k in the concatenated slots
+        shift = np.repeat(starts[every] - (np.cumsum(counts) - counts), counts)
+        slots = np.concatenate([slots for slots, _ in grams])[np.arange(int(counts.sum())) + shift]
+        sums = _sum_by_row(word_rows, np.array([total for _, total in grams])[every], len(parts))
+        return _CharBlock(_Flat(slots, np.repeat(word_rows, counts)), sums)
+
+    def _float32_sums(
+        self, flat: _Flat, parts: Sequence[Blocks], block: Literal["words", "cues"]
+    ) -> npt.NDArray[np.float64]:
+        """Each sentence's sum of the float32 weights of its slots, as numpy sums them (the reference's rounding).
+
+        Summed in float64 at once: the weights are float16 values, multiples of 2^-g, so while a sentence's
+        sum of |weights| stays under 2^(24-g) every partial sum is exact in float32 and any order gives the
+        float32 result. The rare sentence beyond that is summed as the reference did.
+        """
+        count = len(parts)
+        if not len(flat.slots):
+            return np.zeros(count)
+        weights64, grain = self._exact_weights()
+        sums = _sum_by_row(flat.rows, weights64[flat.slots], count)
+        magnitude = _sum_by_row(flat.rows, np.abs(weights64[flat.slots]), count)
+        finest = np.zeros(count, dtype=np.int64)
+        np.maximum.at(finest, flat.rows, grain[flat.slots])
+        for row in np.flatnonzero(magnitude >= np.exp2(24 - finest)).tolist():
+            sums[row] = float(self.weights[getattr(parts[row], block)].sum())
+        return sums
+
+    def _exact_weights(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+        """The weights in float64 and, per slot, the least g with weight · 2^g an integer (cached per model)."""
+        if not self._weights64:
+            weights64 = self.weights.astype(np.float64)
+            self._weights64.append((weights64, binary_grain(weights64)))
+        return self._weights64[0]
+
+    def _word_score_means(self, parts: Sequence[Blocks]) -> npt.NDArray[np.float64]:
+        """Each sentence's mean learned word score over its known words (0 without any)."""
+        words = itertools.chain.from_iterable(p.vector_words for p in parts)
+        found = np.fromiter(map(self.word_scores.get, words, itertools.repeat(math.nan)), dtype=np.float64)
+        known = ~np.isnan(found)
+        rows = np.repeat(np.arange(len(parts)), [len(p.vector_words) for p in parts])[known]
+        count = np.bincount(rows, minlength=len(parts))
+        total = _sum_by_row(rows, found[known], len(parts))
+        return np.divide(total, count, out=np.zeros(len(parts)), where=count > 0)
 
     def score_many(
         self, texts: list[str], encoder: FeatureEncoder | None = None, limit: int | None = None
     ) -> list[float]:
         """Check-worthiness of each sentence, in order (the whole cascade when ``encoder`` is given;
         ``limit`` bounds how many sentences it encodes)."""
-        scores = [self.score(text) for text in texts]
+        scores = self.first_stage(texts)
         return self.refine(scores, texts, encoder, limit) if encoder is not None else scores
 
 
-def _norm(counts: Iterable[int]) -> float:
-    return math.hypot(*counts) or 1.0
+@dataclass(frozen=True)
+class _Flat:
+    """The slots of many sentences in one array, with the index of the sentence each belongs to."""
+
+    slots: npt.NDArray[np.int64]
+    rows: npt.NDArray[np.intp]
+
+    @classmethod
+    def of(cls, per_sentence: Sequence[list[int]], rows: npt.NDArray[np.intp]) -> _Flat:
+        """Flatten one slot list per sentence."""
+        slots = np.fromiter(itertools.chain.from_iterable(per_sentence), dtype=np.int64)
+        return cls(slots, np.repeat(rows, [len(s) for s in per_sentence]))
+
+
+@dataclass(frozen=True)
+class _CharBlock:
+    """The character n-gram block of many sentences: its slots and each sentence's weight sum."""
+
+    slots: _Flat
+    sums: npt.NDArray[np.float64]
+
+
+def binary_grain(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """For each value, the least g with value · 2^g an integer (zero: a value far below any other's grain).
+
+    value = m · 2^e with 0.5 <= |m| < 1 (``frexp``); m · 2^53 is an integer whose trailing zero bits t
+    give g = 53 - e - t.
+    """
+    mantissa, exponent = np.frexp(values)
+    whole = np.abs(np.ldexp(mantissa, 53)).astype(np.int64)
+    lowest = np.where(whole > 0, whole & -whole, 1)
+    grain = 53 - exponent.astype(np.int64) - np.log2(lowest).round().astype(np.int64)
+    return np.where(values == 0, np.iinfo(np.int64).min // 2, grain)
+
+
+def _sum_by_row(
+    rows: npt.NDArray[np.integer[Any]], values: npt.NDArray[np.float64], count: int
+) -> npt.NDArray[np.float64]:
+    """The sum of ``values`` per row index in ``range(count)``, each row's added in order (as ``sum`` would)."""
+    return np.bincount(rows, weights=values, minlength=count).astype(np.float64, copy=False)
+
+
+def _block_norms(flats: Sequence[_Flat], count: int, bits: int) -> npt.NDArray[np.float64]:
+    """L2 norm of each sentence's slot counts in each block (1 where a block is empty), blocks × sentences.
+
+    One stable sort of (block, sentence, slot) keys puts equal slots of a sentence side by side; each run's
+    length is a count. Counts are integers, so the sums of squares are exact and their roots equal ``math.hypot``.
+    """
+    keys = np.concatenate(
+        [((flat.rows.astype(np.int64) * len(flats) + block) << bits) | flat.slots for block, flat in enumerate(flats)]
+    )
+    squares = np.zeros(count * len(flats))
+    if len(keys):
+        keys.sort(kind="stable")
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        runs = np.diff(np.append(starts, len(keys))).astype(np.float64)
+        squares = _sum_by_row(keys[starts] >> bits, runs * runs, count * len(flats))
+    norms = np.sqrt(squares)
+    norms[norms == 0] = 1.0
+    return norms.reshape(count, len(flats)).T
 
 
 def _file(path_stem: Path, suffix: str) -> Path:

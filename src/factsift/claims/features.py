@@ -17,7 +17,7 @@ import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TypeVar
 
@@ -74,20 +74,29 @@ def _bucket(value: int, edges: tuple[int, ...]) -> int:
 
 def cue_names(text: str, words: Sequence[str]) -> list[str]:
     """The named surface cues a sentence shows (used as features and for explanations)."""
-    lower = [w.lower() for w in words]
-    vocabulary = set(lower)
     folded = text.lower()  # the case-blind patterns run once over lower-cased text
-    alpha = [w for w in words if w[0].isalpha()]
-    capitalised = past = 0
-    acronym = False
+    # one addition of the words' packed counts gives every count below (see _WordCues)
+    packed = sum(map(_WORD_CUES.__getitem__, words))
+    (
+        alpha,
+        capitalised,
+        acronym,
+        past,
+        first,
+        number_words,
+        second,
+        modals,
+        opinions,
+        hedges,
+        attributions,
+        comparatives,
+    ) = ((packed >> shift) & _FIELD for shift in _SHIFTS)
     if alpha:
-        is_capitalised, is_acronym, is_past = zip(*map(_word_cues, alpha), strict=True)
-        capitalised = sum(is_capitalised) - is_capitalised[0]  # the sentence's first word does not count
-        acronym = any(is_acronym)
-        past = sum(is_past)
+        opener = next(word for word in words if word[0].isalpha())  # the sentence's first word does not count
+        capitalised -= (_WORD_CUES[opener] >> _SHIFTS[1]) & _FIELD
     names: list[str] = []
     digits = bool(cues.NUMBER.search(text))
-    if digits or not vocabulary.isdisjoint(cues.NUMBER_WORDS):
+    if digits or number_words:
         names.append("quantity")
     if digits:
         names.append("digits")
@@ -98,42 +107,93 @@ def cue_names(text: str, words: Sequence[str]) -> list[str]:
         names.append("money")
     if digits and cues.YEAR.search(text):
         names.append("year")
-    names.append(f"caps{_bucket(capitalised, (1, 2, 4, 7))}")
+    names.append(_CAPS[_bucket(capitalised, (1, 2, 4, 7))])
     if acronym:
         names.append("acronym")
-    names.append(f"past{_bucket(past, (1, 2, 4))}")
-    if cues.ATTRIBUTION_LOWER.search(folded):
+    names.append(_PAST[_bucket(past, (1, 2, 4))])
+    # a cue word is a whole run of word characters; the words' own codes show it, unless a digit joins a
+    # number to the next word ("5said") or a phrase of the pattern occurs: then the pattern is searched
+    joined = cues.DIGIT_LETTER.search(text) is not None
+    if (
+        attributions
+        if not joined and not _holds_phrase(folded, cues.ATTRIBUTION_PHRASE_HINTS, cues.ATTRIBUTION_PHRASES)
+        else cues.ATTRIBUTION_LOWER.search(folded)
+    ):
         names.append("attribution")
-    if cues.COMPARATIVE_WORDS_LOWER.search(folded) or ("than" in folded and cues.COMPARATIVE_THAN_LOWER.search(folded)):
+    if (
+        comparatives
+        if not joined and not _holds_phrase(folded, cues.COMPARATIVE_PHRASE_HINTS, cues.COMPARATIVE_PHRASES)
+        else cues.COMPARATIVE_WORDS_LOWER.search(folded)
+    ) or ("than" in folded and cues.COMPARATIVE_THAN_LOWER.search(folded)):
         names.append("comparison")
-    first = sum(map(cues.FIRST_PERSON.__contains__, lower))
-    names.append(f"first{_bucket(first, (1, 3))}")
-    if not vocabulary.isdisjoint(cues.SECOND_PERSON):
+    names.append(_FIRST[_bucket(first, (1, 3))])
+    if second:
         names.append("second")
-    if not vocabulary.isdisjoint(cues.MODALS):
+    if modals:
         names.append("modal")
-    if not vocabulary.isdisjoint(cues.OPINION):
+    if opinions:
         names.append("opinion")
-    if not vocabulary.isdisjoint(cues.HEDGES):
+    if hedges:
         names.append("hedge")
     if "?" in text:
         names.append("question")
     if "!" in text:
         names.append("exclaim")
-    names.append(f"len{_bucket(len(alpha), (4, 8, 13, 20, 30, 45))}")
+    names.append(_LENGTH[_bucket(alpha, (4, 8, 13, 20, 30, 45))])
     return names
 
 
-@functools.lru_cache(maxsize=200_000)
-def _word_cues(word: str) -> tuple[bool, bool, bool]:
-    """Whether a word is capitalised, an acronym, in the past tense; remembered, since news prose repeats
-    its words (both patterns need an ASCII capital first)."""
-    ascii_capital = "A" <= word[0] <= "Z"
-    return (
-        ascii_capital and _CAPITALISED.match(word) is not None,
-        ascii_capital and _ACRONYM.match(word) is not None,
-        cues.is_past_tense(word),
-    )
+def _holds_phrase(folded: str, hints: tuple[str, ...], phrases: tuple[str, ...]) -> bool:
+    """Whether lower-cased text holds one of ``phrases`` (looked for only when it holds one of their ``hints``)."""
+    return any(hint in folded for hint in hints) and any(phrase in folded for phrase in phrases)
+
+
+_CAPS = tuple(f"caps{i}" for i in range(5))
+_PAST = tuple(f"past{i}" for i in range(4))
+_FIRST = tuple(f"first{i}" for i in range(3))
+_LENGTH = tuple(f"len{i}" for i in range(7))
+#: Bits of each count packed in a word's cue code: enough for any sentence's token count.
+_FIELD_BITS = 40
+_FIELD = (1 << _FIELD_BITS) - 1
+_SHIFTS = tuple(range(0, 12 * _FIELD_BITS, _FIELD_BITS))
+#: Most words :data:`_WORD_CUES` remembers.
+_MAX_REMEMBERED_WORDS = 200_000
+
+
+class _WordCues(dict[str, int]):
+    """Each token's cue facts packed as counts in one integer, so a sentence's counts are one sum.
+
+    Twelve fields of :data:`_FIELD_BITS` bits, in the order of :data:`_SHIFTS`: starts with a letter,
+    capitalised, acronym, past tense (these three for words starting with a letter), first person,
+    number word, second person, modal, opinion word, hedge, and holds a one-word alternative of the
+    attribution or of the comparative pattern. Remembered, since news prose repeats its words.
+    """
+
+    def __missing__(self, word: str) -> int:
+        lower = word.lower()
+        alpha = word[0].isalpha()
+        ascii_capital = alpha and "A" <= word[0] <= "Z"  # both patterns need an ASCII capital first
+        facts = (
+            alpha,
+            ascii_capital and _CAPITALISED.match(word) is not None,
+            ascii_capital and _ACRONYM.match(word) is not None,
+            alpha and cues.is_past_tense(word),
+            lower in cues.FIRST_PERSON,
+            lower in cues.NUMBER_WORDS,
+            lower in cues.SECOND_PERSON,
+            lower in cues.MODALS,
+            lower in cues.OPINION,
+            lower in cues.HEDGES,
+            cues.ATTRIBUTION_WORD_LOWER.search(lower) is not None,
+            cues.COMPARATIVE_WORD_LOWER.search(lower) is not None,
+        )
+        code = sum(int(fact) << shift for fact, shift in zip(facts, _SHIFTS, strict=True))
+        if len(self) < _MAX_REMEMBERED_WORDS:
+            self[word] = code
+        return code
+
+
+_WORD_CUES = _WordCues()
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -149,28 +209,33 @@ def _slot(key: str, mask: int) -> int:
 _MAX_REMEMBERED_SLOTS = 400_000
 
 
-@functools.cache
-def _slot_tables(mask: int) -> tuple[dict[str, int], dict[tuple[str, str], int], dict[str, int]]:
-    """Remembered slots of word shapes, shape pairs and cue names in one hashed space.
+class _SlotTable(dict[K, int]):
+    """Remembered slots of one kind of key (a shape, a shape pair, a cue name) in one hashed space.
 
-    Keyed by the shape (or pair) itself, so a slot seen before costs one lookup, without building
-    and hashing its key text: news prose repeats its words and word pairs.
+    Keyed by the key itself, so a slot seen before costs one lookup, without building and hashing its
+    key text: news prose repeats its words and word pairs.
     """
-    return {}, {}, {}
+
+    def __init__(self, key_text: Callable[[K], str], mask: int) -> None:
+        super().__init__()
+        self.key_text: Callable[[K], str] = key_text
+        self.mask = mask
+
+    def __missing__(self, key: K) -> int:
+        slot = _slot(self.key_text(key), self.mask)
+        if len(self) < _MAX_REMEMBERED_SLOTS:
+            self[key] = slot
+        return slot
 
 
-def _remembered_slots(table: dict[K, int], keys: Iterable[K], key_text: Callable[[K], str], mask: int) -> list[int]:
-    """The slot of each key's text (``key_text(key)``), from ``table`` where it was seen before."""
-    found: list[int] = []
-    remembered = table.get
-    for key in keys:
-        slot = remembered(key)
-        if slot is None:
-            slot = _slot(key_text(key), mask)
-            if len(table) < _MAX_REMEMBERED_SLOTS:
-                table[key] = slot
-        found.append(slot)
-    return found
+def _pair_text(pair: tuple[str, str]) -> str:
+    return "b:{} {}".format(*pair)
+
+
+@functools.cache
+def _slot_tables(mask: int) -> tuple[_SlotTable[str], _SlotTable[tuple[str, str]], _SlotTable[str]]:
+    """The slot tables of word shapes, shape pairs and cue names for one hashed space."""
+    return _SlotTable("w:{}".format, mask), _SlotTable(_pair_text, mask), _SlotTable("cue:{}".format, mask)
 
 
 def _add(counts: dict[int, float], key: str, mask: int, weight: float = 1.0) -> None:
@@ -217,6 +282,10 @@ def embedding_tokens(text: str, names: bool = False) -> list[str]:
     return [w.lower() for w, name in zip(words, flags, strict=True) if w[0].isalnum() and not name]
 
 
+#: The facts of a word folded to a name: no word-vector word.
+_NAME_FACTS = ("<name>", None, True)
+
+
 @functools.lru_cache(maxsize=200_000)
 def _word_facts(word: str) -> tuple[str | None, str | None, bool]:
     """A token's shape (None: not a word feature), its lower case when it counts for the word vectors, and
@@ -242,26 +311,20 @@ def blocks(text: str, config: FeatureConfig) -> Blocks:
     """The hashed slots of one sentence, block by block (see :func:`featurise` for the values)."""
     words = cues.sentence_tokens(text)
     text = cues.normalise(text)
-    mask = config.size - 1
-    shapes: list[str] = []
-    vector_words: list[str] = []
-    previous = "."  # the first word is never folded to a name (as :func:`_name_flags`)
-    for word in words:
-        shape, lower, titlecase = _word_facts(word)
-        if titlecase and config.names and previous not in _OPENS_AFTER:
-            shapes.append("<name>")
-        elif shape is not None:
-            shapes.append(shape)
-            if lower is not None:
-                vector_words.append(lower)
-        previous = word
-    word_table, pair_table, cue_table = _slot_tables(mask)
-    word_slots = _remembered_slots(word_table, shapes, "w:{}".format, mask)
+    word_table, pair_table, cue_table = _slot_tables(config.size - 1)
+    facts = list(map(_word_facts, words))
+    if config.names:  # the first word is never folded to a name (as :func:`_name_flags`)
+        facts = [
+            _NAME_FACTS if fact[2] and previous not in _OPENS_AFTER else fact
+            for fact, previous in zip(facts, (".", *words), strict=False)
+        ]
+    shapes = [shape for shape, _, _ in facts if shape is not None]
+    vector_words = [lower for _, lower, _ in facts if lower is not None]
+    word_slots = list(map(word_table.__getitem__, shapes))
     if config.word_bigrams:
-        pairs = itertools.pairwise(["<s>", *shapes, "</s>"])
-        word_slots.extend(_remembered_slots(pair_table, pairs, lambda pair: "b:{} {}".format(*pair), mask))
+        word_slots.extend(map(pair_table.__getitem__, itertools.pairwise(["<s>", *shapes, "</s>"])))
     char_words = [shape for shape in shapes if shape[0] != "<"] if config.chars else []
-    cue_slots = _remembered_slots(cue_table, cue_names(text, words), "cue:{}".format, mask) if config.cues else []
+    cue_slots = list(map(cue_table.__getitem__, cue_names(text, words))) if config.cues else []
     return Blocks(word_slots, char_words, cue_slots, vector_words)
 
 

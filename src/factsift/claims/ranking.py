@@ -77,7 +77,7 @@ def content_stems(text: str) -> frozenset[str]:
     """The stems of a text's content words ("United States" counted as one word)."""
     if "United" in text:
         text = _UNITED_STATES.sub("US", text)
-    return frozenset(s for s in map(_content_stem, _WORD.findall(text)) if s is not None)
+    return frozenset(filter(None, map(_content_stem, _WORD.findall(text))))  # a stem is never empty
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
