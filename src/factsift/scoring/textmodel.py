@@ -181,6 +181,11 @@ class TextModel:
         """The first words of the word pairs the model weighs."""
         return frozenset(term.split(" ", 1)[0] for term in self.weights if " " in term and not term.startswith("#"))
 
+    @functools.cached_property
+    def _shown_names(self) -> dict[str, str]:
+        """:func:`shown_term` of the model's terms, filled as they are met (at most the vocabulary)."""
+        return {}
+
     def explain(self, document: str, k: int = 5) -> tuple[float, list[tuple[str, float]]]:
         """The log-odds and the ``k`` terms that pushed it most (either way), with their share of it."""
         weights = self.weights
@@ -202,8 +207,9 @@ class TextModel:
         if k <= 0:
             return z, []
         shown: dict[str, float] = {}  # a style term and the plain term it reads as (``said``, ``=said``) are one row
+        names = self._shown_names
         for term, share in parts:
-            name = shown_term(term)
+            name = names.get(term) or names.setdefault(term, shown_term(term))
             shown[name] = shown.get(name, 0.0) + share
         top = sorted(shown.items(), key=lambda part: abs(part[1]), reverse=True)[:k]
         return z, [(term, share / norm) for term, share in top]
