@@ -60,9 +60,9 @@ def extract_html(html: str, *, url: str | None = None) -> tuple[Article, Cleaned
     tree = HTMLTree.parse(html)
     meta = page_metadata(tree, html)
     body = _resiliparse_body(tree)
-    if not body.split():
+    if not body or body.isspace():  # no body text (as `not body.split()`, without splitting the page's words)
         body = _trafilatura_body(html, url)
-    if not body.strip():
+    if not body or body.isspace():
         raise InputError("no article text found in the HTML page")
     cleaned = clean_text(body, title=meta.title, find_header=False)
     published = meta.published or url_date(url) or cleaned.published

@@ -9,6 +9,7 @@ piece with its kind so nothing disappears silently.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -158,10 +159,11 @@ _DATED_OPENING = re.compile(
     re.I,
 )
 #: Characters that case-blind matching takes for a Latin letter but lower-casing leaves apart (ı, ſ, İ).
-_CASE_BLIND_ONLY = frozenset("\u0131\u017f\u0130")
+_CASE_BLIND_ONLY = ("\u0131", "\u017f", "\u0130")
 #: Spaces a line's runs of which are read as one space: the plain space and these.
 _ODD_SPACES = "\t\u00a0\u2009\u202f\u200b\ufeff"
 _SPACE_RUN = re.compile(" {2,}")
+_NON_WORDS = re.compile(r"\W+")
 _PARAGRAPH_END = re.compile(r"[.!?…:;\"”’')\]]$")
 
 
@@ -219,7 +221,7 @@ def _is_comment_form(line: str) -> bool:
     """A short line from a comment form ("Your email address will not be published")."""
     lowered = line.lower()  # every phrase of _COMMENT_FORM has one of these words: else no search
     if not ("email" in lowered or "required" in lowered or "notify" in lowered) and (
-        line.isascii() or _CASE_BLIND_ONLY.isdisjoint(line)
+        line.isascii() or not any(letter in line for letter in _CASE_BLIND_ONLY)
     ):
         return False
     return _words(line) <= 30 and _COMMENT_FORM.search(line) is not None
@@ -277,10 +279,13 @@ def _is_section_label(line: str) -> bool:
 
 
 def _same_text(a: str, b: str) -> bool:
-    def norm(s: str) -> str:
-        return re.sub(r"\W+", " ", s).strip().casefold()
+    return _normalised(a) == _normalised(b)
 
-    return norm(a) == norm(b)
+
+@functools.lru_cache(maxsize=256)
+def _normalised(text: str) -> str:
+    """``text`` with its punctuation and spaces made single spaces, case folded (the headline is asked often)."""
+    return _NON_WORDS.sub(" ", text).strip().casefold()
 
 
 def remove_shortcodes(text: str, removed: list[Removed]) -> str:

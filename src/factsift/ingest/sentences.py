@@ -27,7 +27,9 @@ SENTENCE_STARTERS = frozenset(
     this those though we what when where while who why yet you
     """.split()
 )
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n")
+#: A run of end marks (and closing quotes) before a space, a blank line, or a line break.  Written to open
+#: with one character class (the branches read it back): the regex engine then skips to those characters.
+_BOUNDARY = re.compile(r"[.!?…\n](?:(?<=[.!?…])[.!?…]*[\"'”’)\]]*(?=\s)|(?<=\n)\s*\n|(?<=\n))")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 _NEXT = re.compile(r"\s*([\"'“‘(\[]?)(\S*)")
 
@@ -68,9 +70,11 @@ def split_sentences(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        if not _is_boundary(text, match):
-            continue
-        end = match.end() if "\n" not in match.group(0) else match.start()
+        end = match.start()
+        if text[end] != "\n":  # an end mark (a line break always ends a sentence, before it)
+            if not _is_boundary(text, match):
+                continue
+            end = match.end()
         _append(text, start, end, sentences)
         start = match.end()
     _append(text, start, len(text), sentences)
@@ -78,9 +82,9 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def _append(text: str, start: int, end: int, out: list[Sentence]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append(Sentence(id=len(out), start=start, end=end, text=text[start:end]))
+    """Add ``text[start:end]`` without its surrounding spaces as the next sentence, unless it is blank."""
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        start += len(piece) - len(piece.lstrip())
+        out.append(Sentence(id=len(out), start=start, end=start + len(stripped), text=stripped))
