@@ -207,18 +207,42 @@ def _lowers_word_by_word(document: str) -> bool:
     return True
 
 
+class _Term:
+    """One vocabulary term and its weights, as scoring meets it: counted by identity (no string hashed), its
+    numbers held next to it, and its shown name (:func:`shown_term`) filled in when first shown."""
+
+    __slots__ = ("coef", "idf", "shown", "term")
+
+    def __init__(self, term: str, idf: float, coef: float) -> None:
+        self.term = term
+        self.idf = idf * 1.0  # a float of its own, allocated next to this term's (``* 1.0`` keeps -0.0)
+        self.coef = coef * 1.0
+        self.shown: str | None = None
+
+    def shown_name(self) -> str:
+        """:func:`shown_term` of the term, remembered."""
+        if self.shown is None:
+            self.shown = shown_term(self.term)
+        return self.shown
+
+
+_IDF = operator.attrgetter("idf")
+_COEF = operator.attrgetter("coef")
+_SHOWN = operator.attrgetter("shown")
+
+
 @dataclass(frozen=True)
 class _TermLookup:
     """A vocabulary's terms by the words they are made of, for one kind of word (``prefix``: ``PLAIN_PREFIX``
     for the plain words of a style model, else empty): scoring then finds a document's terms without
     building the strings of those that cannot carry a weight."""
 
-    unigrams: dict[str, str]  # word -> its term
-    pairs: dict[tuple[str, str], str]  # (word, next word) -> their term
+    unigrams: dict[str, _Term]  # word -> its term
+    pairs: dict[tuple[str, str], _Term]  # (word, next word) -> their term
 
     @classmethod
-    def of(cls, weights: dict[str, tuple[float, float]], prefix: str, *, pairs: bool) -> _TermLookup:
-        """The terms of ``weights`` that :func:`terms` can make of words of this kind."""
+    def of(cls, records: dict[str, _Term], prefix: str, *, pairs: bool) -> _TermLookup:
+        """The terms of ``records`` that :func:`terms` can make of words of this kind."""
 
         def word(part: str) -> str | None:
             """``part`` without ``prefix``, or None if no word of this kind reads as it."""
@@ -226,20 +250,20 @@ class _TermLookup:
                 return part[len(prefix) :] if part.startswith(prefix) else None
             return None if part.startswith(PLAIN_PREFIX) or part.startswith("#") else part
 
-        unigrams: dict[str, str] = {}
-        pair_terms: dict[tuple[str, str], str] = {}
-        for term in weights:
+        unigrams: dict[str, _Term] = {}
+        pair_terms: dict[tuple[str, str], _Term] = {}
+        for term, record in records.items():
             split = term.split(" ")
             words = [word(part) for part in split]
             if any(w is None or not w for w in words):
                 continue
             if len(words) == 1:
-                unigrams[words[0]] = term  # type: ignore[index]
+                unigrams[words[0]] = record  # type: ignore[index]
             elif len(words) == 2 and pairs:
-                pair_terms[(words[0], words[1])] = term  # type: ignore[index]
+                pair_terms[(words[0], words[1])] = record  # type: ignore[index]
         return cls(unigrams, pair_terms)
 
-    def extend(self, found: list[str], words: list[str]) -> None:
+    def extend(self, found: list[_Term], words: list[str]) -> None:
         """Append to ``found`` the vocabulary's terms among ``words`` and then among their pairs, in order."""
         found.extend(filter(None, map(self.unigrams.get, words)))
         if self.pairs:
@@ -277,11 +301,6 @@ class TextModel:
         return frozenset(term.split(" ", 1)[0] for term in self.weights if " " in term and not term.startswith("#"))
 
     @functools.cached_property
-    def _shown_names(self) -> dict[str, str]:
-        """:func:`shown_term` of the model's terms, filled as they are met (at most the vocabulary)."""
-        return {}
-
-    @functools.cached_property
     def _lookups(self) -> tuple[_TermLookup, ...]:
         """Where :meth:`_matched_terms` finds the vocabulary's terms: the words the model reads (style
         tokens, or plain words) and, in a style model reading plain words too, the plain words."""
@@ -289,21 +308,27 @@ class TextModel:
         prefixes = [""]
         if config.style_words and config.plain_words_too:
             prefixes.append(PLAIN_PREFIX)
-        return tuple(_TermLookup.of(self.weights, prefix, pairs=config.word_ngrams >= 2) for prefix in prefixes)
+        records = self._records
+        return tuple(_TermLookup.of(records, prefix, pairs=config.word_ngrams >= 2) for prefix in prefixes)
 
-    def _matched_terms(self, document: str) -> tuple[list[str], int]:
+    @functools.cached_property
+    def _records(self) -> dict[str, _Term]:
+        """Each vocabulary term's :class:`_Term`."""
+        return {term: _Term(term, idf, coef) for term, (idf, coef) in self.weights.items()}
+
+    def _matched_terms(self, document: str) -> tuple[list[_Term], int]:
         """The terms of ``document`` that are in the vocabulary, in the order :func:`terms` yields them
         (only those: the rest weigh nothing), and the document's word count (:func:`document_words`)."""
         config = self.config
         if config.char_ngrams or not config.style_words:
-            in_vocabulary = [term for term in terms(document, config, self._pair_heads) if term in self.weights]
+            in_vocabulary = list(filter(None, map(self._records.get, terms(document, config, self._pair_heads))))
             return in_vocabulary, document_words(document) if self.shrink_words > 0 else 0
         tokens = _STYLE_TOKEN.findall(document)
         known = self._token_memo.get
         readings = [known(token) or self._read_token(token) for token in tokens]
         # the words of _STYLE_TOKEN are those of _WORD, met in the same order: its tone marks are the rest
         plain = list(filter(None, map(_SECOND, readings)))
-        found: list[str] = []
+        found: list[_Term] = []
         lookups = self._lookups
         lookups[0].extend(found, list(map(_FIRST, readings)))
         if len(lookups) > 1:
@@ -332,10 +357,9 @@ class TextModel:
         counts = Counter(matched)
         found = list(counts)
         # tf-idf of each term, as sublinear tf times idf, term by term in the order met (sums in that order)
-        entries = list(map(self.weights.__getitem__, found))
-        values = list(map(operator.mul, map(_sublinear_tf, counts.values()), map(_FIRST, entries)))
+        values = list(map(operator.mul, map(_sublinear_tf, counts.values()), map(_IDF, found)))
         norm2 = sum(map(operator.mul, values, values))
-        shares = list(map(operator.mul, values, map(_SECOND, entries)))
+        shares = list(map(operator.mul, values, map(_COEF, found)))
         factor = self._length_factor(word_count)
         if factor == 0.0:  # no word at all: nothing to judge the wording by
             return self.centre, []
@@ -347,14 +371,12 @@ class TextModel:
             return z, []
         return z, [(name, (0.0 + share) / norm) for name, share in _largest(k, self._shown_rows(found, shares))]
 
-    def _shown_rows(self, found: list[str], shares: list[float]) -> dict[str, float]:
+    @staticmethod
+    def _shown_rows(found: list[_Term], shares: list[float]) -> dict[str, float]:
         """Each shown name (:func:`shown_term`) of the terms ``found`` and its share: a style term and the
         plain term it reads as (``said``, ``=said``) are one row, their shares summed in order."""
-        names = self._shown_names
-        known = list(map(names.get, found))
-        if None in known:  # a term not shown before
-            known = [name or names.setdefault(term, shown_term(term)) for term, name in zip(found, known, strict=True)]
-        shown_names = cast(list[str], known)
+        known = list(map(_SHOWN, found))
+        shown_names = [term.shown_name() for term in found] if None in known else cast(list[str], known)
         # each name's last share, in the order the names are first met; a name met once is shown with its
         # share (adding 0.0, as a sum from 0.0 would, when shown)
         shown = dict(zip(shown_names, shares, strict=True))
