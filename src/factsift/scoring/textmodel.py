@@ -233,35 +233,28 @@ _SHOWN = operator.attrgetter("shown")
 
 @dataclass(frozen=True)
 class _TermLookup:
-    """A vocabulary's terms by the words they are made of, for one kind of word (``prefix``: ``PLAIN_PREFIX``
-    for the plain words of a style model, else empty): scoring then finds a document's terms without
-    building the strings of those that cannot carry a weight."""
+    """A style model's terms by the words they are made of, for one kind of word (its style tokens, or its
+    plain words): scoring then finds a document's terms without building the strings of those that cannot
+    carry a weight."""
 
     unigrams: dict[str, _Term]  # word -> its term
     pairs: dict[tuple[str, str], _Term]  # (word, next word) -> their term
 
-    @classmethod
-    def of(cls, records: dict[str, _Term], prefix: str, *, pairs: bool) -> _TermLookup:
-        """The terms of ``records`` that :func:`terms` can make of words of this kind."""
-
-        def word(part: str) -> str | None:
-            """``part`` without ``prefix``, or None if no word of this kind reads as it."""
-            if prefix:
-                return part[len(prefix) :] if part.startswith(prefix) else None
-            return None if part.startswith(PLAIN_PREFIX) or part.startswith("#") else part
-
-        unigrams: dict[str, _Term] = {}
-        pair_terms: dict[tuple[str, str], _Term] = {}
+    @staticmethod
+    def of_style_model(records: dict[str, _Term], *, pairs: bool) -> tuple[_TermLookup, _TermLookup]:
+        """The terms of ``records`` that :func:`terms` makes of style tokens, and of plain words (``=``...),
+        as (style, plain); ``pairs``: whether it makes word pairs.  A term it never makes (such as ``a =b``)
+        may be kept under a pair of words no document has: it is never found."""
+        style, plain = _TermLookup({}, {}), _TermLookup({}, {})
         for term, record in records.items():
-            split = term.split(" ")
-            words = [word(part) for part in split]
-            if any(w is None or not w for w in words):
-                continue
-            if len(words) == 1:
-                unigrams[words[0]] = record  # type: ignore[index]
-            elif len(words) == 2 and pairs:
-                pair_terms[(words[0], words[1])] = record  # type: ignore[index]
-        return cls(unigrams, pair_terms)
+            head, space, tail = term.partition(" ")
+            kind = plain if head.startswith(PLAIN_PREFIX) else style
+            cut = len(PLAIN_PREFIX) if kind is plain else 0
+            if not space:
+                kind.unigrams[head[cut:]] = record
+            elif pairs and " " not in tail and tail.startswith(PLAIN_PREFIX) == (kind is plain):
+                kind.pairs[(head[cut:], tail[cut:])] = record
+        return style, plain
 
     def extend(self, found: list[_Term], words: list[str]) -> None:
         """Append to ``found`` the vocabulary's terms among ``words`` and then among their pairs, in order."""
@@ -302,14 +295,10 @@ class TextModel:
 
     @functools.cached_property
     def _lookups(self) -> tuple[_TermLookup, ...]:
-        """Where :meth:`_matched_terms` finds the vocabulary's terms: the words the model reads (style
-        tokens, or plain words) and, in a style model reading plain words too, the plain words."""
-        config = self.config
-        prefixes = [""]
-        if config.style_words and config.plain_words_too:
-            prefixes.append(PLAIN_PREFIX)
-        records = self._records
-        return tuple(_TermLookup.of(records, prefix, pairs=config.word_ngrams >= 2) for prefix in prefixes)
+        """Where :meth:`_matched_terms` finds a style model's terms: among its style tokens and, if it reads
+        plain words too, among those."""
+        style, plain = _TermLookup.of_style_model(self._records, pairs=self.config.word_ngrams >= 2)
+        return (style, plain) if self.config.plain_words_too else (style,)
 
     @functools.cached_property
     def _records(self) -> dict[str, _Term]:
