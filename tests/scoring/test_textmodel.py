@@ -7,7 +7,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from factsift.scoring.riskmodel import RiskModel
@@ -136,6 +136,10 @@ PIECES = st.one_of(
     st.text(max_size=6),
 )
 SEPARATORS = st.sampled_from([" ", "  ", "\n", ", ", ". ", "-", "'", "’", ""])
+SMALL_PIECES = st.one_of(
+    st.sampled_from(["the", "of", "The", "VOTE", "vote", "ote", "2016", "İ", "ΑΣ", "Α", "σα", "x²", "!", "?", "“"]),
+    st.text(alphabet="theofvVOTE0İΣΑσ²!?“”’'", max_size=4),
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -150,14 +154,25 @@ def test_fast_terms_match_the_plain_reference(pieces: list[tuple[str, str]], k: 
 
 @pytest.mark.parametrize(
     "config",
-    [TextConfig(1, 0), TextConfig(2, 3), TextConfig(2, 0, style_words=("the", "of")), TextConfig(1, 0, ("the",), True)],
+    [
+        TextConfig(1, 0),
+        TextConfig(2, 3),
+        TextConfig(2, 0, style_words=("the", "of")),
+        TextConfig(1, 0, ("the",), True),
+        TextConfig(2, 0, ("the", "of"), True),
+    ],
 )
 @settings(max_examples=40, deadline=None)
-@given(document=st.text(alphabet="the of TheVOTE 2016 vote!?“”’'İΣ²", max_size=60))
-def test_every_kind_of_model_matches_the_plain_reference(config: TextConfig, document: str) -> None:
-    """Word, character, style and style-plus-plain models (a zero and a negative-zero weight among theirs)."""
+@given(st.lists(st.tuples(SMALL_PIECES, SEPARATORS), max_size=30))
+@example([("ΑΣ", "'"), ("Α", "")])  # a capital sigma lower-cases by its neighbours: ασ'α, not ας'α
+@example([("İ", " "), ("vote", "")])  # İ lower-cases to i and a combining dot
+@example([("The", " "), ("vote", ""), ("the", " "), ("ote", "")])  # =the vote is no plain pair
+def test_every_kind_of_model_matches_the_plain_reference(config: TextConfig, pieces: list[tuple[str, str]]) -> None:
+    """Word, character, style and style-plus-plain models (a zero and a negative-zero weight among theirs;
+    terms no model makes, such as ``the =vote``; words whose lower case depends on their neighbours)."""
+    document = "".join(piece + sep for piece, sep in pieces)
     vocabulary = ["the", "of", "vote", "the vote", "the _", "_ of", "_C", "_U", "0", "=the", "=vote", "=the =vote"]
-    vocabulary += ["=0", "#the", "#vo", "!", "?", '"', "the the", "the =vote", "ı", "=i̇"]
+    vocabulary += ["=0", "#the", "#vo", "!", "?", '"', "the the", "the =vote", "=the vote", "=i", "=ας", "=ασ", "=σ"]
     weights = {term: (1.0 + i / 7, (-1) ** i * i / 5) for i, term in enumerate(vocabulary)}
     weights["of"], weights["=vote"] = (1.5, 0.0), (1.2, -0.0)
     for shrink in (0.0, 4.0):
