@@ -160,8 +160,10 @@ def terms(document: str, config: TextConfig, pair_heads: frozenset[str] | None =
 _TOKEN_MEMO_SIZE = 200_000
 #: The tone marks a style model reads besides words (the tokens of ``_STYLE_TOKEN`` that are no word).
 _TONE_MARKS = frozenset('!?"“”:;()')
-_FIRST = operator.itemgetter(0)  # a token's style reading; a term's idf
-_SECOND = operator.itemgetter(1)  # a token's plain reading; a term's coefficient
+_FIRST = operator.itemgetter(0)  # a token's style reading
+_SECOND = operator.itemgetter(1)  # a token's plain reading
+_THIRD = operator.itemgetter(2)  # the term of its style reading
+_FOURTH = operator.itemgetter(3)  # the term of its plain reading
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
 #: Characters known to lower-case to one character of their own kind (letter, digit, other): see below.
@@ -226,6 +228,8 @@ class _Term:
         return self.shown
 
 
+#: A token's readings: (style token, plain word or "" for a tone mark, the term of each or None).
+_Reading = tuple[str, str, "_Term | None", "_Term | None"]
 _IDF = operator.attrgetter("idf")
 _COEF = operator.attrgetter("coef")
 _SHOWN = operator.attrgetter("shown")
@@ -259,6 +263,10 @@ class _TermLookup:
     def extend(self, found: list[_Term], words: list[str]) -> None:
         """Append to ``found`` the vocabulary's terms among ``words`` and then among their pairs, in order."""
         found.extend(filter(None, map(self.unigrams.get, words)))
+        self.extend_pairs(found, words)
+
+    def extend_pairs(self, found: list[_Term], words: list[str]) -> None:
+        """Append to ``found`` the vocabulary's terms among the pairs of ``words``, in order."""
         if self.pairs:
             found.extend(filter(None, map(self.pairs.get, itertools.pairwise(words))))
 
@@ -317,27 +325,35 @@ class TextModel:
         readings = [known(token) or self._read_token(token) for token in tokens]
         # the words of _STYLE_TOKEN are those of _WORD, met in the same order: its tone marks are the rest
         plain = list(filter(None, map(_SECOND, readings)))
-        found: list[_Term] = []
+        found = list(filter(None, map(_THIRD, readings)))  # the style tokens' own terms
         lookups = self._lookups
-        lookups[0].extend(found, list(map(_FIRST, readings)))
+        lookups[0].extend_pairs(found, list(map(_FIRST, readings)))
         if len(lookups) > 1:
-            lookups[1].extend(found, plain if _lowers_word_by_word(document) else plain_words(document))
+            if _lowers_word_by_word(document):
+                found.extend(filter(None, map(_FOURTH, readings)))
+                lookups[1].extend_pairs(found, plain)
+            else:
+                lookups[1].extend(found, plain_words(document))
         return found, len(plain)
 
     @functools.cached_property
-    def _token_memo(self) -> dict[str, tuple[str, str]]:
+    def _token_memo(self) -> dict[str, _Reading]:
         """Each token met (of ``_STYLE_TOKEN``) and its readings: see :meth:`_read_token`."""
         return {}
 
-    def _read_token(self, token: str) -> tuple[str, str]:
+    def _read_token(self, token: str) -> _Reading:
         """``token`` as the style model reads it (:meth:`TextConfig.words`) and as a plain word lower-cased
-        alone (as :func:`plain_words`; empty for a tone mark), remembered: the memo is emptied when large."""
+        alone (as :func:`plain_words`; empty for a tone mark), with the vocabulary's terms of each (None if
+        none), remembered: the memo is emptied when large."""
         memo = self._token_memo
         if len(memo) >= _TOKEN_MEMO_SIZE:
             memo.clear()
         lower = token.lower()
         plain = "" if token in _TONE_MARKS else "0" if lower[0].isdigit() else lower
-        reading = memo[token] = (self.config.words(token)[0], plain)
+        style = self.config.words(token)[0]
+        lookups = self._lookups
+        plain_term = lookups[1].unigrams.get(plain) if plain and len(lookups) > 1 else None
+        reading = memo[token] = (style, plain, lookups[0].unigrams.get(style), plain_term)
         return reading
 
     def explain(self, document: str, k: int = 5) -> tuple[float, list[tuple[str, float]]]:
