@@ -178,3 +178,14 @@ def test_every_kind_of_model_matches_the_plain_reference(config: TextConfig, pie
     for shrink in (0.0, 4.0):
         model = TextModel(config, weights, intercept=0.2, shrink_words=shrink, centre=-0.3)
         assert repr(model.explain(document, 4)) == repr(reference_explain(model, document, 4))
+
+
+def test_token_memo_starts_afresh_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo of token readings is bounded: emptied when full, the scores stay the reference's."""
+    from factsift.scoring import textmodel
+
+    monkeypatch.setattr(textmodel, "_TOKEN_MEMO_SIZE", 5)
+    model = TextModel(TextConfig(2, 0, ("the", "of"), True), {"the _": (1.0, 2.0), "=vote": (1.5, -1.0)}, 0.0)
+    document = "The vote of the council, the VOTE of 2016: the people said no!"
+    assert repr(model.explain(document, 3)) == repr(reference_explain(model, document, 3))
+    assert len(model._token_memo) <= 5

@@ -156,8 +156,8 @@ def terms(document: str, config: TextConfig, pair_heads: frozenset[str] | None =
     return found
 
 
-#: How many distinct tokens a style model remembers the readings of before it starts afresh (memory bound).
-_TOKEN_MEMO_SIZE = 200_000
+#: How many distinct tokens a style model remembers the readings of before it starts afresh (about 230 bytes each).
+_TOKEN_MEMO_SIZE = 50_000
 #: The tone marks a style model reads besides words (the tokens of ``_STYLE_TOKEN`` that are no word).
 _TONE_MARKS = frozenset('!?"“”:;()')
 _FIRST = operator.itemgetter(0)  # a token's style reading
