@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from factsift.scoring.textmodel import TextConfig, TextModel, model_input, terms
+from factsift.scoring.riskmodel import RiskModel
+from factsift.scoring.textmodel import TextConfig, TextModel, model_input, shown_term, terms
 
 DOCS = [
     "Shocking! You won't believe what the senator did next",
@@ -93,3 +95,97 @@ def test_explained_terms_show_kinds_of_words_by_name() -> None:
     model = TextModel(config, {"the _": (1.0, 2.0), "_U": (1.0, 1.5), "0": (1.0, 1.0)}, intercept=0.0)
     _, top = model.explain("The vote of 2016 was RIGGED", 3)
     assert [term for term, _ in top] == ["the ‹word›", "‹CAPITALS›", "‹number›"]
+
+
+def reference_explain(model: TextModel, document: str, k: int) -> tuple[float, list[tuple[str, float]]]:
+    """``TextModel.explain`` written plainly: every term of :func:`terms`, counted, weighed and ranked."""
+    parts: list[tuple[str, float]] = []
+    norm2 = 0.0
+    for term, count in Counter(terms(document, model.config)).items():
+        entry = model.weights.get(term)
+        if entry is not None:
+            value = (1.0 + math.log(count)) * entry[0]
+            norm2 += value * value
+            parts.append((term, value * entry[1]))
+    factor = model.length_factor(document)
+    if factor == 0.0:
+        return model.centre, []
+    if norm2 == 0:
+        return model.centre + (model.intercept - model.centre) * factor, []
+    norm = math.sqrt(norm2) / factor
+    z = model.centre + (model.intercept - model.centre) * factor + sum(share for _, share in parts) / norm
+    if k <= 0:
+        return z, []
+    shown: dict[str, float] = {}
+    for term, share in parts:
+        shown[shown_term(term)] = shown.get(shown_term(term), 0.0) + share
+    top = sorted(shown.items(), key=lambda part: abs(part[1]), reverse=True)[:k]
+    return z, [(name, share / norm) for name, share in top]
+
+
+SHIPPED_TEXT = RiskModel.shipped().text
+assert SHIPPED_TEXT is not None
+#: Words of the shipped model's vocabulary (style and plain), in several cases, with tone marks, digits and
+#: characters whose lower case is not one character of their kind (İ, final sigma, ², ß).
+VOCABULARY_WORDS = sorted({part.lstrip("=") for term in SHIPPED_TEXT.weights for part in term.split(" ")})[::7]
+PIECES = st.one_of(
+    st.sampled_from(VOCABULARY_WORDS),
+    st.sampled_from(VOCABULARY_WORDS).map(str.upper),
+    st.sampled_from(VOCABULARY_WORDS).map(str.title),
+    st.sampled_from(["!", "?", '"', "“", "”", ":", ";", "(", ")", "2016", "İstanbul", "ΟΔΟΣ", "x²", "Straße", "_"]),
+    st.text(max_size=6),
+)
+SEPARATORS = st.sampled_from([" ", "  ", "\n", ", ", ". ", "-", "'", "’", ""])
+SMALL_PIECES = st.one_of(
+    st.sampled_from(["the", "of", "The", "VOTE", "vote", "ote", "2016", "İ", "ΑΣ", "Α", "σα", "x²", "!", "?", "“"]),
+    st.text(alphabet="theofvVOTE0İΣΑσ²!?“”’'", max_size=4),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(PIECES, SEPARATORS), max_size=80), st.integers(min_value=0, max_value=10))
+def test_fast_terms_match_the_plain_reference(pieces: list[tuple[str, str]], k: int) -> None:
+    """The shipped style model finds only the terms that can weigh, reading each token once: its log-odds
+    and top terms are the plain reference's to the bit (repr, so -0.0 and 0.0 differ)."""
+    document = model_input(None, "".join(piece + sep for piece, sep in pieces))
+    assert repr(SHIPPED_TEXT.explain(document, k)) == repr(reference_explain(SHIPPED_TEXT, document, k))
+    assert repr(SHIPPED_TEXT.logit(document)) == repr(reference_explain(SHIPPED_TEXT, document, 0)[0])
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        TextConfig(1, 0),
+        TextConfig(2, 3),
+        TextConfig(2, 0, style_words=("the", "of")),
+        TextConfig(1, 0, ("the",), True),
+        TextConfig(2, 0, ("the", "of"), True),
+    ],
+)
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(SMALL_PIECES, SEPARATORS), max_size=30))
+@example([("ΑΣ", "'"), ("Α", "")])  # a capital sigma lower-cases by its neighbours: ασ'α, not ας'α
+@example([("İ", " "), ("vote", "")])  # İ lower-cases to i and a combining dot
+@example([("The", " "), ("vote", ""), ("the", " "), ("ote", "")])  # =the vote is no plain pair
+def test_every_kind_of_model_matches_the_plain_reference(config: TextConfig, pieces: list[tuple[str, str]]) -> None:
+    """Word, character, style and style-plus-plain models (a zero and a negative-zero weight among theirs;
+    terms no model makes, such as ``the =vote``; words whose lower case depends on their neighbours)."""
+    document = "".join(piece + sep for piece, sep in pieces)
+    vocabulary = ["the", "of", "vote", "the vote", "the _", "_ of", "_C", "_U", "0", "=the", "=vote", "=the =vote"]
+    vocabulary += ["=0", "#the", "#vo", "!", "?", '"', "the the", "the =vote", "=the vote", "=i", "=ας", "=ασ", "=σ"]
+    weights = {term: (1.0 + i / 7, (-1) ** i * i / 5) for i, term in enumerate(vocabulary)}
+    weights["of"], weights["=vote"] = (1.5, 0.0), (1.2, -0.0)
+    for shrink in (0.0, 4.0):
+        model = TextModel(config, weights, intercept=0.2, shrink_words=shrink, centre=-0.3)
+        assert repr(model.explain(document, 4)) == repr(reference_explain(model, document, 4))
+
+
+def test_token_memo_starts_afresh_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo of token readings is bounded: emptied when full, the scores stay the reference's."""
+    from factsift.scoring import textmodel
+
+    monkeypatch.setattr(textmodel, "_TOKEN_MEMO_SIZE", 5)
+    model = TextModel(TextConfig(2, 0, ("the", "of"), True), {"the _": (1.0, 2.0), "=vote": (1.5, -1.0)}, 0.0)
+    document = "The vote of the council, the VOTE of 2016: the people said no!"
+    assert repr(model.explain(document, 3)) == repr(reference_explain(model, document, 3))
+    assert len(model._token_memo) <= 5

@@ -10,6 +10,7 @@ retraining gives it a weight.
 
 from __future__ import annotations
 
+import functools
 import math
 
 from factsift.factchecks.stances import direction
@@ -112,7 +113,14 @@ def verdict_family(verdict: str) -> str:
 
 def word_count(report: Report) -> int:
     """Words in the cleaned body (what "short text" is measured in)."""
-    return len(report.article.text.split())
+    return _words_in(report.article.text)
+
+
+@functools.lru_cache(maxsize=8)
+def _words_in(text: str) -> int:
+    """How many whitespace-separated words ``text`` has (remembered: the risk stage asks for one body's
+    count several times)."""
+    return len(text.split())
 
 
 def match_evidence(match: FactCheckMatch) -> float:
