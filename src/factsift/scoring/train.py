@@ -133,6 +133,10 @@ FUNCTION_WORDS: tuple[str, ...] = tuple(sorted(set(ENGLISH_STOP_WORDS) | set(REP
 STYLE_TEXT = TextConfig(word_ngrams=2, char_ngrams=0, style_words=FUNCTION_WORDS)
 STYLE_AND_WORDS_TEXT = replace(STYLE_TEXT, plain_words_too=True)
 
+#: Wording learnt across outlets, confidence across whole datasets, classes balanced, short texts shrunk:
+#: what the topic-balanced candidates share.
+_SHRUNK = FitConfig(text_held_out="outlet", calibration_held_out="dataset", balance_classes=True, shrink_text=True)
+
 #: The configurations the benchmark compares; the shipped model is the one that does best on the
 #: outlet-disjoint and cross-dataset protocols among those without topic bias (see bench/risk.py,
 #: bench/risk_trust.py and docs/factchecks-trust.md).
@@ -165,52 +169,19 @@ CANDIDATES: dict[str, FitConfig] = {
     ),
     # word n-grams again, weighted so that within each topic both classes weigh the same (issue 24's
     # "topic-balanced training"), topics the content-word clusters of the training articles, shrunk on short texts
-    "ngram-topic-balanced-shrunk": FitConfig(
-        text_held_out="outlet",
-        calibration_held_out="dataset",
-        balance_classes=True,
-        shrink_text=True,
-        balance_topics="clusters",
-    ),
+    "ngram-topic-balanced-shrunk": replace(_SHRUNK, balance_topics="clusters"),
     # the same with the topics of the lexicon of misinformation-prone subjects (``topics.TOPICS``)
-    "ngram-lexicon-balanced-shrunk": FitConfig(
-        text_held_out="outlet",
-        calibration_held_out="dataset",
-        balance_classes=True,
-        shrink_text=True,
-        balance_topics="lexicon",
-    ),
+    "ngram-lexicon-balanced-shrunk": replace(_SHRUNK, balance_topics="lexicon"),
     # style and plain word n-grams in one model, topic-balanced by clusters, shrunk on short texts
-    "style-words-topic-balanced-shrunk": FitConfig(
-        text=STYLE_AND_WORDS_TEXT,
-        text_held_out="outlet",
-        calibration_held_out="dataset",
-        balance_classes=True,
-        shrink_text=True,
-        balance_topics="clusters",
-    ),
+    "style-words-topic-balanced-shrunk": replace(_SHRUNK, text=STYLE_AND_WORDS_TEXT, balance_topics="clusters"),
     # the same with the topics of the lexicon
-    "style-words-lexicon-balanced-shrunk": FitConfig(
-        text=STYLE_AND_WORDS_TEXT,
-        text_held_out="outlet",
-        calibration_held_out="dataset",
-        balance_classes=True,
-        shrink_text=True,
-        balance_topics="lexicon",
-    ),
+    "style-words-lexicon-balanced-shrunk": replace(_SHRUNK, text=STYLE_AND_WORDS_TEXT, balance_topics="lexicon"),
     # the same with finer topics: a cluster and the lexicon topics it mentions together
-    "style-words-cluster-lexicon-balanced-shrunk": FitConfig(
-        text=STYLE_AND_WORDS_TEXT,
-        text_held_out="outlet",
-        calibration_held_out="dataset",
-        balance_classes=True,
-        shrink_text=True,
-        balance_topics="clusters+lexicon",
+    "style-words-cluster-lexicon-balanced-shrunk": replace(
+        _SHRUNK, text=STYLE_AND_WORDS_TEXT, balance_topics="clusters+lexicon"
     ),
     # control: word n-grams shrunk on short texts, no topic balance (what the balance itself changes)
-    "ngram-shrunk": FitConfig(
-        text_held_out="outlet", calibration_held_out="dataset", balance_classes=True, shrink_text=True
-    ),
+    "ngram-shrunk": _SHRUNK,
 }
 
 
