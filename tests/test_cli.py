@@ -85,6 +85,12 @@ def test_one_sentence_from_stdin_is_checked_as_a_claim(run: Run) -> None:
     assert [claim["text"] for claim in data["claims"]] == ["Unemployment fell to 3.5% in 2019."]
 
 
+def test_one_sentence_is_counted_as_one_sentence_in_the_terminal(run: Run) -> None:
+    result = run("check", "-", stdin=b"Unemployment fell to 3.5% in 2019.\n")
+    assert result.returncode == 0, result.stderr
+    assert "6 words, 1 sentence " in result.stdout.decode()
+
+
 def test_as_overrides_detection(run: Run) -> None:
     result = run("check", str(SAMPLE_HTML), "--as", "text", "--format", "json")
     assert result.returncode == 0

@@ -32,6 +32,11 @@ def _shorten(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _counted(number: int, noun: str) -> str:
+    """``number`` and ``noun``, plural unless it is one ("1 sentence", "13 sentences")."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def article_header(report: Report) -> Panel:
     """Headline, outlet, author, date and size of the cleaned article."""
     article = report.article
@@ -48,7 +53,7 @@ def article_header(report: Report) -> Panel:
         ("Author", article.author or "not given"),
         ("Published", article.published or "not given"),
         ("Language", article.language or "unknown"),
-        ("Body", f"{words} words, {len(article.sentences)} sentences"),
+        ("Body", f"{_counted(words, 'word')}, {_counted(len(article.sentences), 'sentence')}"),
     ]
     if report.input.url:
         rows.append(("URL", report.input.url))
