@@ -276,3 +276,18 @@ def test_a_reliable_report_quoting_loaded_words_is_not_high_without_its_url(text
     assert loaded is not None and loaded.spans == [] and loaded.score == 0.0
     effect = next(c.effect for c in report.risk.contributions if c.evidence == "signal: loaded language")
     assert effect <= 0.005
+
+
+def test_the_terminal_writes_out_why_a_sign_has_no_weight_once(model: RiskModel) -> None:
+    from rich.console import Console
+
+    from factsift.scoring.render import render
+
+    report = make_report(signals=quiet_signals(missing_provenance=1.0, headline_body_mismatch=0.5))
+    report.risk = assess(model, report)
+    silent = [c for c in report.risk.contributions if c.note == NO_INFORMATION]
+    assert len(silent) == 2  # both signs have no weight in this model
+    console = Console(width=300, record=True)
+    console.print(render(report))
+    text = console.export_text()
+    assert text.count("carries no information in this model") == 1 and text.count("no information either") == 1

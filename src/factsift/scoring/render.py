@@ -26,10 +26,15 @@ def render(report: Report) -> Panel | None:
         table.add_column("evidence")
         table.add_column("effect", justify="right")
         table.add_column("value")
+        explained: set[str] = set()  # a note is written out once; the rows after it point back to it
         for item in risk.contributions:
             value = "" if item.value is None else str(item.value)
             if item.note:
-                effect, value = "no weight", f"{value}: {item.note}"
+                effect, value = (
+                    "no weight",
+                    f"{value}: {item.note if item.note not in explained else 'no information either'}",
+                )
+                explained.add(item.note)
             elif abs(item.effect) >= 0.005:
                 effect = f"{item.effect * 100:+.0f} pts"
             else:
