@@ -16,8 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from factsift.archive.sqlite_store import content_hash
-from factsift.archive.store import AddCounts, ArchiveCounts, IndexRow, Int8Matrix, KeptArticle, archive_backend
+from factsift.archive.store import (
+    ARTICLE_COLUMNS,
+    AddCounts,
+    ArchiveCounts,
+    IndexRow,
+    Int8Matrix,
+    KeptArticle,
+    StoredVersion,
+    archive_backend,
+    article_write,
+    kept_from_row,
+)
 from factsift.migrations import Migration, migrate_postgres
 from factsift.postgres import SCHEMES, connection, redacted, table_exists
 
@@ -42,23 +52,16 @@ MIGRATIONS = (
         ),
     ),
 )
-_COLUMNS = "id, url, outlet, outlet_label, outlet_score, published, title, text, claims"
 _WRITE_LOCK = 0x61726368  # "arch"
 _ADD_CHUNK = 500
 _UPSERT = (
-    f"INSERT INTO archive_articles ({_COLUMNS}, seq, added, content_hash)"
+    f"INSERT INTO archive_articles ({ARTICLE_COLUMNS}, seq, added, content_hash)"
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET"
     " url = excluded.url, outlet = excluded.outlet, outlet_label = excluded.outlet_label,"
     " outlet_score = excluded.outlet_score, published = excluded.published, title = excluded.title,"
     " text = excluded.text, claims = excluded.claims, seq = excluded.seq, added = excluded.added,"
     " content_hash = excluded.content_hash"
 )
-
-
-def _kept(row: Sequence[Any]) -> KeptArticle:
-    """A :class:`KeptArticle` from a row of :data:`_COLUMNS`."""
-    identifier, url, outlet, label, score, published, title, text, claims = row
-    return KeptArticle(identifier, url, outlet, label, score, published, title, text, tuple(json.loads(claims)))
 
 
 def _next_seq(conn: psycopg.Connection[Any]) -> int:
@@ -93,7 +96,7 @@ class PostgresArticleArchive:
         with connection(self.location) as conn, conn.transaction(), conn.cursor() as cursor:
             seq = _next_seq(conn)
             now = time.time()
-            written: dict[str, tuple[str, str | None, str]] = {}  # id -> hash, title, claims written by this call
+            written: dict[str, StoredVersion] = {}  # id -> hash, title, claims written by this call
             while chunk := list(islice(articles, _ADD_CHUNK)):
                 stored = {
                     row[0]: (row[1], row[2], row[3])
@@ -105,27 +108,13 @@ class PostgresArticleArchive:
                 rows: list[tuple[Any, ...]] = []
                 stale: list[tuple[str]] = []
                 for article in chunk:
-                    digest = content_hash(article)
-                    old = written.get(article.id) or stored.get(article.id)
-                    if old is not None and old[0] == digest:
-                        counts.unchanged += 1
+                    write = article_write(article, written.get(article.id) or stored.get(article.id), counts)
+                    if write is None:
                         continue
-                    claims = json.dumps(list(article.claims), ensure_ascii=False)
-                    values = (
-                        article.url,
-                        article.outlet,
-                        article.outlet_label,
-                        article.outlet_score,
-                        article.published,
-                    )
-                    rows.append((article.id, *values, article.title, article.text, claims, seq, now, digest))
-                    if old is None:
-                        counts.added += 1
-                    else:
-                        counts.updated += 1
-                        if (old[1], old[2]) != (article.title, claims):
-                            stale.append((article.id,))
-                    written[article.id] = (digest, article.title, claims)
+                    rows.append((*write.row, seq, now, write.digest))
+                    if write.stale:
+                        stale.append((article.id,))
+                    written[article.id] = write.version
                     seq += 1
                 cursor.executemany(_UPSERT, rows)
                 cursor.executemany("DELETE FROM archive_vectors WHERE article_id = %s", stale)
@@ -152,11 +141,11 @@ class PostgresArticleArchive:
     def missing_vectors(self, model: str, limit: int) -> list[KeptArticle]:
         """Up to ``limit`` articles without vectors under ``model``, oldest first."""
         rows = self._read(
-            f"SELECT {_COLUMNS} FROM archive_articles a WHERE NOT EXISTS (SELECT 1 FROM archive_vectors v"
+            f"SELECT {ARTICLE_COLUMNS} FROM archive_articles a WHERE NOT EXISTS (SELECT 1 FROM archive_vectors v"
             " WHERE v.article_id = a.id AND v.model = %s) ORDER BY seq LIMIT %s",
             (model, limit),
         )
-        return [_kept(row) for row in rows]
+        return [kept_from_row(row) for row in rows]
 
     def index_rows(self, model: str, after: int = 0) -> Iterator[IndexRow]:
         """Every article with ``seq`` above ``after``, by ``seq`` (streamed through a server-side cursor)."""
@@ -172,8 +161,8 @@ class PostgresArticleArchive:
 
     def get(self, ids: Sequence[str]) -> dict[str, KeptArticle]:
         """The articles with these ids."""
-        rows = self._read(f"SELECT {_COLUMNS} FROM archive_articles WHERE id = ANY(%s)", (list(ids),))
-        return {row[0]: _kept(row) for row in rows}
+        rows = self._read(f"SELECT {ARTICLE_COLUMNS} FROM archive_articles WHERE id = ANY(%s)", (list(ids),))
+        return {row[0]: kept_from_row(row) for row in rows}
 
     def counts(self, since: str | None = None, until: str | None = None) -> ArchiveCounts:
         """Articles and distinct outlets published between ``since`` and ``until`` (inclusive ISO dates)."""

@@ -7,7 +7,6 @@ title's row, then the claims', int8).  They live beside the fact-checks and the 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
@@ -19,12 +18,15 @@ from typing import Any
 import numpy as np
 
 from factsift.archive.store import (
+    ARTICLE_COLUMNS,
     AddCounts,
     ArchiveCounts,
     IndexRow,
     Int8Matrix,
     KeptArticle,
     archive_backend,
+    article_write,
+    kept_from_row,
 )
 from factsift.migrations import Migration, migrate_sqlite
 
@@ -59,20 +61,6 @@ MIGRATIONS = (
         tuple(statement.strip() for statement in _SCHEMA.split(";") if statement.strip()),
     ),
 )
-_COLUMNS = "id, url, outlet, outlet_label, outlet_score, published, title, text, claims"
-
-
-def content_hash(article: KeptArticle) -> str:
-    """A digest of everything stored about an article (an identical re-add changes nothing)."""
-    fields: list[Any] = [article.url, article.outlet, article.outlet_label, article.outlet_score, article.published]
-    fields += [article.title, article.text, list(article.claims)]
-    return hashlib.sha1(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
-
-
-def _kept(row: Sequence[Any]) -> KeptArticle:
-    """A :class:`KeptArticle` from a row of :data:`_COLUMNS`."""
-    identifier, url, outlet, label, score, published, title, text, claims = row
-    return KeptArticle(identifier, url, outlet, label, score, published, title, text, tuple(json.loads(claims)))
 
 
 class SQLiteArticleArchive:
@@ -110,40 +98,26 @@ class SQLiteArticleArchive:
                 seq = self._next_seq()
                 now = time.time()
                 for article in articles:
-                    digest = content_hash(article)
                     old = self._db.execute(
                         "SELECT content_hash, title, claims FROM archive_articles WHERE id = ?", (article.id,)
                     ).fetchone()
-                    if old is not None and old[0] == digest:
-                        counts.unchanged += 1
+                    write = article_write(article, old, counts)
+                    if write is None:
                         continue
-                    claims = json.dumps(list(article.claims), ensure_ascii=False)
-                    values = (
-                        article.url,
-                        article.outlet,
-                        article.outlet_label,
-                        article.outlet_score,
-                        article.published,
-                        article.title,
-                        article.text,
-                        claims,
-                    )
                     if old is None:
-                        counts.added += 1
                         self._db.execute(
-                            f"INSERT INTO archive_articles ({_COLUMNS}, seq, added, content_hash)"
+                            f"INSERT INTO archive_articles ({ARTICLE_COLUMNS}, seq, added, content_hash)"
                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            (article.id, *values, seq, now, digest),
+                            (*write.row, seq, now, write.digest),
                         )
                     else:
-                        counts.updated += 1
                         self._db.execute(
                             "UPDATE archive_articles SET url = ?, outlet = ?, outlet_label = ?, outlet_score = ?,"
                             " published = ?, title = ?, text = ?, claims = ?, seq = ?, added = ?, content_hash = ?"
                             " WHERE id = ?",
-                            (*values, seq, now, digest, article.id),
+                            (*write.row[1:], seq, now, write.digest, article.id),
                         )
-                        if (old[1], old[2]) != (article.title, claims):
+                        if write.stale:
                             self._db.execute("DELETE FROM archive_vectors WHERE article_id = ?", (article.id,))
                     seq += 1
             except BaseException:
@@ -178,11 +152,11 @@ class SQLiteArticleArchive:
     def missing_vectors(self, model: str, limit: int) -> list[KeptArticle]:
         """Up to ``limit`` articles without vectors under ``model``, oldest first."""
         rows = self._read(
-            f"SELECT {_COLUMNS} FROM archive_articles a WHERE NOT EXISTS (SELECT 1 FROM archive_vectors v"
+            f"SELECT {ARTICLE_COLUMNS} FROM archive_articles a WHERE NOT EXISTS (SELECT 1 FROM archive_vectors v"
             " WHERE v.article_id = a.id AND v.model = ?) ORDER BY seq LIMIT ?",
             (model, limit),
         )
-        return [_kept(row) for row in rows]
+        return [kept_from_row(row) for row in rows]
 
     def index_rows(self, model: str, after: int = 0) -> Iterator[IndexRow]:
         """Every article with ``seq`` above ``after``, by ``seq`` (streamed from a connection of its own)."""
@@ -205,8 +179,8 @@ class SQLiteArticleArchive:
         for start in range(0, len(ids), 500):
             part = list(ids[start : start + 500])
             marks = ",".join("?" * len(part))
-            for row in self._read(f"SELECT {_COLUMNS} FROM archive_articles WHERE id IN ({marks})", part):
-                found[row[0]] = _kept(row)
+            for row in self._read(f"SELECT {ARTICLE_COLUMNS} FROM archive_articles WHERE id IN ({marks})", part):
+                found[row[0]] = kept_from_row(row)
         return found
 
     def counts(self, since: str | None = None, until: str | None = None) -> ArchiveCounts:

@@ -13,6 +13,8 @@ a backend needs no full-text engine of its own.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -49,6 +51,57 @@ class KeptArticle:
     title: str | None
     text: str
     claims: tuple[str, ...] = ()
+
+
+#: The columns a backend stores an article in, in this order (``claims`` as a JSON list): see :func:`kept_from_row`.
+ARTICLE_COLUMNS = "id, url, outlet, outlet_label, outlet_score, published, title, text, claims"
+#: What a backend reads back to judge a re-added article: its content hash, title and claims (JSON).
+StoredVersion = tuple[str, str | None, str]
+
+
+def content_hash(article: KeptArticle) -> str:
+    """A digest of everything stored about an article (an identical re-add changes nothing)."""
+    fields: list[Any] = [article.url, article.outlet, article.outlet_label, article.outlet_score, article.published]
+    fields += [article.title, article.text, list(article.claims)]
+    return hashlib.sha1(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
+
+
+def kept_from_row(row: Sequence[Any]) -> KeptArticle:
+    """A :class:`KeptArticle` from a row of :data:`ARTICLE_COLUMNS`."""
+    identifier, url, outlet, label, score, published, title, text, claims = row
+    return KeptArticle(identifier, url, outlet, label, score, published, title, text, tuple(json.loads(claims)))
+
+
+@dataclass(frozen=True)
+class ArticleWrite:
+    """One article a backend must write: its row of :data:`ARTICLE_COLUMNS`, its content hash, and whether its
+    stored vectors went stale (an update whose title or claims changed)."""
+
+    row: tuple[Any, ...]
+    digest: str
+    stale: bool
+
+    @property
+    def version(self) -> StoredVersion:
+        """What a later re-add of the same id within one ``add`` is judged against."""
+        return self.digest, self.row[6], self.row[8]
+
+
+def article_write(article: KeptArticle, stored: StoredVersion | None, counts: AddCounts) -> ArticleWrite | None:
+    """Judge ``article`` against its stored version (None: not stored) and count it in ``counts`` as added, updated
+    or unchanged: None when unchanged (nothing to write), else what to write."""
+    digest = content_hash(article)
+    if stored is not None and stored[0] == digest:
+        counts.unchanged += 1
+        return None
+    claims = json.dumps(list(article.claims), ensure_ascii=False)
+    columns = (article.url, article.outlet, article.outlet_label, article.outlet_score, article.published)
+    row = (article.id, *columns, article.title, article.text, claims)
+    if stored is None:
+        counts.added += 1
+        return ArticleWrite(row, digest, stale=False)
+    counts.updated += 1
+    return ArticleWrite(row, digest, stale=(stored[1], stored[2]) != (article.title, claims))
 
 
 @dataclass(frozen=True)
